@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// heaplint: a static analyzer that finds memory problems in Python code from a model of CPython's heap.
+//
+// Targets flow one way: Syntax -> Semantics -> HeapModel -> Rules -> Diagnostics -> Kit -> front ends.
+// The grammar target compiles sources fetched by grammars/fetch-python.sh (run `make grammar` first).
+import PackageDescription
+
+let package = Package(
+    name: "heaplint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "heaplint", targets: ["heaplint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CTreeSitter",
+            pkgConfig: "tree-sitter",
+            providers: [.apt(["libtree-sitter-dev"])]
+        ),
+        .target(
+            name: "CTreeSitterPython",
+            path: "grammars/python",
+            sources: ["parser.c", "scanner.c"],
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("."), .unsafeFlags(["-O2", "-w"])]
+        ),
+        .target(name: "HeapSyntax", dependencies: ["CTreeSitter", "CTreeSitterPython"]),
+        .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
+        .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
+        .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
+        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapRules"]),
+        .target(
+            name: "HeapLintKit",
+            dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
+                           .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .executableTarget(
+            name: "heaplint",
+            dependencies: ["HeapLintKit", "HeapDiagnostics",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
+    ]
+)

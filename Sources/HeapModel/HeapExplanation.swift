@@ -1,0 +1,84 @@
+import HeapSyntax
+
+/// Why the heap model says a finding matters: the chain of references that forms the cycle or keeps
+/// the data alive, what it costs, which CPython mechanism frees it (if any), and how to avoid it.
+/// A structured value, rendered by each front end in its own way.
+public struct HeapExplanation: Sendable, Hashable, Codable {
+    public var path: [ReferenceStep]
+    public var estimate: ByteEstimate?
+    /// Which CPython mechanism reclaims it: "the cyclic garbage collector (generation 2 pass)", ...
+    public var mechanism: String
+    /// The structural fix in words: "hold the parent through weakref.ref", ...
+    public var remedy: String
+
+    public init(path: [ReferenceStep], estimate: ByteEstimate? = nil, mechanism: String, remedy: String) {
+        self.path = path
+        self.estimate = estimate
+        self.mechanism = mechanism
+        self.remedy = remedy
+    }
+
+    /// `Tree.children (line 7) → list → Node; Node.parent (line 3) → Tree` style one-liner.
+    public var pathSummary: String {
+        path.map(\.summary).joined(separator: " → ")
+    }
+}
+
+/// One edge of a reference path: `from` holds `to` through `via`, created at `site`.
+public struct ReferenceStep: Sendable, Hashable, Codable {
+    public var from: String
+    public var via: String
+    public var to: String
+    /// Where in the source the edge is created (an assignment, an append, a call).
+    public var site: SourceRange?
+    /// 1-based line of `site`, for text renderings.
+    public var line: Int?
+
+    public init(from: String, via: String, to: String, site: SourceRange? = nil, line: Int? = nil) {
+        self.from = from
+        self.via = via
+        self.to = to
+        self.site = site
+        self.line = line
+    }
+
+    public var summary: String {
+        let at = line.map { " (line \($0))" } ?? ""
+        return via.isEmpty ? "\(from)\(at) → \(to)" : "\(from).\(via)\(at) → \(to)"
+    }
+}
+
+/// A size in bytes for one CPython version: exact, a range, or unbounded (size depends on input).
+public struct ByteEstimate: Sendable, Hashable, Codable {
+    public var lowerBytes: Int
+    /// Nil when unbounded.
+    public var upperBytes: Int?
+    public var version: TargetVersion
+    /// What was counted: "2 instances with __dict__", "list of ~10,000,000 ints".
+    public var basis: String
+
+    public init(lowerBytes: Int, upperBytes: Int?, version: TargetVersion, basis: String) {
+        self.lowerBytes = lowerBytes
+        self.upperBytes = upperBytes
+        self.version = version
+        self.basis = basis
+    }
+
+    public var isUnbounded: Bool { upperBytes == nil }
+
+    /// "~688 B", "1.2–4.5 KB", "≥ 40 MB (unbounded)".
+    public var summary: String {
+        guard let upper = upperBytes else { return "at least \(Self.format(lowerBytes)), grows with input" }
+        if upper == lowerBytes { return "~\(Self.format(lowerBytes))" }
+        return "\(Self.format(lowerBytes))–\(Self.format(upper))"
+    }
+
+    public static func format(_ bytes: Int) -> String {
+        let units: [(Double, String)] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")]
+        for (scale, unit) in units where Double(bytes) >= scale {
+            let value = Double(bytes) / scale
+            return value >= 100 ? "\(Int(value.rounded())) \(unit)" : "\((value * 10).rounded() / 10) \(unit)"
+        }
+        return "\(bytes) B"
+    }
+}

@@ -1,0 +1,4 @@
+/// The rules of this family, in code order.
+public enum EagerMaterializationRules {
+    public static let all: [any Rule.Type] = []
+}

@@ -1,0 +1,4 @@
+/// The rules of this family, in code order.
+public enum FinalizersRules {
+    public static let all: [any Rule.Type] = []
+}

@@ -1,0 +1,158 @@
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+/// A check. A rule is a stateless value: it reads the analysis context and returns findings. It never
+/// parses text, reads files, prints or logs; a fact it lacks belongs in HeapSemantics or HeapModel.
+public protocol Rule: Sendable {
+    static var metadata: RuleMetadata { get }
+    init()
+    func check(_ context: AnalysisContext) -> [Finding]
+}
+
+/// Everything a rule may read about one file.
+public struct AnalysisContext: Sendable {
+    public let tree: SyntaxTree
+    public let semantics: SemanticModel
+    public let settings: RuleSettings
+
+    public init(tree: SyntaxTree, semantics: SemanticModel, settings: RuleSettings) {
+        self.tree = tree
+        self.semantics = semantics
+        self.settings = settings
+    }
+
+    public var source: SourceText { tree.source }
+}
+
+/// Settings that change what rules find (not which rules run: that is selection, in the Kit).
+public struct RuleSettings: Sendable, Hashable, Codable {
+    public var targetVersion: TargetVersion
+    /// HL3xx: the estimated item count from which an eager collection is reported.
+    public var largeThreshold: Int
+
+    public init(targetVersion: TargetVersion = .default, largeThreshold: Int = 10_000) {
+        self.targetVersion = targetVersion
+        self.largeThreshold = largeThreshold
+    }
+}
+
+public enum RuleFamily: String, Sendable, CaseIterable, Codable {
+    case meta, referenceCycles = "reference-cycles", finalizers, eagerMaterialization = "eager-materialization"
+    case processLifetime = "process-lifetime", collectorControl = "collector-control"
+
+    /// The code prefix every rule of the family carries (`HL1` for reference cycles).
+    public var codePrefix: String {
+        switch self {
+        case .meta: "HL0"
+        case .referenceCycles: "HL1"
+        case .finalizers: "HL2"
+        case .eagerMaterialization: "HL3"
+        case .processLifetime: "HL4"
+        case .collectorControl: "HL5"
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .meta: "Meta"
+        case .referenceCycles: "Reference cycles"
+        case .finalizers: "Finalizers"
+        case .eagerMaterialization: "Eager materialization"
+        case .processLifetime: "Process-lifetime data"
+        case .collectorControl: "Collector control"
+        }
+    }
+}
+
+public enum RuleStatus: String, Sendable, Codable { case preview, stable, deprecated, removed }
+
+/// Whether a rule's findings come with a fix: a claim the fix tests hold the rule to.
+public enum FixAvailability: String, Sendable, Codable { case never, sometimes, always }
+
+public enum Severity: String, Sendable, Codable, Comparable {
+    case info, warning, error
+    private var rank: Int { self == .info ? 0 : self == .warning ? 1 : 2 }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+public struct RuleMetadata: Sendable {
+    /// `HL101`.
+    public let code: String
+    /// Kebab-case name of the pattern: `instance-attribute-cycle`.
+    public let name: String
+    public let family: RuleFamily
+    public let status: RuleStatus
+    public let severity: Severity
+    public let fix: FixAvailability
+    /// One line for listings and SARIF `shortDescription`.
+    public let summary: String
+    public let doc: RuleDoc
+    public let examples: [RuleExample]
+
+    public init(code: String, name: String, family: RuleFamily, status: RuleStatus = .preview,
+                severity: Severity = .warning, fix: FixAvailability = .never, summary: String,
+                doc: RuleDoc, examples: [RuleExample] = []) {
+        self.code = code
+        self.name = name
+        self.family = family
+        self.status = status
+        self.severity = severity
+        self.fix = fix
+        self.summary = summary
+        self.doc = doc
+        self.examples = examples
+    }
+
+    /// The rule's documentation page (used as `url` in JSON and `codeDescription.href` in LSP).
+    public var url: String { "https://heaplint.dev/rules/\(code.lowercased())-\(name)" }
+}
+
+/// A rule's user documentation, under fixed headings. Markdown in each field.
+public struct RuleDoc: Sendable {
+    public let whatItFinds: String
+    public let whyItMatters: String
+    public let example: String
+    public let useInstead: String
+    public let whenItsFine: String
+    public let fixSafety: String?
+    public let references: [String]
+
+    public init(whatItFinds: String, whyItMatters: String, example: String, useInstead: String,
+                whenItsFine: String, fixSafety: String? = nil, references: [String] = []) {
+        self.whatItFinds = whatItFinds
+        self.whyItMatters = whyItMatters
+        self.example = example
+        self.useInstead = useInstead
+        self.whenItsFine = whenItsFine
+        self.fixSafety = fixSafety
+        self.references = references
+    }
+}
+
+/// An example for docs and tests. In a triggering example, `↓` marks where each finding must start;
+/// the markers are removed before parsing. `fixed` is the source after applying the fix, if any.
+public struct RuleExample: Sendable {
+    public let source: String
+    public let isTriggering: Bool
+    public let fixed: String?
+
+    public static func triggering(_ source: String, fixed: String? = nil) -> RuleExample {
+        RuleExample(source: source, isTriggering: true, fixed: fixed)
+    }
+
+    public static func nonTriggering(_ source: String) -> RuleExample {
+        RuleExample(source: source, isTriggering: false, fixed: nil)
+    }
+
+    /// The source without `↓` markers, and the byte offsets the markers pointed at.
+    public var strippedSource: (text: String, markerOffsets: [Int]) {
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        for scalar in source.unicodeScalars {
+            if scalar == "↓" { offsets.append(bytes.count); continue }
+            bytes.append(contentsOf: Array(String(scalar).utf8))
+        }
+        return (String(decoding: bytes, as: UTF8.self), offsets)
+    }
+}

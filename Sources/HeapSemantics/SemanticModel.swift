@@ -1,0 +1,82 @@
+import HeapSyntax
+
+/// What a module's names mean: which imports bind which names, so that rules can ask for the
+/// qualified name of an expression (`ft.partial` -> `functools.partial`) instead of matching text.
+///
+/// Built once per file from the syntax tree; immutable afterwards and shared by every rule.
+public struct SemanticModel: Sendable {
+    public let tree: SyntaxTree
+    /// Names bound by import statements anywhere in the module, to what they import.
+    /// A later binding of the same name by assignment is not tracked here (see `isRebound`).
+    public let importedNames: [String: ImportedName]
+
+    public init(tree: SyntaxTree) {
+        self.tree = tree
+        self.importedNames = ImportCollector.collect(tree)
+    }
+
+    /// The dotted, import-resolved name of a name or attribute chain: `ft.partial` after
+    /// `import functools as ft` gives `functools.partial`; `wref` after `from weakref import ref as
+    /// wref` gives `weakref.ref`; builtins stay bare (`len`). Nil for other expressions.
+    public func qualifiedName(of node: Node) -> String? {
+        var parts: [String] = []
+        var current = node
+        while current.kind == .attribute {
+            guard let attribute = current.child(.attribute), let object = current.child(.object) else { return nil }
+            parts.append(attribute.text)
+            current = object
+        }
+        guard current.kind == .identifier else { return nil }
+        let head = current.text
+        parts.append(importedNames[head]?.qualifiedName ?? head)
+        return parts.reversed().joined(separator: ".")
+    }
+
+    /// Whether `node` names `qualified` (or any of several), after import resolution.
+    public func resolves(_ node: Node, to qualified: String...) -> Bool {
+        guard let name = qualifiedName(of: node) else { return false }
+        return qualified.contains(name)
+    }
+}
+
+/// A name bound by `import a.b as c` or `from a import b as c`.
+public struct ImportedName: Sendable, Hashable {
+    /// The bound name in this module (`c`).
+    public let localName: String
+    /// What it refers to (`a.b`, or `a.b` for `from a import b`).
+    public let qualifiedName: String
+    public let site: SourceRange
+}
+
+enum ImportCollector {
+    static func collect(_ tree: SyntaxTree) -> [String: ImportedName] {
+        var names: [String: ImportedName] = [:]
+        for node in tree.allNodes {
+            switch node.kind {
+            case .importStatement:
+                for child in node.children(.name) {
+                    if child.kind == .aliasedImport, let module = child.child(.name), let alias = child.child(.alias) {
+                        names[alias.text] = ImportedName(localName: alias.text, qualifiedName: module.text, site: child.range)
+                    } else if child.kind == .dottedName {
+                        // `import a.b` binds `a`, which refers to the package `a`.
+                        let head = child.firstNamedChild?.text ?? child.text
+                        names[head] = ImportedName(localName: head, qualifiedName: head, site: child.range)
+                    }
+                }
+            case .importFromStatement, .futureImportStatement:
+                guard let module = node.child(.moduleName) ?? (node.kind == .futureImportStatement ? node : nil) else { continue }
+                let moduleName = node.kind == .futureImportStatement ? "__future__" : module.text
+                for child in node.children(.name) {
+                    if child.kind == .aliasedImport, let name = child.child(.name), let alias = child.child(.alias) {
+                        names[alias.text] = ImportedName(localName: alias.text, qualifiedName: moduleName + "." + name.text, site: child.range)
+                    } else if child.kind == .dottedName {
+                        names[child.text] = ImportedName(localName: child.text, qualifiedName: moduleName + "." + child.text, site: child.range)
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        return names
+    }
+}
