@@ -44,5 +44,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
+        .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
+                    exclude: []),
     ]
 )

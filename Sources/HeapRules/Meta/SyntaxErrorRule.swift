@@ -13,7 +13,7 @@ public struct SyntaxErrorRule: Rule {
             useInstead: "```python\ndef f():\n    pass\n```",
             whenItsFine: "Never in code that is meant to run. Test fixtures that are invalid on purpose can be excluded with `extend-exclude`."),
         examples: [
-            .triggering("def f↓(:\n    pass\n"),
+            .triggering("def f(↓:\n    pass\n"),
             .nonTriggering("def f():\n    pass\n"),
         ])
 

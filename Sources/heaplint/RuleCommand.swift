@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import HeapRules
+
+/// `heaplint rule HL101` prints a rule's documentation; `--all` every rule; JSON for tools and the
+/// oracle tests (which run each rule's examples under CPython).
+struct RuleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rule", abstract: "Show the documentation of a rule (or of all rules).")
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Argument(help: "A rule code, such as HL101.") var code: String?
+    @Flag(help: "Show every rule.") var all = false
+    @Option(name: .customLong("output-format"), help: "text (markdown) or json.") var outputFormat: Format = .text
+
+    func validate() throws {
+        if code == nil && !all { throw ValidationError("Give a rule code (such as HL101) or --all.") }
+    }
+
+    func run() throws {
+        let rules: [any Rule.Type]
+        if all {
+            rules = RuleRegistry.all
+        } else if let code, let rule = RuleRegistry.rule(code: code.uppercased()) {
+            rules = [rule]
+        } else {
+            FileHandle.standardError.write(Data("heaplint: error: unknown rule code `\(code ?? "")`; `heaplint rule --all` lists them\n".utf8))
+            throw ExitCode(2)
+        }
+        switch outputFormat {
+        case .text:
+            print(rules.map { $0.metadata.markdown }.joined(separator: "\n---\n\n"), terminator: "")
+        case .json:
+            let documents = rules.map { RuleDocument($0.metadata) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(all ? AnyEncodable(documents) : AnyEncodable(documents[0]))
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// The JSON shape of a rule, as `heaplint rule --output-format json` prints it.
+struct RuleDocument: Encodable {
+    struct Example: Encodable {
+        let source: String
+        let triggering: Bool
+        let fixed: String?
+        /// Byte offsets where findings must start (the `↓` markers).
+        let markers: [Int]
+    }
+
+    let code, name, family, status, severity, fix, summary, url, documentation: String
+    let examples: [Example]
+
+    init(_ metadata: RuleMetadata) {
+        code = metadata.code
+        name = metadata.name
+        family = metadata.family.rawValue
+        status = metadata.status.rawValue
+        severity = metadata.severity.rawValue
+        fix = metadata.fix.rawValue
+        summary = metadata.summary
+        url = metadata.url
+        documentation = metadata.markdown
+        examples = metadata.examples.map { example in
+            let stripped = example.strippedSource
+            return Example(source: stripped.text, triggering: example.isTriggering, fixed: example.fixed,
+                           markers: stripped.markerOffsets)
+        }
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let encodeTo: (Encoder) throws -> Void
+    init<T: Encodable>(_ value: T) { encodeTo = value.encode }
+    func encode(to encoder: Encoder) throws { try encodeTo(encoder) }
+}

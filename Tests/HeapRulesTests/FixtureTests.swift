@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import HeapLintKit
+import HeapRules
+import HeapSyntax
+
+/// Runs `Tests/Fixtures/<family>/<CODE>*.py` with the rule `<CODE>` selected and checks the markers
+/// written on the lines themselves:
+/// - `# expect: HL101` — a finding with that code must start on this line;
+/// - `# missed: HL101 (why)` — a known miss: no finding expected, and one appearing fails (update it);
+/// - `# false-alarm: HL101 (why)` — a known false alarm: a finding is tolerated on this line.
+/// Any finding of the code on an unmarked line fails, as does an `expect` marker without a finding.
+@Suite struct FixtureTests {
+    static let fixturesRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static let fixtureFiles: [String] = {
+        let manager = FileManager.default
+        guard let enumerator = manager.enumerator(atPath: fixturesRoot.path) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".py") }.sorted()
+    }()
+
+    @Test(arguments: fixtureFiles)
+    func fixtureMarkersHold(relativePath: String) throws {
+        let url = Self.fixturesRoot.appendingPathComponent(relativePath)
+        let code = String(url.deletingPathExtension().lastPathComponent.prefix(5))
+        let rule = try #require(RuleRegistry.rule(code: code), "fixture \(relativePath) names no rule")
+        let data = try Data(contentsOf: url)
+        let source = SourceText(bytes: [UInt8](data))
+        let result = Analyzer(rules: [rule]).analyze(source: source, path: relativePath)
+        let findingLines = Set(result.diagnostics.filter { $0.code == code }.map { $0.start.line })
+        for line in 0..<source.lineIndex.lineCount {
+            let text = source.lineText(line)
+            let expects = text.contains("# expect: \(code)") || text.contains("expect: \(code)")
+            let tolerated = text.contains("false-alarm: \(code)")
+            let missed = text.contains("missed: \(code)")
+            let here = findingLines.contains(line)
+            if expects {
+                #expect(here, "\(relativePath):\(line + 1): expected \(code), found none")
+            } else if missed {
+                #expect(!here, "\(relativePath):\(line + 1): a known miss is now found; turn it into `# expect:`")
+            } else if !tolerated {
+                #expect(!here, "\(relativePath):\(line + 1): unexpected \(code): \(text)")
+            }
+        }
+    }
+}
