@@ -38,13 +38,24 @@ let package = Package(
             dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
                            .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "LSPProtocol"),
+        .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
+        .target(
+            name: "HeapLintServer",
+            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapRules",
+                           "HeapModel", "HeapSyntax"]
+        ),
         .executableTarget(
             name: "heaplint",
-            dependencies: ["HeapLintKit", "HeapDiagnostics",
+            dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapLintServer", "LSPTransport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
                     exclude: []),
+        .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
+        .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),
+        .testTarget(name: "HeapLintServerTests",
+                    dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax"]),
     ]
 )

@@ -11,7 +11,7 @@ struct HeapLint: ParsableCommand {
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
         version: "0.1.0",
-        subcommands: [Check.self, RuleCommand.self])
+        subcommands: [Check.self, RuleCommand.self, ServerCommand.self])
 }
 
 struct Check: ParsableCommand {

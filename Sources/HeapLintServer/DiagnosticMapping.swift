@@ -1,0 +1,99 @@
+import HeapDiagnostics
+import HeapModel
+import HeapRules
+import HeapSyntax
+import LSPProtocol
+
+/// heaplint `Diagnostic` → LSP diagnostic, hover text.
+public struct DiagnosticMapping: Sendable {
+    public let positions: PositionMapping
+
+    public init(positions: PositionMapping) { self.positions = positions }
+
+    public func lspDiagnostic(_ d: Diagnostic, uri: String, source: SourceText) -> LSPDiagnostic {
+        let related: [DiagnosticRelatedInformation] = (d.explanation?.path ?? []).compactMap { step in
+            guard let site = step.site else { return nil }
+            return DiagnosticRelatedInformation(
+                location: Location(uri: uri, range: positions.range(site, in: source)), message: step.summary)
+        }
+        var tags: [DiagnosticTag] = []
+        // An unused suppression is dead text: editors grey it out.
+        if d.code == UnusedSuppression.metadata.code { tags.append(.unnecessary) }
+        return LSPDiagnostic(
+            range: LSPRange(start: positions.position(d.start), end: positions.position(d.end)),
+            severity: Self.severity(d.severity),
+            code: d.code,
+            codeDescription: d.url.map(CodeDescription.init(href:)),
+            source: "heaplint",
+            message: d.message,
+            tags: tags.isEmpty ? nil : tags,
+            relatedInformation: related.isEmpty ? nil : related)
+    }
+
+    public static func severity(_ s: Severity) -> DiagnosticSeverity {
+        switch s {
+        case .error: .error
+        case .warning: .warning
+        case .info: .information
+        }
+    }
+
+    /// The hover for the diagnostics whose ranges hold `offset`: the heap-model explanation in markdown.
+    public func hover(at offset: Int, diagnostics: [Diagnostic], source: SourceText) -> Hover? {
+        let hits = diagnostics.filter { d in
+            let r = d.finding.range
+            // An empty or one-column range still answers a hover on its first column.
+            return r.contains(offset) || (offset == r.start) || (r.isEmpty && offset == r.end)
+        }
+        guard let first = hits.first else { return nil }
+        let markdown = hits.map(Self.markdown).joined(separator: "\n\n---\n\n")
+        var range = first.finding.range
+        for d in hits.dropFirst() {
+            range = SourceRange(start: min(range.start, d.finding.range.start), end: max(range.end, d.finding.range.end))
+        }
+        return Hover(contents: MarkupContent(kind: "markdown", value: markdown),
+                     range: positions.range(range, in: source))
+    }
+
+    public static func markdown(_ d: Diagnostic) -> String {
+        let metadata = RuleRegistry.rule(code: d.code)?.metadata
+        var lines: [String] = []
+        let name = metadata.map { " (\($0.name))" } ?? ""
+        lines.append("**heaplint \(d.code)**\(name): \(d.message)")
+        if let explanation = d.explanation {
+            if !explanation.path.isEmpty {
+                lines.append("")
+                lines.append("**Reference path**")
+                lines.append("")
+                for (i, step) in explanation.path.enumerated() {
+                    lines.append("\(i + 1). `\(step.summary)`")
+                }
+            }
+            if let estimate = explanation.estimate {
+                lines.append("")
+                lines.append("**Size**: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
+            }
+            if !explanation.mechanism.isEmpty {
+                lines.append("")
+                lines.append("**Freed by**: \(explanation.mechanism)")
+            }
+            if !explanation.remedy.isEmpty {
+                lines.append("")
+                lines.append("**Remedy**: \(explanation.remedy)")
+            }
+        }
+        if let fix = d.fix {
+            lines.append("")
+            lines.append("**Fix** (\(fix.applicability.rawValue)): \(fix.title)")
+        }
+        if let metadata {
+            lines.append("")
+            lines.append("\(metadata.summary) [\(d.code) documentation](\(metadata.url))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension SourceRange {
+    var isEmpty: Bool { start == end }
+}

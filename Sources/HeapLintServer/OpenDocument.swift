@@ -1,0 +1,77 @@
+import Foundation
+import HeapDiagnostics
+import HeapLintKit
+import HeapSyntax
+
+/// One open file. `text` is always the current content (edits are applied to it in order, on the
+/// message loop, so LSP positions can be converted). Parsing lags behind: `base` is the last parsed
+/// tree and `pending` the byte edits since, which the next analysis applies with incremental re-parses.
+struct OpenDocument {
+    let uri: String
+    let path: String
+    /// Changes on open and on a full-text replacement; a result from an older generation is dropped.
+    var generation: Int
+    var version: Int
+    var text: SourceText
+    var base: ParsedDocument?
+    var pending: [TextEdit] = []
+    /// Content or settings changed since the last analysis.
+    var isDirty = true
+    /// An analysis is scheduled that has not yet taken its snapshot: new edits will be picked up by it.
+    var isQueued = false
+    var latest: AnalysisResult?
+    /// The last analysis task; the next one starts after it, so one document is analysed in order.
+    var tail: Task<Void, Never>?
+}
+
+/// What one analysis of one document produced, with the text its positions refer to.
+struct AnalysisResult: Sendable {
+    let version: Int
+    let settingsGeneration: Int
+    let text: SourceText
+    let diagnostics: [Diagnostic]
+    /// Set when the document was not analysed (too large).
+    let skippedReason: String?
+    let elapsedSeconds: Double
+
+    var resultID: String { "\(version)-\(settingsGeneration)" }
+}
+
+/// A snapshot taken on the message loop and analysed off it.
+struct AnalysisJob: Sendable {
+    let uri: String
+    let path: String
+    let generation: Int
+    let version: Int
+    let settingsGeneration: Int
+    let text: SourceText
+    let base: ParsedDocument?
+    let pending: [TextEdit]
+    let analyzer: Analyzer
+    let maxFileBytes: Int
+
+    /// Re-parses incrementally (or from scratch when there is no tree yet) and analyses.
+    func run() -> (AnalysisResult, ParsedDocument?) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+        if text.byteCount > maxFileBytes {
+            let reason = "\(path) is \(text.byteCount / 1_000_000) MB, over the \(maxFileBytes / 1_000_000) MB analysis limit (setting `maxFileBytes`); not analysed"
+            return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: text,
+                                   diagnostics: [], skippedReason: reason, elapsedSeconds: elapsed()), nil)
+        }
+        let parser = PythonParser()
+        var document: ParsedDocument
+        if let base {
+            document = base
+            for edit in pending { document = parser.reparse(document, applying: edit) }
+            // Defensive: the tree must describe exactly the current text, or it is rebuilt.
+            if document.source.bytes != text.bytes { document = parser.parseDocument(text) }
+        } else {
+            document = parser.parseDocument(text)
+        }
+        let analysis = analyzer.analyze(tree: document.syntax, path: path)
+        return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
+                               diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed()),
+                document)
+    }
+}

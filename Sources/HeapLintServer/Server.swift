@@ -1,0 +1,581 @@
+import Foundation
+import HeapDiagnostics
+import HeapLintKit
+import HeapSyntax
+import LSPProtocol
+import LSPTransport
+
+/// Tunables that are not user settings (tests and the benchmark change them).
+public struct ServerOptions: Sendable {
+    /// Quiet time after an edit before diagnostics are computed and pushed. Edits that arrive while an
+    /// analysis runs are coalesced into the next one whatever this is, so typing never queues work.
+    public var debounce: Duration = .zero
+    /// Larger documents are kept in sync but not analysed (a 50 MB generated file would take seconds).
+    public var maxFileBytes: Int = 10_000_000
+    /// Files scanned by one `workspace/diagnostic`.
+    public var maxWorkspaceFiles: Int = 20_000
+
+    public init() {}
+}
+
+/// The language server. All state lives on this actor and every message is handled here in arrival
+/// order, but nothing slow runs here: parsing and analysis run in tasks off the actor, so `shutdown`,
+/// `$/cancelRequest` and edits are always handled promptly.
+public actor HeapLintServer {
+    public static let version = "0.1.0"
+
+    private let sink: any MessageSink
+    private let projectConfiguration: any ProjectConfigurationSource
+    private var options: ServerOptions
+
+    private enum Lifecycle { case uninitialized, running, shutDown }
+    private var lifecycle = Lifecycle.uninitialized
+    private var mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
+    private var clientSupportsProgress = false
+    private var clientCanWatchFiles = false
+    private var trace = "off"
+
+    private var workspaceRoots: [String] = []
+    private var editorLayer = SettingsLayer()
+    private var projectLayers: [String: SettingsLayer] = [:]
+    /// Bumped whenever any setting changes; part of every pull-diagnostics result id.
+    private var settingsGeneration = 0
+
+    private var documents: [String: OpenDocument] = [:]
+    private var nextGeneration = 0
+    private var requests: [RequestID: Task<Void, Never>] = [:]
+    private var nextOutgoingID = 0
+    private var outgoing: [RequestID: CheckedContinuation<Void, Never>] = [:]
+
+    public init(sink: any MessageSink, projectConfiguration: any ProjectConfigurationSource = NoProjectConfiguration(),
+                options: ServerOptions = ServerOptions()) {
+        self.sink = sink
+        self.projectConfiguration = projectConfiguration
+        self.options = options
+    }
+
+    /// Handles messages until `exit` or the end of input. Returns the process exit code: 0 after
+    /// `shutdown` + `exit` or when the client closed the pipe, 1 for `exit` without `shutdown` (LSP).
+    public func run(_ events: AsyncStream<TransportEvent>) async -> Int32 {
+        for await event in events {
+            guard case .message(let message) = event else { continue }
+            if let code = handle(message) { return code }
+        }
+        for task in requests.values { task.cancel() }
+        return 0
+    }
+
+    // MARK: Dispatch
+
+    /// Handles one message; returns an exit code when the server must stop.
+    @discardableResult
+    public func handle(_ message: IncomingMessage) -> Int32? {
+        let envelope = message.envelope
+        guard let method = envelope.method else {
+            if let id = envelope.id {
+                // A response to one of our requests (progress token creation, registration).
+                outgoing.removeValue(forKey: id)?.resume()
+            } else if envelope.error == nil {
+                sink.sendError(id: nil, code: ResponseError.invalidRequest, message: "Invalid request: no method")
+            }
+            return nil
+        }
+        if let id = envelope.id {
+            handleRequest(method, id: id, message: message)
+            return nil
+        }
+        return handleNotification(method, message: message)
+    }
+
+    private func handleRequest(_ method: String, id: RequestID, message: IncomingMessage) {
+        switch lifecycle {
+        case .uninitialized where method != "initialize":
+            sink.sendError(id: id, code: ResponseError.serverNotInitialized,
+                           message: "Server not initialized: send `initialize` first")
+            return
+        case .shutDown:
+            sink.sendError(id: id, code: ResponseError.invalidRequest, message: "Server is shutting down")
+            return
+        default: break
+        }
+        do {
+            switch method {
+            case "initialize":
+                guard lifecycle == .uninitialized else {
+                    sink.sendError(id: id, code: ResponseError.invalidRequest, message: "Server already initialized")
+                    return
+                }
+                initialize(id: id, try message.params(InitializeParams.self))
+            case "shutdown":
+                lifecycle = .shutDown
+                for pending in Array(requests.keys) { cancel(pending) }
+                for document in documents.values { document.tail?.cancel() }
+                sink.sendResponse(id: id, result: JSONValue?.none)
+            case "textDocument/hover":
+                let params = try message.params(TextDocumentPositionParams.self)
+                spawn(id) { server in await server.hover(params) }
+            case "textDocument/codeAction":
+                let params = try message.params(CodeActionParams.self)
+                spawn(id) { server in await server.codeActions(params) }
+            case "textDocument/diagnostic":
+                let params = try message.params(DocumentDiagnosticParams.self)
+                spawn(id) { server in try await server.documentDiagnostic(params) }
+            case "workspace/diagnostic":
+                let params = (try? message.params(WorkspaceDiagnosticParams.self)) ?? WorkspaceDiagnosticParams()
+                spawn(id) { server in try await server.workspaceDiagnostic(params) }
+            default:
+                sink.sendError(id: id, code: ResponseError.methodNotFound, message: "Method not found: \(method)")
+            }
+        } catch {
+            sink.sendError(id: id, code: ResponseError.invalidParams, message: "Invalid params for \(method): \(error)")
+        }
+    }
+
+    private func handleNotification(_ method: String, message: IncomingMessage) -> Int32? {
+        if method == "exit" { return lifecycle == .shutDown ? 0 : 1 }
+        // Before `initialize` only `exit` counts; other notifications are dropped (LSP 3.17).
+        guard lifecycle == .running else { return nil }
+        do {
+            switch method {
+            case "initialized": initialized()
+            case "$/cancelRequest": cancel(try message.params(CancelParams.self).id)
+            case "$/setTrace": trace = try message.params(SetTraceParams.self).value
+            case "textDocument/didOpen": didOpen(try message.params(DidOpenTextDocumentParams.self))
+            case "textDocument/didChange": didChange(try message.params(DidChangeTextDocumentParams.self))
+            case "textDocument/didSave": didSave(try message.params(DidSaveTextDocumentParams.self))
+            case "textDocument/didClose": didClose(try message.params(DidCloseTextDocumentParams.self))
+            case "workspace/didChangeConfiguration":
+                didChangeConfiguration(try message.params(DidChangeConfigurationParams.self))
+            case "workspace/didChangeWatchedFiles":
+                didChangeWatchedFiles(try message.params(DidChangeWatchedFilesParams.self))
+            case "workspace/didChangeWorkspaceFolders":
+                didChangeWorkspaceFolders(try message.params(DidChangeWorkspaceFoldersParams.self))
+            default: break  // Unknown notifications (including `$/…`) are ignored, as LSP requires.
+            }
+        } catch {
+            log(.warning, "Ignored \(method): invalid params (\(error))")
+        }
+        return nil
+    }
+
+    /// Runs a request off the message loop; answers with its result, or `RequestCancelled`.
+    private func spawn<R: Encodable & Sendable>(_ id: RequestID,
+                                                 _ body: @escaping @Sendable (HeapLintServer) async throws -> R) {
+        let task = Task {
+            let outcome: Result<R, any Error>
+            do { outcome = .success(try await body(self)) } catch { outcome = .failure(error) }
+            self.finishRequest(id, outcome)
+        }
+        requests[id] = task
+    }
+
+    private func finishRequest<R: Encodable & Sendable>(_ id: RequestID, _ outcome: Result<R, any Error>) {
+        // Already answered (cancelled): the client must get exactly one response.
+        guard requests.removeValue(forKey: id) != nil else { return }
+        switch outcome {
+        case .success(let result):
+            sink.sendResponse(id: id, result: result)
+        case .failure(let error as ResponseError):
+            sink.sendError(id: id, code: error.code, message: error.message)
+        case .failure(_ as CancellationError):
+            sink.sendError(id: id, code: ResponseError.requestCancelled, message: "Request cancelled")
+        case .failure(let error):
+            sink.sendError(id: id, code: ResponseError.internalError, message: "Internal error: \(error)")
+        }
+    }
+
+    /// Answers a running request with `RequestCancelled` at once; its task stops at its next check.
+    private func cancel(_ id: RequestID) {
+        guard let task = requests.removeValue(forKey: id) else { return }
+        task.cancel()
+        sink.sendError(id: id, code: ResponseError.requestCancelled, message: "Request cancelled")
+    }
+
+    // MARK: Lifecycle
+
+    private func initialize(id: RequestID, _ params: InitializeParams) {
+        let positions = PositionMapping.negotiate(params.capabilities?.general?.positionEncodings)
+        mapping = DiagnosticMapping(positions: positions)
+        clientSupportsProgress = params.capabilities?.window?.workDoneProgress ?? false
+        clientCanWatchFiles = params.capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false
+        trace = params.trace ?? "off"
+        if let folders = params.workspaceFolders, !folders.isEmpty {
+            workspaceRoots = folders.compactMap { Self.path(fromURI: $0.uri) }
+        } else if let root = params.rootUri.flatMap(Self.path(fromURI:)) ?? params.rootPath {
+            workspaceRoots = [root]
+        }
+        let (layer, warnings) = SettingsLayer.fromEditor(params.initializationOptions)
+        editorLayer = layer
+        if let max = params.initializationOptions?["maxFileBytes"]?.doubleValue { options.maxFileBytes = Int(max) }
+        if let ms = params.initializationOptions?["debounceMs"]?.doubleValue { options.debounce = .milliseconds(Int(ms)) }
+        loadProjectConfiguration()
+        lifecycle = .running
+        let capabilities = ServerCapabilities(
+            positionEncoding: positions.encoding.rawValue,
+            textDocumentSync: .init(openClose: true, change: 2, save: .init(includeText: false)),
+            hoverProvider: true,
+            codeActionProvider: .init(codeActionKinds: [CodeActionKind.quickFix, CodeActionKind.sourceFixAllHeapLint],
+                                      resolveProvider: false),
+            diagnosticProvider: .init(identifier: "heaplint", interFileDependencies: false,
+                                      workspaceDiagnostics: true, workDoneProgress: true),
+            workspace: .init(workspaceFolders: .init(supported: true, changeNotifications: true)))
+        sink.sendResponse(id: id, result: InitializeResult(
+            capabilities: capabilities, serverInfo: .init(name: "heaplint", version: Self.version)))
+        for warning in warnings { log(.warning, "heaplint settings: \(warning)") }
+    }
+
+    private func initialized() {
+        let rules = ServerSettings(layers: [editorLayer]).rules.count
+        log(.info, "heaplint \(Self.version) language server ready: \(rules) rules, position encoding \(mapping.positions.encoding.rawValue), \(workspaceRoots.count) workspace folder(s)")
+        if clientCanWatchFiles {
+            let options: JSONValue = .object(["watchers": .array([.object(["globPattern": .string("**/pyproject.toml")])])])
+            let id = outgoingID()
+            sink.sendRequest(id: id, method: "client/registerCapability", params: RegistrationParams(registrations: [
+                Registration(id: "heaplint-pyproject", method: "workspace/didChangeWatchedFiles", registerOptions: options),
+            ]))
+        }
+    }
+
+    private func outgoingID() -> RequestID {
+        nextOutgoingID += 1
+        return .string("heaplint-\(nextOutgoingID)")
+    }
+
+    private func log(_ type: MessageType, _ message: String) {
+        sink.sendNotification("window/logMessage", LogMessageParams(type: type, message: message))
+    }
+
+    // MARK: Settings
+
+    private func loadProjectConfiguration() {
+        projectLayers = [:]
+        for root in workspaceRoots {
+            do {
+                if let layer = try projectConfiguration.settings(forWorkspaceRoot: root) { projectLayers[root] = layer }
+            } catch {
+                log(.error, "heaplint: \(root)/pyproject.toml: \(error)")
+            }
+        }
+        settingsGeneration += 1
+    }
+
+    /// The workspace folder holding `path` (the deepest one, for nested multi-root setups).
+    private func root(of path: String) -> String? {
+        workspaceRoots.filter { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+            .max { $0.count < $1.count }
+    }
+
+    private func settings(forPath path: String) -> ServerSettings {
+        let project = root(of: path).flatMap { projectLayers[$0] }
+        return ServerSettings(layers: [project, editorLayer].compactMap { $0 })
+    }
+
+    private func didChangeConfiguration(_ params: DidChangeConfigurationParams) {
+        let (layer, warnings) = SettingsLayer.fromEditor(params.settings)
+        for warning in warnings { log(.warning, "heaplint settings: \(warning)") }
+        editorLayer = layer
+        settingsChanged()
+    }
+
+    private func didChangeWatchedFiles(_ params: DidChangeWatchedFilesParams) {
+        guard params.changes.contains(where: { $0.uri.hasSuffix("/pyproject.toml") }) else { return }
+        loadProjectConfiguration()
+        settingsChanged()
+    }
+
+    private func didChangeWorkspaceFolders(_ params: DidChangeWorkspaceFoldersParams) {
+        let removed = Set(params.event.removed.compactMap { Self.path(fromURI: $0.uri) })
+        workspaceRoots.removeAll { removed.contains($0) }
+        for folder in params.event.added {
+            if let path = Self.path(fromURI: folder.uri), !workspaceRoots.contains(path) { workspaceRoots.append(path) }
+        }
+        loadProjectConfiguration()
+        settingsChanged()
+    }
+
+    private func settingsChanged() {
+        settingsGeneration += 1
+        for uri in documents.keys {
+            documents[uri]?.isDirty = true
+            scheduleAnalysis(uri)
+        }
+    }
+
+    // MARK: Documents
+
+    private func didOpen(_ params: DidOpenTextDocumentParams) {
+        let item = params.textDocument
+        documents[item.uri]?.tail?.cancel()
+        nextGeneration += 1
+        documents[item.uri] = OpenDocument(uri: item.uri, path: Self.path(fromURI: item.uri) ?? item.uri,
+                                           generation: nextGeneration, version: item.version,
+                                           text: SourceText(item.text))
+        scheduleAnalysis(item.uri)
+    }
+
+    private func didChange(_ params: DidChangeTextDocumentParams) {
+        let uri = params.textDocument.uri
+        guard var document = documents[uri] else {
+            log(.warning, "heaplint: didChange for \(uri), which is not open; ignored")
+            return
+        }
+        for change in params.contentChanges {
+            if let range = change.range {
+                let bytes = mapping.positions.byteRange(range, in: document.text)
+                let edit = TextEdit(range: bytes, replacement: change.text)
+                document.text = edit.applied(to: document.text)
+                if document.base != nil || !document.pending.isEmpty { document.pending.append(edit) }
+            } else {
+                // A full replacement: drop the tree; the next analysis parses from scratch.
+                nextGeneration += 1
+                document.generation = nextGeneration
+                document.text = SourceText(change.text)
+                document.base = nil
+                document.pending = []
+            }
+        }
+        document.version = params.textDocument.version
+        document.isDirty = true
+        documents[uri] = document
+        scheduleAnalysis(uri)
+    }
+
+    private func didSave(_ params: DidSaveTextDocumentParams) {
+        // Content is already in sync; a save matters for a pyproject.toml the client does not watch.
+        if params.textDocument.uri.hasSuffix("/pyproject.toml") {
+            loadProjectConfiguration()
+            settingsChanged()
+        }
+    }
+
+    private func didClose(_ params: DidCloseTextDocumentParams) {
+        let uri = params.textDocument.uri
+        documents.removeValue(forKey: uri)?.tail?.cancel()
+        sink.sendNotification("textDocument/publishDiagnostics",
+                              PublishDiagnosticsParams(uri: uri, version: nil, diagnostics: []))
+    }
+
+    // MARK: Analysis
+
+    /// Schedules an analysis that pushes diagnostics. At most one is waiting per document: it takes
+    /// every edit made until it starts, so a burst of keystrokes costs one analysis, not one each.
+    private func scheduleAnalysis(_ uri: String) {
+        guard var document = documents[uri], !document.isQueued else { return }
+        document.isQueued = true
+        let previous = document.tail
+        let debounce = options.debounce
+        document.tail = Task {
+            await previous?.value
+            if debounce > .zero { try? await Task.sleep(for: debounce) }
+            guard let result = await self.analyze(uri, fromQueue: true) else { return }
+            self.publish(uri, result)
+        }
+        documents[uri] = document
+    }
+
+    /// The analysis of the document's current content: the cached one, or a new one queued behind
+    /// whatever analysis is running for it.
+    private func currentAnalysis(_ uri: String) async -> AnalysisResult? {
+        guard let document = documents[uri] else { return nil }
+        if !document.isDirty, let latest = document.latest { return latest }
+        let previous = document.tail
+        let task = Task { () -> AnalysisResult? in
+            await previous?.value
+            return await self.analyze(uri, fromQueue: false)
+        }
+        documents[uri]?.tail = Task { _ = await task.value }
+        return await task.value
+    }
+
+    private func analyze(_ uri: String, fromQueue: Bool) async -> AnalysisResult? {
+        guard let job = takeJob(uri, fromQueue: fromQueue) else { return documents[uri]?.latest }
+        let (result, parsed) = await Self.run(job)
+        return store(job, result, parsed)
+    }
+
+    private func takeJob(_ uri: String, fromQueue: Bool) -> AnalysisJob? {
+        guard var document = documents[uri] else { return nil }
+        if fromQueue { document.isQueued = false }
+        guard document.isDirty || document.latest == nil else {
+            documents[uri] = document
+            return nil
+        }
+        let job = AnalysisJob(uri: uri, path: document.path, generation: document.generation,
+                              version: document.version, settingsGeneration: settingsGeneration,
+                              text: document.text, base: document.base, pending: document.pending,
+                              analyzer: settings(forPath: document.path).analyzer,
+                              maxFileBytes: options.maxFileBytes)
+        document.pending = []
+        document.isDirty = false
+        documents[uri] = document
+        return job
+    }
+
+    /// Parsing and rules run here, on the global executor, never on the actor.
+    private nonisolated static func run(_ job: AnalysisJob) async -> (AnalysisResult, ParsedDocument?) {
+        job.run()
+    }
+
+    private func store(_ job: AnalysisJob, _ result: AnalysisResult, _ parsed: ParsedDocument?) -> AnalysisResult? {
+        guard var document = documents[job.uri], document.generation == job.generation else { return nil }
+        if let reason = result.skippedReason, document.latest?.skippedReason == nil { log(.warning, reason) }
+        document.base = parsed
+        if parsed == nil {
+            // Not parsed (too large): the next analysis starts from the text again.
+            document.pending = []
+        }
+        document.latest = result
+        documents[job.uri] = document
+        return result
+    }
+
+    private func publish(_ uri: String, _ result: AnalysisResult) {
+        // A newer analysis is already waiting: skip the stale push, it follows shortly.
+        guard let document = documents[uri], !document.isQueued else { return }
+        let items = result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }
+        sink.sendNotification("textDocument/publishDiagnostics",
+                              PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
+    }
+
+    // MARK: Requests
+
+    private func hover(_ params: TextDocumentPositionParams) async -> Hover? {
+        guard let result = await currentAnalysis(params.textDocument.uri) else { return nil }
+        let offset = mapping.positions.byteOffset(params.position, in: result.text)
+        return mapping.hover(at: offset, diagnostics: result.diagnostics, source: result.text)
+    }
+
+    private func codeActions(_ params: CodeActionParams) async -> [CodeAction] {
+        let uri = params.textDocument.uri
+        guard let result = await currentAnalysis(uri) else { return [] }
+        let range = mapping.positions.byteRange(params.range, in: result.text)
+        return CodeActionBuilder(mapping: mapping).actions(uri: uri, range: range, only: params.context.only,
+                                                           diagnostics: result.diagnostics, source: result.text)
+    }
+
+    private func documentDiagnostic(_ params: DocumentDiagnosticParams) async throws -> DocumentDiagnosticReport {
+        let uri = params.textDocument.uri
+        if documents[uri] != nil {
+            guard let result = await currentAnalysis(uri) else { return .full(resultId: nil, items: []) }
+            try Task.checkCancellation()
+            if params.previousResultId == result.resultID { return .unchanged(resultId: result.resultID) }
+            return .full(resultId: result.resultID,
+                         items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) })
+        }
+        // Not open: analyse the file on disk.
+        guard let path = Self.path(fromURI: uri), let report = try await diskReport(uri: uri, path: path, previous: params.previousResultId) else {
+            return .full(resultId: nil, items: [])
+        }
+        return report.kind == "unchanged" ? .unchanged(resultId: report.resultId ?? "")
+            : .full(resultId: report.resultId, items: report.items ?? [])
+    }
+
+    private func diskReport(uri: String, path: String, previous: String?) async throws -> WorkspaceDocumentDiagnosticReport? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let resultID = "disk-\(Int(modified * 1000))-\(size)-\(settingsGeneration)"
+        if previous == resultID {
+            return WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: resultID, uri: uri, version: nil, items: nil)
+        }
+        guard size <= options.maxFileBytes, let data = FileManager.default.contents(atPath: path) else {
+            return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: [])
+        }
+        let analyzer = settings(forPath: path).analyzer
+        let source = SourceText(bytes: [UInt8](data))
+        let analysis = await Self.analyzeFile(analyzer, source: source, path: path)
+        let items = analysis.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: source) }
+        return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: items)
+    }
+
+    private nonisolated static func analyzeFile(_ analyzer: Analyzer, source: SourceText, path: String) async -> FileAnalysis {
+        analyzer.analyze(source: source, path: path)
+    }
+
+    private func workspaceDiagnostic(_ params: WorkspaceDiagnosticParams) async throws -> WorkspaceDiagnosticReport {
+        let previous = Dictionary((params.previousResultIds ?? []).map { ($0.uri, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let token = await progressToken(params.workDoneToken)
+        let files = Self.pythonFiles(under: workspaceRoots, limit: options.maxWorkspaceFiles)
+        if let token {
+            sink.sendNotification("$/progress", ProgressParams(token: token, value: WorkDoneProgressValue(
+                kind: "begin", title: "heaplint: checking workspace", message: "\(files.count) files",
+                percentage: 0, cancellable: false)))
+        }
+        defer {
+            if let token {
+                sink.sendNotification("$/progress", ProgressParams(token: token, value: WorkDoneProgressValue(
+                    kind: "end", message: "\(files.count) files checked")))
+            }
+        }
+        var items: [WorkspaceDocumentDiagnosticReport] = []
+        var lastPercent = 0
+        for (index, path) in files.enumerated() {
+            try Task.checkCancellation()
+            let uri = URL(fileURLWithPath: path).absoluteString
+            if documents[uri] != nil, let result = await currentAnalysis(uri) {
+                let id = result.resultID
+                items.append(previous[uri] == id
+                    ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: uri, version: result.version, items: nil)
+                    : WorkspaceDocumentDiagnosticReport(kind: "full", resultId: id, uri: uri, version: result.version,
+                        items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }))
+            } else if let report = try await diskReport(uri: uri, path: path, previous: previous[uri]) {
+                items.append(report)
+            }
+            let percent = files.isEmpty ? 100 : (index + 1) * 100 / files.count
+            if let token, percent >= lastPercent + 5 {
+                lastPercent = percent
+                sink.sendNotification("$/progress", ProgressParams(token: token, value: WorkDoneProgressValue(
+                    kind: "report", message: "\(index + 1)/\(files.count) files", percentage: percent)))
+            }
+        }
+        return WorkspaceDiagnosticReport(items: items)
+    }
+
+    /// The client's token, or one the server creates when the client supports server-initiated
+    /// progress (waiting briefly for its answer, as the token may only be used after it).
+    private func progressToken(_ given: RequestID?) async -> RequestID? {
+        if let given { return given }
+        guard clientSupportsProgress else { return nil }
+        let id = outgoingID()
+        let token = RequestID.string("heaplint-workspace-\(id)")
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            outgoing[id] = continuation
+            sink.sendRequest(id: id, method: "window/workDoneProgress/create",
+                             params: WorkDoneProgressCreateParams(token: token))
+            Task {
+                try? await Task.sleep(for: .seconds(2))
+                self.outgoing.removeValue(forKey: id)?.resume()
+            }
+        }
+        return token
+    }
+
+    // MARK: Files
+
+    static func path(fromURI uri: String) -> String? {
+        guard let url = URL(string: uri), url.isFileURL else { return nil }
+        return url.standardizedFileURL.path
+    }
+
+    /// Python files under the roots, skipping hidden, virtual-environment and cache directories.
+    static func pythonFiles(under roots: [String], limit: Int) -> [String] {
+        let skipped: Set<String> = ["__pycache__", "node_modules", "venv", "site-packages", "build", "dist"]
+        var files: [String] = []
+        var seen = Set<String>()
+        for root in roots {
+            guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                let name = (relative as NSString).lastPathComponent
+                if name.hasPrefix(".") || skipped.contains(name) {
+                    enumerator.skipDescendants()
+                    continue
+                }
+                guard name.hasSuffix(".py") || name.hasSuffix(".pyi") else { continue }
+                let path = (root as NSString).appendingPathComponent(relative)
+                if seen.insert(path).inserted { files.append(path) }
+                if files.count >= limit { return files }
+            }
+        }
+        return files.sorted()
+    }
+}
