@@ -550,6 +550,19 @@ public actor HeapLintServer {
         return token
     }
 
+    // MARK: Inspection (tests)
+
+    /// The current text of an open document.
+    func documentText(_ uri: String) -> String? {
+        documents[uri].map { String(decoding: $0.text.bytes, as: UTF8.self) }
+    }
+
+    /// Waits for the document's analyses to finish and returns the text its tree was parsed from.
+    func parsedText(_ uri: String) async -> String? {
+        guard let result = await currentAnalysis(uri) else { return nil }
+        return String(decoding: result.text.bytes, as: UTF8.self)
+    }
+
     // MARK: Files
 
     static func path(fromURI uri: String) -> String? {
