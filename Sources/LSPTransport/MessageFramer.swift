@@ -61,6 +61,30 @@ public struct MessageFramer: Sendable {
         let bodyStart = headerEnd.upperBound
         let available = buffer.count - bodyStart
         if available >= length {
+            // A body that does not end in `}` cannot be a JSON-RPC object. If the length was too large
+            // and swallowed the start of the next frame, cut at that frame's header instead.
+            if !endsWithBrace(bodyStart..<(bodyStart + length)) {
+                let bodyEnd = bodyStart + length
+                var candidates: [Int] = []
+                var searchFrom = bodyStart
+                while let embedded = findHeaderName(from: searchFrom, to: bodyEnd) {
+                    candidates.append(embedded)
+                    searchFrom = embedded + 1
+                }
+                // The swallowed part may end inside the header name ("Content-Le").
+                for k in stride(from: min(Self.headerName.count - 1, length), through: 1, by: -1)
+                where zip(buffer[(bodyEnd - k)..<bodyEnd], Self.headerName).allSatisfy({ Self.lower($0) == $1 }) {
+                    candidates.append(bodyEnd - k)
+                    break
+                }
+                for embedded in candidates {
+                    let prefix = Array(buffer[bodyStart..<embedded])
+                    guard isCompleteJSON(prefix) else { continue }
+                    start = embedded
+                    bodyScanFrom = 0
+                    return .message(prefix)
+                }
+            }
             let body = Array(buffer[bodyStart..<(bodyStart + length)])
             // A body that is too short for its JSON (Content-Length too small) leaves the rest of the
             // JSON behind as garbage; that is reported when it is reached.
@@ -85,6 +109,12 @@ public struct MessageFramer: Sendable {
         }
         bodyScanFrom = max(bodyStart, buffer.count - Self.headerName.count)
         return nil
+    }
+
+    private func endsWithBrace(_ range: Range<Int>) -> Bool {
+        var i = range.upperBound - 1
+        while i >= range.lowerBound, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 { i -= 1 }
+        return i >= range.lowerBound && buffer[i] == UInt8(ascii: "}")
     }
 
     private func isCompleteJSON(_ bytes: [UInt8]) -> Bool {

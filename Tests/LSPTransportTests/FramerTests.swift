@@ -105,3 +105,16 @@ import Testing
         #expect(framer.next() == .message(Array("{}".utf8)))
     }
 }
+
+@Suite struct FramerLengthTests {
+    @Test func tooLongLengthThatSwallowsTheNextHeaderIsCut() {
+        let body = #"{"a":1}"#
+        let next = frame(Array(#"{"ok":1}"#.utf8))
+        var framer = MessageFramer()
+        // Ten bytes too many: they reach into the next frame's header, all bytes arrive at once.
+        framer.append(Array("Content-Length: \(body.utf8.count + 10)\r\n\r\n\(body)".utf8) + next)
+        var got: [FrameEvent] = []
+        while let e = framer.next() { got.append(e) }
+        #expect(got == [.message(Array(body.utf8)), .message(Array(#"{"ok":1}"#.utf8))])
+    }
+}

@@ -1,0 +1,199 @@
+"""`heaplint server` fed bad input through a raw pipe: garbage, wrong Content-Length, requests before
+`initialize`, unknown methods, out-of-range edits, a 50 MB document and a client that vanishes. Each
+must get the right JSON-RPC error or a clean exit, and the document state must survive."""
+import json
+import os
+import queue
+import subprocess
+import threading
+import time
+
+import pytest
+
+BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
+TIMEOUT = 20
+
+
+class RawServer:
+    """A server process and a reader thread that splits its stdout into JSON messages."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([BIN, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.messages = queue.Queue()
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        out = self.proc.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                byte = out.read(1)
+                if not byte:
+                    return
+                header += byte
+            length = int(header.split(b":")[1].strip().split(b"\r\n")[0])
+            self.messages.put(json.loads(out.read(length)))
+
+    def send_bytes(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def send(self, obj):
+        body = json.dumps({"jsonrpc": "2.0", **obj}).encode()
+        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def wait_for(self, predicate, what):
+        deadline = time.monotonic() + TIMEOUT
+        for message in self.seen:
+            if predicate(message):
+                self.seen.remove(message)
+                return message
+        while time.monotonic() < deadline:
+            try:
+                message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if predicate(message):
+                return message
+            self.seen.append(message)
+        pytest.fail(f"timed out waiting for {what}; saw {self.seen[-5:]}")
+
+    def response(self, id_):
+        return self.wait_for(lambda m: m.get("id") == id_ and "method" not in m, f"response {id_}")
+
+    def diagnostics(self, uri, version):
+        return self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                             and m["params"]["uri"] == uri and m["params"].get("version") == version,
+                             f"diagnostics v{version}")["params"]["diagnostics"]
+
+    def initialize(self):
+        self.send({"id": "init", "method": "initialize", "params": {"capabilities": {}}})
+        self.response("init")
+        self.send({"method": "initialized", "params": {}})
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def server():
+    s = RawServer()
+    yield s
+    s.close()
+
+
+URI = "file:///tmp/heaplint-robustness/a.py"
+
+
+def open_doc(server, text, version=1):
+    server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": URI, "languageId": "python", "version": version, "text": text}}})
+
+
+def change(server, version, start, end, text):
+    server.send({"method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": URI, "version": version},
+        "contentChanges": [{"range": {"start": {"line": start[0], "character": start[1]},
+                                      "end": {"line": end[0], "character": end[1]}}, "text": text}]}})
+
+
+def test_request_before_initialize_is_server_not_initialized(server):
+    server.send({"id": 1, "method": "textDocument/hover", "params": {}})
+    assert server.response(1)["error"]["code"] == -32002
+    server.initialize()  # and the server still initializes afterwards
+
+
+def test_unknown_method_is_method_not_found(server):
+    server.initialize()
+    server.send({"id": 2, "method": "heaplint/doesNotExist", "params": {}})
+    assert server.response(2)["error"]["code"] == -32601
+    server.send({"method": "heaplint/unknownNotification", "params": {}})  # silently ignored
+    server.send({"id": 3, "method": "shutdown"})
+    assert server.response(3)["result"] is None
+
+
+def test_garbage_and_wrong_lengths_get_parse_errors_and_the_loop_goes_on(server):
+    server.initialize()
+    open_doc(server, "x = 1\n")
+    assert server.diagnostics(URI, 1) == []
+    server.send_bytes(b"this is not a header\r\n\r\n")
+    assert server.wait_for(lambda m: m.get("error", {}).get("code") == -32700 and m.get("id") is None, "parse error")
+    server.send_bytes(b"\x00\xff\xfe binary junk")
+    server.send_bytes(b"Content-Length: 7\r\n\r\n{\"id\": 5, \"method\": \"shutdown\"}")  # too short
+    assert server.wait_for(lambda m: m.get("error", {}).get("code") == -32700, "parse error for truncated body")
+    body = b'{"jsonrpc":"2.0","id":6,"method":"textDocument/hover","params":{"textDocument":{"uri":"%s"},"position":{"line":0,"character":0}}}' % URI.encode()
+    server.send_bytes(b"Content-Length: %d\r\n\r\n" % (len(body) + 40) + body)  # too long
+    server.send({"id": 7, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": URI}}})
+    # The over-long frame is recovered when the next header shows up; both requests are answered.
+    assert "error" not in server.response(6)
+    report = server.response(7)["result"]
+    assert report["kind"] == "full" and report["items"] == []
+    # Valid JSON that is not a request object.
+    server.send_bytes(b"Content-Length: 2\r\n\r\n[]")
+    server.send_bytes(b"Content-Length: 2\r\n\r\n{}")
+    # The document state survived: an edit still lands where it should.
+    change(server, 2, (0, 4), (0, 5), "(")
+    assert [d["code"] for d in server.diagnostics(URI, 2)] == ["HL001"]
+
+
+def test_out_of_range_edits_are_clamped(server):
+    server.initialize()
+    open_doc(server, "def f():\n    pass\n")
+    assert server.diagnostics(URI, 1) == []
+    change(server, 2, (0, 99), (0, 120), "  # tail")      # past the end of the line
+    change(server, 3, (40, 0), (50, 3), "y = 2\n")        # past the end of the file
+    change(server, 4, (1, 4), (0, 0), "")                 # reversed range: treated as empty
+    change(server, 5, (-1, -1), (0, 0), "")               # negative positions
+    assert server.diagnostics(URI, 5) == []
+    # The text is now "def f():  # tail\n    pass\ny = 2\n": break line 2 and check where.
+    change(server, 6, (2, 0), (2, 1), ")")
+    diags = server.diagnostics(URI, 6)
+    assert [d["range"]["start"]["line"] for d in diags] == [2]
+
+
+def test_large_document_keeps_the_server_responsive(server):
+    server.initialize()
+    line = "value = [1, 2, 3]  # padding padding padding padding padding padding padding\n"
+    text = line * (50_000_000 // len(line) + 1)
+    assert len(text) >= 50_000_000
+    open_doc(server, text)
+    # Over the analysis limit: kept in sync, not analysed, and the user is told why.
+    assert server.diagnostics(URI, 1) == []
+    log = server.wait_for(lambda m: m.get("method") == "window/logMessage" and "limit" in m["params"]["message"], "log")
+    assert "MB" in log["params"]["message"]
+    change(server, 2, (0, 0), (0, 0), "# first line\n")
+    server.send({"id": 8, "method": "shutdown"})
+    assert server.response(8)["result"] is None
+    server.send({"method": "exit"})
+    assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_client_vanishing_ends_the_server_cleanly(server):
+    server.initialize()
+    open_doc(server, "def f(:\n")
+    server.proc.stdin.close()
+    assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_exit_without_shutdown_exits_with_1(server):
+    server.initialize()
+    server.send({"method": "exit"})
+    assert server.proc.wait(timeout=TIMEOUT) == 1
+
+
+def test_cancelled_request_gets_exactly_one_answer(server):
+    server.initialize()
+    open_doc(server, "def f(:\n")
+    server.send({"id": 9, "method": "workspace/diagnostic", "params": {"previousResultIds": []}})
+    server.send({"method": "$/cancelRequest", "params": {"id": 9}})
+    first = server.response(9)
+    assert ("result" in first) != ("error" in first)
+    if "error" in first:
+        assert first["error"]["code"] == -32800
+    server.send({"id": 10, "method": "shutdown"})
+    server.response(10)
+    assert not [m for m in server.seen if m.get("id") == 9]
