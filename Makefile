@@ -10,9 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/heaplint
 DEBUG_BIN := .build/debug/heaplint
 # Python tools the tests use; bump versions here only.
-PY_TEST_TOOLS := pytest==9.0.3
+PY_TEST_TOOLS := pytest==9.0.3 pytest-lsp==1.0.1
 
-.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean
+.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean editors-deps bench-lsp
 
 all: build
 
@@ -46,7 +46,7 @@ test-swift: grammar
 	@$(SWIFT) build -q
 	@$(SWIFT) test -q 2>&1 | tail -n 40
 
-test-python: build venv
+test-python: build venv editors-deps
 	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) $(VENV_PY) -m pytest -q Tests/python
 
 demo: release
@@ -55,6 +55,18 @@ demo: release
 
 bench: release
 	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN)
+
+## editors-deps: Neovim from Debian, for the headless editor test (Tests/python/test_lsp_neovim.py).
+editors-deps:
+	@if ! command -v nvim >/dev/null; then \
+	  echo "make: installing neovim (Debian)"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq neovim >/dev/null; \
+	fi
+
+## bench-lsp: editor latency, didChange -> publishDiagnostics on a 5,000-line file (p50/p95/max).
+bench-lsp: release
+	@$(PYTHON) Tests/bench/lsp_latency.py --heaplint $(RELEASE_BIN)
 
 clean:
 	@rm -rf .build .heaplint_cache
