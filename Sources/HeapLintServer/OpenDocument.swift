@@ -20,6 +20,8 @@ struct OpenDocument {
     /// An analysis is scheduled that has not yet taken its snapshot: new edits will be picked up by it.
     var isQueued = false
     var latest: AnalysisResult?
+    /// A snapshot has been taken and its result is not stored yet.
+    var isAnalysing = false
     /// The last analysis task; the next one starts after it, so one document is analysed in order.
     var tail: Task<Void, Never>?
 }
@@ -33,6 +35,8 @@ struct AnalysisResult: Sendable {
     /// Set when the document was not analysed (too large).
     let skippedReason: String?
     let elapsedSeconds: Double
+    /// Of `elapsedSeconds`, the time spent re-parsing (the rest is semantics and rules).
+    var parseSeconds: Double = 0
 
     var resultID: String { "\(version)-\(settingsGeneration)" }
 }
@@ -50,6 +54,17 @@ struct AnalysisJob: Sendable {
     let analyzer: Analyzer
     let maxFileBytes: Int
 
+    /// The single edit that turns `old` into `new`.
+    static func difference(from old: SourceText, to new: SourceText) -> TextEdit {
+        let a = old.bytes, b = new.bytes
+        var prefix = 0
+        let limit = min(a.count, b.count)
+        while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        return TextEdit(range: prefix..<(a.count - suffix), replacement: Array(b[prefix..<(b.count - suffix)]))
+    }
+
     /// Re-parses incrementally (or from scratch when there is no tree yet) and analyses.
     func run() -> (AnalysisResult, ParsedDocument?) {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -62,16 +77,21 @@ struct AnalysisJob: Sendable {
         let parser = PythonParser()
         var document: ParsedDocument
         if let base {
+            // Each re-parse rebuilds the flat tree, so several pending edits become one: the span
+            // between the texts' common prefix and suffix.
+            let edits = pending.count > 1 ? [Self.difference(from: base.source, to: text)] : pending
             document = base
-            for edit in pending { document = parser.reparse(document, applying: edit) }
+            for edit in edits { document = parser.reparse(document, applying: edit) }
             // Defensive: the tree must describe exactly the current text, or it is rebuilt.
             if document.source.bytes != text.bytes { document = parser.parseDocument(text) }
         } else {
             document = parser.parseDocument(text)
         }
+        let parsed = elapsed()
         let analysis = analyzer.analyze(tree: document.syntax, path: path)
-        return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
-                               diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed()),
-                document)
+        var result = AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
+                                    diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed())
+        result.parseSeconds = parsed
+        return (result, document)
     }
 }

@@ -319,6 +319,19 @@ public actor HeapLintServer {
             log(.warning, "heaplint: didChange for \(uri), which is not open; ignored")
             return
         }
+        if params.contentChanges.count == 1, let range = params.contentChanges[0].range {
+            let edit = TextEdit(range: mapping.positions.byteRange(range, in: document.text),
+                                replacement: params.contentChanges[0].text)
+            if let result = CommentEdit.shiftedResult(document, edit, version: params.textDocument.version) {
+                document.text = result.text
+                document.pending.append(edit)
+                document.version = params.textDocument.version
+                document.latest = result
+                documents[uri] = document
+                publish(uri, result)
+                return
+            }
+        }
         for change in params.contentChanges {
             if let range = change.range {
                 let bytes = mapping.positions.byteRange(range, in: document.text)
@@ -407,6 +420,7 @@ public actor HeapLintServer {
                               maxFileBytes: options.maxFileBytes)
         document.pending = []
         document.isDirty = false
+        document.isAnalysing = true
         documents[uri] = document
         return job
     }
@@ -417,6 +431,7 @@ public actor HeapLintServer {
     }
 
     private func store(_ job: AnalysisJob, _ result: AnalysisResult, _ parsed: ParsedDocument?) -> AnalysisResult? {
+        documents[job.uri]?.isAnalysing = false
         guard var document = documents[job.uri], document.generation == job.generation else { return nil }
         if let reason = result.skippedReason, document.latest?.skippedReason == nil { log(.warning, reason) }
         document.base = parsed
@@ -435,6 +450,12 @@ public actor HeapLintServer {
         let items = result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }
         sink.sendNotification("textDocument/publishDiagnostics",
                               PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
+        if trace != "off" {
+            let total = String(format: "%.2f", result.elapsedSeconds * 1000)
+            let parse = String(format: "%.2f", result.parseSeconds * 1000)
+            sink.sendNotification("$/logTrace", LogTraceParams(
+                message: "heaplint: analysed \(document.path) v\(result.version) in \(total) ms (parse \(parse) ms), \(items.count) diagnostics"))
+        }
     }
 
     // MARK: Requests
@@ -551,6 +572,11 @@ public actor HeapLintServer {
     }
 
     // MARK: Inspection (tests)
+
+    /// Whether the document's latest result came from the comment-edit shortcut.
+    func isCommentOnly(_ uri: String) -> Bool? {
+        documents[uri].map { $0.latest?.elapsedSeconds == 0 && !$0.pending.isEmpty }
+    }
 
     /// The current text of an open document.
     func documentText(_ uri: String) -> String? {

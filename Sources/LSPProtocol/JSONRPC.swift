@@ -115,3 +115,9 @@ public struct SetTraceParams: Sendable, Codable, Hashable {
     public var value: String
     public init(value: String) { self.value = value }
 }
+
+/// `$/logTrace`.
+public struct LogTraceParams: Sendable, Codable, Hashable {
+    public var message: String
+    public init(message: String) { self.message = message }
+}

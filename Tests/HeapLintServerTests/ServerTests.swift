@@ -252,3 +252,39 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
         #expect(utf8.byteRange(LSPRange(start: Position(line: 1, character: 1), end: Position(line: 0, character: 0)), in: source) == 8..<8)
     }
 }
+
+@Suite struct CommentEditTests {
+    let uri = "file:///tmp/heaplint-test/c.py"
+
+    @Test func typingInACommentShiftsDiagnosticsWithoutReanalysis() async throws {
+        let (server, sink) = try await started(options: ["trace": "off"])
+        try await open(server, uri, "x = 1  # note\ndef f(:\n    pass\n")
+        let first = try await sink.diagnostics(uri, version: 1)
+        #expect(first.map { $0["code"] as? String } == ["HL001"])
+        try await change(server, uri, version: 2, [(0, 13, 0, 13, "s and more")])
+        let second = try await sink.diagnostics(uri, version: 2)
+        #expect(second.map { $0["code"] as? String } == ["HL001"])
+        #expect(await server.isCommentOnly(uri) == true)
+        // The tree catches up at the next real analysis, and finds the same.
+        #expect(await server.parsedText(uri) == "x = 1  # notes and more\ndef f(:\n    pass\n")
+    }
+
+    @Test func baseOffsetUndoesPendingEdits() {
+        let edits = [TextEdit(range: 5..<5, replacement: "abc"), TextEdit(range: 2..<4, replacement: "")]
+        #expect(CommentEdit.baseOffset(10, through: edits) == 9)
+        #expect(CommentEdit.baseOffset(1, through: edits) == 1)
+    }
+}
+
+@Suite struct DifferenceTests {
+    @Test func differenceIsTheMinimalMiddleSpan() {
+        let old = SourceText("abcdef"), new = SourceText("abXYef")
+        let edit = AnalysisJob.difference(from: old, to: new)
+        #expect(edit.range == 2..<4)
+        #expect(String(decoding: edit.applied(to: old).bytes, as: UTF8.self) == "abXYef")
+        let same = AnalysisJob.difference(from: old, to: old)
+        #expect(same.range.isEmpty && same.replacement.isEmpty)
+        let grow = AnalysisJob.difference(from: SourceText("aa"), to: SourceText("aaa"))
+        #expect(String(decoding: grow.applied(to: SourceText("aa")).bytes, as: UTF8.self) == "aaa")
+    }
+}

@@ -9,6 +9,7 @@ Usage: lsp_latency.py --heaplint .build/release/heaplint [--edits 300] [--lines 
 import argparse
 import json
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -49,6 +50,7 @@ class Client:
     def __init__(self, binary):
         self.proc = subprocess.Popen([binary, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.inbox = queue.Queue()
+        self.traces = []  # server-side timings from $/logTrace: (total ms, parse ms)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -62,7 +64,13 @@ class Client:
                 header += b
             length = int(header.split(b":")[1].split(b"\r\n")[0])
             body = out.read(length)
-            self.inbox.put((time.perf_counter(), json.loads(body)))
+            msg = json.loads(body)
+            if msg.get("method") == "$/logTrace":
+                m = re.search(r"in ([0-9.]+) ms \(parse ([0-9.]+) ms\)", msg["params"]["message"])
+                if m:
+                    self.traces.append((float(m.group(1)), float(m.group(2))))
+                continue
+            self.inbox.put((time.perf_counter(), msg))
 
     def send(self, obj):
         body = json.dumps({"jsonrpc": "2.0", **obj}).encode()
@@ -118,7 +126,7 @@ def main():
     comment_line = next(i for i, l in enumerate(lines) if l.startswith("    # comment line for node 100"))
     code_line = next(i for i, l in enumerate(lines) if l.startswith("        self.value_100 ="))
     client = Client(args.heaplint)
-    client.send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    client.send({"id": 1, "method": "initialize", "params": {"capabilities": {}, "trace": "messages"}})
     client.wait(lambda m: m.get("id") == 1)
     client.send({"method": "initialized", "params": {}})
     opened = client.send({"method": "textDocument/didOpen", "params": {"textDocument": {
@@ -137,9 +145,17 @@ def main():
     code_edits = [(code_line, col + k, col + k, "z") for k in range(half)]
     code_edits += [(code_line, col + half - k - 1, col + half - k, "") for k in range(args.edits - half)]
 
+    def server_side(start):
+        got = client.traces[start:]
+        return [t for t, _ in got], [p for _, p in got]
+
     warmup, version = run_edits(client, 1, comment_edits[:20] + [(comment_line, end + 19 - k, end + 20 - k, "") for k in range(20)])
+    mark = len(client.traces)
     in_comment, version = run_edits(client, version, comment_edits)
+    comment_server = server_side(mark)
+    mark = len(client.traces)
     in_code, version = run_edits(client, version, code_edits)
+    code_server = server_side(mark)
 
     client.send({"id": 2, "method": "shutdown"})
     client.wait(lambda m: m.get("id") == 2)
@@ -149,7 +165,13 @@ def main():
     print(f"heaplint server latency, {args.lines}-line file ({len(source.encode()) // 1024} KB), "
           f"didChange -> publishDiagnostics; open took {open_ms:.1f} ms")
     print(summary("edit in a comment", in_comment))
+    if comment_server[0]:
+        print(summary("  server: reparse+analyse", comment_server[0]))
+        print(summary("  server: reparse only", comment_server[1]))
     print(summary("edit in code", in_code))
+    if code_server[0]:
+        print(summary("  server: reparse+analyse", code_server[0]))
+        print(summary("  server: reparse only", code_server[1]))
     print("target: p95 < 30 ms")
     if args.json:
         print(json.dumps({"open_ms": open_ms, "comment": in_comment, "code": in_code}))
