@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),
         .testTarget(name: "HeapLintServerTests",
-                    dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax"]),
+                    dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax",
+                                   "HeapDiagnostics", "HeapModel", "HeapRules"]),
     ]
 )

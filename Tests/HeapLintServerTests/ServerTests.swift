@@ -1,4 +1,7 @@
 import Foundation
+import HeapDiagnostics
+import HeapModel
+import HeapRules
 import HeapSyntax
 import LSPProtocol
 import LSPTransport
@@ -286,5 +289,124 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
         #expect(same.range.isEmpty && same.replacement.isEmpty)
         let grow = AnalysisJob.difference(from: SourceText("aa"), to: SourceText("aaa"))
         #expect(String(decoding: grow.applied(to: SourceText("aa")).bytes, as: UTF8.self) == "aaa")
+    }
+}
+
+/// Stands in for the Kit's pyproject loader: per-root `[tool.heaplint]` layers the test can change.
+final class FakeProjectConfiguration: ProjectConfigurationSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var layers: [String: SettingsLayer] = [:]
+    func set(_ root: String, _ layer: SettingsLayer?) { lock.withLock { layers[root] = layer } }
+    func settings(forWorkspaceRoot rootPath: String) throws -> SettingsLayer? { lock.withLock { layers[rootPath] } }
+}
+
+@Suite struct WorkspaceConfigurationTests {
+    @Test func projectSettingsApplyPerWorkspaceFolderAndReloadOnWatchedFileChange() async throws {
+        let config = FakeProjectConfiguration()
+        config.set("/tmp/hl-w1", SettingsLayer(ignore: ["HL001"]))
+        let sink = CollectingSink()
+        let server = HeapLintServer(sink: sink, projectConfiguration: config)
+        await server.handle(try message(["id": 1, "method": "initialize", "params": [
+            "capabilities": [String: Any](),
+            "workspaceFolders": [["uri": "file:///tmp/hl-w1", "name": "w1"], ["uri": "file:///tmp/hl-w2", "name": "w2"]]]]))
+        await server.handle(try message(["method": "initialized", "params": [String: Any]()]))
+        let a = "file:///tmp/hl-w1/a.py", b = "file:///tmp/hl-w2/b.py"
+        try await open(server, a, "def f(:\n")
+        try await open(server, b, "def f(:\n")
+        #expect(try await sink.diagnostics(a, version: 1).isEmpty)
+        #expect(try await sink.diagnostics(b, version: 1).map { $0["code"] as? String } == ["HL001"])
+        config.set("/tmp/hl-w2", SettingsLayer(ignore: ["HL001"]))
+        config.set("/tmp/hl-w1", nil)
+        await server.handle(try message(["method": "workspace/didChangeWatchedFiles", "params": [
+            "changes": [["uri": "file:///tmp/hl-w2/pyproject.toml", "type": 2]]]]))
+        _ = try await sink.wait("w1 re-diagnosed") { m in
+            let p = m["params"] as? [String: Any]
+            return m["method"] as? String == "textDocument/publishDiagnostics" && p?["uri"] as? String == a
+                && (p?["diagnostics"] as? [Any])?.count == 1
+        }
+        _ = try await sink.wait("w2 cleared") { m in
+            let p = m["params"] as? [String: Any]
+            return m["method"] as? String == "textDocument/publishDiagnostics" && p?["uri"] as? String == b
+                && (p?["diagnostics"] as? [Any])?.isEmpty == true
+        }
+    }
+
+    @Test func editorSettingsOverrideTheProject() async throws {
+        let config = FakeProjectConfiguration()
+        config.set("/tmp/hl-w3", SettingsLayer(ignore: ["HL001"]))
+        let sink = CollectingSink()
+        let server = HeapLintServer(sink: sink, projectConfiguration: config)
+        await server.handle(try message(["id": 1, "method": "initialize", "params": [
+            "capabilities": [String: Any](), "rootUri": "file:///tmp/hl-w3",
+            "initializationOptions": ["ignore": [String]()]]]))
+        await server.handle(try message(["method": "initialized", "params": [String: Any]()]))
+        try await open(server, "file:///tmp/hl-w3/c.py", "def f(:\n")
+        #expect(try await sink.diagnostics("file:///tmp/hl-w3/c.py", version: 1).count == 1)
+    }
+}
+
+@Suite struct MappingTests {
+    /// A cycle-shaped diagnostic built by hand (no HL1xx rule exists on this branch yet).
+    func offset(_ needle: String) -> Int {
+        let bytes = Array(text.utf8), n = Array(needle.utf8)
+        return (0...(bytes.count - n.count)).first { Array(bytes[$0..<($0 + n.count)]) == n } ?? -1
+    }
+
+    func cycleDiagnostic(_ source: SourceText) -> Diagnostic {
+        let c = offset("self.children"), p = offset("n.parent"), t = offset("tree\n")
+        let explanation = HeapExplanation(
+            path: [ReferenceStep(from: "Tree", via: "children", to: "list", site: SourceRange(start: c, end: c + 23), line: 3),
+                   ReferenceStep(from: "list", via: "", to: "Node"),
+                   ReferenceStep(from: "Node", via: "parent", to: "Tree", site: SourceRange(start: p, end: p + 15), line: 4)],
+            estimate: ByteEstimate(lowerBytes: 688, upperBytes: 688, version: .py311, basis: "2 instances with __dict__"),
+            mechanism: "the cyclic garbage collector", remedy: "hold the parent through weakref.ref")
+        let fix = Fix(title: "Use weakref.ref for parent", applicability: .safe,
+                      edits: [TextEdit(range: t..<(t + 4), replacement: "weakref.ref(tree)")])
+        let finding = Finding(code: "HL101", range: SourceRange(start: p, end: p + 8), message: "Reference cycle Tree ↔ Node",
+                              severity: .warning, explanation: explanation, fix: fix)
+        return Diagnostic(path: "/w/t.py", finding: finding, source: source)
+    }
+
+    let text = "class Tree:\n    def __init__(s\n        self.children = [n]\n        n.parent = tree\n"
+
+    @Test func relatedInformationHasOneLocationPerSitedEdge() {
+        let source = SourceText(text)
+        let mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
+        let lsp = mapping.lspDiagnostic(cycleDiagnostic(source), uri: "file:///w/t.py", source: source)
+        #expect(lsp.severity == .warning)
+        #expect(lsp.relatedInformation?.count == 2)
+        #expect(lsp.relatedInformation?.first?.location.range.start == Position(line: 2, character: 8))
+        #expect(lsp.relatedInformation?.first?.message == "Tree.children (line 3) → list")
+        #expect(lsp.relatedInformation?.last?.location.range.start.line == 3)
+    }
+
+    @Test func hoverRendersPathSizeMechanismRemedyAndFix() throws {
+        let source = SourceText(text)
+        let mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
+        let hover = try #require(mapping.hover(at: offset("n.parent") + 2, diagnostics: [cycleDiagnostic(source)], source: source))
+        let md = hover.contents.value
+        #expect(md.contains("1. `Tree.children (line 3) → list`"))
+        #expect(md.contains("3. `Node.parent (line 4) → Tree`"))
+        #expect(md.contains("~688 B on CPython 3.11"))
+        #expect(md.contains("the cyclic garbage collector"))
+        #expect(md.contains("weakref.ref"))
+        #expect(md.contains("Use weakref.ref for parent"))
+        #expect(mapping.hover(at: 5, diagnostics: [cycleDiagnostic(source)], source: source) == nil)
+    }
+
+    @Test func quickFixAndFixAllCarryTheFindingsEdits() {
+        let source = SourceText(text)
+        let builder = CodeActionBuilder(mapping: DiagnosticMapping(positions: PositionMapping(encoding: .utf16)))
+        let uri = "file:///w/t.py"
+        let actions = builder.actions(uri: uri, range: offset("n.parent")..<offset("n.parent"), only: nil, diagnostics: [cycleDiagnostic(source)], source: source)
+        let quick = actions.first { $0.title.contains("Use weakref.ref") }
+        #expect(quick?.kind == "quickfix")
+        #expect(quick?.isPreferred == true)
+        #expect(quick?.edit?.changes[uri]?.map(\.newText) == ["weakref.ref(tree)"])
+        #expect(actions.contains { $0.title.contains("noqa") })
+        let fixAll = actions.first { $0.kind == "source.fixAll.heaplint" }
+        #expect(fixAll?.edit?.changes[uri]?.count == 1)
+        let onlyFixAll = builder.actions(uri: uri, range: 0..<0, only: ["source.fixAll"], diagnostics: [cycleDiagnostic(source)], source: source)
+        #expect(onlyFixAll.map(\.kind) == ["source.fixAll.heaplint"])
     }
 }

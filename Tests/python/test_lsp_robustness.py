@@ -112,6 +112,8 @@ def test_unknown_method_is_method_not_found(server):
     server.send({"id": 2, "method": "heaplint/doesNotExist", "params": {}})
     assert server.response(2)["error"]["code"] == -32601
     server.send({"method": "heaplint/unknownNotification", "params": {}})  # silently ignored
+    server.send({"id": 4, "method": "textDocument/hover", "params": {"position": "nowhere"}})
+    assert server.response(4)["error"]["code"] == -32602
     server.send({"id": 3, "method": "shutdown"})
     assert server.response(3)["result"] is None
 
