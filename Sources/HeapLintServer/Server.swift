@@ -206,8 +206,13 @@ public actor HeapLintServer {
         }
         let (layer, warnings) = SettingsLayer.fromEditor(params.initializationOptions)
         editorLayer = layer
-        if let max = params.initializationOptions?["maxFileBytes"]?.doubleValue { options.maxFileBytes = Int(max) }
-        if let ms = params.initializationOptions?["debounceMs"]?.doubleValue { options.debounce = .milliseconds(Int(ms)) }
+        // Clamped: a client's number must not trap the conversion to Int.
+        if let max = params.initializationOptions?["maxFileBytes"]?.doubleValue, max.isFinite {
+            options.maxFileBytes = Int(Swift.min(Swift.max(max, 0), 1e12))
+        }
+        if let ms = params.initializationOptions?["debounceMs"]?.doubleValue, ms.isFinite {
+            options.debounce = .milliseconds(Int(Swift.min(Swift.max(ms, 0), 10_000)))
+        }
         loadProjectConfiguration()
         lifecycle = .running
         let capabilities = ServerCapabilities(

@@ -199,3 +199,20 @@ def test_cancelled_request_gets_exactly_one_answer(server):
     server.send({"id": 10, "method": "shutdown"})
     server.response(10)
     assert not [m for m in server.seen if m.get("id") == 9]
+
+
+def test_slow_analysis_never_blocks_shutdown(server):
+    server.send({"id": "init", "method": "initialize", "params": {
+        "capabilities": {}, "initializationOptions": {"maxFileBytes": 1e300, "debounceMs": -5}}})
+    server.response("init")
+    server.send({"method": "initialized", "params": {}})
+    # ~8 MB of code: seconds of parsing and analysis, all off the message loop.
+    line = "def f(x):\n    return [i * x for i in range(10) if i % 2]\n"
+    open_doc(server, line * (8_000_000 // len(line)))
+    server.send({"id": 11, "method": "shutdown"})
+    response = server.response(11)
+    assert response["result"] is None
+    # The shutdown answer did not wait for the analysis to publish.
+    assert not [m for m in server.seen if m.get("method") == "textDocument/publishDiagnostics"]
+    server.send({"method": "exit"})
+    assert server.proc.wait(timeout=TIMEOUT) == 0
