@@ -220,11 +220,7 @@ public struct Configuration: Sendable {
             options.perFileIgnores = entries
         }
         if let value = table["target-version"] {
-            guard let string = value.string, let version = TargetVersion(rawValue: string) else {
-                throw ConfigError.invalidValue(key: "target-version", file: file,
-                                               expected: "one of " + TargetVersion.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            options.targetVersion = version
+            options.targetVersion = try targetVersion(value.string ?? "", key: "target-version", file: file)
         }
         if let value = table["large-threshold"] {
             guard let number = value.int, number > 0 else {
@@ -344,7 +340,18 @@ public struct Configuration: Sendable {
         return dir.hasPrefix("/") ? dir : (projectRoot as NSString).appendingPathComponent(dir)
     }
 
+    public static func targetVersion(_ raw: String, key: String, file: String) throws -> TargetVersion {
+        guard let version = TargetVersion(rawValue: raw.lowercased()) else {
+            throw ConfigError.invalidValue(key: key, file: file,
+                                           expected: "one of " + TargetVersion.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return version
+    }
+
     // MARK: Paths
+
+    /// `path` made absolute against the working directory and standardised.
+    public static func absolutePath(_ path: String) -> String { absolute(path) }
 
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
