@@ -46,7 +46,11 @@ public struct Suppressions: Sendable {
     public init(tree: SyntaxTree) {
         let source = tree.source
         for node in tree.allNodes where node.kind == .comment {
-            let range = node.range
+            var range = node.range
+            // The grammar's comment token can swallow the `\r` of a CRLF line ending; keep it out.
+            while range.end > range.start, source.bytes[range.end - 1] == 0x0D || source.bytes[range.end - 1] == 0x0A {
+                range = SourceRange(start: range.start, end: range.end - 1)
+            }
             let bytes = Array(source.bytes[range.start..<range.end])
             let line = source.lineIndex.line(of: range.start)
             if let exemption = Self.fileExemption(in: bytes, base: range.start) {
