@@ -62,13 +62,12 @@ public enum SourceLoader {
         }
         let cookie = codingCookie(bytes)
         if let cookie, !hadBOM, !isUTF8Name(cookie) {
-            guard let encoding = foundationEncoding(cookie) else {
-                return .unreadable("Cannot analyse file: unsupported source encoding `\(cookie)` (declared by its coding cookie)")
+            switch transcode(bytes, from: cookie) {
+            case .success(let utf8):
+                return .text(SourceText(bytes: utf8), encoding: .transcoded(cookie))
+            case .failure(let problem):
+                return .unreadable("Cannot analyse file: \(problem)")
             }
-            guard let string = String(data: Data(bytes), encoding: encoding) else {
-                return .unreadable("Cannot analyse file: bytes are not valid `\(cookie)` as its coding cookie declares")
-            }
-            return .text(SourceText(string), encoding: .transcoded(cookie))
         }
         if let bad = firstInvalidUTF8(bytes) {
             let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
@@ -116,16 +115,45 @@ public enum SourceLoader {
         ["utf-8", "utf8", "utf_8", "utf-8-sig", "u8"].contains(name) || name.hasPrefix("utf-8-")
     }
 
-    private static func foundationEncoding(_ name: String) -> String.Encoding? {
-        switch name.replacingOccurrences(of: "_", with: "-") {
-        case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "8859", "cp819", "l1", "iso-latin-1": .isoLatin1
-        case "cp1252", "windows-1252": .windowsCP1252
-        case "ascii", "us-ascii", "646": .ascii
-        case "iso-8859-2", "latin-2", "latin2": .isoLatin2
-        case "cp1250", "windows-1250": .windowsCP1250
-        case "cp1251", "windows-1251": .windowsCP1251
-        default: nil
+    struct TranscodingProblem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Legacy-encoded bytes to UTF-8 with the C library's iconv (any encoding glibc knows: latin-1,
+    /// cp1252, koi8-r, shift_jis, ...). Python codec spellings are tried as given and with `-` for `_`.
+    static func transcode(_ bytes: [UInt8], from name: String) -> Result<[UInt8], TranscodingProblem> {
+        let aliases: [String: String] = ["latin-1": "LATIN1", "latin1": "LATIN1", "l1": "LATIN1", "8859": "LATIN1",
+                                         "iso-latin-1": "LATIN1", "646": "ASCII", "us-ascii": "ASCII"]
+        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        var handle: iconv_t? = nil
+        for candidate in [aliases[dashed], name, dashed].compactMap({ $0 }) {
+            let h = iconv_open("UTF-8", candidate.uppercased())
+            if let h, Int(bitPattern: h) != -1 { handle = h; break }
         }
+        guard let handle else {
+            return .failure(TranscodingProblem(description: "unsupported source encoding `\(name)` (declared by its coding cookie)"))
+        }
+        defer { iconv_close(handle) }
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        var input = bytes
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                if inLeft == 0 { return 0 }
+                let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                if result == -1 || inLeft != 0 { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else {
+            return .failure(TranscodingProblem(description: "bytes are not valid `\(name)` as its coding cookie declares"))
+        }
+        return .success(Array(output[0..<produced]))
     }
 
     /// The offset of the first byte that breaks UTF-8, if any.
