@@ -114,7 +114,10 @@ struct Check: ParsableCommand {
         } else {
             let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
             let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
-            base = try Configuration.load(forPath: directory)
+            let found = try Configuration.load(forPath: directory)
+            // Without a config file, relative globs and the cache are rooted at the working directory
+            // (as ruff does), never inside the checked tree.
+            base = found.configFile == nil ? .isolated() : found
         }
         return base.overlaid(with: try commandLineOptions())
     }
