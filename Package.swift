@@ -46,5 +46,7 @@ let package = Package(
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
                     exclude: []),
+        .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
+        .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
     ]
 )
