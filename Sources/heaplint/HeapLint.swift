@@ -10,7 +10,7 @@ struct HeapLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
-        version: "0.1.0",
+        version: HeapLintVersion.current,
         subcommands: [Check.self, RuleCommand.self])
 }
 
