@@ -41,10 +41,12 @@ DIST_BINARY = ROOT / ".build-dist" / "release" / "heaplint"
 _VERSION_LINE = re.compile(r'^\s*public static let current = "([0-9]+\.[0-9]+\.[0-9]+(?:[.-]?[a-z0-9.]+)?)"\s*$',
                            re.MULTILINE)
 
-# What an sdist carries: everything `make dist-binary` needs on a machine with Swift and no network.
+# What an sdist carries: everything `make dist-binary` needs on a machine with Swift and no network
+# (SwiftPM refuses a manifest whose test targets have no folder, so Tests/ comes along).
 # grammars/python/ is the fetched (git-ignored) grammar; shipping it keeps the sdist build offline.
-_SDIST_ROOTS = ["Package.swift", "Makefile", "README.md", "pyproject.toml", "Sources", "grammars"]
-_SDIST_SKIP = {"__pycache__", ".build", ".build-dist", ".DS_Store"}
+_SDIST_ROOTS = ["Package.swift", "Makefile", "README.md", "pyproject.toml", ".pre-commit-hooks.yaml",
+                "Sources", "Tests", "grammars"]
+_SDIST_SKIP = {"__pycache__", ".build", ".build-dist", ".DS_Store", ".pytest_cache"}
 
 
 class BuildError(RuntimeError):
