@@ -10,7 +10,7 @@ struct HeapLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
-        version: HeapLintVersion.current,
+        version: HeapDiagnosticsInfo.version,
         subcommands: [Check.self, RuleCommand.self])
 }
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-VERSION_SWIFT = ROOT / "Sources" / "HeapLintKit" / "Version.swift"
+VERSION_DIR = ROOT / "Sources" / "HeapDiagnostics"
 
 
 def source_version() -> str:
-    """The version as Version.swift writes it (the single place it is written)."""
-    found = re.findall(r'^\s*public static let current = "([^"]+)"\s*$', VERSION_SWIFT.read_text(), re.MULTILINE)
+    """The version as Sources/HeapDiagnostics writes it (HeapDiagnosticsInfo.version, the one place)."""
+    found = [v for path in VERSION_DIR.glob("*.swift")
+             for v in re.findall(r'^\s*public static let version = "([^"]+)"\s*$', path.read_text(), re.MULTILINE)]
     assert len(found) == 1, found
     return found[0]
 

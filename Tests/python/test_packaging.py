@@ -181,7 +181,7 @@ def test_sdist_holds_what_an_offline_build_needs_and_builds(tmp_path):
         tar.extractall(tmp_path, filter="data")
     base = f"heaplint-{source_version()}"
     for required in ["PKG-INFO", "pyproject.toml", "Package.swift", "Makefile", "README.md",
-                     "Sources/HeapLintKit/Version.swift", "Sources/PythonPackaging/heaplint_build/__init__.py",
+                     "Sources/HeapDiagnostics/Version.swift", "Sources/PythonPackaging/heaplint_build/__init__.py",
                      "grammars/fetch-python.sh", "grammars/python/parser.c", "grammars/python/scanner.c",
                      "grammars/python/.stamp"]:
         assert f"{base}/{required}" in names, required

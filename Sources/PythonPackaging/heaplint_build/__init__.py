@@ -5,7 +5,8 @@
 `make dist-binary` and packs it as the wheel's `heaplint` script, the way ruff's wheel carries its binary:
 `heaplint-<version>.data/scripts/heaplint`, which pip installs into the environment's `bin/` unchanged.
 
-The version is read from Sources/HeapLintKit/Version.swift, the same constant `heaplint --version` prints.
+The version is read from the one `public static let version = "X.Y.Z"` line in Sources/HeapDiagnostics/
+(HeapDiagnosticsInfo.version), the same constant `heaplint --version` prints.
 
 Environment:
   HEAPLINT_PREBUILT_BINARY  path to an already built heaplint binary; the backend packs it instead of
@@ -35,10 +36,10 @@ except ModuleNotFoundError:  # pragma: no cover - building needs 3.11 (see pypro
     tomllib = None
 
 ROOT = Path(__file__).resolve().parents[3]
-VERSION_FILE = ROOT / "Sources" / "HeapLintKit" / "Version.swift"
+VERSION_DIR = ROOT / "Sources" / "HeapDiagnostics"
 PACKAGE_DIR = ROOT / "Sources" / "PythonPackaging" / "heaplint"
 DIST_BINARY = ROOT / ".build-dist" / "release" / "heaplint"
-_VERSION_LINE = re.compile(r'^\s*public static let current = "([0-9]+\.[0-9]+\.[0-9]+(?:[.-]?[a-z0-9.]+)?)"\s*$',
+_VERSION_LINE = re.compile(r'^\s*public static let version = "([0-9]+\.[0-9]+\.[0-9]+(?:[.-]?[a-z0-9.]+)?)"\s*$',
                            re.MULTILINE)
 
 # What an sdist carries: everything `make dist-binary` needs on a machine with Swift and no network
@@ -56,13 +57,13 @@ class BuildError(RuntimeError):
 # ---------------------------------------------------------------------------------------------- metadata
 
 def version() -> str:
-    """The version written once in Version.swift."""
-    text = VERSION_FILE.read_text(encoding="utf-8")
-    found = _VERSION_LINE.findall(text)
+    """The version written once in Sources/HeapDiagnostics (HeapDiagnosticsInfo.version)."""
+    found = [(path.name, v) for path in sorted(VERSION_DIR.glob("*.swift"))
+             for v in _VERSION_LINE.findall(path.read_text(encoding="utf-8"))]
     if len(found) != 1:
-        raise BuildError(f"{VERSION_FILE}: expected exactly one line "
-                         f'`public static let current = "X.Y.Z"`, found {len(found)}')
-    return found[0]
+        raise BuildError(f"{VERSION_DIR}: expected exactly one line "
+                         f'`public static let version = "X.Y.Z"`, found {found or "none"}')
+    return found[0][1]
 
 
 def _project() -> dict:
@@ -132,7 +133,7 @@ def _binary() -> Path:
     out = subprocess.run([str(path), "--version"], capture_output=True, text=True)
     if out.returncode != 0 or out.stdout.strip() != version():
         raise BuildError(f"{path} --version printed {out.stdout.strip()!r}, "
-                         f"but Version.swift says {version()!r}: rebuild the binary")
+                         f"but HeapDiagnosticsInfo.version (Version.swift) says {version()!r}: rebuild the binary")
     return path
 
 
