@@ -221,3 +221,18 @@ def test_swiftpm_does_not_treat_the_python_backend_as_a_target():
     assert proc.returncode == 0, proc.stderr
     targets = {t["name"] for t in json.loads(proc.stdout)["targets"]}
     assert "heaplint" in targets and not {"PythonPackaging", "heaplint_build"} & targets
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="readelf (binutils) is not installed")
+def test_platform_tag_claims_manylinux_only_for_the_self_contained_binary():
+    sys.path.insert(0, str(ROOT / "Sources" / "PythonPackaging"))
+    try:
+        import heaplint_build
+    finally:
+        sys.path.pop(0)
+    assert re.fullmatch(r"manylinux_2_\d+_x86_64", heaplint_build.platform_tag(dist().binary))
+    assert dist().wheel.name.endswith(f"-py3-none-{heaplint_build.platform_tag(dist().binary)}.whl")
+    dev = Path(os.environ.get("HEAPLINT_BIN", ROOT / ".build" / "debug" / "heaplint"))
+    if not dev.exists() or not any(lib.startswith("libswift") for lib in needed_libraries(dev)):
+        pytest.skip("no dynamically linked dev build to compare with")
+    assert heaplint_build.platform_tag(dev) == "linux_x86_64"

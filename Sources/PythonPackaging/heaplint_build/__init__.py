@@ -137,21 +137,29 @@ def _binary() -> Path:
     return path
 
 
+# Shared libraries every manylinux system provides (PEP 600 / auditwheel's allow-list, the part we use).
+_MANYLINUX_LIBS = re.compile(r"^(libc|libm|libdl|librt|libpthread|libutil|libstdc\+\+|libgcc_s|ld-linux-[\w-]+)\.so(\.\d+)*$")
+
+
 def platform_tag(binary: Path) -> str:
     """manylinux_2_N_<arch> from the newest GLIBC symbol version the binary needs.
 
-    The self-contained binary needs only libc, libm, libstdc++, libgcc_s and the loader, all in the
-    manylinux allow-list. Without readelf, fall back to the plain (not uploadable) linux_<arch> tag.
+    The self-contained binary needs only libc, libm, libstdc++, libgcc_s and the loader, all on the
+    manylinux allow-list. A binary that needs anything else (a dev build linking libswiftCore.so), or a
+    machine without readelf, gets the plain linux_<arch> tag: installable here, not claimed portable.
     """
     import platform
     arch = platform.machine() or "x86_64"
     try:
-        out = subprocess.run(["readelf", "--version-info", "--wide", str(binary)],
-                             capture_output=True, text=True, check=True).stdout
+        dynamic = subprocess.run(["readelf", "--dynamic", "--wide", str(binary)],
+                                 capture_output=True, text=True, check=True).stdout
+        symbols = subprocess.run(["readelf", "--version-info", "--wide", str(binary)],
+                                 capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return f"linux_{arch}"
-    versions = [tuple(map(int, m)) for m in re.findall(r"GLIBC_(\d+)\.(\d+)", out)]
-    if not versions:
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+    versions = [tuple(map(int, m)) for m in re.findall(r"GLIBC_(\d+)\.(\d+)", symbols)]
+    if not versions or not all(_MANYLINUX_LIBS.match(lib) for lib in needed):
         return f"linux_{arch}"
     major, minor = max(versions)
     return f"manylinux_{major}_{minor}_{arch}"
