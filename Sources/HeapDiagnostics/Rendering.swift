@@ -376,7 +376,3 @@ public enum Renderer {
     }
 }
 
-/// Version string for renderers (set by the Kit's `HeapLintVersion`; kept here so SARIF needs no Kit import).
-public enum HeapDiagnosticsInfo {
-    public static let version = "0.1.0"
-}
