@@ -10,9 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/heaplint
 DEBUG_BIN := .build/debug/heaplint
 # Python tools the tests use; bump versions here only.
-PY_TEST_TOOLS := pytest==9.0.3 pytest-lsp==1.0.1
+PY_TEST_TOOLS := pytest==9.0.3
+PY_TEST_TOOLS += pre-commit==4.7.0
+PY_TEST_TOOLS += pytest-lsp==1.0.1
 
-.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean editors-deps bench-lsp
+.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp
 
 all: build
 
@@ -56,17 +58,59 @@ demo: release
 bench: release
 	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN)
 
-## editors-deps: Neovim from Debian, for the headless editor test (Tests/python/test_lsp_neovim.py).
-editors-deps:
-	@if ! command -v nvim >/dev/null; then \
-	  echo "make: installing neovim (Debian)"; \
-	  $(SUDO) apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq neovim >/dev/null; \
-	fi
-
 ## bench-lsp: editor latency, didChange -> publishDiagnostics on a 5,000-line file (p50/p95/max).
 bench-lsp: release
 	@$(PYTHON) Tests/bench/lsp_latency.py --heaplint $(RELEASE_BIN)
 
 clean:
 	@rm -rf .build .heaplint_cache
+
+# ---- Distribution: a self-contained binary, a wheel and an sdist (issue 9) ----------------------------
+# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib) and
+# tree-sitter from Debian's libtree-sitter.a. A folder holding only that archive, and a tree-sitter.pc
+# (found first through PKG_CONFIG_PATH) whose Libs put that folder first on the search path, make the
+# `-ltree-sitter` that the CTreeSitter module map and pkg-config ask for resolve to the archive: no
+# Package.swift change. Its own scratch path keeps `make build`/`make release` untouched.
+DIST_SCRATCH := .build-dist
+DIST_BIN := $(DIST_SCRATCH)/release/heaplint
+DIST_STATIC_LIBS := $(DIST_SCRATCH)/static-libs
+TREE_SITTER_STATIC ?= /usr/lib/$(shell uname -m)-linux-gnu/libtree-sitter.a
+DIST_DIR := dist
+
+.PHONY: dist dist-binary dist-check editors-deps
+
+## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
+dist-binary: grammar
+	@[ -f $(TREE_SITTER_STATIC) ] || { echo "make: $(TREE_SITTER_STATIC) missing (libtree-sitter-dev)" >&2; exit 1; }
+	@mkdir -p $(DIST_STATIC_LIBS)/pkgconfig
+	@ln -sf $(TREE_SITTER_STATIC) $(DIST_STATIC_LIBS)/libtree-sitter.a
+	@printf '%s\n' 'Name: tree-sitter' 'Description: tree-sitter, static (heaplint dist)' 'Version: 0.20.7' \
+	  'Libs: -L$(abspath $(DIST_STATIC_LIBS)) -ltree-sitter' 'Cflags: -I/usr/include' \
+	  > $(DIST_STATIC_LIBS)/pkgconfig/tree-sitter.pc
+	@PKG_CONFIG_PATH=$(abspath $(DIST_STATIC_LIBS))/pkgconfig $(SWIFT) build -q -c release \
+	  --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker -L$(abspath $(DIST_STATIC_LIBS)) \
+	  -Xlinker --strip-debug
+
+## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
+dist-check: dist-binary
+	@if readelf -d $(DIST_BIN) | grep NEEDED | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter'; then \
+	  echo "make: $(DIST_BIN) is not self-contained (see the NEEDED entries above)" >&2; exit 1; fi
+
+## dist: dist/heaplint-<version>.tar.gz (sdist) and dist/heaplint-<version>-py3-none-<platform>.whl.
+dist: dist-check
+	@rm -f $(DIST_DIR)/heaplint-*.whl $(DIST_DIR)/heaplint-*.tar.gz
+	@HEAPLINT_PREBUILT_BINARY=$(abspath $(DIST_BIN)) PYTHONPATH=Sources/PythonPackaging \
+	  $(PYTHON) -m heaplint_build $(DIST_DIR)
+
+## editors-deps: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE,
+## neovim for Tests/python/test_lsp_neovim.py).
+EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale neovim
+editors-deps:
+	@missing=""; for p in $(EDITOR_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing$$missing (Debian)"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi

@@ -58,5 +58,7 @@ let package = Package(
         .testTarget(name: "HeapLintServerTests",
                     dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax",
                                    "HeapDiagnostics", "HeapModel", "HeapRules"]),
+        .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
+        .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
     ]
 )

@@ -23,6 +23,25 @@ public struct Diagnostic: Sendable, Hashable {
     public var explanation: HeapExplanation? { finding.explanation }
     public var fix: Fix? { finding.fix }
     public var url: String? { RuleRegistry.rule(code: code)?.metadata.url }
+    /// 1-based line where a `# noqa` comment suppresses this diagnostic.
+    public var noqaRow: Int { start.line + 1 }
+    /// 1-based line and column (Unicode scalars), as ruff prints them.
+    public var row: Int { start.line + 1 }
+    public var column: Int { start.scalarColumn + 1 }
+    public var endRow: Int { end.line + 1 }
+    public var endColumn: Int { end.scalarColumn + 1 }
+
+    /// The same finding under another display path (the Kit relativises paths once).
+    public func withPath(_ newPath: String) -> Diagnostic {
+        Diagnostic(path: newPath, finding: finding, start: start, end: end)
+    }
+
+    init(path: String, finding: Finding, start: SourcePosition, end: SourcePosition) {
+        self.path = path
+        self.finding = finding
+        self.start = start
+        self.end = end
+    }
 
     /// Stable output order: file, then position, then code.
     public static func ordered(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {

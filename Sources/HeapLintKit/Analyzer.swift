@@ -5,14 +5,32 @@ import HeapSemantics
 import HeapSyntax
 
 /// Runs the selected rules over one file: parse, build the semantic model, check, suppress.
-/// The single analysis entry point for both front ends (`heaplint check` and `heaplint server`).
+/// The single analysis entry point for both front ends (`heaplint check` and `heaplint server`):
+/// rule selection, per-file ignores and `# noqa` suppression (with HL002) are all applied here.
 public struct Analyzer: Sendable {
     public let rules: [any Rule.Type]
     public let ruleSettings: RuleSettings
+    /// When set, `per-file-ignores` are applied per path.
+    public let configuration: Configuration?
 
     public init(rules: [any Rule.Type], ruleSettings: RuleSettings = RuleSettings()) {
         self.rules = rules
         self.ruleSettings = ruleSettings
+        self.configuration = nil
+    }
+
+    /// Rules, rule settings and per-file ignores from a resolved configuration.
+    public init(configuration: Configuration) {
+        self.rules = configuration.selectedRules
+        self.ruleSettings = configuration.ruleSettings
+        self.configuration = configuration
+    }
+
+    /// The codes that run on `path` (selection minus per-file ignores).
+    public func rules(forPath path: String) -> [any Rule.Type] {
+        guard let configuration else { return rules }
+        let ignored = configuration.ignoredCodes(forPath: path)
+        return ignored.isEmpty ? rules : rules.filter { !ignored.contains($0.metadata.code) }
     }
 
     /// Parses and analyses `source`. A parser is made per call; callers that re-parse incrementally
@@ -23,16 +41,18 @@ public struct Analyzer: Sendable {
     }
 
     public func analyze(tree: SyntaxTree, path: String) -> FileAnalysis {
+        let active = rules(forPath: path)
         let semantics = SemanticModel(tree: tree)
         let context = AnalysisContext(tree: tree, semantics: semantics, settings: ruleSettings)
         var findings: [Finding] = []
-        for rule in rules {
+        for rule in active {
             findings.append(contentsOf: rule.init().check(context))
         }
-        let diagnostics = findings
-            .map { Diagnostic(path: path, finding: $0, source: tree.source) }
-            .sorted(by: Diagnostic.ordered)
-        return FileAnalysis(path: path, source: tree.source, diagnostics: diagnostics)
+        let diagnostics = findings.map { Diagnostic(path: path, finding: $0, source: tree.source) }
+        let codes = Set(active.map { $0.metadata.code })
+        let pass = SuppressionPass(selectedCodes: codes, reportsUnused: codes.contains(SuppressionPass.unusedCode))
+        let kept = pass.apply(to: diagnostics, tree: tree, path: path).sorted(by: Diagnostic.ordered)
+        return FileAnalysis(path: path, source: tree.source, diagnostics: kept)
     }
 }
 
@@ -41,4 +61,10 @@ public struct FileAnalysis: Sendable {
     public let path: String
     public let source: SourceText
     public let diagnostics: [Diagnostic]
+
+    public init(path: String, source: SourceText, diagnostics: [Diagnostic]) {
+        self.path = path
+        self.source = source
+        self.diagnostics = diagnostics
+    }
 }

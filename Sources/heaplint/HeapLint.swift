@@ -1,35 +1,44 @@
 import ArgumentParser
 import Foundation
-import HeapDiagnostics
 import HeapLintKit
-import HeapRules
-import HeapSyntax
 
 @main
 struct HeapLint: ParsableCommand {
+    /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self]
+
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
-        version: "0.1.0",
-        subcommands: [Check.self, RuleCommand.self, ServerCommand.self])
+        version: HeapLintVersion.string,
+        subcommands: subcommandTypes)
+
+    /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as ruff does), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check Python files for memory problems.")
+/// Prints `heaplint: error: ...` on stderr.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("heaplint: error: \(message)\n".utf8))
+}
 
-    @Argument(help: "Files or directories to check.") var paths: [String] = ["."]
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("heaplint: warning: \(message)\n".utf8))
+}
 
-    func run() throws {
-        let analyzer = Analyzer(rules: RuleRegistry.all)
-        var count = 0
-        for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            let result = analyzer.analyze(source: SourceText(bytes: [UInt8](data)), path: path)
-            for d in result.diagnostics {
-                print("\(d.path):\(d.start.line + 1):\(d.start.scalarColumn + 1): \(d.code) \(d.message)")
-                count += 1
-            }
-        }
-        if count > 0 { throw ExitCode(1) }
-    }
+func writeStdout(_ text: String) {
+    guard !text.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(text.utf8))
 }

@@ -1,0 +1,378 @@
+import Foundation
+import HeapModel
+import HeapRules
+import HeapSyntax
+
+/// The output formats of `heaplint check --output-format`.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    /// The source line with a caret underline and the heap explanation (ruff's `full`).
+    case text
+    case full
+    /// One line per diagnostic.
+    case concise
+    case json
+    case jsonLines = "json-lines"
+    case sarif
+    case github
+    case junit
+}
+
+/// Everything a renderer needs: diagnostics in stable order and the text they point into.
+public struct DiagnosticReport: Sendable {
+    public let diagnostics: [Diagnostic]
+    /// Display path → analysed source (for source lines and fix edit positions).
+    public let sources: [String: SourceText]
+    /// Every checked path (JUnit lists clean files too).
+    public let checkedPaths: [String]
+    /// Display path → absolute path (JSON `filename`, as ruff prints it).
+    public let absolutePaths: [String: String]
+
+    public init(diagnostics: [Diagnostic], sources: [String: SourceText], checkedPaths: [String],
+                absolutePaths: [String: String] = [:]) {
+        self.diagnostics = diagnostics
+        self.sources = sources
+        self.checkedPaths = checkedPaths
+        self.absolutePaths = absolutePaths
+    }
+
+    func source(of diagnostic: Diagnostic) -> SourceText? { sources[diagnostic.path] }
+}
+
+/// Turns diagnostics into text. Each format is one function; none of them analyses anything.
+public enum Renderer {
+    public static func render(_ report: DiagnosticReport, as format: OutputFormat) -> String {
+        switch format {
+        case .text, .full: text(report)
+        case .concise: concise(report)
+        case .json: json(report)
+        case .jsonLines: jsonLines(report)
+        case .sarif: sarif(report)
+        case .github: github(report)
+        case .junit: junit(report)
+        }
+    }
+
+    // MARK: concise / text
+
+    public static func headline(_ d: Diagnostic) -> String {
+        let fixable = d.fix.map { $0.applicability == .safe ? " [*]" : "" } ?? ""
+        return "\(d.path):\(d.row):\(d.column): \(d.code)\(fixable) \(d.message)"
+    }
+
+    static func concise(_ report: DiagnosticReport) -> String {
+        report.diagnostics.map { headline($0) + "\n" }.joined()
+    }
+
+    static func text(_ report: DiagnosticReport) -> String {
+        var out = ""
+        for d in report.diagnostics {
+            out += headline(d) + "\n"
+            if let source = report.source(of: d), source.byteCount > 0 {
+                let lineNumber = String(d.row)
+                let gutter = String(repeating: " ", count: lineNumber.count)
+                var line = source.lineText(d.start.line)
+                let maxWidth = 400
+                var caretStart = d.start.scalarColumn
+                if line.unicodeScalars.count > maxWidth {
+                    // Very long lines (minified or generated code): show a window around the column.
+                    let scalars = Array(line.unicodeScalars)
+                    let from = max(0, min(caretStart - 40, scalars.count - maxWidth))
+                    line = "…" + String(String.UnicodeScalarView(scalars[from..<min(scalars.count, from + maxWidth)])) + "…"
+                    caretStart = caretStart - from + 1
+                }
+                let lineLength = line.unicodeScalars.count
+                let caretEnd = d.end.line == d.start.line ? d.end.scalarColumn - d.start.scalarColumn + caretStart : lineLength
+                let width = max(1, min(caretEnd, lineLength) - caretStart)
+                let indent = String(line.unicodeScalars.prefix(caretStart).map { $0 == "\t" ? "\t" : " " })
+                out += "\(gutter) |\n"
+                out += "\(lineNumber) | \(line)\n"
+                out += "\(gutter) | \(indent)\(String(repeating: "^", count: width))\n"
+                for note in notes(d) { out += "\(gutter) = \(note)\n" }
+                out += "\n"
+            } else {
+                for note in notes(d) { out += "  = \(note)\n" }
+            }
+        }
+        return out
+    }
+
+    /// The explanation, one line per fact, for the text format.
+    public static func notes(_ d: Diagnostic) -> [String] {
+        var notes: [String] = []
+        if let e = d.explanation {
+            if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary) }
+            if let estimate = e.estimate {
+                notes.append("size: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
+            }
+            if !e.mechanism.isEmpty { notes.append("reclaimed by: " + e.mechanism) }
+            if !e.remedy.isEmpty { notes.append("help: " + e.remedy) }
+        }
+        if let fix = d.fix {
+            let how = fix.applicability == .safe ? "" : fix.applicability == .unsafe ? " (unsafe fix, use --unsafe-fixes)" : " (suggestion)"
+            notes.append("fix: \(fix.title)\(how)")
+        }
+        return notes
+    }
+
+    // MARK: JSON
+
+    static func location(_ p: SourcePosition) -> [String: Any] {
+        ["row": p.line + 1, "column": p.scalarColumn + 1]
+    }
+
+    public static func jsonObject(_ d: Diagnostic, report: DiagnosticReport) -> [String: Any] {
+        var object: [String: Any] = [
+            "code": d.code,
+            "message": d.message,
+            "severity": d.severity.rawValue,
+            "filename": report.absolutePaths[d.path] ?? d.path,
+            "location": location(d.start),
+            "end_location": location(d.end),
+            "noqa_row": d.noqaRow,
+            "url": d.url.map { $0 as Any } ?? NSNull(),
+            "cell": NSNull(),
+        ]
+        if let fix = d.fix {
+            let source = report.source(of: d)
+            object["fix"] = [
+                "applicability": fix.applicability.rawValue,
+                "message": fix.title,
+                "edits": fix.edits.map { edit -> [String: Any] in
+                    [
+                        "content": String(decoding: edit.replacement, as: UTF8.self),
+                        "location": source.map { location($0.position(of: edit.range.lowerBound)) } ?? NSNull(),
+                        "end_location": source.map { location($0.position(of: edit.range.upperBound)) } ?? NSNull(),
+                    ]
+                },
+            ] as [String: Any]
+        } else {
+            object["fix"] = NSNull()
+        }
+        object["explanation"] = d.explanation.map { explanationObject($0, source: report.source(of: d)) } ?? NSNull()
+        return object
+    }
+
+    static func explanationObject(_ e: HeapExplanation, source: SourceText?) -> [String: Any] {
+        [
+            "path": e.path.map { step -> [String: Any] in
+                var location: Any = NSNull()
+                if let site = step.site, let source {
+                    location = Self.location(source.position(of: site.start))
+                } else if let line = step.line {
+                    location = ["row": line, "column": 1]
+                }
+                return ["from": step.from, "via": step.via, "to": step.to, "location": location]
+            },
+            "estimate": e.estimate.map { estimate -> Any in
+                [
+                    "lower_bytes": estimate.lowerBytes,
+                    "upper_bytes": estimate.upperBytes.map { $0 as Any } ?? NSNull(),
+                    "target_version": estimate.version.rawValue,
+                    "basis": estimate.basis,
+                    "summary": estimate.summary,
+                ] as [String: Any]
+            } ?? NSNull(),
+            "mechanism": e.mechanism,
+            "remedy": e.remedy,
+        ]
+    }
+
+    static func serialize(_ value: Any, pretty: Bool) -> String {
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: options) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func json(_ report: DiagnosticReport) -> String {
+        serialize(report.diagnostics.map { jsonObject($0, report: report) }, pretty: true) + "\n"
+    }
+
+    static func jsonLines(_ report: DiagnosticReport) -> String {
+        report.diagnostics.map { serialize(jsonObject($0, report: report), pretty: false) + "\n" }.joined()
+    }
+
+    // MARK: SARIF 2.1.0
+
+    static func sarifLevel(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "note"
+        }
+    }
+
+    static func region(_ start: SourcePosition, _ end: SourcePosition) -> [String: Any] {
+        ["startLine": start.line + 1, "startColumn": start.scalarColumn + 1,
+         "endLine": end.line + 1, "endColumn": end.scalarColumn + 1]
+    }
+
+    static func uri(_ path: String) -> String {
+        var p = path
+        while p.hasPrefix("./") { p.removeFirst(2) }
+        return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
+    }
+
+    static func sarif(_ report: DiagnosticReport) -> String {
+        let rules = RuleRegistry.all
+        let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.metadata.code, $0) })
+        let driverRules: [[String: Any]] = rules.map { rule in
+            let m = rule.metadata
+            return [
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": ["text": m.summary],
+                "fullDescription": ["text": m.doc.whatItFinds],
+                "helpUri": m.url,
+                "help": ["text": m.summary, "markdown": m.markdown],
+                "defaultConfiguration": ["level": sarifLevel(m.severity)],
+                "properties": ["family": m.family.rawValue, "status": m.status.rawValue],
+            ]
+        }
+        let results: [[String: Any]] = report.diagnostics.map { d in
+            var result: [String: Any] = [
+                "ruleId": d.code,
+                "level": sarifLevel(d.severity),
+                "message": ["text": d.message],
+                "locations": [[
+                    "physicalLocation": [
+                        "artifactLocation": ["uri": uri(d.path), "uriBaseId": "%SRCROOT%"],
+                        "region": region(d.start, d.end),
+                    ],
+                ]],
+            ]
+            if let index = ruleIndex[d.code] { result["ruleIndex"] = index }
+            if let e = d.explanation, let source = report.source(of: d) {
+                var related: [[String: Any]] = []
+                for (number, step) in e.path.enumerated() {
+                    guard let site = step.site else { continue }
+                    related.append([
+                        "id": number,
+                        "message": ["text": step.summary],
+                        "physicalLocation": [
+                            "artifactLocation": ["uri": uri(d.path), "uriBaseId": "%SRCROOT%"],
+                            "region": region(source.position(of: site.start), source.position(of: site.end)),
+                        ],
+                    ])
+                }
+                if !related.isEmpty { result["relatedLocations"] = related }
+            }
+            return result
+        }
+        let log: [String: Any] = [
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [[
+                "tool": ["driver": [
+                    "name": "heaplint",
+                    "informationUri": "https://heaplint.dev",
+                    "version": HeapDiagnosticsInfo.version,
+                    "rules": driverRules,
+                ]],
+                "results": results,
+            ]],
+        ]
+        return serialize(log, pretty: true) + "\n"
+    }
+
+    // MARK: GitHub workflow commands
+
+    static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    static func github(_ report: DiagnosticReport) -> String {
+        report.diagnostics.map { d in
+            let level = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+            return "::\(level) title=\(escapeProperty("heaplint (\(d.code))")),file=\(escapeProperty(d.path)),"
+                + "line=\(d.row),col=\(d.column),endLine=\(d.endRow),endColumn=\(d.endColumn)::"
+                + escapeData("\(d.path):\(d.row):\(d.column): \(d.code) \(d.message)") + "\n"
+        }.joined()
+    }
+
+    // MARK: JUnit XML
+
+    static func xml(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                // XML 1.0 forbids other control characters; drop them rather than write invalid XML.
+                if scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    static func junit(_ report: DiagnosticReport) -> String {
+        var byPath: [String: [Diagnostic]] = [:]
+        for d in report.diagnostics { byPath[d.path, default: []].append(d) }
+        let total = report.diagnostics.count
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"heaplint\" tests=\"\(max(total, 1))\" failures=\"\(total)\" errors=\"0\">\n"
+        if total == 0 {
+            out += "  <testsuite name=\"heaplint\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
+            out += "    <testcase name=\"No problems found\" classname=\"heaplint\"/>\n  </testsuite>\n"
+        }
+        for path in byPath.keys.sorted() {
+            let diagnostics = byPath[path] ?? []
+            out += "  <testsuite name=\"\(xml(path))\" tests=\"\(diagnostics.count)\" failures=\"\(diagnostics.count)\" errors=\"0\">\n"
+            for d in diagnostics {
+                out += "    <testcase name=\"org.heaplint.\(xml(d.code))\" classname=\"\(xml(path))\" file=\"\(xml(path))\" line=\"\(d.row)\">\n"
+                out += "      <failure message=\"\(xml(d.message))\" type=\"\(xml(d.code))\">line \(d.row), col \(d.column), \(xml(d.message))</failure>\n"
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        out += "</testsuites>\n"
+        return out
+    }
+
+    // MARK: Statistics
+
+    public struct Statistic: Sendable {
+        public let code: String
+        public let name: String
+        public let count: Int
+        public let fixable: Int
+    }
+
+    public static func statistics(_ diagnostics: [Diagnostic]) -> [Statistic] {
+        var counts: [String: (Int, Int)] = [:]
+        for d in diagnostics {
+            var entry = counts[d.code] ?? (0, 0)
+            entry.0 += 1
+            if d.fix?.applicability == .safe { entry.1 += 1 }
+            counts[d.code] = entry
+        }
+        return counts.map { code, value in
+            Statistic(code: code, name: RuleRegistry.rule(code: code)?.metadata.name ?? "", count: value.0, fixable: value.1)
+        }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
+    }
+
+    public static func renderStatistics(_ diagnostics: [Diagnostic], json: Bool) -> String {
+        let stats = statistics(diagnostics)
+        if json {
+            return serialize(stats.map { ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0] },
+                             pretty: true) + "\n"
+        }
+        let width = String(stats.first?.count ?? 0).count
+        return stats.map { s in
+            let count = String(s.count)
+            return String(repeating: " ", count: width - count.count) + count + "\t\(s.code)\t"
+                + (s.fixable > 0 ? "[*]" : "[ ]") + " \(s.name)\n"
+        }.joined()
+    }
+}
+

@@ -1,0 +1,388 @@
+import Foundation
+import HeapModel
+import HeapRules
+import TOMLKit
+
+/// A configuration problem: which file, which key, what is wrong. Front ends print it and exit 2.
+public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unreadable(file: String, reason: String)
+    case invalidTOML(file: String, reason: String)
+    case unknownKey(key: String, file: String)
+    case invalidValue(key: String, file: String, expected: String)
+    case unknownCode(code: String, key: String, file: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason):
+            "cannot read configuration file \(file): \(reason)"
+        case let .invalidTOML(file, reason):
+            "\(file) is not valid TOML: \(reason)"
+        case let .unknownKey(key, file):
+            "\(file): unknown option `\(key)`; known options: \(Configuration.knownKeys.sorted().joined(separator: ", "))"
+        case let .invalidValue(key, file, expected):
+            "\(file): invalid value for `\(key)`: expected \(expected)"
+        case let .unknownCode(code, key, file):
+            "\(file): `\(key)` names unknown rule selector `\(code)`; use a code or prefix such as HL1, HL101 or ALL (`heaplint rule --all` lists the codes)"
+        }
+    }
+}
+
+/// heaplint's options as read from one source (a config file, or the command line). Nil means unset,
+/// so layers can be merged: the command line over `--config FILE` over the discovered file over defaults.
+public struct Options: Sendable, Equatable {
+    public var select: [String]?
+    public var ignore: [String]?
+    public var extendSelect: [String]?
+    public var extendIgnore: [String]?
+    public var exclude: [String]?
+    public var extendExclude: [String]?
+    public var perFileIgnores: [PerFileIgnore]?
+    public var targetVersion: TargetVersion?
+    public var largeThreshold: Int?
+    public var outputFormat: String?
+    public var cacheDir: String?
+
+    public init() {}
+}
+
+/// `"tests/*.py" = ["HL101"]`: codes ignored in files matching a glob.
+public struct PerFileIgnore: Sendable, Equatable {
+    public let pattern: String
+    public let codes: [String]
+    public init(pattern: String, codes: [String]) {
+        self.pattern = pattern
+        self.codes = codes
+    }
+}
+
+/// The resolved settings for one project: which rules run (per file), rule settings, discovery
+/// excludes, output defaults. Build it with `Configuration.load(forPath:)` (what the language server
+/// does for a workspace root) or `Configuration.resolve(...)` (the CLI, with flags layered on top).
+public struct Configuration: Sendable {
+    /// The config file the settings came from, if any.
+    public let configFile: String?
+    /// Globs and relative paths are resolved against this directory (the config file's, else the cwd).
+    public let projectRoot: String
+    public let options: Options
+
+    public static let knownKeys: Set<String> = [
+        "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
+        "target-version", "large-threshold", "output-format", "cache-dir",
+    ]
+    public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit"]
+    public static let defaultExcludes = [
+        ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
+        ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".heaplint_cache", ".eggs", "_build", "site-packages",
+    ]
+
+    public init(configFile: String? = nil, projectRoot: String, options: Options = Options()) {
+        self.configFile = configFile
+        self.projectRoot = projectRoot
+        self.options = options
+    }
+
+    /// Defaults only (`--isolated`).
+    public static func isolated(root: String = FileManager.default.currentDirectoryPath) -> Configuration {
+        Configuration(projectRoot: root)
+    }
+
+    // MARK: Loading
+
+    /// The nearest configuration for `path` (a file or directory): walks up from it looking for
+    /// `heaplint.toml`, `.heaplint.toml`, or a `pyproject.toml` with a `[tool.heaplint]` table.
+    /// Defaults (rooted at the directory of `path`) when none is found.
+    public static func load(forPath path: String) throws -> Configuration {
+        let start = absolute(path)
+        var isDirectory: ObjCBool = false
+        var directory = start
+        if !FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            directory = (start as NSString).deletingLastPathComponent
+        }
+        if let file = try discover(from: directory) { return try load(file: file) }
+        return Configuration(projectRoot: directory)
+    }
+
+    /// The first config file found walking up from `directory`.
+    public static func discover(from directory: String) throws -> String? {
+        var current = absolute(directory)
+        while true {
+            for name in ["heaplint.toml", ".heaplint.toml"] {
+                let candidate = (current as NSString).appendingPathComponent(name)
+                if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
+            }
+            let pyproject = (current as NSString).appendingPathComponent("pyproject.toml")
+            if FileManager.default.isReadableFile(atPath: pyproject),
+               let text = try? String(contentsOfFile: pyproject, encoding: .utf8),
+               text.contains("heaplint") {
+                // A pyproject without our table does not stop the walk (ruff behaves the same).
+                if try hasHeaplintTable(pyproject, text: text) { return pyproject }
+            }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty { return nil }
+            current = parent
+        }
+    }
+
+    private static func hasHeaplintTable(_ file: String, text: String) throws -> Bool {
+        let table = try parseTOML(text, file: file)
+        return table["tool"]?.table?["heaplint"]?.table != nil
+    }
+
+    /// Reads one config file: `pyproject.toml` (its `[tool.heaplint]` table) or a heaplint TOML file
+    /// (top-level keys). Unknown keys and bad values throw `ConfigError`.
+    public static func load(file: String) throws -> Configuration {
+        let path = absolute(file)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: path)
+                                         ? "not readable UTF-8 text" : "no such file")
+        }
+        let root = try parseTOML(text, file: file)
+        let table: [String: TOMLValueConvertible]
+        if (path as NSString).lastPathComponent == "pyproject.toml" {
+            table = dictionary(root["tool"]?.table?["heaplint"]?.table)
+        } else if let nested = root["tool"]?.table?["heaplint"]?.table, root.keys == ["tool"] {
+            // A heaplint.toml written like a pyproject section is accepted too.
+            table = dictionary(nested)
+        } else {
+            table = dictionary(root)
+        }
+        let options = try parseOptions(table, file: file)
+        return Configuration(configFile: path, projectRoot: (path as NSString).deletingLastPathComponent,
+                             options: options)
+    }
+
+    private static func parseTOML(_ text: String, file: String) throws -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError.invalidTOML(file: file, reason: "\(error.description) at line \(error.source.begin.line)")
+        } catch {
+            throw ConfigError.invalidTOML(file: file, reason: "\(error)")
+        }
+    }
+
+    private static func dictionary(_ table: TOMLTable?) -> [String: TOMLValueConvertible] {
+        guard let table else { return [:] }
+        var result: [String: TOMLValueConvertible] = [:]
+        for key in table.keys { if let value = table[key] { result[key] = value } }
+        return result
+    }
+
+    static func parseOptions(_ table: [String: TOMLValueConvertible], file: String) throws -> Options {
+        var options = Options()
+        for key in table.keys.sorted() {
+            guard knownKeys.contains(key) else { throw ConfigError.unknownKey(key: key, file: file) }
+        }
+        func strings(_ key: String) throws -> [String]? {
+            guard let value = table[key] else { return nil }
+            guard let array = value.array else {
+                throw ConfigError.invalidValue(key: key, file: file, expected: "a list of strings")
+            }
+            return try array.map { item in
+                guard let string = item.string else {
+                    throw ConfigError.invalidValue(key: key, file: file, expected: "a list of strings")
+                }
+                return string
+            }
+        }
+        func selectors(_ key: String) throws -> [String]? {
+            guard let list = try strings(key) else { return nil }
+            return try list.map { try validatedSelector($0, key: key, file: file) }
+        }
+        options.select = try selectors("select")
+        options.ignore = try selectors("ignore")
+        options.extendSelect = try selectors("extend-select")
+        options.extendIgnore = try selectors("extend-ignore")
+        options.exclude = try strings("exclude")
+        options.extendExclude = try strings("extend-exclude")
+        if let value = table["per-file-ignores"] {
+            guard let perFile = value.table else {
+                throw ConfigError.invalidValue(key: "per-file-ignores", file: file,
+                                               expected: "a table of glob = [codes]")
+            }
+            var entries: [PerFileIgnore] = []
+            for pattern in perFile.keys.sorted() {
+                let key = "per-file-ignores.\"\(pattern)\""
+                guard let array = perFile[pattern]?.array else {
+                    throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                }
+                let codes = try array.map { item -> String in
+                    guard let code = item.string else {
+                        throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                    }
+                    return try validatedSelector(code, key: key, file: file)
+                }
+                entries.append(PerFileIgnore(pattern: pattern, codes: codes))
+            }
+            options.perFileIgnores = entries
+        }
+        if let value = table["target-version"] {
+            options.targetVersion = try targetVersion(value.string ?? "", key: "target-version", file: file)
+        }
+        if let value = table["large-threshold"] {
+            guard let number = value.int, number > 0 else {
+                throw ConfigError.invalidValue(key: "large-threshold", file: file, expected: "a positive integer")
+            }
+            options.largeThreshold = number
+        }
+        if let value = table["output-format"] {
+            guard let format = value.string, outputFormats.contains(format) else {
+                throw ConfigError.invalidValue(key: "output-format", file: file,
+                                               expected: "one of " + outputFormats.joined(separator: ", "))
+            }
+            options.outputFormat = format
+        }
+        if let value = table["cache-dir"] {
+            guard let dir = value.string, !dir.isEmpty else {
+                throw ConfigError.invalidValue(key: "cache-dir", file: file, expected: "a directory path")
+            }
+            options.cacheDir = dir
+        }
+        return options
+    }
+
+    /// `HL1`, `hl101`, `ALL` → normalised; anything that selects no known rule (or family) throws.
+    public static func validatedSelector(_ raw: String, key: String, file: String) throws -> String {
+        let selector = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        if selector == "ALL" { return selector }
+        let familyPrefixes = RuleFamily.allCases.map(\.codePrefix)
+        let matchesRule = RuleRegistry.all.contains { $0.metadata.code.hasPrefix(selector) }
+        // `HL` alone or a family prefix (`HL5`, even before its rules land) is fine; `HL999` is not.
+        if matchesRule || familyPrefixes.contains(selector) || selector == "HL" { return selector }
+        throw ConfigError.unknownCode(code: raw, key: key, file: file)
+    }
+
+    // MARK: Layering
+
+    /// `other` over `self`: every option `other` sets wins. Lists named `extend-*` and `ignore` add up,
+    /// except that a `select` in `other` replaces the lower layer's whole selection (ruff's rule:
+    /// a later `--select` starts over).
+    public func overlaid(with other: Options) -> Configuration {
+        var merged = options
+        if let select = other.select {
+            merged.select = select
+            merged.extendSelect = other.extendSelect
+            merged.ignore = other.ignore
+            merged.extendIgnore = other.extendIgnore
+        } else {
+            if let extra = other.extendSelect { merged.extendSelect = (merged.extendSelect ?? []) + extra }
+            if let extra = other.ignore { merged.ignore = (merged.ignore ?? []) + extra }
+            if let extra = other.extendIgnore { merged.extendIgnore = (merged.extendIgnore ?? []) + extra }
+        }
+        if let exclude = other.exclude { merged.exclude = exclude }
+        if let extra = other.extendExclude { merged.extendExclude = (merged.extendExclude ?? []) + extra }
+        if let perFile = other.perFileIgnores { merged.perFileIgnores = (merged.perFileIgnores ?? []) + perFile }
+        if let version = other.targetVersion { merged.targetVersion = version }
+        if let threshold = other.largeThreshold { merged.largeThreshold = threshold }
+        if let format = other.outputFormat { merged.outputFormat = format }
+        if let dir = other.cacheDir { merged.cacheDir = dir }
+        return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
+    }
+
+    // MARK: Resolved values
+
+    public var ruleSettings: RuleSettings {
+        RuleSettings(targetVersion: options.targetVersion ?? .default,
+                     largeThreshold: options.largeThreshold ?? RuleSettings().largeThreshold)
+    }
+
+    /// Rules on by default: every stable and preview rule except HL002 (unused suppressions are opt-in).
+    public static var defaultRules: [any Rule.Type] {
+        RuleRegistry.all.filter { rule in
+            let m = rule.metadata
+            return (m.status == .stable || m.status == .preview) && m.code != UnusedSuppression.metadata.code
+        }
+    }
+
+    /// The selected rules, in registry order.
+    public var selectedRules: [any Rule.Type] {
+        var codes: Set<String>
+        if let select = options.select {
+            codes = Set(select.flatMap { RuleRegistry.rules(matching: $0).map { $0.metadata.code } })
+        } else {
+            codes = Set(Self.defaultRules.map { $0.metadata.code })
+        }
+        for selector in options.extendSelect ?? [] {
+            codes.formUnion(RuleRegistry.rules(matching: selector).map { $0.metadata.code })
+        }
+        for selector in (options.ignore ?? []) + (options.extendIgnore ?? []) {
+            codes.subtract(RuleRegistry.rules(matching: selector).map { $0.metadata.code })
+        }
+        return RuleRegistry.all.filter { codes.contains($0.metadata.code) && $0.metadata.status != .removed }
+    }
+
+    public var selectedCodes: Set<String> { Set(selectedRules.map { $0.metadata.code }) }
+
+    /// Directory names and globs discovery skips.
+    public var excludePatterns: [String] {
+        (options.exclude ?? Self.defaultExcludes) + (options.extendExclude ?? [])
+    }
+
+    /// Codes ignored for `path` by `per-file-ignores`.
+    public func ignoredCodes(forPath path: String) -> Set<String> {
+        guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }
+        var ignored: Set<String> = []
+        let relative = Self.relative(path, to: projectRoot)
+        for entry in entries where Glob.matches(entry.pattern, path: relative) {
+            for selector in entry.codes {
+                ignored.formUnion(RuleRegistry.rules(matching: selector).map { $0.metadata.code })
+            }
+        }
+        return ignored
+    }
+
+    /// The cache directory, resolved against the project root.
+    public var cacheDirectory: String {
+        let dir = options.cacheDir ?? ".heaplint_cache"
+        return dir.hasPrefix("/") ? dir : (projectRoot as NSString).appendingPathComponent(dir)
+    }
+
+    public static func targetVersion(_ raw: String, key: String, file: String) throws -> TargetVersion {
+        guard let version = TargetVersion(rawValue: raw.lowercased()) else {
+            throw ConfigError.invalidValue(key: key, file: file,
+                                           expected: "one of " + TargetVersion.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return version
+    }
+
+    // MARK: Paths
+
+    /// `path` made absolute against the working directory and standardised.
+    public static func absolutePath(_ path: String) -> String { absolute(path) }
+
+    static func absolute(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        let full = expanded.hasPrefix("/") ? expanded
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(expanded)
+        return (full as NSString).standardizingPath
+    }
+
+    static func relative(_ path: String, to root: String) -> String {
+        let full = absolute(path)
+        let base = root.hasSuffix("/") ? root : root + "/"
+        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+}
+
+/// Glob matching for excludes and per-file ignores. A pattern without `/` matches any path component
+/// (`build`, `*_pb2.py`); one with `/` matches the path relative to the project root (`tests/**/*.py`).
+public enum Glob {
+    public static func matches(_ pattern: String, path: String) -> Bool {
+        let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
+        if trimmed.contains("/") {
+            let p = trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
+            // Match the path or any leading directory of it (`tests/fixtures` excludes its files).
+            if fnmatch(p, path, 0) == 0 { return true }
+            var prefix = ""
+            for component in path.split(separator: "/").dropLast() {
+                prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
+                if fnmatch(p, prefix, 0) == 0 { return true }
+            }
+            return false
+        }
+        return path.split(separator: "/").contains { fnmatch(trimmed, String($0), 0) == 0 }
+    }
+}

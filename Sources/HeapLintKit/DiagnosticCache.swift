@@ -1,0 +1,134 @@
+import Foundation
+import HeapDiagnostics
+import HeapModel
+import HeapRules
+import HeapSyntax
+
+/// heaplint's version, shared by `--version`, the cache key and SARIF `tool.driver.version`.
+public enum HeapLintVersion {
+    public static let string = HeapDiagnosticsInfo.version
+}
+
+/// A content hash: two 64-bit FNV-1a passes with different offsets plus the length. Not
+/// cryptographic; it only has to tell an edited file from an unedited one.
+public enum ContentHash {
+    public static func of(_ bytes: [UInt8]) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer {
+                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                b = (b ^ UInt64(byte ^ 0x5A)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        return String(a, radix: 16) + String(b, radix: 16) + String(bytes.count, radix: 16)
+    }
+
+    public static func of(_ string: String) -> String { of(Array(string.utf8)) }
+}
+
+/// The compact, Codable form of a diagnostic: byte offsets, not positions (recomputed on load).
+public struct CachedDiagnostic: Codable, Sendable, Equatable {
+    struct Edit: Codable, Sendable, Equatable {
+        var s: Int
+        var e: Int
+        var r: String
+    }
+    struct CachedFix: Codable, Sendable, Equatable {
+        var title: String
+        var applicability: FixApplicability
+        var edits: [Edit]
+    }
+    var code: String
+    var s: Int
+    var e: Int
+    var message: String
+    var severity: Severity
+    var explanation: HeapExplanation?
+    var fix: CachedFix?
+
+    init(_ diagnostic: Diagnostic) {
+        let finding = diagnostic.finding
+        code = finding.code
+        s = finding.range.start
+        e = finding.range.end
+        message = finding.message
+        severity = finding.severity
+        explanation = finding.explanation
+        fix = finding.fix.map { fix in
+            CachedFix(title: fix.title, applicability: fix.applicability, edits: fix.edits.map {
+                Edit(s: $0.range.lowerBound, e: $0.range.upperBound, r: String(decoding: $0.replacement, as: UTF8.self))
+            })
+        }
+    }
+
+    func diagnostic(path: String, source: SourceText) -> Diagnostic {
+        let finding = Finding(code: code, range: SourceRange(start: s, end: e), message: message, severity: severity,
+                              explanation: explanation, fix: fix.map { fix in
+            Fix(title: fix.title, applicability: fix.applicability,
+                edits: fix.edits.map { TextEdit(range: $0.s..<max($0.s, $0.e), replacement: $0.r) })
+        })
+        return Diagnostic(path: path, finding: finding, source: source)
+    }
+}
+
+/// Diagnostics of unchanged files, kept in `.heaplint_cache/<version>/<settings hash>.json`.
+/// Keyed by absolute path; an entry is valid when the file's content hash matches. The settings hash
+/// covers heaplint's version, the selected rule codes and every setting that changes findings.
+/// Any failure to read (corrupt JSON) or write (read-only directory) just means no cache.
+public struct DiagnosticCache: Sendable {
+    struct Entry: Codable, Sendable {
+        var hash: String
+        var diagnostics: [CachedDiagnostic]
+    }
+
+    public let file: String
+    let entries: [String: Entry]
+
+    public init(directory: String, configuration: Configuration) {
+        let o = configuration.options
+        let key = [
+            HeapLintVersion.string,
+            configuration.selectedRules.map { $0.metadata.code }.joined(separator: ","),
+            configuration.ruleSettings.targetVersion.rawValue,
+            String(configuration.ruleSettings.largeThreshold),
+            (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
+            configuration.projectRoot,
+        ].joined(separator: "|")
+        let versionDirectory = (directory as NSString).appendingPathComponent(HeapLintVersion.string)
+        file = (versionDirectory as NSString).appendingPathComponent(ContentHash.of(key) + ".json")
+        if let data = FileManager.default.contents(atPath: file),
+           let decoded = try? JSONDecoder().decode([String: Entry].self, from: data) {
+            entries = decoded
+        } else {
+            entries = [:]
+        }
+    }
+
+    public func diagnostics(forPath path: String, hash: String, source: SourceText, displayPath: String) -> [Diagnostic]? {
+        guard let entry = entries[path], entry.hash == hash else { return nil }
+        return entry.diagnostics.map { $0.diagnostic(path: displayPath, source: source) }
+    }
+
+    /// Writes the new entries (replacing the old file atomically). Returns false when it could not.
+    @discardableResult
+    public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic])]) -> Bool {
+        var merged = entries
+        for result in results {
+            merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init))
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let root = ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".gitignore")
+            if !FileManager.default.fileExists(atPath: root) {
+                try? "# Automatically created by heaplint.\n*\n".write(toFile: root, atomically: true, encoding: .utf8)
+            }
+            let data = try JSONEncoder().encode(merged)
+            try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

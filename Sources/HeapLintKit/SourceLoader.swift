@@ -1,0 +1,181 @@
+import Foundation
+import HeapSyntax
+
+/// A file's bytes turned into analysable UTF-8 text, or the reason it cannot be.
+public enum LoadedSource: Sendable {
+    case text(SourceText, encoding: SourceEncoding)
+    /// The file cannot be analysed: an HL003 diagnostic with this message.
+    case unreadable(String)
+}
+
+/// How the bytes on disk relate to the UTF-8 text heaplint analyses. Fixes are written back in the
+/// same form (BOM re-added); files transcoded from a legacy encoding are never rewritten.
+public enum SourceEncoding: Sendable, Equatable {
+    case utf8
+    case utf8WithBOM
+    /// Declared by a PEP 263 coding cookie and transcoded to UTF-8.
+    case transcoded(String)
+
+    public var isWritable: Bool { !isTranscoded }
+    public var isTranscoded: Bool { if case .transcoded = self { return true } else { return false } }
+}
+
+/// Reads and decodes Python source files.
+public enum SourceLoader {
+    public static func load(path: String) -> LoadedSource {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            var linkInfo = stat()
+            if lstat(path, &linkInfo) == 0 && linkInfo.st_mode & S_IFMT == S_IFLNK {
+                return .unreadable("Cannot read file: it is a symbolic link to a missing file")
+            }
+            return .unreadable("Cannot read file: \(String(cString: strerror(errno)).lowercased())")
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            return .unreadable("Cannot read file: it is a directory")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .unreadable("Cannot read file: permission denied or not a regular file")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            return .unreadable("Cannot read file: \(error.localizedDescription)")
+        }
+        return decode([UInt8](data))
+    }
+
+    /// Bytes → UTF-8 text: strips a BOM, honours a PEP 263 cookie for common single-byte encodings,
+    /// and rejects NUL bytes (CPython refuses them: "source code cannot contain null bytes").
+    public static func decode(_ raw: [UInt8]) -> LoadedSource {
+        if let nul = raw.firstIndex(of: 0) {
+            let line = raw[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            return .unreadable("Cannot analyse file: it contains a NUL byte (line \(line)); binary content is not Python source")
+        }
+        var bytes = raw
+        var hadBOM = false
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            bytes.removeFirst(3)
+            hadBOM = true
+        }
+        let cookie = codingCookie(bytes)
+        if let cookie, !hadBOM, !isUTF8Name(cookie) {
+            switch transcode(bytes, from: cookie) {
+            case .success(let utf8):
+                return .text(SourceText(bytes: utf8), encoding: .transcoded(cookie))
+            case .failure(let problem):
+                return .unreadable("Cannot analyse file: \(problem)")
+            }
+        }
+        if let bad = firstInvalidUTF8(bytes) {
+            let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let hex = String(bytes[bad], radix: 16, uppercase: true)
+            return .unreadable("Cannot analyse file: invalid UTF-8 (byte 0x\(hex) on line \(line)) and no coding declaration; save it as UTF-8 or add `# -*- coding: latin-1 -*-`")
+        }
+        return .text(SourceText(bytes: bytes), encoding: hadBOM ? .utf8WithBOM : .utf8)
+    }
+
+    /// PEP 263: `coding[:=]\s*([-\w.]+)` in a comment on line 1 or 2 (line 2 only if line 1 is a comment or blank).
+    static func codingCookie(_ bytes: [UInt8]) -> String? {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count && lines.count < 2 {
+            if bytes[i] == 0x0A {
+                lines.append(bytes[start..<i])
+                start = i + 1
+            }
+            i += 1
+        }
+        if lines.count < 2 && start < bytes.count { lines.append(bytes[start..<min(bytes.count, start + 400)]) }
+        for (number, line) in lines.prefix(2).enumerated() {
+            let text = String(decoding: line, as: UTF8.self)
+            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
+            if trimmed.hasPrefix("#") {
+                if let name = cookieName(in: String(trimmed)) { return name }
+            } else if number == 0 && !trimmed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private static func cookieName(in comment: String) -> String? {
+        guard let range = comment.range(of: "coding") else { return nil }
+        var rest = comment[range.upperBound...]
+        guard let first = rest.first, first == ":" || first == "=" else { return nil }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+        let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+        return name.isEmpty ? nil : name.lowercased()
+    }
+
+    private static func isUTF8Name(_ name: String) -> Bool {
+        ["utf-8", "utf8", "utf_8", "utf-8-sig", "u8"].contains(name) || name.hasPrefix("utf-8-")
+    }
+
+    struct TranscodingProblem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Legacy-encoded bytes to UTF-8 with the C library's iconv (any encoding glibc knows: latin-1,
+    /// cp1252, koi8-r, shift_jis, ...). Python codec spellings are tried as given and with `-` for `_`.
+    static func transcode(_ bytes: [UInt8], from name: String) -> Result<[UInt8], TranscodingProblem> {
+        let aliases: [String: String] = ["latin-1": "LATIN1", "latin1": "LATIN1", "l1": "LATIN1", "8859": "LATIN1",
+                                         "iso-latin-1": "LATIN1", "646": "ASCII", "us-ascii": "ASCII"]
+        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        var handle: iconv_t? = nil
+        for candidate in [aliases[dashed], name, dashed].compactMap({ $0 }) {
+            let h = iconv_open("UTF-8", candidate.uppercased())
+            if let h, Int(bitPattern: h) != -1 { handle = h; break }
+        }
+        guard let handle else {
+            return .failure(TranscodingProblem(description: "unsupported source encoding `\(name)` (declared by its coding cookie)"))
+        }
+        defer { iconv_close(handle) }
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        var input = bytes
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress)?
+                    .assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                if inLeft == 0 { return 0 }
+                let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                if result == -1 || inLeft != 0 { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else {
+            return .failure(TranscodingProblem(description: "bytes are not valid `\(name)` as its coding cookie declares"))
+        }
+        return .success(Array(output[0..<produced]))
+    }
+
+    /// The offset of the first byte that breaks UTF-8, if any.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            if b >= 0xC2 && b <= 0xDF { length = 2 }
+            else if b >= 0xE0 && b <= 0xEF { length = 3 }
+            else if b >= 0xF0 && b <= 0xF4 { length = 4 }
+            else { return i }
+            guard i + length <= n else { return i }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
+            // Overlongs and surrogates: let Swift's decoder judge the (short) sequence.
+            if b == 0xE0 || b == 0xED || b == 0xF0 || b == 0xF4 {
+                if String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil { return i }
+            }
+            i += length
+        }
+        return nil
+    }
+}

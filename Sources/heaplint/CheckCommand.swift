@@ -1,0 +1,235 @@
+import ArgumentParser
+import Foundation
+import HeapDiagnostics
+import HeapLintKit
+
+/// `heaplint check [PATH ...]`: options modelled on `ruff check`. Parses arguments, resolves the
+/// configuration, hands the files to the Kit and prints what comes back. It never analyses itself.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check Python files for memory problems.",
+        discussion: "Exit status: 0 no problems, 1 problems found, 2 usage, configuration or internal error.")
+
+    @Argument(help: "Files or directories to check (default: the current directory). `-` reads stdin.")
+    var paths: [String] = []
+
+    @Option(name: .customLong("output-format"),
+            help: "text, concise, json, json-lines, sarif, github or junit.")
+    var outputFormat: String?
+
+    @Option(help: ArgumentHelp("Rule codes or prefixes to enable (replaces the configured selection); comma-separated.", valueName: "CODES"))
+    var select: [String] = []
+    @Option(help: ArgumentHelp("Rule codes or prefixes to disable; comma-separated.", valueName: "CODES"))
+    var ignore: [String] = []
+    @Option(name: .customLong("extend-select"), help: ArgumentHelp("Rule codes or prefixes to enable in addition.", valueName: "CODES"))
+    var extendSelect: [String] = []
+    @Option(name: .customLong("extend-ignore"), help: .hidden)
+    var extendIgnore: [String] = []
+    @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
+    var exclude: [String] = []
+    @Option(name: .customLong("extend-exclude"), help: ArgumentHelp("Glob patterns to exclude in addition.", valueName: "GLOBS"))
+    var extendExclude: [String] = []
+    @Option(name: .customLong("target-version"), help: "The CPython version whose heap is modelled: py38 .. py314.")
+    var targetVersion: String?
+    @Option(name: .customLong("large-threshold"), help: .hidden)
+    var largeThreshold: Int?
+
+    @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
+    var config: String?
+    @Flag(help: "Ignore all configuration files.") var isolated = false
+
+    @Flag(help: "Apply safe fixes in place.") var fix = false
+    @Flag(name: .customLong("no-fix"), help: .hidden) var noFix = false
+    @Flag(name: .customLong("unsafe-fixes"), help: "Also apply unsafe fixes.") var unsafeFixes = false
+    @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
+
+    @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
+    @Flag(name: .customLong("exit-zero"), help: "Exit with 0 even when problems are found.") var exitZero = false
+    @Flag(name: .customLong("exit-non-zero-on-fix"), help: "Exit with 1 when fixes were applied.") var exitNonZeroOnFix = false
+    @Flag(name: [.short, .long], help: "Print diagnostics only, no summary.") var quiet = false
+    @Flag(name: [.short, .long], help: "Print nothing; use the exit status.") var silent = false
+    @Flag(name: .customLong("show-files"), help: "List the files that would be checked, then exit.") var showFiles = false
+    @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root).")
+    var cacheDir: String?
+    @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
+    var stdinFilename: String?
+
+    func run() throws {
+        do {
+            try check()
+        } catch let error as ConfigError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Comma-separated, repeatable option values: `--select HL1,HL2 --select HL3`.
+    static func split(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func commandLineOptions() throws -> Options {
+        var options = Options()
+        func selectors(_ values: [String], _ flag: String) throws -> [String]? {
+            let list = Self.split(values)
+            if list.isEmpty { return nil }
+            return try list.map { try Configuration.validatedSelector($0, key: flag, file: "command line") }
+        }
+        options.select = try selectors(select, "--select")
+        options.ignore = try selectors(ignore, "--ignore")
+        options.extendSelect = try selectors(extendSelect, "--extend-select")
+        options.extendIgnore = try selectors(extendIgnore, "--extend-ignore")
+        if !exclude.isEmpty { options.exclude = Self.split(exclude) }
+        if !extendExclude.isEmpty { options.extendExclude = Self.split(extendExclude) }
+        if let targetVersion {
+            options.targetVersion = try Configuration.targetVersion(targetVersion, key: "--target-version",
+                                                                    file: "command line")
+        }
+        if let largeThreshold {
+            guard largeThreshold > 0 else {
+                throw ConfigError.invalidValue(key: "--large-threshold", file: "command line", expected: "a positive integer")
+            }
+            options.largeThreshold = largeThreshold
+        }
+        if let outputFormat {
+            guard Configuration.outputFormats.contains(outputFormat) else {
+                throw ConfigError.invalidValue(key: "--output-format", file: "command line",
+                                               expected: "one of " + Configuration.outputFormats.joined(separator: ", "))
+            }
+            options.outputFormat = outputFormat
+        }
+        if let cacheDir { options.cacheDir = Configuration.absolutePath(cacheDir) }
+        return options
+    }
+
+    func resolveConfiguration(paths: [String]) throws -> Configuration {
+        let base: Configuration
+        if isolated {
+            base = .isolated()
+        } else if let config {
+            base = try Configuration.load(file: config)
+        } else {
+            let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
+            let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
+            let found = try Configuration.load(forPath: directory)
+            // Without a config file, relative globs and the cache are rooted at the working directory
+            // (as ruff does), never inside the checked tree.
+            base = found.configFile == nil ? .isolated() : found
+        }
+        return base.overlaid(with: try commandLineOptions())
+    }
+
+    func check() throws {
+        let givenPaths = paths.isEmpty ? ["."] : paths
+        let configuration = try resolveConfiguration(paths: givenPaths)
+        let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
+        let analyzer = Analyzer(configuration: configuration)
+        let fixMode: FixMode = diff ? .diff : (fix && !noFix) ? .apply : .report
+
+        if givenPaths == ["-"] {
+            try checkStdin(configuration: configuration, analyzer: analyzer, format: format, fixMode: fixMode)
+            return
+        }
+        let discovery = FileDiscovery(configuration: configuration, forceExclude: forceExclude)
+        let files = discovery.files(in: givenPaths.filter { $0 != "-" })
+        if showFiles {
+            writeStdout(files.map { Configuration.absolutePath($0.path) + "\n" }.sorted().joined())
+            return
+        }
+        if files.isEmpty && !silent {
+            printWarning("no Python files found under \(givenPaths.joined(separator: ", "))")
+        }
+        var cache: DiagnosticCache? = nil
+        if !noCache && fixMode == .report {
+            cache = DiagnosticCache(directory: configuration.cacheDirectory, configuration: configuration)
+        }
+        let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
+        let results = checker.run(files)
+        try finish(results, format: format, fixMode: fixMode)
+    }
+
+    func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let name = stdinFilename ?? "-"
+        if forceExclude, stdinFilename != nil {
+            let relative = name
+            if configuration.excludePatterns.contains(where: { Glob.matches($0, path: relative) }) {
+                if fixMode == .apply { FileHandle.standardOutput.write(data) }
+                return
+            }
+        }
+        let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode == .report ? .report : .diff,
+                                   unsafeFixes: unsafeFixes)
+        let result = checker.check(stdin: [UInt8](data), displayPath: name)
+        if fixMode == .apply {
+            // As ruff does: the fixed source goes to stdout, remaining problems to stderr.
+            if let source = result.source, result.fixedCount > 0 {
+                FileHandle.standardOutput.write(Data(source.bytes))
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+            let report = makeReport([result])
+            if !silent { FileHandle.standardError.write(Data(Renderer.render(report, as: .concise).utf8)) }
+            if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
+            return
+        }
+        try finish([result], format: format, fixMode: fixMode)
+    }
+
+    func makeReport(_ results: [FileResult]) -> DiagnosticReport {
+        DiagnosticReport(results: results)
+    }
+
+    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode) throws {
+        let report = makeReport(results)
+        let remaining = report.diagnostics.count
+        let fixed = results.reduce(0) { $0 + $1.fixedCount }
+        let isHuman = format == .text || format == .full || format == .concise
+
+        if fixMode == .diff {
+            let diffs = results.compactMap(\.diff)
+            if !silent {
+                writeStdout(diffs.joined())
+                if !quiet {
+                    FileHandle.standardError.write(Data((fixed == 0 ? "No fixes available.\n"
+                        : "Would fix \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8))
+                }
+            }
+            if !diffs.isEmpty && !exitZero { throw ExitCode(1) }
+            return
+        }
+
+        if !silent {
+            if statistics {
+                writeStdout(Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines))
+            } else {
+                writeStdout(Renderer.render(report, as: format))
+            }
+            if isHuman && !quiet {
+                writeStdout(summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics))
+            }
+        }
+        if exitZero { return }
+        if remaining > 0 || (exitNonZeroOnFix && fixed > 0) { throw ExitCode(1) }
+    }
+
+    func summary(remaining: Int, fixed: Int, diagnostics: [Diagnostic]) -> String {
+        func problems(_ n: Int) -> String { "\(n) problem\(n == 1 ? "" : "s")" }
+        var out = ""
+        if fixed > 0 {
+            out += "Found \(problems(remaining + fixed)) (\(fixed) fixed, \(remaining) remaining).\n"
+        } else if remaining > 0 {
+            out += "Found \(problems(remaining)).\n"
+        } else {
+            out += "All checks passed!\n"
+        }
+        let fixable = diagnostics.filter { $0.fix?.applicability == .safe }.count
+        if fixable > 0 && fixed == 0 {
+            out += "[*] \(fixable) fixable with the `--fix` option.\n"
+        }
+        return out
+    }
+}

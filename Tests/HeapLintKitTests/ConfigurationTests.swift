@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import HeapLintKit
+import HeapRules
+
+@Suite struct ConfigurationTests {
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "heaplint-config-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func defaultSelectionLeavesOutHL002() {
+        let codes = Configuration.isolated().selectedCodes
+        #expect(codes.contains("HL001"))
+        #expect(!codes.contains("HL002"))
+    }
+
+    @Test func selectionByPrefixAndAll() throws {
+        var options = Options()
+        options.select = ["ALL"]
+        #expect(Configuration.isolated().overlaid(with: options).selectedCodes.contains("HL002"))
+        options.select = ["HL0"]
+        options.ignore = ["HL003"]
+        #expect(Configuration.isolated().overlaid(with: options).selectedCodes == ["HL001", "HL002"])
+    }
+
+    @Test func commandLineSelectStartsOver() {
+        var file = Options()
+        file.ignore = ["HL001"]
+        var cli = Options()
+        cli.select = ["HL001"]
+        let configuration = Configuration.isolated().overlaid(with: file).overlaid(with: cli)
+        #expect(configuration.selectedCodes == ["HL001"])
+    }
+
+    @Test func unknownSelectorsAreRejected() {
+        #expect(throws: ConfigError.self) { try Configuration.validatedSelector("HL999", key: "select", file: "x") }
+        #expect(throws: ConfigError.self) { try Configuration.validatedSelector("E501", key: "select", file: "x") }
+        #expect((try? Configuration.validatedSelector("hl1", key: "select", file: "x")) == "HL1")
+    }
+
+    @Test func pyprojectIsDiscoveredWalkingUp() throws {
+        let root = try temporaryDirectory()
+        try write("[tool.heaplint]\nselect = [\"HL001\"]\ntarget-version = \"py312\"\nlarge-threshold = 5\n",
+                  to: root + "/pyproject.toml")
+        try FileManager.default.createDirectory(atPath: root + "/a/b", withIntermediateDirectories: true)
+        let configuration = try Configuration.load(forPath: root + "/a/b")
+        #expect(configuration.configFile?.hasSuffix("pyproject.toml") == true)
+        #expect(configuration.selectedCodes == ["HL001"])
+        #expect(configuration.ruleSettings.targetVersion == .py312)
+        #expect(configuration.ruleSettings.largeThreshold == 5)
+        #expect(Analyzer(configuration: configuration).rules.map { $0.metadata.code } == ["HL001"])
+    }
+
+    @Test func errorsNameTheFileAndKey() throws {
+        let root = try temporaryDirectory()
+        try write("selct = []\n", to: root + "/heaplint.toml")
+        #expect(throws: ConfigError.unknownKey(key: "selct", file: root + "/heaplint.toml")) {
+            try Configuration.load(file: root + "/heaplint.toml")
+        }
+        try write("target-version = \"py27\"\n", to: root + "/heaplint.toml")
+        do {
+            _ = try Configuration.load(file: root + "/heaplint.toml")
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("target-version"))
+            #expect(error.description.contains("heaplint.toml"))
+        }
+    }
+
+    @Test func perFileIgnoresMatchRelativePaths() throws {
+        let root = try temporaryDirectory()
+        try write("[per-file-ignores]\n\"tests/*.py\" = [\"HL001\"]\n\"conftest.py\" = [\"HL0\"]\n", to: root + "/heaplint.toml")
+        let configuration = try Configuration.load(file: root + "/heaplint.toml")
+        #expect(configuration.ignoredCodes(forPath: root + "/tests/t.py") == ["HL001"])
+        #expect(configuration.ignoredCodes(forPath: root + "/src/t.py").isEmpty)
+        #expect(configuration.ignoredCodes(forPath: root + "/pkg/conftest.py").contains("HL003"))
+    }
+
+    @Test func globs() {
+        #expect(Glob.matches("build", path: "a/build/x.py"))
+        #expect(Glob.matches("*_pb2.py", path: "a/b/m_pb2.py"))
+        #expect(Glob.matches("tests/fixtures", path: "tests/fixtures/x.py"))
+        #expect(!Glob.matches("tests/fixtures", path: "src/tests/fixtures/x.py"))
+    }
+}
+
+@Suite struct SourceLoaderTests {
+    func text(_ result: LoadedSource) -> String? {
+        if case let .text(source, _) = result { return source.text(0..<source.byteCount) }
+        return nil
+    }
+
+    @Test func utf8AndBOM() {
+        #expect(text(SourceLoader.decode(Array("x = 'é'\n".utf8))) == "x = 'é'\n")
+        let bom = SourceLoader.decode([0xEF, 0xBB, 0xBF] + Array("x = 1\n".utf8))
+        #expect(text(bom) == "x = 1\n")
+        if case let .text(_, encoding) = bom { #expect(encoding == .utf8WithBOM) }
+    }
+
+    @Test func codingCookieTranscodes() {
+        let latin1: [UInt8] = Array("# -*- coding: latin-1 -*-\nx = '".utf8) + [0xE9] + Array("'\n".utf8)
+        #expect(text(SourceLoader.decode(latin1)) == "# -*- coding: latin-1 -*-\nx = 'é'\n")
+        let secondLine: [UInt8] = Array("#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nx = '".utf8) + [0x80] + Array("'\n".utf8)
+        #expect(text(SourceLoader.decode(secondLine))?.contains("€") == true)
+    }
+
+    @Test func invalidInputIsUnreadable() {
+        if case .text = SourceLoader.decode(Array("x = '".utf8) + [0xE9] + Array("'\n".utf8)) { Issue.record("latin-1 without cookie") }
+        if case .text = SourceLoader.decode([0x78, 0x00, 0x79]) { Issue.record("NUL byte") }
+        if case .text = SourceLoader.decode(Array("# coding: no-such-codec\n".utf8)) { Issue.record("unknown codec") }
+        if case .text = SourceLoader.load(path: NSTemporaryDirectory()) { Issue.record("directory") }
+        if case .text = SourceLoader.load(path: "/nonexistent/x.py") { Issue.record("missing file") }
+    }
+
+    @Test func cookieOnlyOnFirstTwoLines() {
+        let third: [UInt8] = Array("x = 1\ny = 2\n# coding: latin-1\nz = '".utf8) + [0xE9] + Array("'\n".utf8)
+        if case .text = SourceLoader.decode(third) { Issue.record("cookie on line 3 must be ignored") }
+    }
+}

@@ -1,0 +1,80 @@
+"""`.pre-commit-hooks.yaml` driven by pre-commit from PyPI (issue 7 and 9).
+
+`pre-commit try-repo` clones this repository at HEAD (plus uncommitted changes to tracked files) and,
+because the hooks use `language: python`, pip-installs it through the in-tree backend. The backend packs
+the binary `make dist` already built (HEAPLINT_PREBUILT_BINARY), so no second Swift build runs here.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heaplint_dist import ROOT, dist, rule_examples
+
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+pytestmark = [
+    pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not in this venv (make venv installs it)"),
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    # One cache for the module: pre-commit reuses the hook environment while HEAD does not change.
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def throwaway_repo(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir()
+    git(path, "init", "-q")
+    git(path, "config", "user.email", "test@example.invalid")
+    git(path, "config", "user.name", "heaplint tests")
+    for name, text in files.items():
+        (path / name).write_text(text)
+    git(path, "add", *files)  # staged, not committed: what a real `git commit` would check
+    return path
+
+
+def try_repo(repo: Path, home: Path, hook: str = "heaplint") -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), HEAPLINT_PREBUILT_BINARY=str(dist().binary),
+               PRE_COMMIT_COLOR="never")
+    return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), hook, "--verbose"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_hook_fails_on_a_staged_file_with_a_problem_and_names_the_code(tmp_path, pre_commit_home):
+    repo = throwaway_repo(tmp_path / "repo", {"broken.py": "def f(:\n    pass\n", "notes.txt": "def f(:\n"})
+    proc = try_repo(repo, pre_commit_home)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "HL001" in out and "broken.py" in out, out
+    # types_or [python, pyi]: the text file is not passed to heaplint.
+    assert "notes.txt" not in out.split("heaplint", 1)[-1], out
+
+
+def test_hook_passes_on_a_clean_staged_file(tmp_path, pre_commit_home):
+    repo = throwaway_repo(tmp_path / "repo", {"fine.py": "def f():\n    return 1\n",
+                                              "stub.pyi": "def g() -> int: ...\n"})
+    proc = try_repo(repo, pre_commit_home)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "Passed" in out and "HL" not in out.replace("heaplint", ""), out
+
+
+def test_hook_reports_a_reference_cycle_when_the_rule_exists(tmp_path, pre_commit_home):
+    examples = rule_examples(dist().binary, "HL101")
+    if examples is None:
+        pytest.skip("`heaplint rule HL101` fails: the reference-cycle rules are not in this build yet")
+    repo = throwaway_repo(tmp_path / "repo", {"cycle.py": examples[0]})
+    proc = try_repo(repo, pre_commit_home)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "HL101" in out and "cycle.py" in out, out
