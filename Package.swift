@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),
         .testTarget(name: "HeapLintServerTests",
                     dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax",
-                                   "HeapDiagnostics", "HeapModel", "HeapRules"]),
+                                   "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit"]),
         .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
     ]

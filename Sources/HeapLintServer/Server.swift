@@ -22,7 +22,7 @@ public struct ServerOptions: Sendable {
 /// order, but nothing slow runs here: parsing and analysis run in tasks off the actor, so `shutdown`,
 /// `$/cancelRequest` and edits are always handled promptly.
 public actor HeapLintServer {
-    public static let version = "0.1.0"
+    public static let version = HeapLintVersion.string
 
     private let sink: any MessageSink
     private let projectConfiguration: any ProjectConfigurationSource
@@ -37,7 +37,10 @@ public actor HeapLintServer {
 
     private var workspaceRoots: [String] = []
     private var editorLayer = SettingsLayer()
-    private var projectLayers: [String: SettingsLayer] = [:]
+    /// Project configuration per directory, loaded on first use and dropped when a config file changes.
+    private var configurations: [String: Configuration] = [:]
+    /// Config errors already reported, so a broken pyproject.toml is logged once, not per keystroke.
+    private var reportedConfigErrors: Set<String> = []
     /// Bumped whenever any setting changes; part of every pull-diagnostics result id.
     private var settingsGeneration = 0
 
@@ -47,7 +50,7 @@ public actor HeapLintServer {
     private var nextOutgoingID = 0
     private var outgoing: [RequestID: CheckedContinuation<Void, Never>] = [:]
 
-    public init(sink: any MessageSink, projectConfiguration: any ProjectConfigurationSource = NoProjectConfiguration(),
+    public init(sink: any MessageSink, projectConfiguration: any ProjectConfigurationSource = KitProjectConfiguration(),
                 options: ServerOptions = ServerOptions()) {
         self.sink = sink
         self.projectConfiguration = projectConfiguration
@@ -230,10 +233,12 @@ public actor HeapLintServer {
     }
 
     private func initialized() {
-        let rules = ServerSettings(layers: [editorLayer]).rules.count
+        let rules = Configuration.isolated().overlaid(with: editorLayer.options).selectedRules.count
         log(.info, "heaplint \(Self.version) language server ready: \(rules) rules, position encoding \(mapping.positions.encoding.rawValue), \(workspaceRoots.count) workspace folder(s)")
         if clientCanWatchFiles {
-            let options: JSONValue = .object(["watchers": .array([.object(["globPattern": .string("**/pyproject.toml")])])])
+            let options: JSONValue = .object(["watchers": .array(Self.configFileNames.map {
+                .object(["globPattern": .string("**/\($0)")])
+            })])
             let id = outgoingID()
             sink.sendRequest(id: id, method: "client/registerCapability", params: RegistrationParams(registrations: [
                 Registration(id: "heaplint-pyproject", method: "workspace/didChangeWatchedFiles", registerOptions: options),
@@ -252,27 +257,37 @@ public actor HeapLintServer {
 
     // MARK: Settings
 
+    static let configFileNames = ["pyproject.toml", "heaplint.toml", ".heaplint.toml"]
+
+    static func isConfigFile(_ uri: String) -> Bool {
+        configFileNames.contains { uri.hasSuffix("/" + $0) }
+    }
+
     private func loadProjectConfiguration() {
-        projectLayers = [:]
-        for root in workspaceRoots {
-            do {
-                if let layer = try projectConfiguration.settings(forWorkspaceRoot: root) { projectLayers[root] = layer }
-            } catch {
-                log(.error, "heaplint: \(root)/pyproject.toml: \(error)")
-            }
-        }
+        configurations = [:]
+        reportedConfigErrors = []
         settingsGeneration += 1
     }
 
-    /// The workspace folder holding `path` (the deepest one, for nested multi-root setups).
-    private func root(of path: String) -> String? {
-        workspaceRoots.filter { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
-            .max { $0.count < $1.count }
-    }
-
-    private func settings(forPath path: String) -> ServerSettings {
-        let project = root(of: path).flatMap { projectLayers[$0] }
-        return ServerSettings(layers: [project, editorLayer].compactMap { $0 })
+    /// The project's configuration for `path` with the editor's settings over it, as an analyzer.
+    /// A broken config file is reported once and the defaults apply until it is fixed.
+    private func analyzer(forPath path: String) -> Analyzer {
+        let directory = (path as NSString).deletingLastPathComponent
+        let project: Configuration
+        if let cached = configurations[directory] {
+            project = cached
+        } else {
+            do {
+                project = try projectConfiguration.configuration(forFile: path)
+            } catch {
+                if reportedConfigErrors.insert("\(error)").inserted {
+                    log(.error, "heaplint: configuration error, using defaults: \(error)")
+                }
+                project = Configuration.isolated(root: directory)
+            }
+            configurations[directory] = project
+        }
+        return Analyzer(configuration: project.overlaid(with: editorLayer.options))
     }
 
     private func didChangeConfiguration(_ params: DidChangeConfigurationParams) {
@@ -283,7 +298,7 @@ public actor HeapLintServer {
     }
 
     private func didChangeWatchedFiles(_ params: DidChangeWatchedFilesParams) {
-        guard params.changes.contains(where: { $0.uri.hasSuffix("/pyproject.toml") }) else { return }
+        guard params.changes.contains(where: { Self.isConfigFile($0.uri) }) else { return }
         loadProjectConfiguration()
         settingsChanged()
     }
@@ -360,7 +375,7 @@ public actor HeapLintServer {
 
     private func didSave(_ params: DidSaveTextDocumentParams) {
         // Content is already in sync; a save matters for a pyproject.toml the client does not watch.
-        if params.textDocument.uri.hasSuffix("/pyproject.toml") {
+        if Self.isConfigFile(params.textDocument.uri) {
             loadProjectConfiguration()
             settingsChanged()
         }
@@ -421,7 +436,7 @@ public actor HeapLintServer {
         let job = AnalysisJob(uri: uri, path: document.path, generation: document.generation,
                               version: document.version, settingsGeneration: settingsGeneration,
                               text: document.text, base: document.base, pending: document.pending,
-                              analyzer: settings(forPath: document.path).analyzer,
+                              analyzer: analyzer(forPath: document.path),
                               maxFileBytes: options.maxFileBytes)
         document.pending = []
         document.isDirty = false
@@ -507,7 +522,7 @@ public actor HeapLintServer {
         guard size <= options.maxFileBytes, let data = FileManager.default.contents(atPath: path) else {
             return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: [])
         }
-        let analyzer = settings(forPath: path).analyzer
+        let analyzer = analyzer(forPath: path)
         let source = SourceText(bytes: [UInt8](data))
         let analysis = await Self.analyzeFile(analyzer, source: source, path: path)
         let items = analysis.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: source) }

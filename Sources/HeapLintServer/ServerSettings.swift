@@ -58,60 +58,28 @@ public struct SettingsLayer: Sendable, Hashable {
     }
 }
 
-/// Where a workspace's own configuration comes from. The Kit's pyproject loader plugs in here after
-/// merge; until then `NoProjectConfiguration` reports nothing and only editor settings apply.
+/// Where a file's project configuration comes from: by default the Kit's loader, which walks up from
+/// the file to the nearest `heaplint.toml`, `.heaplint.toml` or `pyproject.toml` with `[tool.heaplint]`
+/// (so nested projects and every folder of a multi-root workspace get their own settings).
 public protocol ProjectConfigurationSource: Sendable {
-    /// The `[tool.heaplint]` settings for the workspace folder at `rootPath`, or nil when there are none.
-    func settings(forWorkspaceRoot rootPath: String) throws -> SettingsLayer?
+    func configuration(forFile path: String) throws -> Configuration
 }
 
-public struct NoProjectConfiguration: ProjectConfigurationSource {
+public struct KitProjectConfiguration: ProjectConfigurationSource {
     public init() {}
-    public func settings(forWorkspaceRoot rootPath: String) throws -> SettingsLayer? { nil }
+    public func configuration(forFile path: String) throws -> Configuration {
+        try Configuration.load(forPath: path)
+    }
 }
 
-/// The settings in force for one document: its folder's project layer under the editor layer.
-public struct ServerSettings: Sendable, Hashable {
-    public var select: [String] = ["ALL"]
-    public var extendSelect: [String] = []
-    public var ignore: [String] = []
-    public var targetVersion: TargetVersion = .default
-
-    /// Rules that run only when named explicitly (not by `ALL` or a prefix): HL002 needs the noqa pass.
-    static let explicitOnly: Set<String> = ["HL002"]
-
-    public init() {}
-
-    public init(layers: [SettingsLayer]) {
-        for layer in layers {
-            if let select = layer.select { self.select = select; self.extendSelect = [] }
-            if let extend = layer.extendSelect { self.extendSelect += extend }
-            if let ignore = layer.ignore { self.ignore = ignore }
-            if let version = layer.targetVersion { self.targetVersion = version }
-        }
+extension SettingsLayer {
+    /// The editor layer as Kit options, laid over the project's configuration exactly as CLI flags are.
+    var options: Options {
+        var options = Options()
+        options.select = select
+        options.extendSelect = extendSelect
+        options.ignore = ignore
+        options.targetVersion = targetVersion
+        return options
     }
-
-    /// The selected rules, in registry order: selected by a prefix in `select`/`extendSelect`, and not
-    /// ignored, where a longer (more specific) prefix wins as in ruff.
-    public var rules: [any Rule.Type] {
-        RuleRegistry.all.filter { rule in
-            let code = rule.metadata.code
-            let selectedBy = (select + extendSelect).filter { Self.matches($0, code) }.map(Self.specificity).max()
-            guard let selectedBy else { return false }
-            if Self.explicitOnly.contains(code) && selectedBy < code.count { return false }
-            let ignoredBy = ignore.filter { Self.matches($0, code) }.map(Self.specificity).max()
-            if let ignoredBy, ignoredBy >= selectedBy { return false }
-            return true
-        }
-    }
-
-    public var analyzer: Analyzer {
-        Analyzer(rules: rules, ruleSettings: RuleSettings(targetVersion: targetVersion))
-    }
-
-    private static func matches(_ selector: String, _ code: String) -> Bool {
-        selector == "ALL" || code.hasPrefix(selector)
-    }
-
-    private static func specificity(_ selector: String) -> Int { selector == "ALL" ? 0 : selector.count }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HeapDiagnostics
+import HeapLintKit
 import HeapModel
 import HeapRules
 import HeapSyntax
@@ -210,17 +211,6 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
 }
 
 @Suite struct SettingsAndEditsTests {
-    @Test func selectionUsesTheMostSpecificSelector() {
-        var settings = ServerSettings()
-        #expect(settings.rules.map { $0.metadata.code }.contains("HL001"))
-        #expect(!settings.rules.map { $0.metadata.code }.contains("HL002"))  // explicit-only
-        settings.ignore = ["HL0"]
-        settings.extendSelect = ["HL001"]
-        #expect(settings.rules.map { $0.metadata.code } == ["HL001"])
-        settings = ServerSettings(layers: [SettingsLayer(select: ["HL002"])])
-        #expect(settings.rules.map { $0.metadata.code } == ["HL002"])
-    }
-
     @Test func editorSettingsAcceptBothSpellingsAndWarnOnUnknownCodes() {
         let json: JSONValue = .object(["heaplint": .object([
             "target-version": .string("py312"), "select": .array([.string("hl1"), .string("XYZ")])])])
@@ -292,18 +282,29 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
     }
 }
 
-/// Stands in for the Kit's pyproject loader: per-root `[tool.heaplint]` layers the test can change.
+/// Stands in for the Kit's config loader: per-directory options the test can change.
 final class FakeProjectConfiguration: ProjectConfigurationSource, @unchecked Sendable {
     private let lock = NSLock()
-    private var layers: [String: SettingsLayer] = [:]
-    func set(_ root: String, _ layer: SettingsLayer?) { lock.withLock { layers[root] = layer } }
-    func settings(forWorkspaceRoot rootPath: String) throws -> SettingsLayer? { lock.withLock { layers[rootPath] } }
+    private var options: [String: Options] = [:]
+    func set(_ root: String, _ value: Options?) { lock.withLock { options[root] = value } }
+    func configuration(forFile path: String) throws -> Configuration {
+        lock.withLock {
+            let root = options.keys.first { path.hasPrefix($0 + "/") } ?? "/"
+            return Configuration(projectRoot: root, options: options[root] ?? Options())
+        }
+    }
+}
+
+private func ignoring(_ codes: [String]) -> Options {
+    var o = Options()
+    o.ignore = codes
+    return o
 }
 
 @Suite struct WorkspaceConfigurationTests {
-    @Test func projectSettingsApplyPerWorkspaceFolderAndReloadOnWatchedFileChange() async throws {
+    @Test func projectSettingsApplyPerFolderAndReloadOnWatchedFileChange() async throws {
         let config = FakeProjectConfiguration()
-        config.set("/tmp/hl-w1", SettingsLayer(ignore: ["HL001"]))
+        config.set("/tmp/hl-w1", ignoring(["HL001"]))
         let sink = CollectingSink()
         let server = HeapLintServer(sink: sink, projectConfiguration: config)
         await server.handle(try message(["id": 1, "method": "initialize", "params": [
@@ -315,7 +316,7 @@ final class FakeProjectConfiguration: ProjectConfigurationSource, @unchecked Sen
         try await open(server, b, "def f(:\n")
         #expect(try await sink.diagnostics(a, version: 1).isEmpty)
         #expect(try await sink.diagnostics(b, version: 1).map { $0["code"] as? String } == ["HL001"])
-        config.set("/tmp/hl-w2", SettingsLayer(ignore: ["HL001"]))
+        config.set("/tmp/hl-w2", ignoring(["HL001"]))
         config.set("/tmp/hl-w1", nil)
         await server.handle(try message(["method": "workspace/didChangeWatchedFiles", "params": [
             "changes": [["uri": "file:///tmp/hl-w2/pyproject.toml", "type": 2]]]]))
@@ -331,17 +332,42 @@ final class FakeProjectConfiguration: ProjectConfigurationSource, @unchecked Sen
         }
     }
 
-    @Test func editorSettingsOverrideTheProject() async throws {
+    @Test func editorSelectStartsOverAsACommandLineSelectDoes() async throws {
         let config = FakeProjectConfiguration()
-        config.set("/tmp/hl-w3", SettingsLayer(ignore: ["HL001"]))
+        config.set("/tmp/hl-w3", ignoring(["HL001"]))
         let sink = CollectingSink()
         let server = HeapLintServer(sink: sink, projectConfiguration: config)
         await server.handle(try message(["id": 1, "method": "initialize", "params": [
             "capabilities": [String: Any](), "rootUri": "file:///tmp/hl-w3",
-            "initializationOptions": ["ignore": [String]()]]]))
+            "initializationOptions": ["select": ["HL001"]]]]))
         await server.handle(try message(["method": "initialized", "params": [String: Any]()]))
         try await open(server, "file:///tmp/hl-w3/c.py", "def f(:\n")
         #expect(try await sink.diagnostics("file:///tmp/hl-w3/c.py", version: 1).count == 1)
+    }
+
+    @Test func aRealPyprojectIsReadByTheKitLoader() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hl-lsp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pyproject = root.appendingPathComponent("pyproject.toml")
+        try "[tool.heaplint]\nignore = [\"HL001\"]\n".write(to: pyproject, atomically: true, encoding: .utf8)
+        let sink = CollectingSink()
+        let server = HeapLintServer(sink: sink)
+        await server.handle(try message(["id": 1, "method": "initialize", "params": [
+            "capabilities": [String: Any](), "rootUri": root.absoluteString]]))
+        await server.handle(try message(["method": "initialized", "params": [String: Any]()]))
+        let uri = root.appendingPathComponent("m.py").absoluteString
+        try await open(server, uri, "def f(:\n")
+        #expect(try await sink.diagnostics(uri, version: 1).isEmpty)
+        // The project changes its mind: the watched-file notification re-reads it.
+        try "[tool.heaplint]\nselect = [\"HL0\"]\n".write(to: pyproject, atomically: true, encoding: .utf8)
+        await server.handle(try message(["method": "workspace/didChangeWatchedFiles", "params": [
+            "changes": [["uri": pyproject.absoluteString, "type": 2]]]]))
+        _ = try await sink.wait("HL001 after the config change") { m in
+            let p = m["params"] as? [String: Any]
+            return m["method"] as? String == "textDocument/publishDiagnostics" && p?["uri"] as? String == uri
+                && (p?["diagnostics"] as? [Any])?.count == 1
+        }
     }
 }
 
