@@ -357,7 +357,9 @@ public actor HeapLintServer {
                 let bytes = mapping.positions.byteRange(range, in: document.text)
                 let edit = TextEdit(range: bytes, replacement: change.text)
                 document.text = edit.applied(to: document.text)
-                if document.base != nil || !document.pending.isEmpty { document.pending.append(edit) }
+                // Kept even before the first tree is stored: a running analysis will store a tree for
+                // the text before these edits, and they apply on top of it.
+                document.pending.append(edit)
             } else {
                 // A full replacement: drop the tree; the next analysis parses from scratch.
                 nextGeneration += 1
@@ -410,7 +412,8 @@ public actor HeapLintServer {
     /// whatever analysis is running for it.
     private func currentAnalysis(_ uri: String) async -> AnalysisResult? {
         guard let document = documents[uri] else { return nil }
-        if !document.isDirty, let latest = document.latest { return latest }
+        // A result is current only when nothing is pending, queued or still running for the document.
+        if !document.isDirty, !document.isAnalysing, !document.isQueued, let latest = document.latest { return latest }
         let previous = document.tail
         let task = Task { () -> AnalysisResult? in
             await previous?.value
