@@ -158,6 +158,8 @@ async def test_noqa_code_action_applied(client: LanguageClient, tmp_path):
     # Apply it as an editor would, then ask again: the line already carries the suppression.
     edit(client, uri, 2, (change.range.start.line, change.range.start.character),
          (change.range.end.line, change.range.end.character), change.new_text)
+    # The suppression works (the Kit's noqa pass runs in the server too).
+    await diagnostics_where(client, uri, lambda d: d == [], "HL001 suppressed by the applied noqa")
     again = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         range=types.Range(start=types.Position(1, 0), end=types.Position(1, 3)),
