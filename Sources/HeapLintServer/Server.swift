@@ -539,7 +539,7 @@ public actor HeapLintServer {
     private func workspaceDiagnostic(_ params: WorkspaceDiagnosticParams) async throws -> WorkspaceDiagnosticReport {
         let previous = Dictionary((params.previousResultIds ?? []).map { ($0.uri, $0.value) }, uniquingKeysWith: { a, _ in a })
         let token = await progressToken(params.workDoneToken)
-        let files = Self.pythonFiles(under: workspaceRoots, limit: options.maxWorkspaceFiles)
+        let files = workspaceFiles()
         if let token {
             sink.sendNotification("$/progress", ProgressParams(token: token, value: WorkDoneProgressValue(
                 kind: "begin", title: "heaplint: checking workspace", message: "\(files.count) files",
@@ -619,25 +619,20 @@ public actor HeapLintServer {
         return url.standardizedFileURL.path
     }
 
-    /// Python files under the roots, skipping hidden, virtual-environment and cache directories.
-    static func pythonFiles(under roots: [String], limit: Int) -> [String] {
-        let skipped: Set<String> = ["__pycache__", "node_modules", "venv", "site-packages", "build", "dist"]
+    /// The files `heaplint check` would check in each workspace folder: the Kit's discovery with the
+    /// folder's configuration (its excludes) under the editor's settings.
+    private func workspaceFiles() -> [String] {
         var files: [String] = []
         var seen = Set<String>()
-        for root in roots {
-            guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
-            while let relative = enumerator.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") || skipped.contains(name) {
-                    enumerator.skipDescendants()
-                    continue
-                }
-                guard name.hasSuffix(".py") || name.hasSuffix(".pyi") else { continue }
-                let path = (root as NSString).appendingPathComponent(relative)
+        for root in workspaceRoots {
+            let project = (try? projectConfiguration.configuration(forFile: root)) ?? Configuration.isolated(root: root)
+            let discovery = FileDiscovery(configuration: project.overlaid(with: editorLayer.options))
+            for file in discovery.files(in: [root]) {
+                let path = URL(fileURLWithPath: file.path, relativeTo: URL(fileURLWithPath: root)).standardizedFileURL.path
                 if seen.insert(path).inserted { files.append(path) }
-                if files.count >= limit { return files }
+                if files.count >= options.maxWorkspaceFiles { return files }
             }
         }
-        return files.sorted()
+        return files
     }
 }
