@@ -32,6 +32,8 @@ public actor HeapLintServer {
     private var lifecycle = Lifecycle.uninitialized
     private var mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
     private var clientSupportsProgress = false
+    /// Clients that pull diagnostics get no pushed copies (they would show each finding twice).
+    private var pushesDiagnostics = true
     private var clientCanWatchFiles = false
     private var trace = "off"
 
@@ -202,6 +204,8 @@ public actor HeapLintServer {
         clientSupportsProgress = params.capabilities?.window?.workDoneProgress ?? false
         clientCanWatchFiles = params.capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false
         trace = params.trace ?? "off"
+        pushesDiagnostics = params.capabilities?.textDocument?.diagnostic == nil
+        if let push = params.initializationOptions?["pushDiagnostics"]?.boolValue { pushesDiagnostics = push }
         if let folders = params.workspaceFolders, !folders.isEmpty {
             workspaceRoots = folders.compactMap { Self.path(fromURI: $0.uri) }
         } else if let root = params.rootUri.flatMap(Self.path(fromURI:)) ?? params.rootPath {
@@ -386,6 +390,7 @@ public actor HeapLintServer {
     private func didClose(_ params: DidCloseTextDocumentParams) {
         let uri = params.textDocument.uri
         documents.removeValue(forKey: uri)?.tail?.cancel()
+        guard pushesDiagnostics else { return }
         sink.sendNotification("textDocument/publishDiagnostics",
                               PublishDiagnosticsParams(uri: uri, version: nil, diagnostics: []))
     }
@@ -469,7 +474,7 @@ public actor HeapLintServer {
 
     private func publish(_ uri: String, _ result: AnalysisResult) {
         // A newer analysis is already waiting: skip the stale push, it follows shortly.
-        guard let document = documents[uri], !document.isQueued else { return }
+        guard pushesDiagnostics, let document = documents[uri], !document.isQueued else { return }
         let items = result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }
         sink.sendNotification("textDocument/publishDiagnostics",
                               PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))

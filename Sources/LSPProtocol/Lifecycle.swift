@@ -39,14 +39,22 @@ public struct ClientCapabilities: Sendable, Codable {
             self.didChangeWatchedFiles = didChangeWatchedFiles
         }
     }
+    public struct TextDocument: Sendable, Codable {
+        /// Present when the client pulls diagnostics (`textDocument/diagnostic`).
+        public var diagnostic: JSONValue?
+        public init(diagnostic: JSONValue? = nil) { self.diagnostic = diagnostic }
+    }
     public var general: General?
     public var window: Window?
     public var workspace: Workspace?
+    public var textDocument: TextDocument?
 
-    public init(general: General? = nil, window: Window? = nil, workspace: Workspace? = nil) {
+    public init(general: General? = nil, window: Window? = nil, workspace: Workspace? = nil,
+                textDocument: TextDocument? = nil) {
         self.general = general
         self.window = window
         self.workspace = workspace
+        self.textDocument = textDocument
     }
 }
 

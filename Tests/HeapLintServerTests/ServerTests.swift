@@ -436,3 +436,20 @@ private func ignoring(_ codes: [String]) -> Options {
         #expect(onlyFixAll.map(\.kind) == ["source.fixAll.heaplint"])
     }
 }
+
+@Suite struct PullOnlyClientTests {
+    @Test func aClientThatPullsGetsNoPushedDuplicates() async throws {
+        let sink = CollectingSink()
+        let server = HeapLintServer(sink: sink)
+        await server.handle(try message(["id": 1, "method": "initialize", "params": [
+            "capabilities": ["textDocument": ["diagnostic": ["dynamicRegistration": false]]]]]))
+        await server.handle(try message(["method": "initialized", "params": [String: Any]()]))
+        let uri = "file:///tmp/heaplint-test/pull.py"
+        try await open(server, uri, "def f(:\n")
+        await server.handle(try message(["id": 2, "method": "textDocument/diagnostic", "params": [
+            "textDocument": ["uri": uri]]]))
+        let report = try #require(try await sink.response(2)["result"] as? [String: Any])
+        #expect((report["items"] as? [[String: Any]])?.map { $0["code"] as? String } == ["HL001"])
+        #expect(!sink.all.contains { $0["method"] as? String == "textDocument/publishDiagnostics" })
+    }
+}
