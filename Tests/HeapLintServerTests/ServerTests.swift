@@ -453,3 +453,50 @@ private func ignoring(_ codes: [String]) -> Options {
         #expect(!sink.all.contains { $0["method"] as? String == "textDocument/publishDiagnostics" })
     }
 }
+
+@Suite struct EditBurstTests {
+    /// 300 edits without waiting (typing, comments, newlines, deletions, syntax errors): the server's
+    /// text, its parsed tree and its final diagnostics must equal a fresh analysis of the same text.
+    @Test(arguments: [42, 7, 2024] as [UInt64])
+    func aBurstOfMixedEditsEndsInTheSameStateAsAFreshAnalysis(seed start: UInt64) async throws {
+        let (server, sink) = try await started()
+        let uri = "file:///tmp/heaplint-test/burst.py"
+        var model = Array("import os\n# a comment here\ndef f(x):\n    return x  # trailing\n\nclass C:\n    pass\n".utf8)
+        try await open(server, uri, String(decoding: model, as: UTF8.self))
+        var seed = start
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(max(n, 1)))
+        }
+        func position(_ offset: Int) -> (Int, Int) {
+            let prefix = model[0..<offset]
+            let line = prefix.filter { $0 == 0x0A }.count
+            let lineStart = (prefix.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            return (line, offset - lineStart)
+        }
+        let inserts = ["x", "#", "\n", "(", " ", "y = 1\n", "#c"]
+        for version in 2...301 {
+            let offset = next(model.count + 1)
+            let (line, column) = position(offset)
+            if next(3) == 0, offset < model.count {
+                let (endLine, endColumn) = position(offset + 1)
+                model.remove(at: offset)
+                try await change(server, uri, version: version, [(line, column, endLine, endColumn, "")])
+            } else {
+                let text = inserts[next(inserts.count)]
+                model.insert(contentsOf: Array(text.utf8), at: offset)
+                try await change(server, uri, version: version, [(line, column, line, column, text)])
+            }
+        }
+        let expected = String(decoding: model, as: UTF8.self)
+        #expect(await server.documentText(uri) == expected)
+        #expect(await server.parsedText(uri) == expected)
+        let pushed = try await sink.diagnostics(uri, version: 301)
+        let fresh = Analyzer(configuration: Configuration.isolated(root: "/tmp/heaplint-test"))
+            .analyze(source: SourceText(expected), path: "/tmp/heaplint-test/burst.py").diagnostics
+        #expect(!fresh.isEmpty)
+        #expect(pushed.map { $0["code"] as? String } == fresh.map(\.code))
+        let pushedStarts = pushed.compactMap { (($0["range"] as? [String: Any])?["start"] as? [String: Any]).map { [$0["line"] as? Int ?? -1, $0["character"] as? Int ?? -1] } }
+        #expect(pushedStarts == fresh.map { [$0.start.line, $0.start.utf16Column] })
+    }
+}
