@@ -83,8 +83,9 @@ public final class MessageWriter: MessageSink, @unchecked Sendable {
             guard !broken else { return }
             var offset = 0
             bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
                 while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    let n = write(fd, base + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
                         // The client went away; further writes are pointless.
@@ -110,7 +111,10 @@ public enum MessageReader {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let decoder = JSONDecoder()
             while true {
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                let n = chunk.withUnsafeMutableBytes { buffer -> Int in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    return read(fd, base, buffer.count)
+                }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 framer.append(chunk[0..<n])
