@@ -46,9 +46,12 @@ public struct CachedDiagnostic: Codable, Sendable, Equatable {
     var severity: Severity
     var explanation: HeapExplanation?
     var fix: CachedFix?
+    /// The noqa line when it differs from the start line (multi-line strings, continuations).
+    var q: Int?
 
     init(_ diagnostic: Diagnostic) {
         let finding = diagnostic.finding
+        q = diagnostic.noqaLine == diagnostic.start.line ? nil : diagnostic.noqaLine
         code = finding.code
         s = finding.range.start
         e = finding.range.end
@@ -68,7 +71,8 @@ public struct CachedDiagnostic: Codable, Sendable, Equatable {
             Fix(title: fix.title, applicability: fix.applicability,
                 edits: fix.edits.map { TextEdit(range: $0.s..<max($0.s, $0.e), replacement: $0.r) })
         })
-        return Diagnostic(path: path, finding: finding, source: source)
+        let diagnostic = Diagnostic(path: path, finding: finding, source: source)
+        return q.map { diagnostic.withNoqaLine($0) } ?? diagnostic
     }
 }
 
