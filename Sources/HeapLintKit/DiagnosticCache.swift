@@ -98,6 +98,7 @@ public struct DiagnosticCache: Sendable {
             String(configuration.ruleSettings.largeThreshold),
             (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
             configuration.projectRoot,
+            Self.executableStamp,
         ].joined(separator: "|")
         let versionDirectory = (directory as NSString).appendingPathComponent(HeapLintVersion.string)
         file = (versionDirectory as NSString).appendingPathComponent(ContentHash.of(key) + ".json")
@@ -108,6 +109,14 @@ public struct DiagnosticCache: Sendable {
             entries = [:]
         }
     }
+
+    /// Size and modification time of the running binary: a rebuilt heaplint (new rule logic under
+    /// the same version number, as during development) never reads an older build's results.
+    static let executableStamp: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 || stat(CommandLine.arguments.first ?? "", &info) == 0 else { return "" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
+    }()
 
     public func diagnostics(forPath path: String, hash: String, source: SourceText, displayPath: String) -> [Diagnostic]? {
         guard let entry = entries[path], entry.hash == hash else { return nil }

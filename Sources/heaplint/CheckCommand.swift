@@ -123,7 +123,8 @@ struct Check: ParsableCommand {
     }
 
     func check() throws {
-        let givenPaths = paths.isEmpty ? ["."] : paths
+        // With `--stdin-filename` and no paths, read stdin (as ruff does).
+        let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         let analyzer = Analyzer(configuration: configuration)

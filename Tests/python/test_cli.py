@@ -422,3 +422,14 @@ def test_cache_hit_gives_same_output_and_corrupt_cache_is_ignored(project):
 def test_version():
     proc = subprocess.run([BIN, "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip()
+
+
+def test_sarif_absolute_paths_are_file_uris(project):
+    log = as_json(check(project, str(project / "bad.py"), "--output-format", "sarif"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "file://" + str(project / "bad.py")
+
+
+def test_stdin_filename_alone_reads_stdin(tmp_path):
+    proc = check(tmp_path, "--stdin-filename", "m.py", "--output-format", "concise", stdin=BAD)
+    assert proc.stdout.startswith("m.py:1:7: HL001")
