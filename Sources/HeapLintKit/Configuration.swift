@@ -321,6 +321,13 @@ public struct Configuration: Sendable {
         (options.exclude ?? Self.defaultExcludes) + (options.extendExclude ?? [])
     }
 
+    /// Whether `path` matches `exclude`/`extend-exclude` (the language server skips such documents
+    /// the way `--force-exclude` does).
+    public func isExcluded(path: String) -> Bool {
+        let relative = Self.relative(path, to: projectRoot)
+        return excludePatterns.contains { Glob.matches($0, path: relative) }
+    }
+
     /// Codes ignored for `path` by `per-file-ignores`.
     public func ignoredCodes(forPath path: String) -> Set<String> {
         guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }

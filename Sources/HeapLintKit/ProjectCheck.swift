@@ -27,6 +27,12 @@ public struct FileResult: Sendable {
     public let fromCache: Bool
 }
 
+extension FileResult {
+    func droppingSource() -> FileResult {
+        FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache)
+    }
+}
+
 /// Checks many files: load, analyse (in parallel on all cores), apply fixes, use the cache.
 /// Results come back sorted by path; diagnostics within a file by position.
 public struct ProjectCheck: Sendable {
@@ -49,7 +55,8 @@ public struct ProjectCheck: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             let (result, hash) = check(path: file.path)
-            box.set(index, result)
+            // Keep the text only where a renderer needs it: a large clean project is not held in memory.
+            box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
             if let hash { hashes.set(index, hash) }
         }
         let results = box.values

@@ -156,8 +156,7 @@ struct Check: ParsableCommand {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         let name = stdinFilename ?? "-"
         if forceExclude, stdinFilename != nil {
-            let relative = name
-            if configuration.excludePatterns.contains(where: { Glob.matches($0, path: relative) }) {
+            if configuration.isExcluded(path: name) {
                 if fixMode == .apply { FileHandle.standardOutput.write(data) }
                 return
             }
