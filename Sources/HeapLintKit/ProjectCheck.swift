@@ -114,13 +114,15 @@ public struct ProjectCheck: Sendable {
     }
 
     func check(source original: SourceText, encoding: SourceEncoding, path: String, writeTo target: String?) -> FileResult {
-        var analysis = analyzer.analyze(source: original, path: path)
+        let originalTree = PythonParser().parse(original)
+        var analysis = analyzer.analyze(tree: originalTree, path: path)
         guard fixMode != .report, encoding.isWritable || target == nil else {
             return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
                               fromCache: false)
         }
         var source = original
         var fixed = 0
+        var syntaxErrorCount = originalTree.syntaxErrors.count
         // Apply until stable: each pass takes every applicable fix that does not overlap an earlier one.
         for _ in 0..<Self.maxFixPasses {
             var chosen: [TextEdit] = []
@@ -142,9 +144,14 @@ public struct ProjectCheck: Sendable {
                 bytes.replaceSubrange(lower..<upper, with: edit.replacement)
             }
             if bytes == source.bytes { break }
-            source = SourceText(bytes: bytes)
+            let candidate = SourceText(bytes: bytes)
+            let candidateTree = PythonParser().parse(candidate)
+            // A fix must never break the file: if this pass adds syntax errors, keep the previous text.
+            if candidateTree.syntaxErrors.count > syntaxErrorCount { break }
+            syntaxErrorCount = candidateTree.syntaxErrors.count
+            source = candidate
             fixed += taken
-            analysis = analyzer.analyze(source: source, path: path)
+            analysis = analyzer.analyze(tree: candidateTree, path: path)
         }
         guard fixed > 0 else {
             return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
