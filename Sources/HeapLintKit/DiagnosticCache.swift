@@ -126,7 +126,8 @@ public struct DiagnosticCache: Sendable {
     /// Writes the new entries (replacing the old file atomically). Returns false when it could not.
     @discardableResult
     public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic])]) -> Bool {
-        var merged = entries
+        // Entries of files that no longer exist are dropped so the cache does not grow forever.
+        var merged = entries.filter { FileManager.default.fileExists(atPath: $0.key) }
         for result in results {
             merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init))
         }
