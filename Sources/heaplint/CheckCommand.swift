@@ -123,7 +123,8 @@ struct Check: ParsableCommand {
     }
 
     func check() throws {
-        let givenPaths = paths.isEmpty ? ["."] : paths
+        // With `--stdin-filename` and no paths, read stdin (as ruff does).
+        let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         let analyzer = Analyzer(configuration: configuration)
@@ -155,8 +156,7 @@ struct Check: ParsableCommand {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         let name = stdinFilename ?? "-"
         if forceExclude, stdinFilename != nil {
-            let relative = name
-            if configuration.excludePatterns.contains(where: { Glob.matches($0, path: relative) }) {
+            if configuration.isExcluded(path: name) {
                 if fixMode == .apply { FileHandle.standardOutput.write(data) }
                 return
             }
