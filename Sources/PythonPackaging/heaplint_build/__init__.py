@@ -21,12 +21,10 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -125,7 +123,10 @@ def _binary() -> Path:
         # Always ask make: it is incremental, so a fresh tree builds and an up-to-date one costs seconds,
         # and a stale binary from an older checkout is never packed.
         print("heaplint_build: building the self-contained binary (make dist-binary)", file=sys.stderr)
-        proc = subprocess.run(["make", "-s", "dist-binary"], cwd=ROOT, stdout=sys.stderr)
+        # pip's isolated build environment hides site-packages through PYTHONPATH; the grammar fetch in
+        # a fresh clone runs `python3 -m pip download`, which needs them back.
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONNOUSERSITE")}
+        proc = subprocess.run(["make", "-s", "dist-binary"], cwd=ROOT, stdout=sys.stderr, env=env)
         if proc.returncode != 0:
             raise BuildError("`make dist-binary` failed; see the output above "
                              "(building from source needs Swift 6 and Debian's libtree-sitter-dev)")
