@@ -72,7 +72,7 @@ DIST_STATIC_LIBS := $(DIST_SCRATCH)/static-libs
 TREE_SITTER_STATIC ?= /usr/lib/$(shell uname -m)-linux-gnu/libtree-sitter.a
 DIST_DIR := dist
 
-.PHONY: dist dist-binary dist-check clean-dist editors-deps
+.PHONY: dist dist-binary dist-check clean-dist editor-test-debs
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
@@ -101,9 +101,9 @@ dist: dist-check
 clean-dist:
 	@rm -rf $(DIST_SCRATCH) $(DIST_DIR)
 
-## editors-deps: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
+## editor-test-debs: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
 EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale
-editors-deps:
+editor-test-debs:
 	@missing=""; for p in $(EDITOR_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
