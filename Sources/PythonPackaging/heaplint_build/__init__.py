@@ -123,9 +123,12 @@ def _binary() -> Path:
         # Always ask make: it is incremental, so a fresh tree builds and an up-to-date one costs seconds,
         # and a stale binary from an older checkout is never packed.
         print("heaplint_build: building the self-contained binary (make dist-binary)", file=sys.stderr)
-        # pip's isolated build environment hides site-packages through PYTHONPATH; the grammar fetch in
-        # a fresh clone runs `python3 -m pip download`, which needs them back.
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONNOUSERSITE")}
+        # In a fresh clone the grammar fetch runs `python3 -m pip download`, which must not inherit the
+        # build pip's state: the isolated environment (PYTHONPATH hides site-packages), the hook runner's
+        # backend variables (they would point that pip's sdist builds at this backend) and its trackers.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "PYTHONNOUSERSITE", "PIP_BUILD_TRACKER", "PIP_REQ_TRACKER")
+               and not k.startswith(("_PYPROJECT_HOOKS_", "PEP517_"))}
         proc = subprocess.run(["make", "-s", "dist-binary"], cwd=ROOT, stdout=sys.stderr, env=env)
         if proc.returncode != 0:
             raise BuildError("`make dist-binary` failed; see the output above "
