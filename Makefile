@@ -72,7 +72,7 @@ DIST_STATIC_LIBS := $(DIST_SCRATCH)/static-libs
 TREE_SITTER_STATIC ?= /usr/lib/$(shell uname -m)-linux-gnu/libtree-sitter.a
 DIST_DIR := dist
 
-.PHONY: dist dist-binary dist-check editors-deps
+.PHONY: dist dist-binary dist-check clean-dist editor-test-debs
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
@@ -88,6 +88,7 @@ dist-binary: grammar
 
 ## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
 dist-check: dist-binary
+	@command -v readelf >/dev/null || { echo "make: dist-check needs readelf (apt-get install binutils)" >&2; exit 1; }
 	@if readelf -d $(DIST_BIN) | grep NEEDED | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter'; then \
 	  echo "make: $(DIST_BIN) is not self-contained (see the NEEDED entries above)" >&2; exit 1; fi
 
@@ -97,9 +98,12 @@ dist: dist-check
 	@HEAPLINT_PREBUILT_BINARY=$(abspath $(DIST_BIN)) PYTHONPATH=Sources/PythonPackaging \
 	  $(PYTHON) -m heaplint_build $(DIST_DIR)
 
-## editors-deps: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
+clean-dist:
+	@rm -rf $(DIST_SCRATCH) $(DIST_DIR)
+
+## editor-test-debs: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
 EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale
-editors-deps:
+editor-test-debs:
 	@missing=""; for p in $(EDITOR_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
