@@ -450,3 +450,10 @@ def test_fifo_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.py")
     [item] = as_json(check(tmp_path, "pipe.py", "--output-format", "json"))
     assert item["code"] == "HL003" and "regular file" in item["message"]
+
+
+def test_output_file(project):
+    proc = check(project, "--output-format", "sarif", "-o", "report.sarif")
+    assert proc.returncode == 1 and proc.stdout == ""
+    log = json.loads((project / "report.sarif").read_text())
+    assert log["runs"][0]["results"][0]["ruleId"] == "HL001"
