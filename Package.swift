@@ -46,5 +46,7 @@ let package = Package(
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
                     exclude: []),
+        .testTarget(name: "HeapSemanticsTests", dependencies: ["HeapSemantics", "HeapSyntax"]),
+        .testTarget(name: "HeapModelTests", dependencies: ["HeapModel", "HeapSemantics", "HeapSyntax"]),
     ]
 )
