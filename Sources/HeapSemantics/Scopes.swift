@@ -19,6 +19,10 @@ public struct ClassModel: Sendable {
     public let slots: [String]?
     /// Decorators, import-resolved (`dataclasses.dataclass`).
     public let decorators: [String]
+    /// Methods decorated with `@staticmethod` or `@classmethod`: `self.m` binds no instance.
+    public let staticOrClassMethods: Set<String>
+    /// Annotated class-body names in order (`x: int`), the fields of a dataclass-style class.
+    public let annotatedFields: [String]
 
     public var hasFinalizer: Bool { methods["__del__"] != nil }
     public var finalizer: Node? { methods["__del__"] }
@@ -135,6 +139,8 @@ enum ScopeCollector {
         var attributes = Set<String>()
         var properties = Set<String>()
         var slots: [String]?
+        var staticOrClass = Set<String>()
+        var annotated: [String] = []
         for statement in body.namedChildren {
             var definition = statement
             if statement.kind == .decoratedDefinition, let inner = statement.child(.definition) { definition = inner }
@@ -147,10 +153,14 @@ enum ScopeCollector {
                 if decorators.contains(where: { $0 == "property" || $0.hasSuffix("cached_property") || $0.hasSuffix(".setter") || $0.hasSuffix(".getter") }) {
                     properties.insert(name)
                 }
+                if decorators.contains(where: { $0 == "staticmethod" || $0 == "classmethod" }) { staticOrClass.insert(name) }
             case .classDefinition:
                 if let name = definition.child(.name)?.text { attributes.insert(name) }
             case .expressionStatement:
                 guard let assignment = statement.firstNamedChild, assignment.kind == .assignment else { continue }
+                if assignment.child(.type) != nil, let left = assignment.child(.left), left.kind == .identifier {
+                    annotated.append(left.text)
+                }
                 var current: Node? = assignment
                 while let step = current, step.kind == .assignment {
                     for target in step.child(.left)?.boundIdentifiers ?? [] {
@@ -167,7 +177,8 @@ enum ScopeCollector {
         }
         let classDecorators = node.decoratorNodes.compactMap { decoratorName($0, resolve: resolve) }
         return ClassModel(name: nameNode.text, node: node, nameNode: nameNode, baseNames: bases, methods: methods,
-                          classAttributes: attributes, properties: properties, slots: slots, decorators: classDecorators)
+                          classAttributes: attributes, properties: properties, slots: slots, decorators: classDecorators,
+                          staticOrClassMethods: staticOrClass, annotatedFields: annotated)
     }
 
     static func slotNames(_ value: Node) -> [String]? {
