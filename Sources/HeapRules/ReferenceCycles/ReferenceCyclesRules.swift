@@ -2,5 +2,9 @@
 public enum ReferenceCyclesRules {
     public static let all: [any Rule.Type] = [
         InstanceAttributeCycle.self,
+        BoundMethodStoredOnSelf.self,
+        FrameKeptInLocal.self,
+        SelfReferentialStructure.self,
+        RecursiveClosureRule.self,
     ]
 }
