@@ -82,6 +82,15 @@ enum CycleFinder {
     /// it, a started thread drops its target when it ends) is not reported.
     static func isTornDown(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts) -> Bool {
         let members = Set(cycle.map { heap.edges[$0].from })
+        if cycle.contains(where: { heap.edges[$0].kind == .item }) {
+            for member in members {
+                guard let className = heap.objects[member].className else { continue }
+                if facts.semantics.classLineage(className).contains(where: { facts.classesRemovingItemsOnTeardown.contains($0.name) }) {
+                    return true
+                }
+            }
+        }
+        for member in members where heap.startedObjects.contains(member) { return true }
         for index in cycle {
             let edge = heap.edges[index]
             if edge.kind == .attribute && facts.brokenFields.contains(edge.via) { return true }

@@ -19,48 +19,67 @@ final class ModuleFacts: @unchecked Sendable {
     var summaries: [Node: ScopeResult] = [:]
     var inProgress: Set<Node> = []
 
+    /// Classes whose teardown path removes items from some container (`del map[fd]`, `.pop()`,
+    /// `.remove()`, `.clear()`): a cycle through a container item and one of their instances is
+    /// taken as broken there.
+    let classesRemovingItemsOnTeardown: Set<String>
+
     init(semantics: SemanticModel) {
         self.semantics = semantics
+        let teardown = ModuleFacts.teardownFunctions(semantics)
+        func inTeardown(_ node: Node) -> Bool {
+            for ancestor in node.ancestors {
+                if ancestor.kind == .finallyClause { return true }
+                if ancestor.kind == .functionDefinition { return teardown.contains(ancestor) }
+            }
+            return false
+        }
         var broken = Set<String>()
         var started = Set<String>()
         var weak: [String: String] = [:]
+        var removingClasses = Set<String>()
+        func field(of node: Node) -> String? {
+            if node.kind == .attribute { return node.child(.attribute)?.text }
+            if node.kind == .subscript, let value = node.child(.value), value.kind == .attribute { return value.child(.attribute)?.text }
+            return nil
+        }
+        func teardownClass(_ node: Node) -> String? {
+            guard inTeardown(node), let function = semantics.enclosingFunction(of: node) else { return nil }
+            return function.enclosingClass
+        }
         for node in semantics.tree.allNodes {
-            if node.kind == .assignment, let left = node.child(.left), left.kind == .attribute,
-               let field = left.child(.attribute)?.text, let right = node.child(.right),
-               let kind = ModuleFacts.containerKind(of: right, semantics), kind.hasPrefix("Weak") {
-                weak[field] = kind
-            }
             switch node.kind {
-            case .assignment, .deleteStatement, .call:
-                guard ModuleFacts.isTeardownContext(node, semantics) || node.kind == .call else { continue }
-                if node.kind == .call {
-                    guard let function = node.child(.function), function.kind == .attribute,
-                          let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
-                    if method == "start", receiver.kind == .attribute, let field = receiver.child(.attribute) {
-                        started.insert(field.text)
-                    }
-                    guard ModuleFacts.isTeardownContext(node, semantics) else { continue }
-                    if ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback"].contains(method) {
-                        if receiver.kind == .attribute, let field = receiver.child(.attribute) { broken.insert(field.text) }
-                        if receiver.kind == .identifier { broken.insert(receiver.text) }
-                    }
-                    if method == "__init__" || method == "clear" { continue }
-                } else if node.kind == .assignment {
-                    var targets: [Node] = []
-                    var current: Node? = node
-                    while let step = current, step.kind == .assignment {
-                        if let left = step.child(.left) { targets.append(left) }
-                        current = step.child(.right)
-                    }
-                    for target in targets where target.kind == .attribute {
-                        if let field = target.child(.attribute) { broken.insert(field.text) }
-                    }
-                } else {
-                    for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] })
-                    where target.kind == .attribute {
-                        if let field = target.child(.attribute) { broken.insert(field.text) }
+            case .assignment:
+                if let left = node.child(.left), left.kind == .attribute,
+                   let name = left.child(.attribute)?.text, let right = node.child(.right),
+                   let kind = ModuleFacts.containerKind(of: right, semantics), kind.hasPrefix("Weak") {
+                    weak[name] = kind
+                }
+                guard inTeardown(node) else { continue }
+                var current: Node? = node
+                while let step = current, step.kind == .assignment {
+                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) { broken.insert(name) }
+                    current = step.child(.right)
+                }
+            case .deleteStatement:
+                for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] }) {
+                    if target.kind == .subscript {
+                        if let name = field(of: target) { broken.insert(name) }
+                        // `del local[k]` where the local aliases some container: precise fields are unknown.
+                        if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                    } else if target.kind == .attribute, inTeardown(node), let name = field(of: target) {
+                        broken.insert(name)
                     }
                 }
+            case .call:
+                guard let function = node.child(.function), function.kind == .attribute,
+                      let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
+                if method == "start", let name = field(of: receiver) { started.insert(name) }
+                guard ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback", "popleft"].contains(method) else { continue }
+                // Removing items from a container attribute anywhere shows the code manages its lifetime.
+                if let name = field(of: receiver) { broken.insert(name) }
+                if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                if inTeardown(node), receiver.kind == .identifier { broken.insert(receiver.text) }
             default:
                 continue
             }
@@ -68,34 +87,51 @@ final class ModuleFacts: @unchecked Sendable {
         brokenFields = broken
         startedFields = started
         weakFields = weak
+        classesRemovingItemsOnTeardown = removingClasses
     }
 
     static let teardownNames: Set<String> = [
         "close", "aclose", "__exit__", "__aexit__", "connection_lost", "shutdown", "stop", "dispose", "clear",
         "cleanup", "clean_up", "teardown", "tearDown", "destroy", "release", "detach", "disconnect", "terminate",
         "finalize", "reset", "unlink", "remove", "discard", "free", "unregister", "unsubscribe", "cancel",
-        "eof_received", "__del__", "kill", "quit", "exit", "dismantle", "break_cycles", "unbind",
+        "eof_received", "kill", "quit", "exit", "dismantle", "break_cycles", "unbind",
     ]
 
-    /// Whether `node` runs on a teardown path: inside a `finally` block or a method whose name says
-    /// it ends the object's life (`close`, `__exit__`, `connection_lost`, `_cleanup`, ...).
-    static func isTeardownContext(_ node: Node, _ semantics: SemanticModel) -> Bool {
-        for ancestor in node.ancestors {
-            if ancestor.kind == .finallyClause { return true }
-            if ancestor.kind == .functionDefinition, let name = ancestor.child(.name)?.text {
-                let bare = String(name.drop(while: { $0 == "_" }).reversed().drop(while: { $0 == "_" }).reversed())
-                if teardownNames.contains(name) || teardownNames.contains(bare) { return true }
-                let lowered = bare.lowercased()
-                for prefix in ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
-                               "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
-                               "break", "free", "del_", "delete", "cancel", "finish", "done", "drop"]
-                where lowered.hasPrefix(prefix) {
-                    return true
-                }
-                return false
-            }
+    static func isTeardownName(_ name: String) -> Bool {
+        let bare = String(name.drop(while: { $0 == "_" }).reversed().drop(while: { $0 == "_" }).reversed())
+        if teardownNames.contains(name) || teardownNames.contains(bare) { return true }
+        let lowered = bare.lowercased()
+        for prefix in ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
+                       "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
+                       "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
+        where lowered.hasPrefix(prefix) {
+            return true
         }
         return false
+    }
+
+    /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
+    /// the methods they call on `self`, transitively.
+    static func teardownFunctions(_ semantics: SemanticModel) -> Set<Node> {
+        var result = Set<Node>()
+        var queue: [Node] = []
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && isTeardownName(scope.name) {
+            result.insert(node)
+            queue.append(node)
+        }
+        while let function = queue.popLast() {
+            guard let scope = semantics.scope(of: function), let selfName = scope.selfName,
+                  let className = scope.enclosingClass, let body = function.child(.body) else { continue }
+            walkScope(body) { node in
+                guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
+                      let receiver = callee.child(.object), receiver.kind == .identifier, receiver.text == selfName,
+                      let name = callee.child(.attribute)?.text,
+                      let method = semantics.method(name, of: className), !result.contains(method) else { return }
+                result.insert(method)
+                queue.append(method)
+            }
+        }
+        return result
     }
 
     /// Instance attributes of `className` (and its in-module bases), with container kinds where known.
@@ -162,6 +198,8 @@ struct ScopeResult {
     var selfObject: Int?
     var parameterObjects: [String: Int]
     var parameterOrder: [String]
+    /// Thread objects whose `start()` the scope calls: `Thread.run` drops the target when it returns.
+    var startedObjects: Set<Int>
 }
 
 /// Interprets each function (and the module body) once, in source order, over an abstract heap,
@@ -211,6 +249,7 @@ struct ScopeInterpreter {
     var derivedFrom: [Int: (Int, String)] = [:]
     var selfObject: Int?
     var parameterObjects: [String: Int] = [:]
+    var startedObjects = Set<Int>()
 
     struct FieldKey: Hashable {
         let holder: Int
@@ -222,7 +261,8 @@ struct ScopeInterpreter {
         interpreter.start()
         return ScopeResult(objects: interpreter.objects, edges: interpreter.edges, live: interpreter.live,
                            derivedFrom: interpreter.derivedFrom, selfObject: interpreter.selfObject,
-                           parameterObjects: interpreter.parameterObjects, parameterOrder: scope?.parameters ?? [])
+                           parameterObjects: interpreter.parameterObjects, parameterOrder: scope?.parameters ?? [],
+                           startedObjects: interpreter.startedObjects)
     }
 
     /// Summary of a method (its heap at the end, in terms of `self` and its parameters), memoised.
@@ -434,6 +474,12 @@ struct ScopeInterpreter {
         case .subscript:
             guard let valueNode = target.child(.value), let holder = evaluate(valueNode), let object else { return }
             if objects[holder].containerKind == "WeakValueDictionary" || objects[holder].containerKind == "WeakSet" { return }
+            // `x[k] = v` may be any `__setitem__` (a Tk widget's configure); only trust containers and
+            // attributes of objects whose class is known.
+            if objects[holder].containerKind == nil, let (parent, _) = derivedFrom[holder],
+               objects[parent].className == nil || semantics.classes[objects[parent].className ?? ""] == nil {
+                return
+            }
             let key = target.child(.subscript).map { String($0.text.prefix(20)) } ?? ""
             addEdge(from: holder, to: object, kind: .item, via: "[\(key)]", site: site)
         case .patternList, .tuplePattern, .listPattern, .tuple, .list:
@@ -613,6 +659,9 @@ struct ScopeInterpreter {
             return nil
         case "clear", "remove", "pop", "discard", "popitem", "popleft":
             killItems(receiver)
+            return nil
+        case "start":
+            if case .callable(.thread) = objects[receiver].kind { startedObjects.insert(receiver) }
             return nil
         case "add_done_callback":
             if let callback = positional.first, let object = evaluate(callback) {

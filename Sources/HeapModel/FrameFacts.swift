@@ -186,14 +186,17 @@ enum FrameRetentionSearch {
                 let targets = node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
                 if targets.contains(where: { $0.kind == .identifier && $0.text == name }) { return true }
             case .assignment:
-                if let left = node.child(.left), left.kind == .identifier, left.text == name,
-                   let right = node.child(.right), right.kind == .none || right.kind == .list && right.namedChildren.count == 0 {
+                // Any later rebinding drops the reference (`frame = frame.f_back`, `err = None`).
+                if let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.text == name }),
+                   node.range.start > site.range.end {
                     return true
                 }
                 if let left = node.child(.left), left.kind == .attribute, left.child(.attribute)?.text == "__traceback__",
                    left.child(.object)?.text == name {
                     return true
                 }
+            case .namedExpression:
+                if node.child(.name)?.text == name { return true }
             case .call:
                 if let callee = node.child(.function), callee.kind == .attribute, callee.child(.object)?.text == name,
                    callee.child(.attribute)?.text == "clear" {

@@ -219,7 +219,9 @@ enum ScopeCollector {
         if node.kind == .functionDefinition, let scopeParent, scopeParent.kind == .classDefinition {
             enclosingClass = scopeParent.child(.name)?.text
             let decorators = node.decoratorNodes.compactMap { decoratorName($0, resolve: resolve) }
+            // `__new__` is implicitly static, `__init_subclass__` and `__class_getitem__` implicitly class methods.
             let isStatic = decorators.contains { $0 == "staticmethod" || $0 == "classmethod" }
+                || ["__new__", "__init_subclass__", "__class_getitem__"].contains(name)
             if !isStatic { selfName = parameters.first }
         }
         var enclosingFunction: Node?

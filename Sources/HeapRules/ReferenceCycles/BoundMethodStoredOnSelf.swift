@@ -56,7 +56,8 @@ public struct BoundMethodStoredOnSelf: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         context.heap.cycles(closedBy: .callableHoldingOwner).map { cycle in
             let callable = cycle.objects.first(where: \.isCallable)?.label ?? "callable"
-            let owner = cycle.objects.first(where: { $0.className != nil })?.className ?? "the object"
+            let owner = cycle.objects.first(where: { $0.className != nil })?.className
+                ?? cycle.objects.first(where: { !$0.isCallable && $0.containerKind == nil })?.label ?? "the object"
             return Finding(Self.self, range: cycle.site,
                            message: "`\(owner)` stores a \(callable) that holds it, forming a reference cycle; only the cyclic garbage collector can free it",
                            explanation: cycle.explanation(for: context.settings.targetVersion))
