@@ -474,12 +474,9 @@ struct ScopeInterpreter {
         case .subscript:
             guard let valueNode = target.child(.value), let holder = evaluate(valueNode), let object else { return }
             if objects[holder].containerKind == "WeakValueDictionary" || objects[holder].containerKind == "WeakSet" { return }
-            // `x[k] = v` may be any `__setitem__` (a Tk widget's configure); only trust containers and
-            // attributes of objects whose class is known.
-            if objects[holder].containerKind == nil, let (parent, _) = derivedFrom[holder],
-               objects[parent].className == nil || semantics.classes[objects[parent].className ?? ""] == nil {
-                return
-            }
+            // `x[k] = v` may be any `__setitem__` (a Tk widget's `configure` hands the value to Tcl, which
+            // the collector cannot see); only trust known containers and plain locals or parameters.
+            if objects[holder].containerKind == nil, derivedFrom[holder] != nil { return }
             let key = target.child(.subscript).map { String($0.text.prefix(20)) } ?? ""
             addEdge(from: holder, to: object, kind: .item, via: "[\(key)]", site: site)
         case .patternList, .tuplePattern, .listPattern, .tuple, .list:
