@@ -93,14 +93,18 @@ enum CycleFinder {
         for member in members where heap.startedObjects.contains(member) { return true }
         for index in cycle {
             let edge = heap.edges[index]
-            if edge.kind == .attribute && facts.brokenFields.contains(edge.via) { return true }
+            if edge.kind == .attribute && facts.isBroken(edge.via, holderClass: heap.objects[edge.from].className) { return true }
         }
         for member in members {
             let object = heap.objects[member]
-            if let field = object.fieldName, facts.brokenFields.contains(field) { return true }
+            if let field = object.fieldName, let (holder, _) = heap.derivedFrom[member],
+               facts.isBroken(field, holderClass: heap.objects[holder].className) {
+                return true
+            }
             for (index, edge) in heap.edges.enumerated() where heap.live[index] && edge.to == member && edge.kind == .attribute {
-                if object.containerKind != nil && facts.brokenFields.contains(edge.via) { return true }
-                if case .callable(.thread) = object.kind, facts.startedFields.contains(edge.via) { return true }
+                let holderClass = heap.objects[edge.from].className
+                if object.containerKind != nil && facts.isBroken(edge.via, holderClass: holderClass) { return true }
+                if case .callable(.thread) = object.kind, facts.isStarted(edge.via, holderClass: holderClass) { return true }
             }
         }
         return false

@@ -6,10 +6,11 @@ final class ModuleFacts: @unchecked Sendable {
     let semantics: SemanticModel
     /// Attribute names that some teardown path breaks (`x.f = None`, `del x.f`, `x.f.clear()` in
     /// `close()`, `__exit__`, `finally`, ...): a cycle through them is not reported.
-    let brokenFields: Set<String>
+    /// Field name → classes whose methods break it ("" for code outside any class).
+    let brokenFields: [String: Set<String>]
     /// Attribute names on which `.start()` is called: a `Thread` stored there runs, and `Thread.run`
     /// drops its target when it returns, so the cycle is temporary.
-    let startedFields: Set<String>
+    let startedFields: [String: Set<String>]
     /// Attribute names that some statement sets to a weak container (`x.f = weakref.WeakSet()`).
     let weakFields: [String: String]
     /// Per class: attribute names assigned on `self` anywhere in its methods, and the container
@@ -34,9 +35,10 @@ final class ModuleFacts: @unchecked Sendable {
             }
             return false
         }
-        var broken = Set<String>()
-        var started = Set<String>()
+        var broken: [String: Set<String>] = [:]
+        var started: [String: Set<String>] = [:]
         var weak: [String: String] = [:]
+        func owner(_ node: Node) -> String { semantics.enclosingFunction(of: node)?.enclosingClass ?? "" }
         var removingClasses = Set<String>()
         func field(of node: Node) -> String? {
             if node.kind == .attribute { return node.child(.attribute)?.text }
@@ -58,28 +60,28 @@ final class ModuleFacts: @unchecked Sendable {
                 guard inTeardown(node) else { continue }
                 var current: Node? = node
                 while let step = current, step.kind == .assignment {
-                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) { broken.insert(name) }
+                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) { broken[name, default: []].insert(owner(node)) }
                     current = step.child(.right)
                 }
             case .deleteStatement:
                 for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] }) {
                     if target.kind == .subscript {
-                        if let name = field(of: target) { broken.insert(name) }
+                        if let name = field(of: target) { broken[name, default: []].insert(owner(node)) }
                         // `del local[k]` where the local aliases some container: precise fields are unknown.
                         if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
                     } else if target.kind == .attribute, inTeardown(node), let name = field(of: target) {
-                        broken.insert(name)
+                        broken[name, default: []].insert(owner(node))
                     }
                 }
             case .call:
                 guard let function = node.child(.function), function.kind == .attribute,
                       let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
-                if method == "start", let name = field(of: receiver) { started.insert(name) }
+                if method == "start", let name = field(of: receiver) { started[name, default: []].insert(owner(node)) }
                 guard ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback", "popleft"].contains(method) else { continue }
                 // Removing items from a container attribute anywhere shows the code manages its lifetime.
-                if let name = field(of: receiver) { broken.insert(name) }
+                if let name = field(of: receiver) { broken[name, default: []].insert(owner(node)) }
                 if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
-                if inTeardown(node), receiver.kind == .identifier { broken.insert(receiver.text) }
+                if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
             default:
                 continue
             }
@@ -88,6 +90,23 @@ final class ModuleFacts: @unchecked Sendable {
         startedFields = started
         weakFields = weak
         classesRemovingItemsOnTeardown = removingClasses
+    }
+
+    /// Whether a teardown path breaks attribute `field` of an object of class `holderClass` (nil:
+    /// unknown class, where any class's teardown counts).
+    func isBroken(_ field: String, holderClass: String?) -> Bool {
+        matches(brokenFields[field], holderClass)
+    }
+
+    func isStarted(_ field: String, holderClass: String?) -> Bool {
+        matches(startedFields[field], holderClass)
+    }
+
+    private func matches(_ owners: Set<String>?, _ holderClass: String?) -> Bool {
+        guard let owners else { return false }
+        if owners.contains("") { return true }
+        guard let holderClass, semantics.classes[holderClass] != nil else { return true }
+        return semantics.classLineage(holderClass).contains { owners.contains($0.name) }
     }
 
     static let teardownNames: Set<String> = [
@@ -355,6 +374,9 @@ struct ScopeInterpreter {
     mutating func start() {
         if let scope {
             for name in scope.parameters {
+                // A class object always sits on cycles of its own (`__mro__`, method globals); storing it
+                // on itself adds nothing worth reporting.
+                if ["cls", "klass", "kls", "mcs", "mcls", "metacls"].contains(name) { continue }
                 let id: Int
                 if name == scope.selfName, let className = scope.enclosingClass {
                     id = newObject(.instance(className: className), label: className, isSelf: true)
