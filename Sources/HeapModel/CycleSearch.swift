@@ -551,7 +551,19 @@ struct ScopeInterpreter {
         return object
     }
 
+    /// Nesting depth of `evaluate`: expressions nested deeper than this are treated as unknown, so
+    /// 10,000 nested brackets cannot exhaust the Swift stack.
+    var evaluationDepth = 0
+    static let maximumEvaluationDepth = 64
+
     mutating func evaluate(_ node: Node) -> Int? {
+        guard evaluationDepth < Self.maximumEvaluationDepth else { return nil }
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        return evaluateExpression(node)
+    }
+
+    private mutating func evaluateExpression(_ node: Node) -> Int? {
         switch node.kind {
         case .identifier:
             return env[node.text]
