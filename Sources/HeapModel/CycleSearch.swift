@@ -116,17 +116,19 @@ final class ModuleFacts: @unchecked Sendable {
         "eof_received", "kill", "quit", "exit", "dismantle", "break_cycles", "unbind",
     ]
 
+    static let teardownPrefixes = ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
+                                   "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
+                                   "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
+
     static func isTeardownName(_ name: String) -> Bool {
-        let bare = String(name.drop(while: { $0 == "_" }).reversed().drop(while: { $0 == "_" }).reversed())
-        if teardownNames.contains(name) || teardownNames.contains(bare) { return true }
+        if teardownNames.contains(name) { return true }
+        var bare = Substring(name)
+        while bare.first == "_" { bare = bare.dropFirst() }
+        while bare.last == "_" { bare = bare.dropLast() }
+        guard let first = bare.first, "cdfrtsuboqkeCDFRTSUBOQKE".contains(first) else { return false }
         let lowered = bare.lowercased()
-        for prefix in ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
-                       "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
-                       "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
-        where lowered.hasPrefix(prefix) {
-            return true
-        }
-        return false
+        if teardownNames.contains(lowered) { return true }
+        return teardownPrefixes.contains { lowered.hasPrefix($0) }
     }
 
     /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
@@ -514,7 +516,7 @@ struct ScopeInterpreter {
     /// value the attribute held on entry (which `holder` keeps alive).
     mutating func readField(_ holder: Int, _ field: String, site: Node) -> Int? {
         if let index = fieldEdge[FieldKey(holder: holder, name: field)], live[index],
-           CycleFinder.armsCompatible(edges[index].arms, branchContext(of: site).0) {
+           edges[index].arms.isEmpty || CycleFinder.armsCompatible(edges[index].arms, branchContext(of: site).0) {
             return edges[index].to
         }
         if let cached = derivedCache[FieldKey(holder: holder, name: field)] { return cached }
@@ -631,7 +633,10 @@ struct ScopeInterpreter {
         for argument in arguments where argument.kind == .keywordArgument {
             if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
         }
-        let qualified = semantics.qualifiedName(of: function)
+        // Names bound in this scope are values, not imports or classes: skip resolving them.
+        var head = function
+        while head.kind == .attribute, let object = head.child(.object) { head = object }
+        let qualified = head.kind == .identifier && env[head.text] == nil ? semantics.qualifiedName(of: function) : nil
         if let qualified {
             switch qualified {
             case "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":

@@ -51,13 +51,30 @@ public struct FunctionScope: Sendable {
 /// Walks a subtree in pre-order with an explicit stack; nested function, lambda, class and
 /// comprehension scopes are not entered when `intoNestedScopes` is false (the root itself always is).
 public func walkScope(_ root: Node, intoNestedScopes: Bool = false, _ visit: (Node) -> Void) {
-    var stack: [Node] = [root]
-    while let node = stack.popLast() {
+    // The flat tree is in pre-order and every subtree is a contiguous index range, so the walk is a
+    // loop over indices that jumps over nested scopes: no recursion, no per-node allocation.
+    let tree = root.tree
+    let end = subtreeEnd(of: root)
+    var index = Int(root.index)
+    while index < end {
+        let node = tree.node(NodeIndex(index))
         visit(node)
-        if node != root && !intoNestedScopes && node.kind.opensScope { continue }
-        let children = node.children.array
-        for child in children.reversed() { stack.append(child) }
+        if index != Int(root.index) && !intoNestedScopes && node.kind.opensScope {
+            index = subtreeEnd(of: node)
+        } else {
+            index += 1
+        }
     }
+}
+
+/// One past the last index of `node`'s subtree: the next sibling of the nearest ancestor-or-self that has one.
+func subtreeEnd(of node: Node) -> Int {
+    var current: Node? = node
+    while let candidate = current {
+        if let sibling = candidate.nextSibling { return Int(sibling.index) }
+        current = candidate.parent
+    }
+    return node.tree.nodeCount
 }
 
 extension SyntaxKind {
