@@ -54,6 +54,7 @@ final class ModuleFacts: @unchecked Sendable {
             case .assignment:
                 if let left = node.child(.left), left.kind == .attribute,
                    let name = left.child(.attribute)?.text, let right = node.child(.right),
+                   right.kind == .call, right.child(.function)?.text.contains("Weak") == true,
                    let kind = ModuleFacts.containerKind(of: right, semantics), kind.hasPrefix("Weak") {
                     weak[name] = kind
                 }
@@ -223,6 +224,21 @@ struct ScopeResult {
     var startedObjects: Set<Int>
 }
 
+extension ScopeResult {
+    /// Whether replaying this heap at a call can matter to the caller: some reference made by the
+    /// method points back at `self`, a parameter or a value read from one of them. Edges that only
+    /// point away from the caller's objects into new ones cannot close a cycle there.
+    var pointsBackAtCaller: Bool {
+        let roots = Set(parameterObjects.values).union(derivedFrom.keys)
+        return edges.indices.contains { index in
+            live[index] && !edges[index].isImplicit && roots.contains(edges[index].to)
+        } || edges.indices.contains { index in
+            live[index] && edges[index].isImplicit && derivedFrom[edges[index].to] == nil && roots.contains(edges[index].to)
+        }
+    }
+
+}
+
 /// Interprets each function (and the module body) once, in source order, over an abstract heap,
 /// and reports the must-cycles left at its end.
 struct CycleSearch {
@@ -243,7 +259,9 @@ struct CycleSearch {
         scopes.sort { $0.0.index < $1.0.index }
         var seenSites = Set<SourceRange>()
         for (node, scope) in scopes {
-            let heap = ScopeInterpreter.run(node: node, scope: scope, facts: facts, depth: 0)
+            // A method already interpreted as another method's callee is not interpreted twice.
+            let heap = facts.summaries[node] ?? ScopeInterpreter.run(node: node, scope: scope, facts: facts, depth: 0)
+            if node.kind == .functionDefinition, facts.summaries[node] == nil { facts.summaries[node] = heap }
             for witness in CycleFinder.cycles(in: heap, facts: facts, scopeName: scope?.name ?? "<module>")
             where !seenSites.contains(witness.site) {
                 seenSites.insert(witness.site)
@@ -735,7 +753,7 @@ struct ScopeInterpreter {
     /// Replays a method's summary at a call: its `self` becomes `receiver`, its parameters the
     /// arguments, attribute values it read become the caller's, and objects it made become new ones.
     mutating func applySummary(of method: Node, receiver: Int, positional: [Node], keywords: [String: Node], site: Node) {
-        guard let summary = Self.summary(of: method, facts: facts, depth: depth) else { return }
+        guard let summary = Self.summary(of: method, facts: facts, depth: depth), summary.pointsBackAtCaller else { return }
         var arguments: [String: Int] = [:]
         let parameters = Array(summary.parameterOrder.dropFirst())
         for (name, argument) in zip(parameters, positional) {

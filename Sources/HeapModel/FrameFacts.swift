@@ -75,7 +75,26 @@ public struct FrameRetention: Sendable, Hashable {
 enum FrameRetentionSearch {
     static func find(_ semantics: SemanticModel) -> [FrameRetention] {
         var result: [FrameRetention] = []
-        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition {
+        // Only functions with an `except` clause or a frame-returning call can keep a frame.
+        var candidates = Set<Node>()
+        for node in semantics.tree.allNodes {
+            let relevant: Bool
+            switch node.kind {
+            case .exceptClause, .exceptGroupClause:
+                relevant = true
+            case .call:
+                if let callee = node.child(.function), callee.kind == .attribute, let name = callee.child(.attribute) {
+                    relevant = name.textEquals("currentframe") || name.textEquals("_getframe") || name.textEquals("stack")
+                        || name.textEquals("trace")
+                } else {
+                    relevant = node.child(.function).map { $0.textEquals("currentframe") || $0.textEquals("_getframe") || $0.textEquals("stack") } ?? false
+                }
+            default:
+                relevant = false
+            }
+            if relevant, let function = node.ancestors.first(where: { $0.kind == .functionDefinition }) { candidates.insert(function) }
+        }
+        for (node, scope) in semantics.functionScopes where candidates.contains(node) {
             guard let body = node.child(.body) else { continue }
             var nodes: [Node] = []
             walkScope(body) { nodes.append($0) }
