@@ -85,7 +85,7 @@ enum CycleFinder {
         if cycle.contains(where: { heap.edges[$0].kind == .item }) {
             for member in members {
                 guard let className = heap.objects[member].className else { continue }
-                if facts.semantics.classLineage(className).contains(where: { facts.classesRemovingItemsOnTeardown.contains($0.name) }) {
+                if facts.lineage(className).contains(where: { facts.classesRemovingItemsOnTeardown.contains($0.name) }) {
                     return true
                 }
             }

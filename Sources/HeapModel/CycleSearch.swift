@@ -107,7 +107,7 @@ final class ModuleFacts: @unchecked Sendable {
         guard let owners else { return false }
         if owners.contains("") { return true }
         guard let holderClass, semantics.classes[holderClass] != nil else { return true }
-        return semantics.classLineage(holderClass).contains { owners.contains($0.name) }
+        return lineage(holderClass).contains { owners.contains($0.name) }
     }
 
     static let teardownNames: Set<String> = [
@@ -154,6 +154,27 @@ final class ModuleFacts: @unchecked Sendable {
             }
         }
         return result
+    }
+
+    private var lineages: [String: [ClassModel]] = [:]
+    private var methods: [String: Node?] = [:]
+
+    /// `SemanticModel.classLineage`, memoised for the module.
+    func lineage(_ className: String) -> [ClassModel] {
+        if let known = lineages[className] { return known }
+        let result = semantics.classLineage(className)
+        lineages[className] = result
+        return result
+    }
+
+    /// `SemanticModel.method(_:of:)`, memoised for the module.
+    func method(_ name: String, of className: String) -> Node? {
+        let key = className + "." + name
+        if let known = methods[key] { return known }
+        var found: Node?
+        for model in lineage(className) { if let method = model.methods[name] { found = method; break } }
+        methods[key] = .some(found)
+        return found
     }
 
     /// Instance attributes of `className` (and its in-module bases), with container kinds where known.
@@ -419,7 +440,29 @@ struct ScopeInterpreter {
                 break
             }
         }
+        // Every reported cycle needs a reference this scope makes itself: a store into an attribute or
+        // an item, or a container/callback method. A scope without one is not interpreted.
+        guard statements.contains(where: { Self.mayStoreReference($0) }) else { return }
         for node in statements { step(node) }
+    }
+
+    static func mayStoreReference(_ node: Node) -> Bool {
+        switch node.kind {
+        case .assignment:
+            guard node.parent?.kind == .expressionStatement else { return false }
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                if let left = step.child(.left), left.kind == .attribute || left.kind == .subscript { return true }
+                current = step.child(.right)
+            }
+            return false
+        case .call:
+            guard let function = node.child(.function), function.kind == .attribute,
+                  let method = function.child(.attribute) else { return false }
+            return modelledMethods.contains(method.text)
+        default:
+            return false
+        }
     }
 
     mutating func step(_ node: Node) {
@@ -540,12 +583,12 @@ struct ScopeInterpreter {
         if let cached = derivedCache[FieldKey(holder: holder, name: field)] { return cached }
         var containerKind: String?
         if let className = objects[holder].className, semantics.classes[className] != nil {
-            let lineage = semantics.classLineage(className)
+            let lineage = facts.lineage(className)
             let instanceFields = facts.fields(of: className)
             if instanceFields[field] == nil {
                 if lineage.contains(where: { $0.properties.contains(field) }) { return nil }
                 if lineage.contains(where: { $0.staticOrClassMethods.contains(field) }) { return nil }
-                if semantics.method(field, of: className) != nil {
+                if facts.method(field, of: className) != nil {
                     let method = newObject(.callable(.boundMethod), label: "bound method \(className).\(field)")
                     addEdge(from: method, to: holder, kind: .boundSelf, via: "__self__", site: site, implicit: true)
                     return method
@@ -643,18 +686,38 @@ struct ScopeInterpreter {
         return function
     }
 
+    static let modelledMethods: Set<String> = [
+        "append", "add", "appendleft", "insert", "setdefault", "extend", "clear", "remove", "pop", "discard",
+        "popitem", "popleft", "start", "add_done_callback",
+    ]
+    static let containerBuiltins: Set<String> = ["list", "dict", "set"]
+
     mutating func evaluateCall(_ node: Node, asStatement: Bool) -> Int? {
         guard let function = node.child(.function) else { return nil }
+        // Names bound in this scope are values, not imports or classes: skip resolving them.
+        var head = function
+        while head.kind == .attribute, let object = head.child(.object) { head = object }
+        guard head.kind == .identifier else { return nil }
+        let headIsName = env[head.text] == nil
+            && (semantics.importedNames[head.text] != nil || semantics.classes[head.text] != nil
+                || (function.kind == .identifier && Self.containerBuiltins.contains(head.text)))
+        let methodName = function.kind == .attribute ? function.child(.attribute)?.text : nil
+        // Most calls are neither modelled constructors nor container/callback operations nor methods
+        // of a known object: answer them without collecting arguments.
+        if !headIsName {
+            guard let methodName else { return nil }
+            if !Self.modelledMethods.contains(methodName) {
+                guard function.child(.object)?.kind == .identifier, let receiver = env[head.text],
+                      let className = objects[receiver].className, facts.method(methodName, of: className) != nil else { return nil }
+            }
+        }
         let arguments = node.child(.arguments)?.namedChildren.array ?? []
         let positional = arguments.filter { ![.keywordArgument, .listSplat, .dictionarySplat, .comment].contains($0.kind) }
         var keywords: [String: Node] = [:]
         for argument in arguments where argument.kind == .keywordArgument {
             if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
         }
-        // Names bound in this scope are values, not imports or classes: skip resolving them.
-        var head = function
-        while head.kind == .attribute, let object = head.child(.object) { head = object }
-        let qualified = head.kind == .identifier && env[head.text] == nil ? semantics.qualifiedName(of: function) : nil
+        let qualified = headIsName ? semantics.qualifiedName(of: function) : nil
         if let qualified {
             switch qualified {
             case "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
@@ -725,7 +788,7 @@ struct ScopeInterpreter {
         default:
             break
         }
-        if let className = objects[receiver].className, let methodNode = semantics.method(method, of: className),
+        if let className = objects[receiver].className, let methodNode = facts.method(method, of: className),
            semantics.scope(of: methodNode)?.selfName != nil {
             applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
         }
@@ -733,7 +796,7 @@ struct ScopeInterpreter {
     }
 
     mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {
-        if let initializer = semantics.method("__init__", of: className) {
+        if let initializer = facts.method("__init__", of: className) {
             applySummary(of: initializer, receiver: instance, positional: positional, keywords: keywords, site: site)
             return
         }
