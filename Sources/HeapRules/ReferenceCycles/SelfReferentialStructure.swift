@@ -61,7 +61,7 @@ public struct SelfReferentialStructure: Rule {
         }
         let links = context.heap.cycles(closedBy: .doublyLinked).map { cycle in
             Finding(Self.self, range: cycle.site,
-                    message: "Doubly linked \(CycleMessages.participants(cycle)) nodes hold each other through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free them",
+                    message: "Doubly linked \(cycle.classNames.isEmpty ? CycleMessages.participants(cycle) : cycle.classNames.sorted().map { "`\($0)`" }.joined(separator: ", ")) nodes hold each other through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free them",
                     explanation: cycle.explanation(for: context.settings.targetVersion))
         }
         return (containers + links).sorted { $0.range < $1.range }
