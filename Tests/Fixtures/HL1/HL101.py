@@ -150,3 +150,15 @@ class Toggle:
             self.mode = "a"
         else:
             self.mode = "b"
+
+
+def resolve_types(cls):
+    cls.__resolved__ = cls  # a class object is cyclic anyway: not reported
+    return cls
+
+
+class Plugin:
+    registry = []
+
+    def __init_subclass__(cls, **kwargs):
+        cls.default = cls
