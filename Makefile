@@ -14,7 +14,7 @@ PY_TEST_TOOLS := pytest==9.0.3
 PY_TEST_TOOLS += pre-commit==4.7.0
 PY_TEST_TOOLS += pytest-lsp==1.0.1
 
-.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp
+.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps
 
 all: build
 
@@ -58,6 +58,14 @@ demo: release
 bench: release
 	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN)
 
+## editors-deps: Neovim from Debian, for the language-server editor test (Tests/python/test_lsp_neovim.py).
+editors-deps:
+	@if ! command -v nvim >/dev/null; then \
+	  echo "make: installing neovim (Debian)"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends neovim >/dev/null; \
+	fi
+
 ## bench-lsp: editor latency, didChange -> publishDiagnostics on a 5,000-line file (p50/p95/max).
 bench-lsp: release
 	@$(PYTHON) Tests/bench/lsp_latency.py --heaplint $(RELEASE_BIN)
@@ -77,7 +85,7 @@ DIST_STATIC_LIBS := $(DIST_SCRATCH)/static-libs
 TREE_SITTER_STATIC ?= /usr/lib/$(shell uname -m)-linux-gnu/libtree-sitter.a
 DIST_DIR := dist
 
-.PHONY: dist dist-binary dist-check editors-deps
+.PHONY: dist dist-binary dist-check clean-dist editor-test-debs
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
@@ -93,6 +101,7 @@ dist-binary: grammar
 
 ## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
 dist-check: dist-binary
+	@command -v readelf >/dev/null || { echo "make: dist-check needs readelf (apt-get install binutils)" >&2; exit 1; }
 	@if readelf -d $(DIST_BIN) | grep NEEDED | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter'; then \
 	  echo "make: $(DIST_BIN) is not self-contained (see the NEEDED entries above)" >&2; exit 1; fi
 
@@ -102,10 +111,12 @@ dist: dist-check
 	@HEAPLINT_PREBUILT_BINARY=$(abspath $(DIST_BIN)) PYTHONPATH=Sources/PythonPackaging \
 	  $(PYTHON) -m heaplint_build $(DIST_DIR)
 
-## editors-deps: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE,
-## neovim for Tests/python/test_lsp_neovim.py).
-EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale neovim
-editors-deps:
+clean-dist:
+	@rm -rf $(DIST_SCRATCH) $(DIST_DIR)
+
+## editor-test-debs: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
+EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale
+editor-test-debs:
 	@missing=""; for p in $(EDITOR_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \

@@ -60,5 +60,7 @@ let package = Package(
                                    "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit"]),
         .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
+        .testTarget(name: "HeapSemanticsTests", dependencies: ["HeapSemantics", "HeapSyntax"]),
+        .testTarget(name: "HeapModelTests", dependencies: ["HeapModel", "HeapSemantics", "HeapSyntax"]),
     ]
 )

@@ -9,12 +9,22 @@ public struct Diagnostic: Sendable, Hashable {
     public let finding: Finding
     public let start: SourcePosition
     public let end: SourcePosition
+    /// 0-based line whose `# noqa` applies: the start line, or the last line of a multi-line string
+    /// or backslash-continued statement the finding starts in (ruff's rule).
+    public private(set) var noqaLine: Int
 
     public init(path: String, finding: Finding, source: SourceText) {
         self.path = path
         self.finding = finding
         self.start = source.position(of: finding.range.start)
         self.end = source.position(of: finding.range.end)
+        self.noqaLine = start.line
+    }
+
+    public func withNoqaLine(_ line: Int) -> Diagnostic {
+        var copy = self
+        copy.noqaLine = line
+        return copy
     }
 
     public var code: String { finding.code }
@@ -24,7 +34,7 @@ public struct Diagnostic: Sendable, Hashable {
     public var fix: Fix? { finding.fix }
     public var url: String? { RuleRegistry.rule(code: code)?.metadata.url }
     /// 1-based line where a `# noqa` comment suppresses this diagnostic.
-    public var noqaRow: Int { start.line + 1 }
+    public var noqaRow: Int { noqaLine + 1 }
     /// 1-based line and column (Unicode scalars), as ruff prints them.
     public var row: Int { start.line + 1 }
     public var column: Int { start.scalarColumn + 1 }
@@ -33,14 +43,15 @@ public struct Diagnostic: Sendable, Hashable {
 
     /// The same finding under another display path (the Kit relativises paths once).
     public func withPath(_ newPath: String) -> Diagnostic {
-        Diagnostic(path: newPath, finding: finding, start: start, end: end)
+        Diagnostic(path: newPath, finding: finding, start: start, end: end, noqaLine: noqaLine)
     }
 
-    init(path: String, finding: Finding, start: SourcePosition, end: SourcePosition) {
+    init(path: String, finding: Finding, start: SourcePosition, end: SourcePosition, noqaLine: Int) {
         self.path = path
         self.finding = finding
         self.start = start
         self.end = end
+        self.noqaLine = noqaLine
     }
 
     /// Stable output order: file, then position, then code.

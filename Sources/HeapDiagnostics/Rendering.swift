@@ -213,6 +213,11 @@ public enum Renderer {
         return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
     }
 
+    /// A relative path is relative to the source root (`%SRCROOT%`); an absolute one is a `file://` URI.
+    static func artifactLocation(_ path: String) -> [String: Any] {
+        path.hasPrefix("/") ? ["uri": "file://" + uri(path)] : ["uri": uri(path), "uriBaseId": "%SRCROOT%"]
+    }
+
     static func sarif(_ report: DiagnosticReport) -> String {
         let rules = RuleRegistry.all
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.metadata.code, $0) })
@@ -236,7 +241,7 @@ public enum Renderer {
                 "message": ["text": d.message],
                 "locations": [[
                     "physicalLocation": [
-                        "artifactLocation": ["uri": uri(d.path), "uriBaseId": "%SRCROOT%"],
+                        "artifactLocation": artifactLocation(d.path),
                         "region": region(d.start, d.end),
                     ],
                 ]],
@@ -250,7 +255,7 @@ public enum Renderer {
                         "id": number,
                         "message": ["text": step.summary],
                         "physicalLocation": [
-                            "artifactLocation": ["uri": uri(d.path), "uriBaseId": "%SRCROOT%"],
+                            "artifactLocation": artifactLocation(d.path),
                             "region": region(source.position(of: site.start), source.position(of: site.end)),
                         ],
                     ])

@@ -42,10 +42,24 @@ public struct FileExemption: Sendable, Hashable {
 public struct Suppressions: Sendable {
     public private(set) var directives: [Int: NoqaDirective] = [:]
     public private(set) var exemptions: [FileExemption] = []
+    /// Multi-line string nodes and comment nodes, for `noqaLineRedirects(in:)`.
+    private(set) var multilineStrings: [SourceRange] = []
+    private(set) var comments: [SourceRange] = []
 
     public init(tree: SyntaxTree) {
         let source = tree.source
-        for node in tree.allNodes where node.kind == .comment {
+        let lineIndex = source.lineIndex
+        var comments: [SourceRange] = []
+        var multilineStrings: [SourceRange] = []
+        for node in tree.allNodes {
+            guard node.kind == .comment || node.kind == .string else { continue }
+            if node.kind == .string {
+                let range = node.range
+                let first = lineIndex.line(of: range.start), last = lineIndex.line(of: range.end)
+                if last > first { multilineStrings.append(range) }
+                continue
+            }
+            comments.append(node.range)
             var range = node.range
             // The grammar's comment token can swallow the `\r` of a CRLF line ending; keep it out.
             while range.end > range.start, source.bytes[range.end - 1] == 0x0D || source.bytes[range.end - 1] == 0x0A {
@@ -61,6 +75,38 @@ public struct Suppressions: Sendable {
                 directives[line] = directive
             }
         }
+        self.comments = comments
+        self.multilineStrings = multilineStrings
+    }
+
+    /// Lines inside a multi-line string or a backslash-continued statement → the line whose `# noqa`
+    /// covers them (the last one), as in ruff. Computed only for files with findings or directives.
+    public func noqaLineRedirects(in source: SourceText) -> [Int: Int] {
+        let lineIndex = source.lineIndex
+        var redirects: [Int: Int] = [:]
+        for range in multilineStrings {
+            let first = lineIndex.line(of: range.start), last = lineIndex.line(of: range.end)
+            for line in first..<last { redirects[line] = max(redirects[line] ?? last, last) }
+        }
+        // Backslash continuations: `x = a + \` joins the next line; the statement's last line gets the noqa.
+        let bytes = source.bytes
+        var continued: [Int] = []
+        func flush(to line: Int) {
+            for pending in continued { redirects[pending] = max(redirects[pending] ?? line, line) }
+            continued.removeAll()
+        }
+        for line in 0..<max(0, lineIndex.lineCount - 1) {
+            let end = lineIndex.lineRange(line, in: bytes).upperBound
+            guard end > 0, end > lineIndex.lineStarts[line], bytes[end - 1] == 0x5C else { flush(to: line); continue }
+            let offset = end - 1
+            if comments.contains(where: { $0.contains(offset) }) || multilineStrings.contains(where: { $0.contains(offset) }) {
+                flush(to: line)
+            } else {
+                continued.append(line)
+            }
+        }
+        flush(to: lineIndex.lineCount - 1)
+        return redirects
     }
 
     public var isEmpty: Bool { directives.isEmpty && exemptions.isEmpty }
@@ -167,14 +213,16 @@ public struct SuppressionPass: Sendable {
     /// The diagnostics that survive suppression, plus HL002 findings (sorted in stable order).
     public func apply(to diagnostics: [Diagnostic], tree: SyntaxTree, path: String) -> [Diagnostic] {
         let source = tree.source
-        // Cheap test first: most files have no `noqa` at all.
         let suppressions = Suppressions(tree: tree)
-        if suppressions.isEmpty { return diagnostics }
+        // Cheap exit first: most files have neither findings nor `noqa` comments.
+        if diagnostics.isEmpty && suppressions.directives.isEmpty { return diagnostics }
+        let redirects = suppressions.noqaLineRedirects(in: source)
         var used: [Int: Set<String>] = [:]
         var kept: [Diagnostic] = []
-        for diagnostic in diagnostics {
-            if suppressions.exemptions.contains(where: { $0.exempts(diagnostic.code) }) { continue }
-            let line = diagnostic.start.line
+        for original in diagnostics {
+            if suppressions.exemptions.contains(where: { $0.exempts(original.code) }) { continue }
+            let line = redirects[original.start.line] ?? original.start.line
+            let diagnostic = line == original.noqaLine ? original : original.withNoqaLine(line)
             if let directive = suppressions.directives[line], directive.suppresses(diagnostic.code) {
                 used[line, default: []].insert(diagnostic.code)
                 continue

@@ -321,6 +321,13 @@ public struct Configuration: Sendable {
         (options.exclude ?? Self.defaultExcludes) + (options.extendExclude ?? [])
     }
 
+    /// Whether `path` matches `exclude`/`extend-exclude` (the language server skips such documents
+    /// the way `--force-exclude` does).
+    public func isExcluded(path: String) -> Bool {
+        let relative = Self.relative(path, to: projectRoot)
+        return excludePatterns.contains { Glob.matches($0, path: relative) }
+    }
+
     /// Codes ignored for `path` by `per-file-ignores`.
     public func ignoredCodes(forPath path: String) -> Set<String> {
         guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }
@@ -353,11 +360,19 @@ public struct Configuration: Sendable {
     /// `path` made absolute against the working directory and standardised.
     public static func absolutePath(_ path: String) -> String { absolute(path) }
 
+    /// Absolute and lexically normalised (`.` and `..` removed) without resolving symlinks, so a
+    /// linked file keeps the name the user sees (Foundation's `standardizingPath` resolves links).
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         let full = expanded.hasPrefix("/") ? expanded
-            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(expanded)
-        return (full as NSString).standardizingPath
+            : FileManager.default.currentDirectoryPath + "/" + expanded
+        var components: [Substring] = []
+        for component in full.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == ".." { if !components.isEmpty { components.removeLast() }; continue }
+            components.append(component)
+        }
+        return "/" + components.joined(separator: "/")
     }
 
     static func relative(_ path: String, to root: String) -> String {

@@ -46,9 +46,12 @@ public struct CachedDiagnostic: Codable, Sendable, Equatable {
     var severity: Severity
     var explanation: HeapExplanation?
     var fix: CachedFix?
+    /// The noqa line when it differs from the start line (multi-line strings, continuations).
+    var q: Int?
 
     init(_ diagnostic: Diagnostic) {
         let finding = diagnostic.finding
+        q = diagnostic.noqaLine == diagnostic.start.line ? nil : diagnostic.noqaLine
         code = finding.code
         s = finding.range.start
         e = finding.range.end
@@ -68,7 +71,8 @@ public struct CachedDiagnostic: Codable, Sendable, Equatable {
             Fix(title: fix.title, applicability: fix.applicability,
                 edits: fix.edits.map { TextEdit(range: $0.s..<max($0.s, $0.e), replacement: $0.r) })
         })
-        return Diagnostic(path: path, finding: finding, source: source)
+        let diagnostic = Diagnostic(path: path, finding: finding, source: source)
+        return q.map { diagnostic.withNoqaLine($0) } ?? diagnostic
     }
 }
 
@@ -94,6 +98,7 @@ public struct DiagnosticCache: Sendable {
             String(configuration.ruleSettings.largeThreshold),
             (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
             configuration.projectRoot,
+            Self.executableStamp,
         ].joined(separator: "|")
         let versionDirectory = (directory as NSString).appendingPathComponent(HeapLintVersion.string)
         file = (versionDirectory as NSString).appendingPathComponent(ContentHash.of(key) + ".json")
@@ -105,6 +110,14 @@ public struct DiagnosticCache: Sendable {
         }
     }
 
+    /// Size and modification time of the running binary: a rebuilt heaplint (new rule logic under
+    /// the same version number, as during development) never reads an older build's results.
+    static let executableStamp: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 || stat(CommandLine.arguments.first ?? "", &info) == 0 else { return "" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
+    }()
+
     public func diagnostics(forPath path: String, hash: String, source: SourceText, displayPath: String) -> [Diagnostic]? {
         guard let entry = entries[path], entry.hash == hash else { return nil }
         return entry.diagnostics.map { $0.diagnostic(path: displayPath, source: source) }
@@ -113,7 +126,8 @@ public struct DiagnosticCache: Sendable {
     /// Writes the new entries (replacing the old file atomically). Returns false when it could not.
     @discardableResult
     public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic])]) -> Bool {
-        var merged = entries
+        // Entries of files that no longer exist are dropped so the cache does not grow forever.
+        var merged = entries.filter { FileManager.default.fileExists(atPath: $0.key) }
         for result in results {
             merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init))
         }

@@ -51,8 +51,7 @@ public struct FileDiscovery: Sendable {
     }
 
     private func isExcluded(_ path: String, patterns: [String]) -> Bool {
-        let relative = Configuration.relative(path, to: configuration.projectRoot)
-        return patterns.contains { Glob.matches($0, path: relative) }
+        configuration.isExcluded(path: path)
     }
 
     private func walk(_ root: String, patterns: [String], add: (String) -> Void) {

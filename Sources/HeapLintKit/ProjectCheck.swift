@@ -27,6 +27,12 @@ public struct FileResult: Sendable {
     public let fromCache: Bool
 }
 
+extension FileResult {
+    func droppingSource() -> FileResult {
+        FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache)
+    }
+}
+
 /// Checks many files: load, analyse (in parallel on all cores), apply fixes, use the cache.
 /// Results come back sorted by path; diagnostics within a file by position.
 public struct ProjectCheck: Sendable {
@@ -49,7 +55,8 @@ public struct ProjectCheck: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             let (result, hash) = check(path: file.path)
-            box.set(index, result)
+            // Keep the text only where a renderer needs it: a large clean project is not held in memory.
+            box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
             if let hash { hashes.set(index, hash) }
         }
         let results = box.values
@@ -107,13 +114,15 @@ public struct ProjectCheck: Sendable {
     }
 
     func check(source original: SourceText, encoding: SourceEncoding, path: String, writeTo target: String?) -> FileResult {
-        var analysis = analyzer.analyze(source: original, path: path)
+        let originalTree = PythonParser().parse(original)
+        var analysis = analyzer.analyze(tree: originalTree, path: path)
         guard fixMode != .report, encoding.isWritable || target == nil else {
             return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
                               fromCache: false)
         }
         var source = original
         var fixed = 0
+        var syntaxErrorCount = originalTree.syntaxErrors.count
         // Apply until stable: each pass takes every applicable fix that does not overlap an earlier one.
         for _ in 0..<Self.maxFixPasses {
             var chosen: [TextEdit] = []
@@ -135,9 +144,14 @@ public struct ProjectCheck: Sendable {
                 bytes.replaceSubrange(lower..<upper, with: edit.replacement)
             }
             if bytes == source.bytes { break }
-            source = SourceText(bytes: bytes)
+            let candidate = SourceText(bytes: bytes)
+            let candidateTree = PythonParser().parse(candidate)
+            // A fix must never break the file: if this pass adds syntax errors, keep the previous text.
+            if candidateTree.syntaxErrors.count > syntaxErrorCount { break }
+            syntaxErrorCount = candidateTree.syntaxErrors.count
+            source = candidate
             fixed += taken
-            analysis = analyzer.analyze(source: source, path: path)
+            analysis = analyzer.analyze(tree: candidateTree, path: path)
         }
         guard fixed > 0 else {
             return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,

@@ -29,22 +29,36 @@ public enum SourceLoader {
             if lstat(path, &linkInfo) == 0 && linkInfo.st_mode & S_IFMT == S_IFLNK {
                 return .unreadable("Cannot read file: it is a symbolic link to a missing file")
             }
-            return .unreadable("Cannot read file: \(String(cString: strerror(errno)).lowercased())")
+            return .unreadable("Cannot read file: \(errorText(errno))")
         }
         if info.st_mode & S_IFMT == S_IFDIR {
             return .unreadable("Cannot read file: it is a directory")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .unreadable("Cannot read file: permission denied or not a regular file")
+        if info.st_mode & S_IFMT != S_IFREG {
+            // Opening a FIFO would block until a writer appears; devices and sockets are not source.
+            return .unreadable("Cannot read file: it is not a regular file (a FIFO, socket or device)")
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            return .unreadable("Cannot read file: \(error.localizedDescription)")
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return .unreadable("Cannot read file: \(errorText(errno))") }
+        defer { close(fd) }
+        // Read to EOF rather than trusting st_size (which is 0 for some special files).
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(Int(info.st_size) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .unreadable("Cannot read file: \(errorText(errno))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
         }
-        return decode([UInt8](data))
+        return decode(bytes)
+    }
+
+    private static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
     }
 
     /// Bytes → UTF-8 text: strips a BOM, honours a PEP 263 cookie for common single-byte encodings,

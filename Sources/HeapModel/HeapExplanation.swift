@@ -19,8 +19,23 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
     }
 
     /// `Tree.children (line 7) → list → Node; Node.parent (line 3) → Tree` style one-liner.
+    /// Consecutive steps that continue from the previous object are chained (`→ Node`), a step
+    /// through a named attribute starts a new clause after `; `.
     public var pathSummary: String {
-        path.map(\.summary).joined(separator: " → ")
+        var text = ""
+        var previousTarget: String?
+        for step in path {
+            if let previous = previousTarget, previous == step.from, step.via.isEmpty {
+                text += " → \(step.to)"
+            } else if let previous = previousTarget, previous == step.from, text.isEmpty == false, step.via.hasPrefix("[") {
+                text += " → \(step.to)"
+            } else {
+                if !text.isEmpty { text += "; " }
+                text += step.summary
+            }
+            previousTarget = step.to
+        }
+        return text
     }
 }
 

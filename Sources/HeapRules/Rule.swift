@@ -15,11 +15,14 @@ public struct AnalysisContext: Sendable {
     public let tree: SyntaxTree
     public let semantics: SemanticModel
     public let settings: RuleSettings
+    /// The module's heap model: must-cycles, frame retentions, recursive closures, resurrections.
+    public let heap: HeapGraph
 
-    public init(tree: SyntaxTree, semantics: SemanticModel, settings: RuleSettings) {
+    public init(tree: SyntaxTree, semantics: SemanticModel, settings: RuleSettings, heap: HeapGraph? = nil) {
         self.tree = tree
         self.semantics = semantics
         self.settings = settings
+        self.heap = heap ?? HeapGraph(semantics: semantics)
     }
 
     public var source: SourceText { tree.source }

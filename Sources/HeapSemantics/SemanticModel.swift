@@ -9,16 +9,59 @@ public struct SemanticModel: Sendable {
     /// Names bound by import statements anywhere in the module, to what they import.
     /// A later binding of the same name by assignment is not tracked here (see `isRebound`).
     public let importedNames: [String: ImportedName]
+    /// Classes defined anywhere in the module, by name (a later class of the same name wins).
+    public let classes: [String: ClassModel]
+    /// Every `def` and `lambda` scope, by its node.
+    public let functionScopes: [Node: FunctionScope]
 
     public init(tree: SyntaxTree) {
         self.tree = tree
-        self.importedNames = ImportCollector.collect(tree)
+        let imports = ImportCollector.collect(tree)
+        self.importedNames = imports
+        let resolve: (Node) -> String? = { node in SemanticModel.qualifiedName(of: node, imports: imports) }
+        (self.classes, self.functionScopes) = ScopeCollector.collect(tree, resolve: resolve)
+    }
+
+    /// The scope of a `function_definition` or `lambda` node.
+    public func scope(of function: Node) -> FunctionScope? { functionScopes[function] }
+
+    /// The innermost function or lambda that contains `node` (nil at module or class level).
+    public func enclosingFunction(of node: Node) -> FunctionScope? {
+        for ancestor in node.ancestors where ancestor.kind == .functionDefinition || ancestor.kind == .lambda {
+            return functionScopes[ancestor]
+        }
+        return nil
+    }
+
+    /// The class `name` and its bases defined in this module, nearest first (stops at unknown bases).
+    public func classLineage(_ name: String) -> [ClassModel] {
+        var result: [ClassModel] = []
+        var queue = [name]
+        var seen = Set<String>()
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard !seen.contains(next), let model = classes[next] else { continue }
+            seen.insert(next)
+            result.append(model)
+            queue.append(contentsOf: model.baseNames)
+        }
+        return result
+    }
+
+    /// The method `name` of class `className` or of a base class defined in this module.
+    public func method(_ name: String, of className: String) -> Node? {
+        for model in classLineage(className) { if let method = model.methods[name] { return method } }
+        return nil
     }
 
     /// The dotted, import-resolved name of a name or attribute chain: `ft.partial` after
     /// `import functools as ft` gives `functools.partial`; `wref` after `from weakref import ref as
     /// wref` gives `weakref.ref`; builtins stay bare (`len`). Nil for other expressions.
     public func qualifiedName(of node: Node) -> String? {
+        Self.qualifiedName(of: node, imports: importedNames)
+    }
+
+    static func qualifiedName(of node: Node, imports importedNames: [String: ImportedName]) -> String? {
         var parts: [String] = []
         var current = node
         while current.kind == .attribute {

@@ -54,6 +54,8 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
     @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root).")
     var cacheDir: String?
+    @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
+    var outputFile: String?
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
     var stdinFilename: String?
 
@@ -123,7 +125,8 @@ struct Check: ParsableCommand {
     }
 
     func check() throws {
-        let givenPaths = paths.isEmpty ? ["."] : paths
+        // With `--stdin-filename` and no paths, read stdin (as ruff does).
+        let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         let analyzer = Analyzer(configuration: configuration)
@@ -155,8 +158,7 @@ struct Check: ParsableCommand {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         let name = stdinFilename ?? "-"
         if forceExclude, stdinFilename != nil {
-            let relative = name
-            if configuration.excludePatterns.contains(where: { Glob.matches($0, path: relative) }) {
+            if configuration.isExcluded(path: name) {
                 if fixMode == .apply { FileHandle.standardOutput.write(data) }
                 return
             }
@@ -203,13 +205,21 @@ struct Check: ParsableCommand {
         }
 
         if !silent {
-            if statistics {
-                writeStdout(Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines))
-            } else {
-                writeStdout(Renderer.render(report, as: format))
-            }
+            var output = statistics
+                ? Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines)
+                : Renderer.render(report, as: format)
             if isHuman && !quiet {
-                writeStdout(summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics))
+                output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
+            }
+            if let outputFile {
+                do {
+                    try output.write(toFile: outputFile, atomically: true, encoding: .utf8)
+                } catch {
+                    printError("cannot write \(outputFile): \(error.localizedDescription)")
+                    throw ExitCode(2)
+                }
+            } else {
+                writeStdout(output)
             }
         }
         if exitZero { return }

@@ -46,3 +46,30 @@ import HeapSyntax
         #expect(codes("x = 1  # noqa\n", ["HL001", "HL002"]) == ["HL002"])
     }
 }
+
+@Suite struct NoqaLineMappingTests {
+    let rules: [any Rule.Type] = [SyntaxErrorRule.self, UnusedSuppression.self]
+
+    func diagnostics(_ text: String) -> [Diagnostic] {
+        Analyzer(rules: rules).analyze(source: SourceText(text), path: "t.py").diagnostics
+    }
+
+    @Test func multilineStringMapsToItsLastLine() {
+        // The syntax error is on line 1, the line where a string that ends on line 3 starts.
+        let bare = "f(1 :, \"\"\"a\nb\n\"\"\")\n"
+        #expect(diagnostics(bare).map(\.noqaRow) == [3])
+        #expect(diagnostics(bare).map(\.row) == [1])
+        #expect(diagnostics("f(1 :, \"\"\"a\nb\n\"\"\")  # noqa: HL001\n").isEmpty)
+    }
+
+    @Test func backslashContinuationMapsToTheLastLine() {
+        let text = "x = 1 + \\\n    (:)  # noqa: HL001\n"
+        #expect(diagnostics(text).isEmpty)
+    }
+
+    @Test func withoutDirectiveTheRowIsReported() {
+        let d = diagnostics("x = 1 + \\\n    (:)\n")
+        #expect(d.map(\.code) == ["HL001"])
+        #expect(d.first?.noqaRow == 2)
+    }
+}

@@ -422,3 +422,38 @@ def test_cache_hit_gives_same_output_and_corrupt_cache_is_ignored(project):
 def test_version():
     proc = subprocess.run([BIN, "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip()
+
+
+def test_sarif_absolute_paths_are_file_uris(project):
+    log = as_json(check(project, str(project / "bad.py"), "--output-format", "sarif"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "file://" + str(project / "bad.py")
+
+
+def test_stdin_filename_alone_reads_stdin(tmp_path):
+    proc = check(tmp_path, "--stdin-filename", "m.py", "--output-format", "concise", stdin=BAD)
+    assert proc.stdout.startswith("m.py:1:7: HL001")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="needs Linux /proc")
+def test_read_error_is_hl003(tmp_path):
+    # Tests run as root, so mode 000 does not make a file unreadable. A link to /proc/self/mem is a
+    # regular file whose read() fails with EIO: a real read error on the path heaplint opens.
+    (tmp_path / "mem.py").symlink_to("/proc/self/mem")
+    (tmp_path / "bad.py").write_text(BAD)
+    found = {os.path.basename(i["filename"]): i for i in as_json(check(tmp_path, "--output-format", "json"))}
+    assert found["mem.py"]["code"] == "HL003" and "read" in found["mem.py"]["message"]
+    assert found["bad.py"]["code"] == "HL001"
+
+
+def test_fifo_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    [item] = as_json(check(tmp_path, "pipe.py", "--output-format", "json"))
+    assert item["code"] == "HL003" and "regular file" in item["message"]
+
+
+def test_output_file(project):
+    proc = check(project, "--output-format", "sarif", "-o", "report.sarif")
+    assert proc.returncode == 1 and proc.stdout == ""
+    log = json.loads((project / "report.sarif").read_text())
+    assert log["runs"][0]["results"][0]["ruleId"] == "HL001"

@@ -1,5 +1,5 @@
 """editors/emacs: heaplint.el registers `heaplint server` with Eglot; Emacs in batch mode shows its
-diagnostics through Flymake (issue 7). Debian emacs-nox 28 + elpa-eglot 1.9 (make editors-deps).
+diagnostics through Flymake (issue 7). Debian emacs-nox 28 + elpa-eglot 1.9 (make editor-test-debs).
 
 Per /work/shared/editor-testing.md: `eglot-ensure` never connects in --batch, so the test calls
 `(apply #'eglot (eglot--guess-contact))` after `(python-mode)`, which still goes through the
@@ -36,7 +36,7 @@ def server_available() -> bool:
     return proc.returncode == 0 and "USAGE: heaplint server" in proc.stdout
 
 
-pytestmark = pytest.mark.skipif(not emacs_with_eglot(), reason="emacs with eglot is not installed (make editors-deps)")
+pytestmark = pytest.mark.skipif(not emacs_with_eglot(), reason="emacs with eglot is not installed (make editor-test-debs)")
 
 
 def elisp_string(value: str) -> str:

@@ -20,8 +20,8 @@ ALE = Path("/usr/share/vim-ale")
 EDITORS_VIM = ROOT / "editors" / "vim"
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("vim") is None, reason="vim is not installed (make editors-deps)"),
-    pytest.mark.skipif(not (ALE / "plugin" / "ale.vim").exists(), reason="vim-ale is not installed (make editors-deps)"),
+    pytest.mark.skipif(shutil.which("vim") is None, reason="vim is not installed (make editor-test-debs)"),
+    pytest.mark.skipif(not (ALE / "plugin" / "ale.vim").exists(), reason="vim-ale is not installed (make editor-test-debs)"),
 ]
 
 PRELUDE = f"""

@@ -246,3 +246,20 @@ def test_platform_tag_claims_manylinux_only_for_the_self_contained_binary():
     if not dev.exists() or not any(lib.startswith("libswift") for lib in needed_libraries(dev)):
         pytest.skip("no dynamically linked dev build to compare with")
     assert heaplint_build.platform_tag(dev) == "linux_x86_64"
+
+
+def test_make_runs_without_the_build_pips_state():
+    # Found by a fresh-clone pre-commit install: the grammar download's own pip inherited the hook runner's
+    # backend path and tried to build the grammar sdists with heaplint_build.
+    sys.path.insert(0, str(ROOT / "Sources" / "PythonPackaging"))
+    try:
+        import heaplint_build
+    finally:
+        sys.path.pop(0)
+    env = heaplint_build.make_environment({
+        "PATH": "/usr/bin", "PIP_INDEX_URL": "https://example.invalid/simple", "HOME": "/root",
+        "PYTHONPATH": "/tmp/overlay", "PYTHONNOUSERSITE": "1", "PIP_BUILD_TRACKER": "/tmp/t",
+        "_PYPROJECT_HOOKS_BUILD_BACKEND": "heaplint_build", "_PYPROJECT_HOOKS_BACKEND_PATH": "Sources/PythonPackaging",
+        "PEP517_BUILD_BACKEND": "heaplint_build", "PEP517_BACKEND_PATH": "Sources/PythonPackaging",
+    })
+    assert env == {"PATH": "/usr/bin", "PIP_INDEX_URL": "https://example.invalid/simple", "HOME": "/root"}

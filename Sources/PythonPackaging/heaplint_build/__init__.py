@@ -21,12 +21,10 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -115,6 +113,18 @@ def metadata_text() -> str:
 
 # ---------------------------------------------------------------------------------------------- binary
 
+def make_environment(environ) -> dict[str, str]:
+    """The environment for `make`, without the build pip's state.
+
+    In a fresh clone the grammar fetch runs `python3 -m pip download`, which must not inherit pip's
+    isolated environment (PYTHONPATH hides site-packages), the hook runner's backend variables (they would
+    point that pip's own sdist builds at this backend) or its build trackers.
+    """
+    return {k: v for k, v in environ.items()
+            if k not in ("PYTHONPATH", "PYTHONNOUSERSITE", "PIP_BUILD_TRACKER", "PIP_REQ_TRACKER")
+            and not k.startswith(("_PYPROJECT_HOOKS_", "PEP517_"))}
+
+
 def _binary() -> Path:
     prebuilt = os.environ.get("HEAPLINT_PREBUILT_BINARY")
     if prebuilt:
@@ -125,7 +135,8 @@ def _binary() -> Path:
         # Always ask make: it is incremental, so a fresh tree builds and an up-to-date one costs seconds,
         # and a stale binary from an older checkout is never packed.
         print("heaplint_build: building the self-contained binary (make dist-binary)", file=sys.stderr)
-        proc = subprocess.run(["make", "-s", "dist-binary"], cwd=ROOT, stdout=sys.stderr)
+        proc = subprocess.run(["make", "-s", "dist-binary"], cwd=ROOT, stdout=sys.stderr,
+                              env=make_environment(os.environ))
         if proc.returncode != 0:
             raise BuildError("`make dist-binary` failed; see the output above "
                              "(building from source needs Swift 6 and Debian's libtree-sitter-dev)")

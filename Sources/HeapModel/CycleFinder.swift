@@ -1,0 +1,147 @@
+import HeapSemantics
+import HeapSyntax
+
+/// Finds the must-cycles in a scope's final abstract heap: for each edge the scope itself creates
+/// (latest first), a path of live, mutually possible edges back to its start.
+enum CycleFinder {
+    static func armsCompatible(_ a: [BranchArm], _ b: [BranchArm]) -> Bool {
+        for armA in a {
+            for armB in b where armA.statement == armB.statement && armA.arm != armB.arm { return false }
+        }
+        return true
+    }
+
+    static func compatible(_ a: ReferenceEdge, _ b: ReferenceEdge) -> Bool {
+        guard armsCompatible(a.arms, b.arms) else { return false }
+        for block in a.exitingBlocks where !block.encloses(b.anchor) && b.anchor.start >= block.end { return false }
+        for block in b.exitingBlocks where !block.encloses(a.anchor) && a.anchor.start >= block.end { return false }
+        return true
+    }
+
+    static func cycles(in heap: ScopeResult, facts: ModuleFacts, scopeName: String) -> [CycleWitness] {
+        var outgoing: [Int: [Int]] = [:]
+        for (index, edge) in heap.edges.enumerated() where heap.live[index] {
+            outgoing[edge.from, default: []].append(index)
+        }
+        let closing = heap.edges.indices
+            .filter { heap.live[$0] && !heap.edges[$0].isImplicit && !heap.edges[$0].isFromCallee }
+            .sorted { heap.edges[$0].anchor.start > heap.edges[$1].anchor.start }
+        var covered = Set<Int>()
+        var result: [CycleWitness] = []
+        for start in closing {
+            let first = heap.edges[start]
+            guard let path = shortestPath(from: first.to, to: first.from, through: first, heap: heap, outgoing: outgoing) else { continue }
+            let cycleEdges = [start] + path
+            let objectIDs = cycleEdges.map { heap.edges[$0].from }
+            if Set(objectIDs).isSubset(of: covered) { continue }
+            covered.formUnion(objectIDs)
+            guard !isTornDown(cycleEdges, heap: heap, facts: facts) else { continue }
+            if let witness = witness(cycleEdges, heap: heap, facts: facts, scopeName: scopeName) { result.append(witness) }
+        }
+        return result
+    }
+
+    /// Breadth-first search over live edges that can happen together with every edge on the way.
+    static func shortestPath(from source: Int, to target: Int, through closingEdge: ReferenceEdge,
+                             heap: ScopeResult, outgoing: [Int: [Int]]) -> [Int]? {
+        if source == target { return [] }
+        var previous: [Int: Int] = [:]  // object → edge index that reached it
+        var queue = [source]
+        var visited: Set<Int> = [source]
+        var head = 0
+        while head < queue.count {
+            let object = queue[head]
+            head += 1
+            var pathSoFar: [ReferenceEdge] = [closingEdge]
+            var cursor = object
+            while let edgeIndex = previous[cursor] {
+                pathSoFar.append(heap.edges[edgeIndex])
+                cursor = heap.edges[edgeIndex].from
+            }
+            for edgeIndex in outgoing[object] ?? [] {
+                let edge = heap.edges[edgeIndex]
+                guard !visited.contains(edge.to), pathSoFar.allSatisfy({ compatible($0, edge) }) else { continue }
+                previous[edge.to] = edgeIndex
+                if edge.to == target {
+                    var path: [Int] = []
+                    var cursor = target
+                    while cursor != source, let index = previous[cursor] {
+                        path.append(index)
+                        cursor = heap.edges[index].from
+                    }
+                    return path.reversed()
+                }
+                visited.insert(edge.to)
+                queue.append(edge.to)
+            }
+        }
+        return nil
+    }
+
+    /// A cycle that a teardown path breaks (`close()` sets the link to None, a `finally` deletes
+    /// it, a started thread drops its target when it ends) is not reported.
+    static func isTornDown(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts) -> Bool {
+        let members = Set(cycle.map { heap.edges[$0].from })
+        if cycle.contains(where: { heap.edges[$0].kind == .item }) {
+            for member in members {
+                guard let className = heap.objects[member].className else { continue }
+                if facts.lineage(className).contains(where: { facts.classesRemovingItemsOnTeardown.contains($0.name) }) {
+                    return true
+                }
+            }
+        }
+        for member in members where heap.startedObjects.contains(member) { return true }
+        for index in cycle {
+            let edge = heap.edges[index]
+            if edge.kind == .attribute && facts.isBroken(edge.via, holderClass: heap.objects[edge.from].className) { return true }
+        }
+        for member in members {
+            let object = heap.objects[member]
+            if let field = object.fieldName, let (holder, _) = heap.derivedFrom[member],
+               facts.isBroken(field, holderClass: heap.objects[holder].className) {
+                return true
+            }
+            for (index, edge) in heap.edges.enumerated() where heap.live[index] && edge.to == member && edge.kind == .attribute {
+                let holderClass = heap.objects[edge.from].className
+                if object.containerKind != nil && facts.isBroken(edge.via, holderClass: holderClass) { return true }
+                if case .callable(.thread) = object.kind, facts.isStarted(edge.via, holderClass: holderClass) { return true }
+            }
+        }
+        return false
+    }
+
+    static let forwardLinks: Set<String> = ["next", "_next", "next_node", "nxt", "succ", "successor", "right", "_right", "next_sibling"]
+    static let backwardLinks: Set<String> = ["prev", "_prev", "previous", "_previous", "prev_node", "pred", "predecessor", "left", "_left", "prev_sibling", "previous_sibling"]
+
+    static func witness(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts, scopeName: String) -> CycleWitness? {
+        var edges = cycle.map { heap.edges[$0] }
+        guard edges.contains(where: { !$0.isImplicit && !$0.isFromCallee }) else { return nil }
+        // Start the path at `self` or at an instance of a known class, as a reader would tell it.
+        if let startIndex = edges.firstIndex(where: { heap.objects[$0.from].isSelf })
+            ?? edges.firstIndex(where: { heap.objects[$0.from].className != nil }) {
+            edges = Array(edges[startIndex...] + edges[..<startIndex])
+        }
+        let objects = edges.map { heap.objects[$0.from] }
+        let closing = edges.filter { !$0.isImplicit && !$0.isFromCallee }.max { $0.anchor.start < $1.anchor.start }
+        guard let site = closing?.anchor else { return nil }
+        let kind: CycleKind
+        let vias = Set(edges.filter { $0.kind == .attribute }.map(\.via))
+        if objects.contains(where: \.isCallable) {
+            kind = .callableHoldingOwner
+        } else if objects.allSatisfy({ $0.containerKind != nil }) {
+            kind = .selfContainingContainer
+        } else if !vias.isDisjoint(with: forwardLinks) && !vias.isDisjoint(with: backwardLinks) {
+            kind = .doublyLinked
+        } else if edges.contains(where: { $0.kind == .attribute }) {
+            kind = .instanceAttributes
+        } else {
+            return nil
+        }
+        let classNames = Set(objects.compactMap(\.className).filter { facts.semantics.classes[$0] != nil })
+        return CycleWitness(kind: kind, site: site, objects: objects, edges: edges, classNames: classNames, scopeName: scopeName)
+    }
+}
+
+extension SourceRange {
+    func encloses(_ other: SourceRange) -> Bool { start <= other.start && other.end <= end }
+}

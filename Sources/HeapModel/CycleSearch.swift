@@ -1,0 +1,849 @@
+import HeapSemantics
+import HeapSyntax
+
+/// Facts about the module shared by every scope's interpretation.
+final class ModuleFacts: @unchecked Sendable {
+    let semantics: SemanticModel
+    /// Attribute names that some teardown path breaks (`x.f = None`, `del x.f`, `x.f.clear()` in
+    /// `close()`, `__exit__`, `finally`, ...): a cycle through them is not reported.
+    /// Field name → classes whose methods break it ("" for code outside any class).
+    let brokenFields: [String: Set<String>]
+    /// Attribute names on which `.start()` is called: a `Thread` stored there runs, and `Thread.run`
+    /// drops its target when it returns, so the cycle is temporary.
+    let startedFields: [String: Set<String>]
+    /// Attribute names that some statement sets to a weak container (`x.f = weakref.WeakSet()`).
+    let weakFields: [String: String]
+    /// Per class: attribute names assigned on `self` anywhere in its methods, and the container
+    /// kind assigned to them (`self.children = []` → list).
+    private(set) var instanceFields: [String: [String: String]] = [:]
+    /// Summaries of methods by `function_definition` node.
+    var summaries: [Node: ScopeResult] = [:]
+    var inProgress: Set<Node> = []
+
+    /// Classes whose teardown path removes items from some container (`del map[fd]`, `.pop()`,
+    /// `.remove()`, `.clear()`): a cycle through a container item and one of their instances is
+    /// taken as broken there.
+    let classesRemovingItemsOnTeardown: Set<String>
+
+    init(semantics: SemanticModel) {
+        self.semantics = semantics
+        let teardown = ModuleFacts.teardownFunctions(semantics)
+        func inTeardown(_ node: Node) -> Bool {
+            for ancestor in node.ancestors {
+                if ancestor.kind == .finallyClause { return true }
+                if ancestor.kind == .functionDefinition { return teardown.contains(ancestor) }
+            }
+            return false
+        }
+        var broken: [String: Set<String>] = [:]
+        var started: [String: Set<String>] = [:]
+        var weak: [String: String] = [:]
+        func owner(_ node: Node) -> String { semantics.enclosingFunction(of: node)?.enclosingClass ?? "" }
+        var removingClasses = Set<String>()
+        func field(of node: Node) -> String? {
+            if node.kind == .attribute { return node.child(.attribute)?.text }
+            if node.kind == .subscript, let value = node.child(.value), value.kind == .attribute { return value.child(.attribute)?.text }
+            return nil
+        }
+        func teardownClass(_ node: Node) -> String? {
+            guard inTeardown(node), let function = semantics.enclosingFunction(of: node) else { return nil }
+            return function.enclosingClass
+        }
+        for node in semantics.tree.allNodes {
+            switch node.kind {
+            case .assignment:
+                if let left = node.child(.left), left.kind == .attribute,
+                   let name = left.child(.attribute)?.text, let right = node.child(.right),
+                   right.kind == .call, right.child(.function)?.text.contains("Weak") == true,
+                   let kind = ModuleFacts.containerKind(of: right, semantics), kind.hasPrefix("Weak") {
+                    weak[name] = kind
+                }
+                guard inTeardown(node) else { continue }
+                var current: Node? = node
+                while let step = current, step.kind == .assignment {
+                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) { broken[name, default: []].insert(owner(node)) }
+                    current = step.child(.right)
+                }
+            case .deleteStatement:
+                for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] }) {
+                    if target.kind == .subscript {
+                        if let name = field(of: target) { broken[name, default: []].insert(owner(node)) }
+                        // `del local[k]` where the local aliases some container: precise fields are unknown.
+                        if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                    } else if target.kind == .attribute, inTeardown(node), let name = field(of: target) {
+                        broken[name, default: []].insert(owner(node))
+                    }
+                }
+            case .call:
+                guard let function = node.child(.function), function.kind == .attribute,
+                      let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
+                if method == "start", let name = field(of: receiver) { started[name, default: []].insert(owner(node)) }
+                guard ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback", "popleft"].contains(method) else { continue }
+                // Removing items from a container attribute anywhere shows the code manages its lifetime.
+                if let name = field(of: receiver) { broken[name, default: []].insert(owner(node)) }
+                if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
+            default:
+                continue
+            }
+        }
+        brokenFields = broken
+        startedFields = started
+        weakFields = weak
+        classesRemovingItemsOnTeardown = removingClasses
+    }
+
+    /// Whether a teardown path breaks attribute `field` of an object of class `holderClass` (nil:
+    /// unknown class, where any class's teardown counts).
+    func isBroken(_ field: String, holderClass: String?) -> Bool {
+        matches(brokenFields[field], holderClass)
+    }
+
+    func isStarted(_ field: String, holderClass: String?) -> Bool {
+        matches(startedFields[field], holderClass)
+    }
+
+    private func matches(_ owners: Set<String>?, _ holderClass: String?) -> Bool {
+        guard let owners else { return false }
+        if owners.contains("") { return true }
+        guard let holderClass, semantics.classes[holderClass] != nil else { return true }
+        return lineage(holderClass).contains { owners.contains($0.name) }
+    }
+
+    static let teardownNames: Set<String> = [
+        "close", "aclose", "__exit__", "__aexit__", "connection_lost", "shutdown", "stop", "dispose", "clear",
+        "cleanup", "clean_up", "teardown", "tearDown", "destroy", "release", "detach", "disconnect", "terminate",
+        "finalize", "reset", "unlink", "remove", "discard", "free", "unregister", "unsubscribe", "cancel",
+        "eof_received", "kill", "quit", "exit", "dismantle", "break_cycles", "unbind",
+    ]
+
+    static let teardownPrefixes = ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
+                                   "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
+                                   "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
+
+    static func isTeardownName(_ name: String) -> Bool {
+        if teardownNames.contains(name) { return true }
+        var bare = Substring(name)
+        while bare.first == "_" { bare = bare.dropFirst() }
+        while bare.last == "_" { bare = bare.dropLast() }
+        guard let first = bare.first, "cdfrtsuboqkeCDFRTSUBOQKE".contains(first) else { return false }
+        let lowered = bare.lowercased()
+        if teardownNames.contains(lowered) { return true }
+        return teardownPrefixes.contains { lowered.hasPrefix($0) }
+    }
+
+    /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
+    /// the methods they call on `self`, transitively.
+    static func teardownFunctions(_ semantics: SemanticModel) -> Set<Node> {
+        var result = Set<Node>()
+        var queue: [Node] = []
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && isTeardownName(scope.name) {
+            result.insert(node)
+            queue.append(node)
+        }
+        while let function = queue.popLast() {
+            guard let scope = semantics.scope(of: function), let selfName = scope.selfName,
+                  let className = scope.enclosingClass, let body = function.child(.body) else { continue }
+            walkScope(body) { node in
+                guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
+                      let receiver = callee.child(.object), receiver.kind == .identifier, receiver.text == selfName,
+                      let name = callee.child(.attribute)?.text,
+                      let method = semantics.method(name, of: className), !result.contains(method) else { return }
+                result.insert(method)
+                queue.append(method)
+            }
+        }
+        return result
+    }
+
+    private var lineages: [String: [ClassModel]] = [:]
+    private var methods: [String: Node?] = [:]
+
+    /// `SemanticModel.classLineage`, memoised for the module.
+    func lineage(_ className: String) -> [ClassModel] {
+        if let known = lineages[className] { return known }
+        let result = semantics.classLineage(className)
+        lineages[className] = result
+        return result
+    }
+
+    /// `SemanticModel.method(_:of:)`, memoised for the module.
+    func method(_ name: String, of className: String) -> Node? {
+        let key = className + "." + name
+        if let known = methods[key] { return known }
+        var found: Node?
+        for model in lineage(className) { if let method = model.methods[name] { found = method; break } }
+        methods[key] = .some(found)
+        return found
+    }
+
+    /// Instance attributes of `className` (and its in-module bases), with container kinds where known.
+    func fields(of className: String) -> [String: String] {
+        if let known = instanceFields[className] { return known }
+        var result: [String: String] = [:]
+        for model in semantics.classLineage(className) {
+            for method in model.methods.values {
+                guard let scope = semantics.scope(of: method), let selfName = scope.selfName, let body = method.child(.body) else { continue }
+                walkScope(body) { node in
+                    guard node.kind == .assignment else { return }
+                    var current: Node? = node
+                    var targets: [Node] = []
+                    while let step = current, step.kind == .assignment {
+                        if let left = step.child(.left) { targets.append(left) }
+                        current = step.child(.right)
+                    }
+                    for target in targets where target.kind == .attribute {
+                        guard let object = target.child(.object), object.kind == .identifier, object.text == selfName,
+                              let field = target.child(.attribute)?.text else { continue }
+                        let kind = current.flatMap { ModuleFacts.containerKind(of: $0, semantics) } ?? result[field] ?? ""
+                        result[field] = kind
+                    }
+                }
+            }
+        }
+        instanceFields[className] = result
+        return result
+    }
+
+    /// The container kind an expression makes (`[]` → list, `weakref.WeakSet()` → WeakSet), if any.
+    static func containerKind(of node: Node, _ semantics: SemanticModel) -> String? {
+        switch node.kind {
+        case .list, .listComprehension: return "list"
+        case .dictionary, .dictionaryComprehension: return "dict"
+        case .set, .setComprehension: return "set"
+        case .tuple: return "tuple"
+        case .call:
+            guard let function = node.child(.function), let name = semantics.qualifiedName(of: function) else { return nil }
+            switch name {
+            case "list": return "list"
+            case "dict", "collections.OrderedDict", "collections.defaultdict", "OrderedDict", "defaultdict": return "dict"
+            case "set": return "set"
+            case "collections.deque", "deque": return "deque"
+            case "weakref.WeakSet": return "WeakSet"
+            case "weakref.WeakValueDictionary": return "WeakValueDictionary"
+            case "weakref.WeakKeyDictionary": return "WeakKeyDictionary"
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+/// The abstract heap at the end of one scope.
+struct ScopeResult {
+    var objects: [AbstractObject]
+    var edges: [ReferenceEdge]
+    var live: [Bool]
+    /// For objects read from an attribute: (holder, attribute name).
+    var derivedFrom: [Int: (Int, String)]
+    /// Object ids standing for `self` and each parameter (by position).
+    var selfObject: Int?
+    var parameterObjects: [String: Int]
+    var parameterOrder: [String]
+    /// Thread objects whose `start()` the scope calls: `Thread.run` drops the target when it returns.
+    var startedObjects: Set<Int>
+}
+
+extension ScopeResult {
+    /// Whether replaying this heap at a call can matter to the caller: some reference made by the
+    /// method points back at `self`, a parameter or a value read from one of them. Edges that only
+    /// point away from the caller's objects into new ones cannot close a cycle there.
+    var pointsBackAtCaller: Bool {
+        let roots = Set(parameterObjects.values).union(derivedFrom.keys)
+        return edges.indices.contains { index in
+            live[index] && !edges[index].isImplicit && roots.contains(edges[index].to)
+        } || edges.indices.contains { index in
+            live[index] && edges[index].isImplicit && derivedFrom[edges[index].to] == nil && roots.contains(edges[index].to)
+        }
+    }
+
+}
+
+/// Interprets each function (and the module body) once, in source order, over an abstract heap,
+/// and reports the must-cycles left at its end.
+struct CycleSearch {
+    let semantics: SemanticModel
+    let facts: ModuleFacts
+
+    init(semantics: SemanticModel) {
+        self.semantics = semantics
+        self.facts = ModuleFacts(semantics: semantics)
+    }
+
+    func allCycles() -> [CycleWitness] {
+        var result: [CycleWitness] = []
+        var scopes: [(Node, FunctionScope?)] = [(semantics.tree.root, nil)]
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition {
+            scopes.append((node, scope))
+        }
+        scopes.sort { $0.0.index < $1.0.index }
+        var seenSites = Set<SourceRange>()
+        for (node, scope) in scopes {
+            // A method already interpreted as another method's callee is not interpreted twice.
+            let heap = facts.summaries[node] ?? ScopeInterpreter.run(node: node, scope: scope, facts: facts, depth: 0)
+            if node.kind == .functionDefinition, facts.summaries[node] == nil { facts.summaries[node] = heap }
+            for witness in CycleFinder.cycles(in: heap, facts: facts, scopeName: scope?.name ?? "<module>")
+            where !seenSites.contains(witness.site) {
+                seenSites.insert(witness.site)
+                result.append(witness)
+            }
+        }
+        return result
+    }
+}
+
+/// The interpretation of one scope.
+struct ScopeInterpreter {
+    let facts: ModuleFacts
+    let scope: FunctionScope?
+    let root: Node
+    let depth: Int
+    var semantics: SemanticModel { facts.semantics }
+
+    var objects: [AbstractObject] = []
+    var edges: [ReferenceEdge] = []
+    var live: [Bool] = []
+    var env: [String: Int] = [:]
+    var fieldEdge: [FieldKey: Int] = [:]
+    var derivedFrom: [Int: (Int, String)] = [:]
+    var selfObject: Int?
+    var parameterObjects: [String: Int] = [:]
+    var startedObjects = Set<Int>()
+
+    struct FieldKey: Hashable {
+        let holder: Int
+        let name: String
+    }
+
+    static func run(node: Node, scope: FunctionScope?, facts: ModuleFacts, depth: Int) -> ScopeResult {
+        var interpreter = ScopeInterpreter(facts: facts, scope: scope, root: node, depth: depth)
+        interpreter.start()
+        return ScopeResult(objects: interpreter.objects, edges: interpreter.edges, live: interpreter.live,
+                           derivedFrom: interpreter.derivedFrom, selfObject: interpreter.selfObject,
+                           parameterObjects: interpreter.parameterObjects, parameterOrder: scope?.parameters ?? [],
+                           startedObjects: interpreter.startedObjects)
+    }
+
+    /// Summary of a method (its heap at the end, in terms of `self` and its parameters), memoised.
+    static func summary(of method: Node, facts: ModuleFacts, depth: Int) -> ScopeResult? {
+        if let known = facts.summaries[method] { return known }
+        guard depth < 3, !facts.inProgress.contains(method), let scope = facts.semantics.scope(of: method) else { return nil }
+        facts.inProgress.insert(method)
+        let result = run(node: method, scope: scope, facts: facts, depth: depth + 1)
+        facts.inProgress.remove(method)
+        facts.summaries[method] = result
+        return result
+    }
+
+    // MARK: objects and edges
+
+    mutating func newObject(_ kind: ObjectKind, label: String, isSelf: Bool = false, field: String? = nil) -> Int {
+        let id = objects.count
+        objects.append(AbstractObject(id: id, kind: kind, label: label, isSelf: isSelf, fieldName: field))
+        return id
+    }
+
+    mutating func addEdge(from: Int, to: Int, kind: EdgeKind, via: String, site: Node, implicit: Bool = false,
+                          fromCallee: Bool = false, calleeSite: (SourceRange, Int)? = nil) {
+        if isWeak(from, kind: kind) { return }
+        let (arms, exits) = branchContext(of: site)
+        let range = calleeSite?.0 ?? site.range
+        let line = calleeSite?.1 ?? site.start.line
+        edges.append(ReferenceEdge(from: from, to: to, kind: kind, via: via, site: range, line: line,
+                                   isImplicit: implicit, isFromCallee: fromCallee, arms: arms, exitingBlocks: exits,
+                                   anchor: site.range))
+        live.append(true)
+        if kind == .attribute { fieldEdge[FieldKey(holder: from, name: via)] = edges.count - 1 }
+    }
+
+    func isWeak(_ holder: Int, kind: EdgeKind) -> Bool {
+        guard kind == .item, let container = objects[holder].containerKind else { return false }
+        return container == "WeakSet" || container == "WeakValueDictionary"
+    }
+
+    mutating func killField(_ holder: Int, _ name: String) {
+        if let index = fieldEdge[FieldKey(holder: holder, name: name)] {
+            live[index] = false
+            fieldEdge[FieldKey(holder: holder, name: name)] = nil
+        }
+    }
+
+    mutating func killItems(_ holder: Int) {
+        for index in edges.indices where edges[index].from == holder && edges[index].kind == .item { live[index] = false }
+    }
+
+    /// The `if`/`match`/`try` arms around `site` up to the scope root, and blocks that end early.
+    func branchContext(of site: Node) -> ([BranchArm], [SourceRange]) {
+        var arms: [BranchArm] = []
+        var exits: [SourceRange] = []
+        var child = site
+        for ancestor in site.ancestors {
+            if ancestor == root { break }
+            switch ancestor.kind {
+            case .ifStatement:
+                if child.field == .consequence { arms.append(BranchArm(statement: ancestor.index, arm: 0)) }
+                else if child.kind == .elifClause || child.kind == .elseClause {
+                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
+                    arms.append(BranchArm(statement: ancestor.index, arm: position + 1))
+                }
+            case .tryStatement:
+                if child.kind == .exceptClause || child.kind == .exceptGroupClause || child.kind == .elseClause {
+                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
+                    arms.append(BranchArm(statement: ancestor.index, arm: position + 1))
+                }
+            case .matchStatement, .block:
+                if child.kind == .caseClause, let match = ancestor.kind == .matchStatement ? ancestor : ancestor.parent {
+                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
+                    arms.append(BranchArm(statement: match.index, arm: position + 1))
+                }
+                if ancestor.kind == .block, ancestor.namedChildren.contains(where: {
+                    [.returnStatement, .raiseStatement, .breakStatement, .continueStatement].contains($0.kind)
+                }) {
+                    exits.append(ancestor.range)
+                }
+            default:
+                break
+            }
+            child = ancestor
+        }
+        return (arms, exits)
+    }
+
+    // MARK: the walk
+
+    mutating func start() {
+        if let scope {
+            for name in scope.parameters {
+                // A class object always sits on cycles of its own (`__mro__`, method globals); storing it
+                // on itself adds nothing worth reporting.
+                if ["cls", "klass", "kls", "mcs", "mcls", "metacls"].contains(name) { continue }
+                let id: Int
+                if name == scope.selfName, let className = scope.enclosingClass {
+                    id = newObject(.instance(className: className), label: className, isSelf: true)
+                    selfObject = id
+                } else {
+                    id = newObject(.instance(className: nil), label: name)
+                }
+                parameterObjects[name] = id
+                env[name] = id
+            }
+        }
+        guard let body = root.kind == .module ? root : root.child(.body) else { return }
+        var statements: [Node] = []
+        walkScope(body) { node in
+            switch node.kind {
+            case .assignment, .call, .deleteStatement, .forStatement, .functionDefinition, .classDefinition,
+                 .asPatternTarget, .namedExpression, .importStatement, .importFromStatement, .augmentedAssignment:
+                statements.append(node)
+            default:
+                break
+            }
+        }
+        // Every reported cycle needs a reference this scope makes itself: a store into an attribute or
+        // an item, or a container/callback method. A scope without one is not interpreted.
+        guard statements.contains(where: { Self.mayStoreReference($0) }) else { return }
+        for node in statements { step(node) }
+    }
+
+    static func mayStoreReference(_ node: Node) -> Bool {
+        switch node.kind {
+        case .assignment:
+            guard node.parent?.kind == .expressionStatement else { return false }
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                if let left = step.child(.left), left.kind == .attribute || left.kind == .subscript { return true }
+                current = step.child(.right)
+            }
+            return false
+        case .call:
+            guard let function = node.child(.function), function.kind == .attribute,
+                  let method = function.child(.attribute) else { return false }
+            return modelledMethods.contains(method.text)
+        default:
+            return false
+        }
+    }
+
+    mutating func step(_ node: Node) {
+        switch node.kind {
+        case .assignment:
+            guard node.parent?.kind == .expressionStatement else { return }
+            var targets: [Node] = []
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                if let left = step.child(.left) { targets.append(left) }
+                current = step.child(.right)
+            }
+            guard let value = current else {
+                return  // annotation only
+            }
+            if targets.count == 1, let target = targets.first,
+               [.patternList, .tuplePattern, .tuple, .expressionList].contains(target.kind),
+               [.tuple, .expressionList].contains(value.kind) {
+                let names = target.namedChildren.array
+                let values = value.namedChildren.array
+                if names.count == values.count {
+                    let objects = values.map { evaluate($0) }
+                    for (name, object) in zip(names, objects) { assign(name, object, site: node) }
+                    return
+                }
+            }
+            let object = evaluate(value)
+            for target in targets { assign(target, object, site: node) }
+        case .augmentedAssignment:
+            if let left = node.child(.left), left.kind == .identifier {
+                // `x += y` on a list extends it in place; the binding itself is unchanged.
+                return
+            }
+        case .call:
+            var parent = node.parent
+            if parent?.kind == .await { parent = parent?.parent }
+            guard parent?.kind == .expressionStatement else { return }
+            _ = evaluateCall(node, asStatement: true)
+        case .deleteStatement:
+            let targets = node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
+            for target in targets {
+                switch target.kind {
+                case .identifier:
+                    env[target.text] = nil
+                case .attribute:
+                    if let object = target.child(.object), let holder = evaluate(object), let field = target.child(.attribute) {
+                        killField(holder, field.text)
+                    }
+                case .subscript:
+                    if let value = target.child(.value), let holder = evaluate(value) { killItems(holder) }
+                default:
+                    break
+                }
+            }
+        case .forStatement:
+            guard let left = node.child(.left) else { return }
+            if left.kind == .identifier, let right = node.child(.right), let container = evaluate(right),
+               objects[container].containerKind != nil || objects[container].fieldName != nil {
+                let element = newObject(.instance(className: nil), label: left.text)
+                addEdge(from: container, to: element, kind: .item, via: "[item]", site: node, implicit: true)
+                env[left.text] = element
+            } else {
+                for name in left.boundIdentifiers { env[name.text] = nil }
+            }
+        case .functionDefinition:
+            guard node != root, let name = node.child(.name) else { return }
+            env[name.text] = scope == nil ? nil : makeClosure(node, kind: .nestedFunction, label: "function \(name.text)")
+        case .classDefinition:
+            if let name = node.child(.name) { env[name.text] = nil }
+        case .asPatternTarget:
+            for name in node.boundIdentifiers { env[name.text] = nil }
+        case .namedExpression:
+            if let name = node.child(.name), let value = node.child(.value) { env[name.text] = evaluate(value) }
+        case .importStatement, .importFromStatement:
+            for child in node.children(.name) {
+                if child.kind == .aliasedImport, let alias = child.child(.alias) { env[alias.text] = nil }
+                else if child.kind == .dottedName { env[child.firstNamedChild?.text ?? child.text] = nil }
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func assign(_ target: Node, _ object: Int?, site: Node) {
+        switch target.kind {
+        case .identifier:
+            env[target.text] = object
+        case .attribute:
+            guard let holderNode = target.child(.object), let field = target.child(.attribute)?.text,
+                  let holder = evaluate(holderNode) else { return }
+            killField(holder, field)
+            derivedCache[FieldKey(holder: holder, name: field)] = nil
+            if let object { addEdge(from: holder, to: object, kind: .attribute, via: field, site: site) }
+        case .subscript:
+            guard let valueNode = target.child(.value), let holder = evaluate(valueNode), let object else { return }
+            if objects[holder].containerKind == "WeakValueDictionary" || objects[holder].containerKind == "WeakSet" { return }
+            // `x[k] = v` may be any `__setitem__` (a Tk widget's `configure` hands the value to Tcl, which
+            // the collector cannot see); only trust known containers and plain locals or parameters.
+            if objects[holder].containerKind == nil, derivedFrom[holder] != nil { return }
+            let key = target.child(.subscript).map { String($0.text.prefix(20)) } ?? ""
+            addEdge(from: holder, to: object, kind: .item, via: "[\(key)]", site: site)
+        case .patternList, .tuplePattern, .listPattern, .tuple, .list:
+            for name in target.boundIdentifiers { env[name.text] = nil }
+        default:
+            break
+        }
+    }
+
+    var derivedCache: [FieldKey: Int] = [:]
+
+    /// `holder.field` as an object: the value assigned earlier in this scope, a bound method, or the
+    /// value the attribute held on entry (which `holder` keeps alive).
+    mutating func readField(_ holder: Int, _ field: String, site: Node) -> Int? {
+        if let index = fieldEdge[FieldKey(holder: holder, name: field)], live[index],
+           edges[index].arms.isEmpty || CycleFinder.armsCompatible(edges[index].arms, branchContext(of: site).0) {
+            return edges[index].to
+        }
+        if let cached = derivedCache[FieldKey(holder: holder, name: field)] { return cached }
+        var containerKind: String?
+        if let className = objects[holder].className, semantics.classes[className] != nil {
+            let lineage = facts.lineage(className)
+            let instanceFields = facts.fields(of: className)
+            if instanceFields[field] == nil {
+                if lineage.contains(where: { $0.properties.contains(field) }) { return nil }
+                if lineage.contains(where: { $0.staticOrClassMethods.contains(field) }) { return nil }
+                if facts.method(field, of: className) != nil {
+                    let method = newObject(.callable(.boundMethod), label: "bound method \(className).\(field)")
+                    addEdge(from: method, to: holder, kind: .boundSelf, via: "__self__", site: site, implicit: true)
+                    return method
+                }
+                if lineage.contains(where: { $0.classAttributes.contains(field) && !$0.annotatedFields.contains(field) }) {
+                    return nil
+                }
+                // An attribute the class never assigns on `self` may be a method of an unknown base.
+                if lineage.contains(where: { !$0.baseNames.allSatisfy { semantics.classes[$0] != nil || $0 == "object" } }) {
+                    return nil
+                }
+            }
+            if let kind = instanceFields[field], !kind.isEmpty { containerKind = kind }
+        }
+        if containerKind == nil, let weak = facts.weakFields[field] { containerKind = weak }
+        if field.hasPrefix("__") && field.hasSuffix("__") { return nil }
+        let label = containerKind ?? "\(objects[holder].label).\(field)"
+        let kind: ObjectKind = containerKind.map { .container($0) } ?? .instance(className: nil)
+        let object = newObject(kind, label: label, field: field)
+        derivedFrom[object] = (holder, field)
+        derivedCache[FieldKey(holder: holder, name: field)] = object
+        addEdge(from: holder, to: object, kind: .attribute, via: field, site: site, implicit: true)
+        return object
+    }
+
+    /// Nesting depth of `evaluate`: expressions nested deeper than this are treated as unknown, so
+    /// 10,000 nested brackets cannot exhaust the Swift stack.
+    var evaluationDepth = 0
+    static let maximumEvaluationDepth = 64
+
+    mutating func evaluate(_ node: Node) -> Int? {
+        guard evaluationDepth < Self.maximumEvaluationDepth else { return nil }
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        return evaluateExpression(node)
+    }
+
+    private mutating func evaluateExpression(_ node: Node) -> Int? {
+        switch node.kind {
+        case .identifier:
+            return env[node.text]
+        case .parenthesizedExpression:
+            return node.firstNamedChild.flatMap { evaluate($0) }
+        case .attribute:
+            guard let object = node.child(.object), let field = node.child(.attribute)?.text,
+                  let holder = evaluate(object) else { return nil }
+            return readField(holder, field, site: node)
+        case .call:
+            return evaluateCall(node, asStatement: false)
+        case .list, .tuple, .set, .expressionList:
+            let kind = node.kind == .set ? "set" : node.kind == .list ? "list" : "tuple"
+            let container = newObject(.container(kind), label: kind)
+            for element in node.namedChildren {
+                if let item = evaluate(element) { addEdge(from: container, to: item, kind: .item, via: "[item]", site: element, implicit: true) }
+            }
+            return container
+        case .dictionary:
+            let container = newObject(.container("dict"), label: "dict")
+            for pair in node.namedChildren where pair.kind == .pair {
+                if let value = pair.child(.value), let item = evaluate(value) {
+                    let key = pair.child(.key).map { String($0.text.prefix(20)) } ?? ""
+                    addEdge(from: container, to: item, kind: .item, via: "[\(key)]", site: pair, implicit: true)
+                }
+            }
+            return container
+        case .listComprehension, .setComprehension, .dictionaryComprehension:
+            let kind = node.kind == .listComprehension ? "list" : node.kind == .setComprehension ? "set" : "dict"
+            return newObject(.container(kind), label: kind)
+        case .lambda:
+            return scope == nil ? nil : makeClosure(node, kind: .lambda, label: "lambda")
+        default:
+            return nil
+        }
+    }
+
+    /// A function object for a nested `def` or lambda, holding the cells of the names it uses from
+    /// this function's scope (module-level functions reach globals through `__globals__`, not cells).
+    mutating func makeClosure(_ node: Node, kind: CallableKind, label: String) -> Int {
+        let function = newObject(.callable(kind), label: label)
+        let own = semantics.scope(of: node)
+        var captured: [String: Node] = [:]
+        let body = node.child(.body) ?? node
+        walkScope(body, intoNestedScopes: true) { inner in
+            guard inner.kind == .identifier else { return }
+            if inner.field == .attribute, inner.parent?.kind == .attribute { return }
+            if inner.parent?.kind == .keywordArgument, inner.field == .name { return }
+            let name = inner.text
+            if own?.locals.contains(name) == true { return }
+            if captured[name] == nil { captured[name] = inner }
+        }
+        for (name, site) in captured.sorted(by: { $0.value.index < $1.value.index }) {
+            guard scope?.locals.contains(name) == true, let object = env[name] else { continue }
+            addEdge(from: function, to: object, kind: .closure, via: "closure(\(name))", site: site, implicit: true)
+        }
+        return function
+    }
+
+    static let modelledMethods: Set<String> = [
+        "append", "add", "appendleft", "insert", "setdefault", "extend", "clear", "remove", "pop", "discard",
+        "popitem", "popleft", "start", "add_done_callback",
+    ]
+    static let containerBuiltins: Set<String> = ["list", "dict", "set"]
+
+    mutating func evaluateCall(_ node: Node, asStatement: Bool) -> Int? {
+        guard let function = node.child(.function) else { return nil }
+        // Names bound in this scope are values, not imports or classes: skip resolving them.
+        var head = function
+        while head.kind == .attribute, let object = head.child(.object) { head = object }
+        guard head.kind == .identifier else { return nil }
+        let headIsName = env[head.text] == nil
+            && (semantics.importedNames[head.text] != nil || semantics.classes[head.text] != nil
+                || (function.kind == .identifier && Self.containerBuiltins.contains(head.text)))
+        let methodName = function.kind == .attribute ? function.child(.attribute)?.text : nil
+        // Most calls are neither modelled constructors nor container/callback operations nor methods
+        // of a known object: answer them without collecting arguments.
+        if !headIsName {
+            guard let methodName else { return nil }
+            if !Self.modelledMethods.contains(methodName) {
+                guard function.child(.object)?.kind == .identifier, let receiver = env[head.text],
+                      let className = objects[receiver].className, facts.method(methodName, of: className) != nil else { return nil }
+            }
+        }
+        let arguments = node.child(.arguments)?.namedChildren.array ?? []
+        let positional = arguments.filter { ![.keywordArgument, .listSplat, .dictionarySplat, .comment].contains($0.kind) }
+        var keywords: [String: Node] = [:]
+        for argument in arguments where argument.kind == .keywordArgument {
+            if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
+        }
+        let qualified = headIsName ? semantics.qualifiedName(of: function) : nil
+        if let qualified {
+            switch qualified {
+            case "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
+                return newObject(.instance(className: nil), label: "weakref")
+            case "functools.partial", "functools.partialmethod":
+                let partial = newObject(.callable(.partial), label: "functools.partial")
+                for argument in positional + Array(keywords.values) {
+                    if let object = evaluate(argument) { addEdge(from: partial, to: object, kind: .argument, via: "args", site: argument, implicit: true) }
+                }
+                return partial
+            case "threading.Thread", "threading.Timer":
+                let isTimer = qualified == "threading.Timer"
+                let thread = newObject(.callable(isTimer ? .timer : .thread), label: isTimer ? "Timer" : "Thread")
+                var held: [Node] = []
+                if let target = keywords[isTimer ? "function" : "target"] { held.append(target) }
+                if isTimer, positional.count >= 2 { held.append(positional[1]) }
+                if let args = keywords["args"] { held.append(args) }
+                if let kwargs = keywords["kwargs"] { held.append(kwargs) }
+                for argument in held {
+                    if let object = evaluate(argument) {
+                        addEdge(from: thread, to: object, kind: .argument, via: isTimer ? "function" : "_target", site: argument, implicit: true)
+                    }
+                }
+                return thread
+            default:
+                break
+            }
+            if let kind = ModuleFacts.containerKind(of: node, semantics) {
+                return newObject(.container(kind), label: kind)
+            }
+            if function.kind == .identifier, semantics.classes[qualified] != nil, env[function.text] == nil {
+                let instance = newObject(.instance(className: qualified), label: qualified)
+                applyConstructor(qualified, instance: instance, positional: positional, keywords: keywords, site: node)
+                return instance
+            }
+        }
+        guard function.kind == .attribute, let receiverNode = function.child(.object),
+              let method = function.child(.attribute)?.text else { return nil }
+        guard let receiver = evaluate(receiverNode) else { return nil }
+        switch method {
+        case "append", "add", "appendleft", "insert", "setdefault":
+            // Only receivers that are containers or plain values; a module class's own `append`
+            // is replayed from its summary below.
+            guard objects[receiver].className == nil || semantics.classes[objects[receiver].className ?? ""] == nil,
+                  asStatement || method == "setdefault",
+                  let last = positional.last, method != "insert" || positional.count == 2,
+                  method != "setdefault" || positional.count == 2 else { break }
+            if let item = evaluate(last) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
+            return nil
+        case "extend":
+            if let first = positional.first, [.list, .tuple].contains(first.kind) {
+                for element in first.namedChildren {
+                    if let item = evaluate(element) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
+                }
+            }
+            return nil
+        case "clear", "remove", "pop", "discard", "popitem", "popleft":
+            killItems(receiver)
+            return nil
+        case "start":
+            if case .callable(.thread) = objects[receiver].kind { startedObjects.insert(receiver) }
+            return nil
+        case "add_done_callback":
+            if let callback = positional.first, let object = evaluate(callback) {
+                addEdge(from: receiver, to: object, kind: .callback, via: "_callbacks", site: node)
+            }
+            return nil
+        default:
+            break
+        }
+        if let className = objects[receiver].className, let methodNode = facts.method(method, of: className),
+           semantics.scope(of: methodNode)?.selfName != nil {
+            applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
+        }
+        return nil
+    }
+
+    mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {
+        if let initializer = facts.method("__init__", of: className) {
+            applySummary(of: initializer, receiver: instance, positional: positional, keywords: keywords, site: site)
+            return
+        }
+        guard let model = semantics.classes[className],
+              model.decorators.contains(where: { $0.hasSuffix("dataclass") || $0.hasPrefix("attr") }) else { return }
+        // A dataclass's generated __init__ stores each argument in the field of the same name.
+        var values: [(String, Node)] = zip(model.annotatedFields, positional).map { ($0, $1) }
+        for field in model.annotatedFields { if let value = keywords[field] { values.append((field, value)) } }
+        for (field, valueNode) in values {
+            if let value = evaluate(valueNode) {
+                addEdge(from: instance, to: value, kind: .attribute, via: field, site: site, fromCallee: true,
+                        calleeSite: (valueNode.range, valueNode.start.line))
+            }
+        }
+    }
+
+    /// Replays a method's summary at a call: its `self` becomes `receiver`, its parameters the
+    /// arguments, attribute values it read become the caller's, and objects it made become new ones.
+    mutating func applySummary(of method: Node, receiver: Int, positional: [Node], keywords: [String: Node], site: Node) {
+        guard let summary = Self.summary(of: method, facts: facts, depth: depth), summary.pointsBackAtCaller else { return }
+        var arguments: [String: Int] = [:]
+        let parameters = Array(summary.parameterOrder.dropFirst())
+        for (name, argument) in zip(parameters, positional) {
+            if let object = evaluate(argument) { arguments[name] = object }
+        }
+        for (name, argument) in keywords where parameters.contains(name) {
+            if let object = evaluate(argument) { arguments[name] = object }
+        }
+        var mapping: [Int: Int] = [:]
+        if let selfObject = summary.selfObject { mapping[selfObject] = receiver }
+        for (name, object) in summary.parameterObjects where name != summary.parameterOrder.first {
+            if let argument = arguments[name] { mapping[object] = argument }
+        }
+        for object in summary.objects where mapping[object.id] == nil && !summary.parameterObjects.values.contains(object.id) {
+            if let (holder, field) = summary.derivedFrom[object.id] {
+                if let mappedHolder = mapping[holder], let value = readField(mappedHolder, field, site: site) {
+                    mapping[object.id] = value
+                }
+            } else if summary.selfObject != object.id {
+                mapping[object.id] = newObject(object.kind, label: object.label, field: object.fieldName)
+            }
+        }
+        for (index, edge) in summary.edges.enumerated() where summary.live[index] && !(edge.isImplicit && summary.derivedFrom[edge.to] != nil) {
+            guard let from = mapping[edge.from], let to = mapping[edge.to] else { continue }
+            if edge.kind == .attribute { killField(from, edge.via) }
+            addEdge(from: from, to: to, kind: edge.kind, via: edge.via, site: site, fromCallee: true,
+                    calleeSite: (edge.site, edge.line))
+        }
+    }
+}

@@ -1,0 +1,385 @@
+import HeapSemantics
+import HeapSyntax
+
+/// An exception, traceback or frame kept in a local variable of the very frame it refers to:
+/// exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the same exception.
+public struct FrameRetention: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// `err = e` inside `except ... as e:`.
+        case exception
+        /// `errors.append(e)` into a local container.
+        case exceptionInContainer
+        /// `info = sys.exc_info()`, `_, value, tb = sys.exc_info()`.
+        case excInfo
+        /// `tb = e.__traceback__`.
+        case traceback
+        /// `frame = inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`.
+        case frame
+    }
+
+    public let kind: Kind
+    /// The statement that stores it.
+    public let site: SourceRange
+    public let line: Int
+    /// The local that holds it.
+    public let localName: String
+    /// The function whose frame is kept.
+    public let functionName: String
+
+    public func explanation(for version: TargetVersion) -> HeapExplanation {
+        let line = self.line + 1
+        let holder = "frame of \(functionName)()"
+        var path: [ReferenceStep]
+        switch kind {
+        case .frame:
+            path = [ReferenceStep(from: holder, via: "f_locals[\(localName)]", to: "frame", site: site, line: line)]
+            if localName.isEmpty == false, kind == .frame {
+                path[0] = ReferenceStep(from: holder, via: "f_locals[\(localName)]", to: holder, site: site, line: line)
+            }
+        case .traceback:
+            path = [ReferenceStep(from: holder, via: "f_locals[\(localName)]", to: "traceback", site: site, line: line),
+                    ReferenceStep(from: "traceback", via: "tb_frame", to: holder)]
+        case .exceptionInContainer:
+            path = [ReferenceStep(from: holder, via: "f_locals[\(localName)]", to: "list", site: site, line: line),
+                    ReferenceStep(from: "list", via: "", to: "exception"),
+                    ReferenceStep(from: "exception", via: "__traceback__", to: "traceback"),
+                    ReferenceStep(from: "traceback", via: "tb_frame", to: holder)]
+        case .exception, .excInfo:
+            let held = kind == .excInfo ? "exc_info tuple" : "exception"
+            path = [ReferenceStep(from: holder, via: "f_locals[\(localName)]", to: held, site: site, line: line)]
+            if kind == .excInfo { path.append(ReferenceStep(from: held, via: "", to: "traceback")) }
+            else {
+                path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback"))
+            }
+            path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: holder))
+        }
+        var lower = CPythonSizes.frame + CPythonSizes.traceback
+        var upper = CPythonSizes.frame + 512 + CPythonSizes.traceback * 4
+        if kind != .frame { lower += CPythonSizes.exception; upper += CPythonSizes.exception + 300 }
+        var basis = "frame, traceback\(kind == .frame ? "" : ", exception"), not counting the frame's other locals"
+        if version != .py311 {
+            lower = lower * 3 / 4
+            upper = upper * 5 / 4
+            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
+        }
+        return HeapExplanation(
+            path: path,
+            estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
+            mechanism: CPythonSizes.cycleMechanism + " Until then every local of the frame stays alive too.",
+            remedy: kind == .frame
+                ? "Delete the frame reference when done (`del \(localName)` in a finally block), or take only what you need from it (f_back.f_code.co_name)."
+                : "Release it when done: `\(localName) = None` or `del \(localName)` in a finally block; or keep only str(exc) / the exception type.")
+    }
+}
+
+enum FrameRetentionSearch {
+    static func find(_ semantics: SemanticModel) -> [FrameRetention] {
+        var result: [FrameRetention] = []
+        // Only functions with an `except` clause or a frame-returning call can keep a frame.
+        var candidates = Set<Node>()
+        for node in semantics.tree.allNodes {
+            let relevant: Bool
+            switch node.kind {
+            case .exceptClause, .exceptGroupClause:
+                relevant = true
+            case .call:
+                if let callee = node.child(.function), callee.kind == .attribute, let name = callee.child(.attribute) {
+                    relevant = name.textEquals("currentframe") || name.textEquals("_getframe") || name.textEquals("stack")
+                        || name.textEquals("trace")
+                } else {
+                    relevant = node.child(.function).map { $0.textEquals("currentframe") || $0.textEquals("_getframe") || $0.textEquals("stack") } ?? false
+                }
+            default:
+                relevant = false
+            }
+            if relevant, let function = node.ancestors.first(where: { $0.kind == .functionDefinition }) { candidates.insert(function) }
+        }
+        for (node, scope) in semantics.functionScopes where candidates.contains(node) {
+            guard let body = node.child(.body) else { continue }
+            var nodes: [Node] = []
+            walkScope(body) { nodes.append($0) }
+            result.append(contentsOf: search(nodes, scope: scope, semantics: semantics))
+        }
+        return result.sorted { $0.site < $1.site }
+    }
+
+    /// The `except ... as name` aliases in effect at `node` within the function.
+    static func exceptAliases(around node: Node, function: Node) -> Set<String> {
+        var names = Set<String>()
+        for ancestor in node.ancestors {
+            if ancestor == function { break }
+            guard ancestor.kind == .exceptClause || ancestor.kind == .exceptGroupClause else { continue }
+            for child in ancestor.namedChildren where child.kind == .asPattern {
+                if let alias = child.child(.alias) { for name in alias.boundIdentifiers { names.insert(name.text) } }
+            }
+        }
+        return names
+    }
+
+    static func insideExcept(_ node: Node, function: Node) -> Bool {
+        for ancestor in node.ancestors {
+            if ancestor == function { return false }
+            if ancestor.kind == .exceptClause || ancestor.kind == .exceptGroupClause { return true }
+        }
+        return false
+    }
+
+    /// What a stored value keeps, if it is one of the frame-holding objects.
+    static func classify(_ value: Node, function: Node, semantics: SemanticModel) -> FrameRetention.Kind? {
+        switch value.kind {
+        case .identifier:
+            return exceptAliases(around: value, function: function).contains(value.text) ? .exception : nil
+        case .attribute:
+            if value.child(.attribute)?.text == "__traceback__", let object = value.child(.object), object.kind == .identifier,
+               exceptAliases(around: value, function: function).contains(object.text) {
+                return .traceback
+            }
+            return nil
+        case .call:
+            guard let callee = value.child(.function) else { return nil }
+            let arguments = value.child(.arguments)?.namedChildren.array ?? []
+            if semantics.resolves(callee, to: "sys.exc_info") && insideExcept(value, function: function) { return .excInfo }
+            if semantics.resolves(callee, to: "inspect.currentframe") { return .frame }
+            if semantics.resolves(callee, to: "sys._getframe") && (arguments.isEmpty || arguments.first?.text == "0") { return .frame }
+            if semantics.resolves(callee, to: "inspect.stack") { return .frame }
+            if semantics.resolves(callee, to: "inspect.trace") && insideExcept(value, function: function) { return .frame }
+            return nil
+        case .subscript:
+            guard let base = value.child(.value), base.kind == .call, let callee = base.child(.function),
+                  semantics.resolves(callee, to: "sys.exc_info"), insideExcept(value, function: function) else { return nil }
+            // exc_info()[0] is only the type; any other part holds the exception or its traceback.
+            if let index = value.child(.subscript), index.text == "0" { return nil }
+            return .excInfo
+        default:
+            return nil
+        }
+    }
+
+    static func search(_ nodes: [Node], scope: FunctionScope, semantics: SemanticModel) -> [FrameRetention] {
+        var found: [(FrameRetention, Node)] = []
+        let function = scope.node
+        for node in nodes {
+            switch node.kind {
+            case .assignment:
+                guard node.parent?.kind == .expressionStatement, let left = node.child(.left),
+                      let right = node.child(.right), right.kind != .assignment else { continue }
+                if left.kind == .identifier {
+                    guard scope.locals.contains(left.text),
+                          let kind = classify(right, function: function, semantics: semantics) else { continue }
+                    if kind == .exception, exceptAliases(around: node, function: function).contains(left.text) { continue }
+                    found.append((FrameRetention(kind: kind, site: node.range, line: node.start.line, localName: left.text,
+                                                 functionName: scope.name), node))
+                } else if [.patternList, .tuplePattern, .tuple].contains(left.kind), right.kind == .call,
+                          let callee = right.child(.function), semantics.resolves(callee, to: "sys.exc_info"),
+                          insideExcept(node, function: function) {
+                    let names = left.namedChildren.array
+                    for name in names.dropFirst() where name.kind == .identifier && scope.locals.contains(name.text) {
+                        found.append((FrameRetention(kind: .excInfo, site: node.range, line: node.start.line,
+                                                     localName: name.text, functionName: scope.name), node))
+                        break
+                    }
+                }
+            case .call:
+                guard node.parent?.kind == .expressionStatement, let callee = node.child(.function), callee.kind == .attribute,
+                      let method = callee.child(.attribute)?.text, ["append", "add", "appendleft", "insert"].contains(method),
+                      let receiver = callee.child(.object), receiver.kind == .identifier, scope.locals.contains(receiver.text),
+                      let argument = node.child(.arguments)?.namedChildren.array.last,
+                      let kind = classify(argument, function: function, semantics: semantics),
+                      kind == .exception || kind == .traceback else { continue }
+                found.append((FrameRetention(kind: .exceptionInContainer, site: node.range, line: node.start.line,
+                                             localName: receiver.text, functionName: scope.name), node))
+            default:
+                continue
+            }
+        }
+        return found.filter { retention, node in
+            !isReleased(retention.localName, after: node, in: nodes, semantics: semantics)
+        }.map(\.0)
+    }
+
+    /// `del name`, `name = None` or `name.clear()` after the storing statement.
+    static func isReleased(_ name: String, after site: Node, in nodes: [Node], semantics: SemanticModel) -> Bool {
+        for node in nodes where node.range.start > site.range.start {
+            switch node.kind {
+            case .deleteStatement:
+                let targets = node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
+                if targets.contains(where: { $0.kind == .identifier && $0.text == name }) { return true }
+            case .assignment:
+                // Any later rebinding drops the reference (`frame = frame.f_back`, `err = None`).
+                if let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.text == name }),
+                   node.range.start > site.range.end {
+                    return true
+                }
+                if let left = node.child(.left), left.kind == .attribute, left.child(.attribute)?.text == "__traceback__",
+                   left.child(.object)?.text == name {
+                    return true
+                }
+            case .namedExpression:
+                if node.child(.name)?.text == name { return true }
+            case .call:
+                if let callee = node.child(.function), callee.kind == .attribute, callee.child(.object)?.text == name,
+                   callee.child(.attribute)?.text == "clear" {
+                    return true
+                }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+}
+
+/// A nested function (or lambda bound to a local) that refers to itself by name: its closure cell
+/// holds the function, and the function holds the cell.
+public struct RecursiveClosure: Sendable, Hashable {
+    /// The function's name where it is bound (`def ↓walk`).
+    public let site: SourceRange
+    public let line: Int
+    public let name: String
+    public let enclosingFunction: String
+    /// Where the function refers to itself.
+    public let referenceSite: SourceRange
+    public let referenceLine: Int
+
+    public func explanation(for version: TargetVersion) -> HeapExplanation {
+        var lower = CPythonSizes.function + CPythonSizes.cell
+        var upper = CPythonSizes.function + CPythonSizes.cell * 4 + 64
+        var basis = "function object and its closure cell"
+        if version != .py311 {
+            lower = lower * 3 / 4
+            upper = upper * 5 / 4
+            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
+        }
+        return HeapExplanation(
+            path: [ReferenceStep(from: "function \(name)", via: "__closure__", to: "cell(\(name))", site: referenceSite, line: referenceLine + 1),
+                   ReferenceStep(from: "cell(\(name))", via: "cell_contents", to: "function \(name)", site: site, line: line + 1)],
+            estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
+            mechanism: CPythonSizes.cycleMechanism + " Each call of \(enclosingFunction)() leaves one more such cycle, with every other cell the function captured.",
+            remedy: "Move the recursive helper to module level (it then reaches itself through globals), pass it to itself as an argument, or `del \(name)` in the enclosing function once done.")
+    }
+}
+
+enum RecursiveClosureSearch {
+    static func find(_ semantics: SemanticModel) -> [RecursiveClosure] {
+        var result: [RecursiveClosure] = []
+        for (node, scope) in semantics.functionScopes {
+            guard let outerNode = node.enclosingScopeNode,
+                  outerNode.kind == .functionDefinition || outerNode.kind == .lambda,
+                  let outer = semantics.scope(of: outerNode) else { continue }
+            var name: String
+            var nameNode: Node
+            if node.kind == .functionDefinition {
+                guard let identifier = node.child(.name) else { continue }
+                name = identifier.text
+                nameNode = identifier
+            } else {
+                guard let assignment = node.parent, assignment.kind == .assignment, node.field == .right,
+                      let left = assignment.child(.left), left.kind == .identifier else { continue }
+                name = left.text
+                nameNode = left
+            }
+            guard outer.locals.contains(name), !scope.locals.contains(name), !outer.globals.contains(name),
+                  !outer.nonlocals.contains(name) else { continue }
+            var reference: Node?
+            walkScope(node.child(.body) ?? node, intoNestedScopes: true) { inner in
+                guard reference == nil, inner.kind == .identifier, inner.text == name else { return }
+                if inner.field == .attribute && inner.parent?.kind == .attribute { return }
+                if inner.field == .name && inner.parent?.kind == .keywordArgument { return }
+                reference = inner
+            }
+            guard let reference else { continue }
+            if isReleased(name, after: node, in: outerNode) { continue }
+            result.append(RecursiveClosure(site: nameNode.range, line: nameNode.start.line, name: name,
+                                           enclosingFunction: outer.name, referenceSite: reference.range,
+                                           referenceLine: reference.start.line))
+        }
+        return result.sorted { $0.site < $1.site }
+    }
+
+    static func isReleased(_ name: String, after definition: Node, in outer: Node) -> Bool {
+        var released = false
+        walkScope(outer.child(.body) ?? outer) { node in
+            guard !released, node.range.start >= definition.range.end else { return }
+            if node.kind == .deleteStatement,
+               node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] })
+                .contains(where: { $0.kind == .identifier && $0.text == name }) {
+                released = true
+            }
+            if node.kind == .assignment, node.child(.left)?.kind == .identifier, node.child(.left)?.text == name,
+               node.child(.right)?.kind == .none {
+                released = true
+            }
+        }
+        return released
+    }
+}
+
+/// A finalizer that stores `self` where it stays reachable (a module-level or class-level
+/// container, a global), bringing the object back to life.
+public struct Resurrection: Sendable, Hashable {
+    public let site: SourceRange
+    public let line: Int
+    public let className: String
+    /// What now holds the object: `_pool`, `Connection.instances`.
+    public let holder: String
+}
+
+enum ResurrectionSearch {
+    static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert", "put", "put_nowait", "setdefault"]
+
+    static func find(_ semantics: SemanticModel) -> [Resurrection] {
+        var result: [Resurrection] = []
+        for model in semantics.classes.values {
+            guard let finalizer = model.finalizer, let scope = semantics.scope(of: finalizer),
+                  let selfName = scope.selfName, let body = finalizer.child(.body) else { continue }
+            let facts = ModuleFacts(semantics: semantics)
+            let instanceFields = facts.fields(of: model.name)
+            let lineage = semantics.classLineage(model.name)
+            func escapes(_ holder: Node) -> Bool {
+                var root = holder
+                var firstField: String?
+                while true {
+                    if root.kind == .attribute, let object = root.child(.object) {
+                        firstField = root.child(.attribute)?.text
+                        root = object
+                    } else if root.kind == .subscript, let value = root.child(.value) {
+                        firstField = nil
+                        root = value
+                    } else { break }
+                }
+                if root.kind == .call, let callee = root.child(.function), callee.text == "type" { return true }
+                guard root.kind == .identifier else { return false }
+                if root.text == selfName {
+                    guard let field = firstField else { return false }
+                    if field == "__class__" { return true }
+                    return instanceFields[field] == nil && lineage.contains { $0.classAttributes.contains(field) }
+                        && !lineage.contains { $0.methods[field] != nil }
+                }
+                return !scope.locals.contains(root.text) || scope.globals.contains(root.text)
+            }
+            walkScope(body) { node in
+                switch node.kind {
+                case .call:
+                    guard let callee = node.child(.function), callee.kind == .attribute,
+                          let method = callee.child(.attribute)?.text, storingMethods.contains(method),
+                          let receiver = callee.child(.object),
+                          (node.child(.arguments)?.namedChildren.array ?? []).contains(where: { $0.kind == .identifier && $0.text == selfName }),
+                          escapes(receiver) else { return }
+                    result.append(Resurrection(site: node.range, line: node.start.line, className: model.name, holder: receiver.text))
+                case .assignment:
+                    guard let right = node.child(.right), right.kind == .identifier, right.text == selfName,
+                          let left = node.child(.left) else { return }
+                    let escaping: Bool
+                    if left.kind == .identifier { escaping = scope.globals.contains(left.text) }
+                    else { escaping = escapes(left) }
+                    if escaping {
+                        result.append(Resurrection(site: node.range, line: node.start.line, className: model.name, holder: left.text))
+                    }
+                default:
+                    return
+                }
+            }
+        }
+        return result.sorted { $0.site < $1.site }
+    }
+}

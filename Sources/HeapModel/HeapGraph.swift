@@ -1,0 +1,175 @@
+import HeapSemantics
+import HeapSyntax
+
+/// What kind of object an abstract object stands for.
+public enum ObjectKind: Sendable, Hashable {
+    /// An instance: `self` inside a method, an object made by calling a class, or a parameter or
+    /// attribute value whose class is unknown (`className` nil).
+    case instance(className: String?)
+    /// `list`, `dict`, `set`, `tuple`, `deque`, `WeakSet`, `WeakValueDictionary`, `WeakKeyDictionary`.
+    case container(String)
+    /// Something callable that holds references: a bound method (→ `__self__`), a lambda or nested
+    /// function (→ its closure cells), a `functools.partial` (→ func, args), a `threading.Thread`/`Timer`
+    /// (→ target, args).
+    case callable(CallableKind)
+}
+
+public enum CallableKind: String, Sendable, Hashable {
+    case boundMethod = "bound method", lambda, nestedFunction = "function", partial = "functools.partial"
+    case thread = "Thread", timer = "Timer"
+}
+
+/// One object of the abstract heap of a scope.
+public struct AbstractObject: Sendable, Hashable {
+    public let id: Int
+    public let kind: ObjectKind
+    /// How paths name it: `Tree`, `list`, `bound method Worker.run`, `child`.
+    public let label: String
+    /// The instance bound to `self` in the method being analysed (not "some other instance").
+    public let isSelf: Bool
+    /// For a value read from an attribute (`self.children`): which attribute.
+    public let fieldName: String?
+
+    public var className: String? {
+        if case .instance(let name) = kind { return name }
+        return nil
+    }
+
+    public var isCallable: Bool {
+        if case .callable = kind { return true }
+        return false
+    }
+
+    public var containerKind: String? {
+        if case .container(let name) = kind { return name }
+        return nil
+    }
+}
+
+/// How one object holds another, as CPython stores it.
+public enum EdgeKind: String, Sendable, Hashable {
+    /// instance → `__dict__` (or slot) → value.
+    case attribute
+    /// container → item (list/set item, dict value, tuple element).
+    case item
+    /// bound method → `__self__`.
+    case boundSelf
+    /// function → `__closure__` cell → captured variable.
+    case closure
+    /// partial → func/args; Thread → target/args.
+    case argument
+    /// future → its done-callbacks list → callback.
+    case callback
+}
+
+/// A strong reference from one abstract object to another, created at `site`.
+public struct ReferenceEdge: Sendable, Hashable {
+    public let from: Int
+    public let to: Int
+    public let kind: EdgeKind
+    /// Attribute name, `[key]`, `__self__`, `closure(self)`, `target`.
+    public let via: String
+    public let site: SourceRange
+    /// 0-based line of `site`.
+    public let line: Int
+    /// Made by reading an attribute (`self.children` is held by `self`), not by a statement.
+    public let isImplicit: Bool
+    /// Copied from a called method's summary (`Node(parent=self)` runs `Node.__init__`).
+    public let isFromCallee: Bool
+    /// The `if`/`match`/`try` arms the creating statement sits in: (statement node index, arm).
+    let arms: [BranchArm]
+    /// Blocks on the creating statement's path that end in `return`/`raise`/`break`/`continue`.
+    let exitingBlocks: [SourceRange]
+    /// The statement in the analysed scope that creates the edge (the call, for callee edges).
+    let anchor: SourceRange
+}
+
+struct BranchArm: Sendable, Hashable {
+    let statement: NodeIndex
+    let arm: Int
+}
+
+/// The pattern that closes a cycle, which decides the rule that reports it.
+public enum CycleKind: String, Sendable, Hashable {
+    /// Instances holding each other through attributes (HL101).
+    case instanceAttributes
+    /// A bound method, lambda, nested function, partial or thread target that holds its owner (HL102).
+    case callableHoldingOwner
+    /// A container holding itself, directly or through other containers (HL104).
+    case selfContainingContainer
+    /// `next`/`prev` links between nodes (HL104).
+    case doublyLinked
+}
+
+/// A must-cycle: the same abstract object at both ends of a path of strong references.
+public struct CycleWitness: Sendable {
+    public let kind: CycleKind
+    /// Where the finding goes: the statement that creates the closing reference.
+    public let site: SourceRange
+    /// The objects on the cycle, in path order.
+    public let objects: [AbstractObject]
+    /// The edges of the cycle, in path order (`edges[i]` goes from `objects[i]` to `objects[i+1]`).
+    public let edges: [ReferenceEdge]
+    /// Classes defined in this module whose instances lie on the cycle.
+    public let classNames: Set<String>
+    /// The name of the function (or `<module>`) whose code builds the cycle.
+    public let scopeName: String
+
+    public var steps: [ReferenceStep] {
+        var result: [ReferenceStep] = []
+        for (index, edge) in edges.enumerated() {
+            let from = objects[index].label
+            let to = objects[(index + 1) % objects.count].label
+            let via = edge.kind == .item ? "" : edge.via
+            result.append(ReferenceStep(from: from, via: via, to: to, site: edge.site, line: edge.line + 1))
+        }
+        return result
+    }
+
+    /// Path, estimate, mechanism and remedy for this cycle under `version`.
+    public func explanation(for version: TargetVersion) -> HeapExplanation {
+        HeapExplanation(path: steps, estimate: CPythonSizes.estimate(objects: objects, version: version),
+                        mechanism: CPythonSizes.cycleMechanism, remedy: remedy)
+    }
+
+    public var remedy: String {
+        switch kind {
+        case .instanceAttributes:
+            return "Hold the back-reference weakly (weakref.ref or weakref.proxy), or break the link in a teardown method (set the attribute to None in close()/__exit__)."
+        case .callableHoldingOwner:
+            return "Store weakref.WeakMethod(self.method) instead of the bound method (or a function that takes the object as an argument), or clear the attribute in close()/__exit__."
+        case .selfContainingContainer:
+            return "Do not store a container inside itself; keep a separate reference or a weakref.ref to it."
+        case .doublyLinked:
+            return "Keep the backward link (prev) as a weakref.ref, or clear the links when a node is removed."
+        }
+    }
+}
+
+/// The heap model of one module: every must-cycle its code builds, plus the frame-retention,
+/// recursive-closure and finalizer-resurrection facts the HL1/HL2 rules report.
+/// Built once per file from the semantic model; immutable afterwards.
+public struct HeapGraph: Sendable {
+    public let cycles: [CycleWitness]
+    public let frameRetentions: [FrameRetention]
+    public let recursiveClosures: [RecursiveClosure]
+    public let resurrections: [Resurrection]
+
+    public init(semantics: SemanticModel) {
+        let builder = CycleSearch(semantics: semantics)
+        self.cycles = builder.allCycles()
+        self.frameRetentions = FrameRetentionSearch.find(semantics)
+        self.recursiveClosures = RecursiveClosureSearch.find(semantics)
+        self.resurrections = ResurrectionSearch.find(semantics)
+    }
+
+    /// Cycles whose closing pattern is `kind`.
+    public func cycles(closedBy kind: CycleKind) -> [CycleWitness] {
+        cycles.filter { $0.kind == kind }
+    }
+
+    /// Cycles of any kind on which an instance of `className` lies.
+    public func cycles(involving className: String) -> [CycleWitness] {
+        cycles.filter { $0.classNames.contains(className) }
+    }
+}

@@ -1,0 +1,209 @@
+extension BoundMethodStoredOnSelf {
+    static let examples: [RuleExample] = [
+        .triggering("""
+            class Button:
+                def __init__(self, label):
+                    self.label = label
+                    ↓self.on_click = self.default_click
+
+                def default_click(self):
+                    print("clicked", self.label)
+
+
+            button = Button("OK")
+
+            """),
+        .triggering("""
+            class Parser:
+                def __init__(self):
+                    ↓self.handlers = {"start": self.on_start, "end": self.on_end}
+
+                def on_start(self, tag):
+                    return "<" + tag
+
+                def on_end(self, tag):
+                    return tag + ">"
+
+
+            parser = Parser()
+
+            """),
+        .triggering("""
+            import threading
+
+
+            class Poller:
+                def __init__(self, interval):
+                    self.interval = interval
+                    ↓self.thread = threading.Thread(target=self.poll, daemon=True)
+
+                def poll(self):
+                    pass
+
+
+            poller = Poller(5)
+
+            """),
+        .triggering("""
+            from concurrent.futures import Future
+
+
+            class Download:
+                def __init__(self):
+                    self.future = Future()
+                    ↓self.future.add_done_callback(self.finished)
+
+                def finished(self, future):
+                    print("done", future.result())
+
+
+            download = Download()
+
+            """),
+        .triggering("""
+            class Counter:
+                def __init__(self):
+                    self.count = 0
+                    ↓self.increment = lambda: setattr(self, "count", self.count + 1)
+
+
+            counter = Counter()
+
+            """),
+        .triggering("""
+            class Model:
+                def __init__(self):
+                    self.listeners = []
+                    self.value = None
+
+                    def log_change(old, new):
+                        print(type(self).__name__, old, "->", new)
+
+                    ↓self.listeners.append(log_change)
+
+
+            model = Model()
+
+            """),
+        .triggering("""
+            import functools
+
+
+            class Retry:
+                def __init__(self, attempts):
+                    self.attempts = attempts
+                    ↓self.callback = functools.partial(Retry.run, self)
+
+                def run(self):
+                    return self.attempts
+
+
+            retry = Retry(3)
+
+            """),
+        .nonTriggering("""
+            import weakref
+
+
+            class Button:
+                def __init__(self):
+                    self.on_click = weakref.WeakMethod(self.default_click)
+
+                def default_click(self):
+                    pass
+
+
+            button = Button()
+
+            """),
+        .nonTriggering("""
+            import sys
+
+
+            class Logger:
+                def __init__(self, stream=sys.stdout):
+                    self.write = stream.write
+
+
+            logger = Logger()
+
+            """),
+        .nonTriggering("""
+            import threading
+
+
+            class Job:
+                def __init__(self):
+                    self.result = None
+                    self.thread = threading.Thread(target=self.work)
+
+                def work(self):
+                    self.result = 42
+
+                def run(self):
+                    self.thread.start()
+                    self.thread.join()
+
+
+            job = Job()
+            job.run()
+
+            """),
+        .nonTriggering("""
+            from concurrent.futures import Future
+
+
+            def log_done(future):
+                print("done", future)
+
+
+            class Download:
+                def __init__(self, future):
+                    self.future = future
+                    self.future.add_done_callback(log_done)
+
+
+            download = Download(Future())
+
+            """),
+        .nonTriggering("""
+            class Formatter:
+                def __init__(self, width):
+                    self.width = width
+                    self.pad = lambda text, width=width: text.ljust(width)
+
+
+            formatter = Formatter(10)
+
+            """),
+        .nonTriggering("""
+            class Subscription:
+                def __init__(self):
+                    self.handlers = [self.on_event]
+
+                def on_event(self, event):
+                    print(event)
+
+                def close(self):
+                    self.handlers.clear()
+
+
+            subscription = Subscription()
+            subscription.close()
+
+            """),
+        .nonTriggering("""
+            class Report:
+                def __init__(self, rows):
+                    self.rows = rows
+                    self.total = sum(map(self.value_of, rows))
+
+                def value_of(self, row):
+                    return row[1]
+
+
+            report = Report([("a", 1), ("b", 2)])
+
+            """),
+    ]
+}

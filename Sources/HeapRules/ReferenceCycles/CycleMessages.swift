@@ -1,0 +1,36 @@
+import HeapModel
+
+/// Wording shared by the cycle rules: who holds whom, in the reader's names.
+enum CycleMessages {
+    static func participants(_ cycle: CycleWitness) -> String {
+        let instances = cycle.objects.compactMap { object -> String? in
+            if case .instance(let className) = object.kind { return className ?? object.label }
+            return nil
+        }
+        if !instances.isEmpty {
+            var unique: [String] = []
+            for name in instances where !unique.contains(name) { unique.append(name) }
+            let containers = cycle.objects.compactMap(\.containerKind)
+            let through = containers.isEmpty ? "" : " (through a \(containers[0]))"
+            if unique.count == 1 && instances.count > 1 { return "`\(unique[0])` objects\(through)" }
+            return unique.map { "`\($0)`" }.joined(separator: " and ") + through
+        }
+        var names: [String] = []
+        for object in cycle.objects {
+            let name: String
+            switch object.kind {
+            case .instance(let className): name = className ?? object.label
+            case .container(let kind): name = kind
+            case .callable: name = object.label
+            }
+            if !names.contains(name) { names.append(name) }
+        }
+        return names.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
+    static func attributes(_ cycle: CycleWitness) -> String {
+        var vias: [String] = []
+        for edge in cycle.edges where edge.kind == .attribute && !vias.contains(edge.via) { vias.append(edge.via) }
+        return vias.map { "`\($0)`" }.joined(separator: " and ")
+    }
+}

@@ -1,0 +1,82 @@
+import HeapModel
+
+/// HL103: an exception, traceback or frame kept in a local variable of the frame it refers to.
+public struct FrameKeptInLocal: Rule {
+    public static let metadata = RuleMetadata(
+        code: "HL103", name: "frame-kept-in-local", family: .referenceCycles, status: .preview,
+        severity: .warning, fix: .never,
+        summary: "An exception, traceback or frame is kept in a local variable of the frame it refers to.",
+        doc: RuleDoc(
+            whatItFinds: """
+                Inside a function: an `except ... as e:` exception copied to another local (`err = e`) or appended to a \
+                local list, `sys.exc_info()` kept whole (or any part but the type), `e.__traceback__` kept in a local, \
+                and `inspect.currentframe()`, `sys._getframe()` or `inspect.stack()` stored in a local — each without a \
+                later `del name` or `name = None`.
+                """,
+            whyItMatters: """
+                An exception holds its traceback (`__traceback__`), the traceback holds the frame (`tb_frame`) and the \
+                frame holds all its local variables — including the one that holds the exception or the frame. That is \
+                a reference cycle: when the function returns, the frame, the exception and *every other local* of the \
+                function stay alive until the cyclic garbage collector runs (never while `gc` is disabled). This is why \
+                Python deletes the `as e` name at the end of the `except` block.
+                """,
+            example: """
+                ```python
+                def parse_all(lines):
+                    error = None
+                    for line in lines:
+                        try:
+                            int(line)
+                        except ValueError as exc:
+                            error = exc          # HL103
+                    return error
+                ```
+                """,
+            useInstead: """
+                ```python
+                def parse_all(lines):
+                    error = None
+                    try:
+                        for line in lines:
+                            try:
+                                int(line)
+                            except ValueError as exc:
+                                error = exc
+                        return error
+                    finally:
+                        error = None          # break frame → error → traceback → frame
+                ```
+                Or keep only what you need: `message = str(exc)`, `kind = sys.exc_info()[0]`; for frames, \
+                `del frame` in a `finally` block.
+                """,
+            whenItsFine: """
+                Using the exception only inside the `except` block, keeping `str(exc)` or `type(exc)`, \
+                `sys.exc_info()[0]`, `sys._getframe(1)` (the caller's frame does not refer to this one), and names \
+                released later with `del name` or `name = None` are not reported. Exceptions stored on `self` or in \
+                globals are a different lifetime question and are not reported here.
+                """,
+            references: [
+                "https://docs.python.org/3/reference/compound_stmts.html#except-clause",
+                "https://docs.python.org/3/library/inspect.html#the-interpreter-stack",
+                "https://docs.python.org/3/library/sys.html#sys.exc_info",
+            ]),
+        examples: examples)
+
+    public init() {}
+
+    public func check(_ context: AnalysisContext) -> [Finding] {
+        context.heap.frameRetentions.map { retention in
+            let what: String
+            switch retention.kind {
+            case .exception: what = "the exception"
+            case .exceptionInContainer: what = "a list holding the exception"
+            case .excInfo: what = "sys.exc_info() (with the exception and its traceback)"
+            case .traceback: what = "the traceback"
+            case .frame: what = "the current frame"
+            }
+            return Finding(Self.self, range: retention.site,
+                           message: "`\(retention.localName)` keeps \(what) in a local of the frame it refers to, a reference cycle that keeps every local of `\(retention.functionName)()` alive until the cyclic garbage collector runs",
+                           explanation: retention.explanation(for: context.settings.targetVersion))
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Testing
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+@Suite struct HeapGraphTests {
+    func graph(_ text: String) -> HeapGraph {
+        HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+    }
+
+    @Test func parentChildCycleHasEdgeByEdgePath() throws {
+        let heap = graph("""
+            class Tree:
+                def __init__(self):
+                    self.children = []
+
+                def add(self, node):
+                    node.parent = self
+                    self.children.append(node)
+            """)
+        let cycle = try #require(heap.cycles(closedBy: .instanceAttributes).first)
+        #expect(heap.cycles.count == 1)
+        #expect(cycle.classNames == ["Tree"])
+        #expect(cycle.objects.first?.isSelf == true)
+        let explanation = cycle.explanation(for: .py311)
+        #expect(explanation.pathSummary == "Tree.children (line 7) → list → node; node.parent (line 6) → Tree")
+        #expect(explanation.mechanism.contains("cyclic garbage collector"))
+        #expect(explanation.remedy.contains("weakref"))
+    }
+
+    @Test func constructorSummaryClosesTheCycleAtTheCaller() throws {
+        let heap = graph("""
+            class Node:
+                def __init__(self, name, parent=None):
+                    self.name = name
+                    self.parent = parent
+                    self.children = []
+
+                def add_child(self, name):
+                    child = Node(name, parent=self)
+                    self.children.append(child)
+            """)
+        let cycle = try #require(heap.cycles.first)
+        #expect(heap.cycles.count == 1)
+        let steps = cycle.steps
+        #expect(steps.map(\.via) == ["children", "", "parent"])
+        #expect(steps.map(\.line) == [9, 9, 4])
+        #expect(cycle.kind == .instanceAttributes)
+    }
+
+    @Test func singlyLinkedTreeAndWeakBackLinksAreNotCycles() {
+        let heap = graph("""
+            import weakref
+
+            class Node:
+                def __init__(self, value, next=None):
+                    self.value = value
+                    self.next = next
+
+            class Tree:
+                def __init__(self, parent=None):
+                    self.parent = weakref.ref(parent) if parent else None
+                    self.children = []
+
+                def add(self):
+                    child = Tree(self)
+                    self.children.append(child)
+
+            head = Node(1)
+            head.next = Node(2)
+            """)
+        #expect(heap.cycles.isEmpty)
+    }
+
+    @Test func exclusiveBranchesDoNotCombine() {
+        let heap = graph("""
+            class Box:
+                def __init__(self, flag, other):
+                    if flag:
+                        self.peer = other
+                    else:
+                        other.peer = self
+            """)
+        #expect(heap.cycles.isEmpty)
+    }
+
+    @Test func teardownBreaksTheCycleOnlyForItsOwnClass() {
+        let heap = graph("""
+            class A:
+                def __init__(self):
+                    self.cb = self.run
+                def run(self):
+                    pass
+                def close(self):
+                    self.cb = None
+
+            class B:
+                def __init__(self):
+                    self.cb = self.run
+                def run(self):
+                    pass
+            """)
+        #expect(heap.cycles.map(\.classNames) == [["B"]])
+        #expect(heap.cycles.first?.kind == .callableHoldingOwner)
+    }
+
+    @Test func containersAndDoublyLinkedNodesAreClassified() {
+        let heap = graph("""
+            items = []
+            items.append(items)
+
+            class Node:
+                def __init__(self):
+                    self.next = None
+                    self.prev = None
+
+            a = Node()
+            b = Node()
+            a.next = b
+            b.prev = a
+            """)
+        #expect(heap.cycles.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.doublyLinked, .selfContainingContainer])
+    }
+
+    @Test func estimatesAreRangesWidenedOutsideMeasuredVersion() throws {
+        let heap = graph("""
+            class A:
+                pass
+
+            a = A()
+            b = A()
+            a.peer = b
+            b.peer = a
+            """)
+        let cycle = try #require(heap.cycles.first)
+        let measured = try #require(cycle.explanation(for: .py311).estimate)
+        #expect(measured.lowerBytes == 2 * (56 + 240))
+        #expect(measured.upperBytes == 2 * (56 + 296))
+        #expect(!measured.basis.contains("not measured"))
+        let other = try #require(cycle.explanation(for: .py313).estimate)
+        #expect(other.lowerBytes < measured.lowerBytes)
+        #expect((other.upperBytes ?? 0) > (measured.upperBytes ?? 0))
+        #expect(other.basis.contains("not measured"))
+    }
+
+    @Test func frameRetentionsAndTheirReleases() {
+        let heap = graph("""
+            import sys, inspect
+
+            def keep():
+                try:
+                    pass
+                except ValueError as exc:
+                    err = exc
+                return err
+
+            def release():
+                frame = inspect.currentframe()
+                try:
+                    return frame
+                finally:
+                    del frame
+
+            def partial_info():
+                try:
+                    pass
+                except Exception:
+                    head = sys.exc_info()[:2]
+                    kind = sys.exc_info()[0]
+            """)
+        #expect(heap.frameRetentions.map(\.localName) == ["err", "head"])
+        #expect(heap.frameRetentions.map(\.kind) == [.exception, .excInfo])
+        let path = heap.frameRetentions[0].explanation(for: .py311).pathSummary
+        #expect(path.contains("__traceback__") && path.contains("tb_frame"))
+    }
+
+    @Test func recursiveClosuresAndResurrections() {
+        let heap = graph("""
+            def outer():
+                def walk(n):
+                    return walk(n - 1) if n else 0
+                return walk(3)
+
+            graveyard = []
+
+            class Conn:
+                def __del__(self):
+                    graveyard.append(self)
+            """)
+        #expect(heap.recursiveClosures.map(\.name) == ["walk"])
+        #expect(heap.resurrections.map(\.holder) == ["graveyard"])
+    }
+}
+
+@Suite struct HeapGraphDepthTests {
+    @Test func deeplyNestedExpressionsDoNotOverflowTheStack() {
+        let depth = 10_000
+        let brackets = "x = " + String(repeating: "[", count: depth) + "x" + String(repeating: "]", count: depth) + "\n"
+        let parens = "y = " + String(repeating: "(", count: depth) + "y" + String(repeating: ")", count: depth) + "\n"
+        let chain = "z = a" + String(repeating: ".b", count: depth) + "\nz.c = z\n"
+        let calls = "def f(self):\n    self.x = " + String(repeating: "g(", count: 2_000) + "self" + String(repeating: ")", count: 2_000) + "\n"
+        for text in [brackets, parens, chain, calls] {
+            let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+            #expect(heap.frameRetentions.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Testing
+import HeapSemantics
+import HeapSyntax
+
+@Suite struct ScopeTests {
+    func model(_ text: String) -> SemanticModel {
+        SemanticModel(tree: PythonParser().parse(SourceText(text)))
+    }
+
+    @Test func importAliasesStillResolve() throws {
+        let semantics = model("import functools as ft\nfrom weakref import ref as wref\nft.partial\nwref\n")
+        let statements = semantics.tree.root.namedChildren.array
+        let partial = try #require(statements[2].firstNamedChild)
+        let ref = try #require(statements[3].firstNamedChild)
+        #expect(semantics.qualifiedName(of: partial) == "functools.partial")
+        #expect(semantics.resolves(ref, to: "weakref.ref"))
+    }
+
+    @Test func classesRecordMethodsAttributesSlotsAndFinalizers() throws {
+        let semantics = model("""
+            import dataclasses
+
+            class Base:
+                def __del__(self):
+                    pass
+
+            @dataclasses.dataclass
+            class Node(Base):
+                __slots__ = ("value", "next")
+                kind = "node"
+                value: int
+
+                @property
+                def size(self):
+                    return 1
+
+                @classmethod
+                def make(cls):
+                    return cls()
+
+                def link(self, other):
+                    self.next = other
+            """)
+        let node = try #require(semantics.classes["Node"])
+        #expect(node.baseNames == ["Base"])
+        #expect(Set(node.methods.keys) == ["size", "make", "link"])
+        #expect(node.classAttributes.isSuperset(of: ["__slots__", "kind", "value"]))
+        #expect(node.slots == ["value", "next"])
+        #expect(node.properties == ["size"])
+        #expect(node.staticOrClassMethods == ["make"])
+        #expect(node.annotatedFields == ["value"])
+        #expect(node.decorators == ["dataclasses.dataclass"])
+        #expect(!node.hasFinalizer)
+        #expect(semantics.classLineage("Node").map(\.name) == ["Node", "Base"])
+        #expect(semantics.method("__del__", of: "Node") != nil)
+    }
+
+    @Test func functionScopesKnowSelfLocalsGlobalsAndNonlocals() throws {
+        let semantics = model("""
+            counter = 0
+
+            class Worker:
+                def run(self, task, *args, retries=3, **options):
+                    global counter
+                    result = None
+                    for item in task:
+                        counter += 1
+                    with open(task) as handle:
+                        pass
+                    def inner():
+                        nonlocal result
+                        result = 1
+                    return inner
+
+                def __init_subclass__(cls):
+                    pass
+            """)
+        let scopes = semantics.functionScopes.values
+        let run = try #require(scopes.first { $0.name == "run" })
+        #expect(run.parameters == ["self", "task", "args", "retries", "options"])
+        #expect(run.selfName == "self")
+        #expect(run.enclosingClass == "Worker")
+        #expect(run.globals == ["counter"])
+        #expect(run.locals.isSuperset(of: ["result", "item", "handle", "inner", "task"]))
+        #expect(!run.locals.contains("counter"))
+        let inner = try #require(scopes.first { $0.name == "inner" })
+        #expect(inner.nonlocals == ["result"])
+        #expect(!inner.locals.contains("result"))
+        #expect(inner.enclosingFunction == run.node)
+        let hook = try #require(scopes.first { $0.name == "__init_subclass__" })
+        #expect(hook.selfName == nil)
+    }
+
+    @Test func deepNestingDoesNotOverflowTheStack() {
+        let depth = 3_000
+        let text = String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "\n"
+        let semantics = model(text)
+        #expect(semantics.classes.isEmpty)
+        var count = 0
+        walkScope(semantics.tree.root) { _ in count += 1 }
+        #expect(count > depth)
+    }
+}

@@ -1,0 +1,167 @@
+"""CPython oracle for heaplint rule examples: run an example under the local interpreter and report
+what it really leaves behind. Other rule families reuse it with their own modes.
+
+Protocol (one fresh subprocess per example, so examples never see each other's state):
+
+1. Pre-import: every module the example imports (found with `ast`) is imported first, so import-time
+   garbage is not blamed on the example.
+2. Baseline: `gc.disable()`, then `gc.collect()` until it returns 0. From here only reference counting
+   frees objects.
+3. Run: the source is compiled with the file name ``<heaplint-example>`` and executed as the body of a
+   fresh module named ``heaplint_example`` (registered in ``sys.modules``). stdout/stderr of the example
+   are captured (examples may print, e.g. from ``__del__``).
+4. Mode ``"cycles"`` (HL1xx, HL201): delete every module-namespace entry that is not a class, a function
+   or a module (dunder names stay). Defined types therefore stay alive, so the ordinary cycles between a
+   class, its methods and the module dict are not counted. Then ``gc.set_debug(gc.DEBUG_SAVEALL)`` and
+   ``gc.collect()``: the unreachable objects land in ``gc.garbage``. Finalizers (``__del__``) run during
+   this collection, with output captured. The result lists the garbage objects *the example made*:
+   instances of classes it defined, its functions, frames, tracebacks, cells and generators (code from
+   ``<heaplint-example>``), exceptions, and builtin containers (list, dict, set, tuple, deque).
+   A triggering example must leave at least one; a non-triggering one none.
+5. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
+   classes whose finalizer has already run (``gc.is_finalized``, 3.9+): objects that `__del__` brought
+   back to life.
+
+`run_example(source, mode)` returns an `ExampleRun`; `load_examples(binary)` reads every rule's
+examples from ``heaplint rule --all --output-format json`` so docs, Swift tests and oracle agree.
+Other families add modes in `_DRIVER` (a function ``mode_<name>(namespace, module)`` returning a dict)
+and pass ``mode="<name>"``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+EXAMPLE_FILENAME = "<heaplint-example>"
+
+_DRIVER = r'''
+import ast, collections, contextlib, gc, io, json, sys, types
+
+FILENAME = "<heaplint-example>"
+source = sys.stdin.read()
+mode = sys.argv[1]
+result = {"mode": mode, "error": None, "objects": [], "output": ""}
+
+def preimport(tree):
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            try:
+                __import__(name)
+            except Exception:
+                pass
+
+def made_by_example(obj, module):
+    if isinstance(obj, types.FrameType):
+        return obj.f_code.co_filename == FILENAME
+    if isinstance(obj, types.TracebackType):
+        return True
+    if isinstance(obj, (types.FunctionType,)):
+        return obj.__code__.co_filename == FILENAME
+    if isinstance(obj, (types.GeneratorType, types.CoroutineType)):
+        return obj.gi_code.co_filename == FILENAME if hasattr(obj, "gi_code") else True
+    if isinstance(obj, types.CellType):
+        return False
+    if isinstance(obj, BaseException):
+        return True
+    if type(obj).__module__ == module.__name__:
+        return True
+    return type(obj) in (list, dict, set, tuple, collections.deque)
+
+def describe(obj):
+    kind = type(obj)
+    name = kind.__qualname__ if kind.__module__ in ("builtins", "heaplint_example") else kind.__module__ + "." + kind.__qualname__
+    return name
+
+def mode_cycles(namespace, module):
+    for key in list(namespace):
+        value = namespace[key]
+        if key.startswith("__") and key.endswith("__"):
+            continue
+        if isinstance(value, (type, types.FunctionType, types.ModuleType)):
+            continue
+        del namespace[key]
+    del value
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.collect()
+    gc.set_debug(0)
+    found = [describe(o) for o in gc.garbage if made_by_example(o, module)]
+    gc.garbage.clear()
+    return found
+
+def mode_resurrection(namespace, module):
+    found = []
+    for obj in gc.get_objects():
+        if type(obj).__module__ == module.__name__ and gc.is_finalized(obj):
+            found.append(describe(obj))
+    return found
+
+try:
+    tree = ast.parse(source, FILENAME)
+    preimport(tree)
+    code = compile(tree, FILENAME, "exec")
+except SyntaxError as error:
+    result["error"] = "SyntaxError: %s" % error
+    print(json.dumps(result))
+    sys.exit(0)
+
+gc.disable()
+while gc.collect():
+    pass
+module = types.ModuleType("heaplint_example")
+module.__file__ = FILENAME
+sys.modules["heaplint_example"] = module
+namespace = module.__dict__
+captured = io.StringIO()
+with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+    try:
+        exec(code, namespace)
+    except BaseException as error:
+        result["error"] = "%s: %s" % (type(error).__name__, error)
+        error = None
+    if result["error"] is None:
+        handler = globals().get("mode_" + mode)
+        if handler is None:
+            result["error"] = "unknown mode %r" % mode
+        else:
+            result["objects"] = handler(namespace, module)
+result["output"] = captured.getvalue()
+print(json.dumps(result))
+'''
+
+
+@dataclasses.dataclass
+class ExampleRun:
+    mode: str
+    #: What the mode found (type names of garbage / resurrected objects).
+    objects: list
+    #: The example's own stdout and stderr.
+    output: str
+    #: An exception the example raised (or a driver problem), else None.
+    error: str | None
+
+
+def run_example(source: str, mode: str = "cycles", python: str | None = None, timeout: float = 60) -> ExampleRun:
+    """Runs `source` in a fresh interpreter under `mode` (see the module doc)."""
+    proc = subprocess.run([python or sys.executable, "-c", _DRIVER, mode], input=source, capture_output=True,
+                          text=True, timeout=timeout)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return ExampleRun(mode, [], proc.stdout, "driver failed (%d): %s" % (proc.returncode, proc.stderr[-2000:]))
+    data = json.loads(lines[-1])
+    return ExampleRun(data["mode"], data["objects"], data["output"], data["error"])
+
+
+def load_examples(binary: str | None = None) -> list[dict]:
+    """Every rule (code, name, examples with source/triggering/markers) from the heaplint binary."""
+    binary = binary or os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+    proc = subprocess.run([binary, "rule", "--all", "--output-format", "json"], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout)

@@ -1,0 +1,46 @@
+"""Every HL1xx/HL2xx example, run under the local CPython with the collector disabled, must behave as its
+rule says: triggering examples leave cyclic garbage (HL202: a resurrected object), non-triggering ones
+leave none. See oracle.py for the protocol."""
+import os
+
+import pytest
+
+from oracle import load_examples, run_example
+
+BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+
+
+def _cases():
+    cases = []
+    for rule in load_examples(BIN):
+        if not rule["code"].startswith(("HL1", "HL2")):
+            continue
+        for number, example in enumerate(rule["examples"], start=1):
+            kind = "triggering" if example["triggering"] else "clean"
+            cases.append(pytest.param(rule["code"], example, id="%s-%d-%s" % (rule["code"], number, kind)))
+    return cases
+
+
+CASES = _cases()
+
+
+def test_every_cycle_rule_has_examples():
+    codes = {case.values[0] for case in CASES}
+    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL201", "HL202"} <= codes
+
+
+@pytest.mark.parametrize("code,example", CASES)
+def test_example_matches_cpython(code, example):
+    mode = "resurrection" if code == "HL202" else "cycles"
+    run = run_example(example["source"], mode)
+    assert run.error is None, "example raised: %s\n%s" % (run.error, example["source"])
+    if example["triggering"]:
+        assert run.objects, "%s example should leave objects (%s) but left none:\n%s" % (code, mode, example["source"])
+    else:
+        assert not run.objects, "%s example should leave nothing but left %s:\n%s" % (code, run.objects, example["source"])
+
+
+def test_oracle_detects_a_plain_cycle_and_ignores_acyclic_code():
+    cyclic = run_example("class A:\n    pass\n\na = A()\na.me = a\n")
+    acyclic = run_example("class A:\n    pass\n\na = A()\na.other = A()\n")
+    assert "A" in cyclic.objects and acyclic.objects == []
