@@ -53,6 +53,9 @@ struct AnalysisJob: Sendable {
     let pending: [TextEdit]
     let analyzer: Analyzer
     let maxFileBytes: Int
+    /// Matched by the project's `exclude`/`extend-exclude`: kept in sync, never reported on (as
+    /// `heaplint check --force-exclude` would skip it).
+    let isExcluded: Bool
 
     /// The single edit that turns `old` into `new`.
     static func difference(from old: SourceText, to new: SourceText) -> TextEdit {
@@ -69,6 +72,10 @@ struct AnalysisJob: Sendable {
     func run() -> (AnalysisResult, ParsedDocument?) {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+        if isExcluded {
+            return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: text,
+                                   diagnostics: [], skippedReason: nil, elapsedSeconds: elapsed()), nil)
+        }
         if text.byteCount > maxFileBytes {
             let reason = "\(path) is \(text.byteCount / 1_000_000) MB, over the \(maxFileBytes / 1_000_000) MB analysis limit (setting `maxFileBytes`); not analysed"
             return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: text,

@@ -273,9 +273,9 @@ public actor HeapLintServer {
         settingsGeneration += 1
     }
 
-    /// The project's configuration for `path` with the editor's settings over it, as an analyzer.
-    /// A broken config file is reported once and the defaults apply until it is fixed.
-    private func analyzer(forPath path: String) -> Analyzer {
+    /// The project's configuration for `path` with the editor's settings over it. A broken config file
+    /// is reported once and the defaults apply until it is fixed.
+    private func configuration(forPath path: String) -> Configuration {
         let directory = (path as NSString).deletingLastPathComponent
         let project: Configuration
         if let cached = configurations[directory] {
@@ -291,7 +291,11 @@ public actor HeapLintServer {
             }
             configurations[directory] = project
         }
-        return Analyzer(configuration: project.overlaid(with: editorLayer.options))
+        return project.overlaid(with: editorLayer.options)
+    }
+
+    private func analyzer(forPath path: String) -> Analyzer {
+        Analyzer(configuration: configuration(forPath: path))
     }
 
     private func didChangeConfiguration(_ params: DidChangeConfigurationParams) {
@@ -445,7 +449,8 @@ public actor HeapLintServer {
                               version: document.version, settingsGeneration: settingsGeneration,
                               text: document.text, base: document.base, pending: document.pending,
                               analyzer: analyzer(forPath: document.path),
-                              maxFileBytes: options.maxFileBytes)
+                              maxFileBytes: options.maxFileBytes,
+                              isExcluded: configuration(forPath: document.path).isExcluded(path: document.path))
         document.pending = []
         document.isDirty = false
         document.isAnalysing = true

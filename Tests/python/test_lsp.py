@@ -118,6 +118,11 @@ async def test_cycle_appears_then_disappears(client: LanguageClient, tmp_path):
     diags = await diagnostics_where(client, uri, lambda d: "HL101" in codes(d), "HL101 after inserting a cycle")
     starts = {(d.range.start.line, d.range.start.character) for d in diags if d.code == "HL101"}
     assert starts == expected
+    # The reference path comes along as related locations inside the document.
+    for d in diags:
+        if d.code == "HL101":
+            assert d.related_information
+            assert all(r.location.uri == uri for r in d.related_information)
     lines = source.count("\n") + (0 if source.endswith("\n") else 1)
     edit(client, uri, 3, (0, 0), (lines + 1, 0), "")
     await diagnostics_where(client, uri, lambda d: "HL101" not in codes(d), "HL101 gone after removing it")
@@ -216,6 +221,20 @@ async def test_settings_change_rediagnoses_open_files(client: LanguageClient, tm
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
         settings={"heaplint": {"select": ["HL0"]}}))
     await diagnostics_where(client, uri, lambda d: codes(d) == ["HL001"], "HL001 selected again")
+
+
+@pytest.mark.asyncio
+async def test_excluded_files_get_no_diagnostics(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.heaplint]\nextend-exclude = ["generated"]\n')
+    (tmp_path / "generated").mkdir()
+    excluded = (tmp_path / "generated" / "g.py").as_uri()
+    included = uri_in(tmp_path, "kept.py")
+    open_doc(client, excluded, "def f(:\n")
+    open_doc(client, included, "def f(:\n")
+    await diagnostics_where(client, included, lambda d: codes(d) == ["HL001"], "HL001 in the kept file")
+    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=excluded)))
+    assert list(report.items) == []
 
 
 @pytest.mark.asyncio
