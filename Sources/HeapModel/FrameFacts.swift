@@ -306,7 +306,7 @@ enum RecursiveClosureSearch {
                 released = true
             }
             if node.kind == .assignment, node.child(.left)?.kind == .identifier, node.child(.left)?.text == name,
-               node.child(.right)?.kind == .none {
+               node.child(.right)?.kind == SyntaxKind.none {
                 released = true
             }
         }

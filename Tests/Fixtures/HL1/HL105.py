@@ -84,3 +84,16 @@ class Tree:
 
     def depth(self):
         return 1 + max((c.depth() for c in self.children), default=0)
+
+
+def flatten_released_by_rebinding(tree):
+    out = []
+
+    def walk(node):  # rebinding the name to None empties the cell: no cycle remains
+        out.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(tree)
+    walk = None
+    return out
