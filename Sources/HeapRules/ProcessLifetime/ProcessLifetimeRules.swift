@@ -1,4 +1,4 @@
 /// The rules of this family, in code order.
 public enum ProcessLifetimeRules {
-    public static let all: [any Rule.Type] = []
+    public static let all: [any Rule.Type] = [CachedMethodPinsInstances.self]
 }
