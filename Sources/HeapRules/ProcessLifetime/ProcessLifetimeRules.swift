@@ -1,4 +1,6 @@
 /// The rules of this family, in code order.
 public enum ProcessLifetimeRules {
-    public static let all: [any Rule.Type] = [CachedMethodPinsInstances.self]
+    public static let all: [any Rule.Type] = [
+        GrowingModuleCollection.self, CachedMethodPinsInstances.self, InstanceRegistry.self,
+    ]
 }

@@ -1,0 +1,287 @@
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+/// HL401: a module-level dict/list/set that functions only ever add to.
+public struct GrowingModuleCollection: Rule {
+    public static let metadata = RuleMetadata(
+        code: "HL401", name: "growing-module-collection", family: .processLifetime, status: .preview,
+        severity: .warning, fix: .never,
+        summary: "A module-level collection is added to inside functions and never cleared, popped or bounded.",
+        doc: RuleDoc(
+            whatItFinds: """
+            A module-level `dict`, `list`, `set` (or `defaultdict`, `OrderedDict`, `Counter`, unbounded \
+            `deque`) used as a cache or log: some function adds to it (`_cache[key] = value`, \
+            `_log.append(...)`, `_seen.add(...)`), and nothing in the module ever removes from it \
+            (`pop`, `clear`, `del`, `remove`, `discard`, `popitem`), checks its size (`len(...)`), or \
+            replaces it (`global _cache; _cache = {}`).
+            """,
+            whyItMatters: """
+            A module's globals live in the module's `__dict__`, which `sys.modules` keeps for the whole \
+            process. Everything reachable from a module-level collection therefore has a reference count \
+            above zero until the interpreter exits: each entry added at run time (one per distinct key, \
+            request, or call) is memory the process never gets back, and the keys and values keep alive \
+            whatever they reference.
+            """,
+            example: """
+            ```python
+            _cache = {}
+
+            def get(key):
+                if key not in _cache:
+                    _cache[key] = load(key)
+                return _cache[key]
+            ```
+            """,
+            useInstead: """
+            Bound it: `functools.lru_cache(maxsize=N)` on a plain function, an `OrderedDict` with \
+            `popitem(last=False)` past a size, `collections.deque(maxlen=N)` for logs; or hold it in an \
+            object whose lifetime matches its use (a request, a session) instead of the module.
+            """,
+            whenItsFine: """
+            Collections filled only at import time (module-level statements), registries filled by a \
+            function that stores its own argument (`_handlers.append(handler)`: registration, bounded by \
+            the code that calls it) or a function named `register...`, collections passed to other code \
+            (which may clear them), and any collection with a removal, `len()` check or reassignment \
+            anywhere in the module.
+            """,
+            references: [
+                "https://docs.python.org/3/library/functools.html#functools.lru_cache",
+                "https://docs.python.org/3/library/collections.html#collections.deque",
+            ]),
+        examples: [
+            .triggering("""
+            ↓_cache = {}
+
+            def get(key):
+                if key not in _cache:
+                    _cache[key] = load(key)
+                return _cache[key]
+            """),
+            .triggering("""
+            import time
+
+            ↓_requests = []
+
+            def handle(request):
+                _requests.append((time.time(), request.path))
+                return respond(request)
+            """),
+            .triggering("""
+            ↓SEEN_IDS = set()
+
+            def is_new(event):
+                new = event.id not in SEEN_IDS
+                SEEN_IDS.add(event.id)
+                return new
+            """),
+            .triggering("""
+            from collections import defaultdict
+
+            ↓_by_user = defaultdict(list)
+
+            def record(user, action):
+                _by_user[user.id].append(action.name)
+            """),
+            .triggering("""
+            ↓_results: dict[str, float] = {}
+
+            class Scorer:
+                def score(self, text):
+                    value = _results.get(text)
+                    if value is None:
+                        value = _results.setdefault(text, self.model(text))
+                    return value
+            """),
+            .triggering("""
+            import collections
+
+            ↓_history = collections.deque()
+
+            def push(command):
+                _history.append(command.upper())
+            """),
+            .nonTriggering("""
+            _cache = {}
+
+            def get(key):
+                if len(_cache) > 1000:
+                    _cache.clear()
+                if key not in _cache:
+                    _cache[key] = load(key)
+                return _cache[key]
+            """),
+            .nonTriggering("""
+            _handlers = []
+
+            def on_event(handler):
+                _handlers.append(handler)
+                return handler
+            """),
+            .nonTriggering("""
+            _pending = {}
+
+            def submit(job):
+                _pending[job.id] = job.describe()
+
+            def finish(job_id):
+                return _pending.pop(job_id)
+            """),
+            .nonTriggering("""
+            import collections
+
+            _history = collections.deque(maxlen=100)
+
+            def push(command):
+                _history.append(command.upper())
+            """),
+            .nonTriggering("""
+            _log = []
+
+            def note(message):
+                _log.append(message.strip())
+
+            def reset():
+                global _log
+                _log = []
+            """),
+            .nonTriggering("""
+            TABLE = {}
+            for name in ("a", "b"):
+                TABLE[name] = len(name)
+
+            def lookup(name):
+                return TABLE[name]
+            """),
+            .nonTriggering("""
+            _registry = {}
+
+            def register_codec(name, codec):
+                _registry[name.lower()] = codec.info()
+            """),
+        ])
+
+    public init() {}
+
+    enum Use { case grow(Node), shrink, read, escape }
+
+    public func check(_ context: AnalysisContext) -> [Finding] {
+        let tree = context.tree
+        let semantics = context.semantics
+        let folder = ConstantFolder(tree: tree)
+        var findings: [Finding] = []
+        // Names assigned (anywhere) more than once, or bound as locals somewhere: not tracked.
+        var identifiersByName: [String: [Node]] = [:]
+        for node in tree.allNodes where node.kind == .identifier { identifiersByName[node.text, default: []].append(node) }
+        for statement in tree.root.namedChildren where statement.kind == .expressionStatement {
+            guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
+                  let left = assignment.child(.left), left.kind == .identifier, let value = assignment.child(.right),
+                  let kind = LifetimeFacts.containerKind(of: value, semantics: semantics, folder: folder) else { continue }
+            let name = left.text
+            if name.hasPrefix("__") { continue }
+            var growth: [Node] = []
+            var blocked = false
+            for occurrence in identifiersByName[name] ?? [] where occurrence != left {
+                if value.contains(occurrence) { continue }
+                // `obj._cache` and `f(_cache=...)` name something else.
+                if let parent = occurrence.parent, (parent.kind == .attribute && occurrence.field == .attribute)
+                    || (parent.kind == .keywordArgument && occurrence.field == .name) { continue }
+                switch classify(occurrence, name: name, kind: kind, semantics: semantics, folder: folder) {
+                case .grow(let site):
+                    if LifetimeFacts.enclosingFunction(of: occurrence) != nil { growth.append(site) }
+                case .shrink, .escape:
+                    blocked = true
+                case .read:
+                    continue
+                }
+                if blocked { break }
+            }
+            guard !blocked, let first = growth.first, let function = LifetimeFacts.enclosingFunction(of: first) else { continue }
+            let functionName = function.child(.name)?.text ?? "a function"
+            let line = first.start.line + 1
+            let version = context.settings.targetVersion
+            let containerModel: CollectionSizes.Container = kind == "list" || kind == "deque" ? .grownList : (kind == "set" ? .set : .dict)
+            let estimate = ByteEstimate(
+                lowerBytes: CollectionSizes.containerBytes(containerModel, count: 0, version: version), upperBytes: nil,
+                version: version, basis: "one \(kind) entry per call to \(functionName)() with new data, plus the keys and values it holds")
+            let explanation = HeapExplanation(
+                path: [ReferenceStep(from: "module globals", via: "", to: "\(name) (line \(left.start.line + 1))", site: left.range, line: left.start.line + 1),
+                       ReferenceStep(from: name, via: "", to: kind),
+                       ReferenceStep(from: kind, via: "", to: "entries added in \(functionName)()", site: first.range, line: line)],
+                estimate: estimate,
+                mechanism: "sys.modules keeps the module and its globals for the whole process, so entries are never freed",
+                remedy: "bound it (lru_cache(maxsize=N), deque(maxlen=N), evict old entries) or keep it in an object with a shorter life")
+            findings.append(Finding(Self.self, range: left.range,
+                message: "module-level \(kind) `\(name)` only grows: \(functionName)() adds to it (line \(line)) and nothing removes entries, so they live until the process exits",
+                explanation: explanation))
+        }
+        return findings
+    }
+
+    private func classify(_ occurrence: Node, name: String, kind: String, semantics: SemanticModel, folder: ConstantFolder) -> Use {
+        guard let parent = occurrence.parent else { return .escape }
+        // A function that binds the name as a local or parameter, or rebinds the global: not ours.
+        if let function = LifetimeFacts.enclosingFunction(of: occurrence) {
+            if let parameters = function.child(.parameters), parameters.contains(occurrence) { return .escape }
+        }
+        switch parent.kind {
+        case .globalStatement, .nonlocalStatement:
+            return .read
+        case .attribute where occurrence.field == .object:
+            guard let method = parent.child(.attribute)?.text else { return .escape }
+            guard let call = parent.parent, call.kind == .call, parent.field == .function else {
+                return .escape
+            }
+            if LifetimeFacts.growingMethods.contains(method) {
+                return isRegistration(call, storing: call.child(.arguments)?.namedChildren.array.last) ? .escape : .grow(call)
+            }
+            if LifetimeFacts.shrinkingMethods.contains(method) { return .shrink }
+            if LifetimeFacts.readingMethods.contains(method) { return .read }
+            return .escape
+        case .subscript where occurrence.field == .value:
+            if parent.child(.subscript)?.kind == .slice { return .shrink }
+            if parent.parent?.kind == .deleteStatement || parent.parent?.parent?.kind == .deleteStatement { return .shrink }
+            if let assignment = parent.parent, assignment.kind == .assignment, parent.field == .left {
+                return isRegistration(assignment, storing: assignment.child(.right)) ? .escape : .grow(assignment)
+            }
+            if parent.parent?.kind == .augmentedAssignment, parent.field == .left { return .read }
+            // Reading a defaultdict inserts the missing key.
+            if kind == "defaultdict", LifetimeFacts.enclosingFunction(of: occurrence) != nil { return .grow(parent) }
+            return .read
+        case .augmentedAssignment where occurrence.field == .left:
+            return .grow(parent)
+        case .assignment where occurrence.field == .left:
+            return .shrink // rebound: replaced
+        case .comparisonOperator, .forInClause:
+            return .read
+        case .forStatement where occurrence.field == .right:
+            return .read
+        case .deleteStatement:
+            return .shrink
+        case .argumentList:
+            guard let call = parent.parent, let function = call.child(.function),
+                  let callee = semantics.qualifiedName(of: function), !callee.contains("."), folder.isBuiltin(callee) else { return .escape }
+            if callee == "len" { return .shrink }
+            return ["sorted", "list", "tuple", "set", "dict", "print", "repr", "str", "iter", "any", "all", "sum", "min",
+                    "max", "enumerate", "zip", "reversed", "bool", "frozenset", "isinstance"].contains(callee) ? .read : .escape
+        case .notOperator, .booleanOperator, .ifStatement, .whileStatement, .conditionalExpression:
+            return .read
+        default:
+            return .escape
+        }
+    }
+
+    /// `_handlers.append(handler)` / `_registry[name] = cls` storing the function's own parameter, or
+    /// any store inside a `register...` function: a registry, bounded by the code that registers.
+    private func isRegistration(_ site: Node, storing value: Node?) -> Bool {
+        guard let function = LifetimeFacts.enclosingFunction(of: site) else { return true }
+        let functionName = function.child(.name)?.text.lowercased() ?? ""
+        if functionName.contains("register") || functionName.hasPrefix("add_") || functionName.hasPrefix("install") { return true }
+        guard let value, value.kind == .identifier, let parameters = function.child(.parameters) else { return false }
+        for parameter in parameters.namedChildren {
+            let nameNode = parameter.kind == .identifier ? parameter : (parameter.child(.name) ?? parameter.firstNamedChild)
+            if nameNode?.text == value.text { return true }
+        }
+        return false
+    }
+}
