@@ -90,6 +90,7 @@ public struct IterableSizer: Sendable {
         "sys.argv", "sys.path", "sys.modules", "sys.meta_path", "sys.path_hooks", "os.environ",
         "string.ascii_letters", "string.ascii_lowercase", "string.ascii_uppercase", "string.digits",
         "string.hexdigits", "string.punctuation", "string.printable", "string.whitespace",
+        "calendar.day_name", "calendar.day_abbr", "calendar.month_name", "calendar.month_abbr",
     ]
     static let smallCalls: Set<String> = [
         "dir", "vars", "locals", "globals", "dataclasses.fields", "dataclasses.asdict", "inspect.getmembers",

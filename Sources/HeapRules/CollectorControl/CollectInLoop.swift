@@ -38,7 +38,10 @@ public struct CollectInLoop: Rule {
             whenItsFine: """
             A short loop with a constant bound, as in `for _ in range(3): gc.collect()` (repeat until \
             finalizers stop creating garbage), a `while gc.collect():` loop, and collection in tests and \
-            benchmarks with a literal repetition count. `gc.set_threshold(700)` and other non-zero values.
+            benchmarks with a literal repetition count, collecting every N iterations \
+            (`if i % 1000 == 0: gc.collect()`), a loop that sleeps between collections (a periodic \
+            collector thread), loops over attributes (`for t in self._types:`, usually a small fixed table), \
+            and `gc.set_threshold(700)` and other non-zero values.
             """,
             references: [
                 "https://docs.python.org/3/library/gc.html#gc.collect",
@@ -123,6 +126,24 @@ public struct CollectInLoop: Rule {
             .nonTriggering("""
             import gc
 
+            def drain(items):
+                for i, item in enumerate(items):
+                    item.close()
+                    if i % 10_000 == 0:
+                        gc.collect()
+            """),
+            .nonTriggering("""
+            import gc
+            import time
+
+            def collector(stop):
+                while not stop.is_set():
+                    time.sleep(60)
+                    gc.collect()
+            """),
+            .nonTriggering("""
+            import gc
+
             gc.set_threshold(10_000, 50, 50)
             """),
             .nonTriggering("""
@@ -170,6 +191,15 @@ public struct CollectInLoop: Rule {
             }
             guard context.semantics.resolves(function, to: "gc.collect") else { continue }
             guard let loop = Self.enclosingLoop(of: call) else { continue }
+            // `if i % 10_000 == 0: gc.collect()` collects every N iterations: the remedy, not the problem.
+            if call.ancestors.contains(where: { ancestor in
+                loop.contains(ancestor) && ancestor.kind == .ifStatement
+                    && (ancestor.child(.condition)?.descendants.contains { $0.kind == .token && $0.textEquals("%") } ?? false)
+            }) { continue }
+            // A loop that sleeps between collections is a periodic collector, not a hot loop.
+            if loop.descendants.contains(where: { node in
+                node.kind == .call && (node.child(.function).map { context.semantics.resolves($0, to: "time.sleep", "asyncio.sleep") } ?? false)
+            }) { continue }
             let description: String
             if loop.kind == .whileStatement {
                 // `while gc.collect():` repeats until nothing is found: the point of the loop.
@@ -180,6 +210,9 @@ public struct CollectInLoop: Rule {
             } else {
                 guard let iterable = loop.child(.right) else { continue }
                 if loop.child(.right)?.contains(call) == true { continue }
+                // Attributes (`self._types`) are usually small fixed tables; only report parameters,
+                // known-large sizes and named input sources.
+                if iterable.kind == .attribute { continue }
                 let size = sizer.size(of: iterable)
                 guard size.reaches(context.settings.largeThreshold) else { continue }
                 switch size {

@@ -10,8 +10,8 @@ public struct CollectorLeftDisabled: Rule {
         summary: "gc.disable() is not followed by gc.enable() on every path.",
         doc: RuleDoc(
             whatItFinds: """
-            A call to `gc.disable()` with no `gc.enable()` after it in the same function (or, for a method, \
-            anywhere in its class; at module level, anywhere later in the module), and a `gc.disable()` \
+            A call to `gc.disable()` in a file that never calls `gc.enable()` (nor hands it to a cleanup \
+            hook), and a `gc.disable()` \
             whose `gc.enable()` follows in the same block but outside `finally`, with calls in between \
             that can raise.
             """,
@@ -42,8 +42,9 @@ public struct CollectorLeftDisabled: Rule {
             of the collector's view without turning it off.
             """,
             whenItsFine: """
-            `gc.enable()` in a `finally` clause of a `try` around the work, or in the same class \
-            (`__enter__` disables, `__exit__` enables). A `gc.disable()` immediately followed by `gc.enable()` \
+            `gc.enable()` in a `finally` clause of a `try` around the work, anywhere else in the file \
+            (`__enter__` disables, `__exit__` enables; `setUpModule` / `tearDownModule`), or handed to a \
+            cleanup hook (`self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`). A `gc.disable()` immediately followed by `gc.enable()` \
             with no call in between.
             """,
             references: [
@@ -133,6 +134,16 @@ public struct CollectorLeftDisabled: Rule {
             """),
             .nonTriggering("""
             import gc
+            import unittest
+
+            class T(unittest.TestCase):
+                def test_no_gc(self):
+                    self.addCleanup(gc.enable)
+                    gc.disable()
+                    self.run_checks()
+            """),
+            .nonTriggering("""
+            import gc
 
             gc.freeze()
             serve()
@@ -159,6 +170,11 @@ public struct CollectorLeftDisabled: Rule {
         var findings: [Finding] = []
         let calls = context.tree.allNodes.filter { $0.kind == .call }
         let enables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.enable") } ?? false }
+        // `self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`: enabling handed to someone else.
+        let enableReferences = context.tree.allNodes.filter { node in
+            (node.kind == .attribute || node.kind == .identifier) && node.field != .function && node.parent?.kind == .argumentList
+                && context.semantics.resolves(node, to: "gc.enable")
+        }
         for call in calls {
             guard let function = call.child(.function), context.semantics.resolves(function, to: "gc.disable") else { continue }
             let scope = Self.scope(of: call)
@@ -173,6 +189,10 @@ public struct CollectorLeftDisabled: Rule {
                     mechanism: "with the collector off only reference counting frees memory, and it never frees a cycle",
                     remedy: "call gc.enable() in a finally clause, or use gc.freeze() instead of disabling")
             }
+            // A disable paired with an enable elsewhere in the file (setUpModule / tearDownModule,
+            // start / stop) or handed to a cleanup hook is deliberate.
+            if !enableReferences.isEmpty { continue }
+            if later.isEmpty, !enables.isEmpty { continue }
             if later.isEmpty {
                 findings.append(Finding(Self.self, range: call.range,
                     message: "gc.disable() turns the cyclic collector off for the whole process and nothing here turns it back on; reference cycles created from now on are never freed",

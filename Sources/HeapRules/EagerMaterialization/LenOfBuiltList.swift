@@ -11,8 +11,8 @@ public struct LenOfBuiltList: Rule {
         doc: RuleDoc(
             whatItFinds: """
             `len()` of a list comprehension whose size reaches `large-threshold` (10,000 items by default) \
-            or grows with input: `len([r for r in rows if r.ok])`. Set comprehensions are reported too \
-            (they count distinct items, so no fix is offered for them).
+            or grows with input: `len([r for r in rows if r.ok])`. Set comprehensions are not reported: \
+            `len({...})` counts distinct values, which needs the set.
             """,
             whyItMatters: """
             Every element is built and kept in the list (8 bytes per slot, over-allocated while growing, \
@@ -37,7 +37,7 @@ public struct LenOfBuiltList: Rule {
             fixSafety: """
             `len([e for x in xs if c])` → `sum(1 for x in xs if c)` drops the element expression `e`, so \
             the fix is unsafe when `e` or a filter may have side effects (a call, `await`, `:=`); it is \
-            safe otherwise. No fix for set comprehensions (they count distinct values) or when a comment \
+            safe otherwise. No fix when a comment \
             sits between `[` and the end of the element.
             """,
             references: ["https://docs.python.org/3/library/functions.html#sum"]),
@@ -82,8 +82,13 @@ public struct LenOfBuiltList: Rule {
                 return sum(1 for line in lines)
             """),
             .triggering("""
-            def distinct_words(fh):
-                return len(↓{w for line in fh for w in line.split()})
+            def count_long(lines):
+                # lines may be a file object
+                return len(↓[ln for ln in lines if len(ln) > 80])
+            """, fixed: """
+            def count_long(lines):
+                # lines may be a file object
+                return sum(1 for ln in lines if len(ln) > 80)
             """),
             .triggering("""
             LIMIT = 20_000
@@ -114,6 +119,10 @@ public struct LenOfBuiltList: Rule {
                 return len([r for r in rows if r.ok])
             """),
             .nonTriggering("""
+            def distinct_words(fh):
+                return len({w for line in fh for w in line.split()})
+            """),
+            .nonTriggering("""
             def count_flags(*flags):
                 return len([f for f in flags if f])
             """),
@@ -128,8 +137,8 @@ public struct LenOfBuiltList: Rule {
             guard facts.calleeName(call) == "len", let arguments = facts.positionalArguments(call), arguments.count == 1,
                   call.child(.arguments)?.namedChildren.filter({ $0.kind != .comment }).count == 1 else { continue }
             let comprehension = arguments[0]
-            guard comprehension.kind == .listComprehension || comprehension.kind == .setComprehension,
-                  !facts.isAsync(comprehension) else { continue }
+            // `len({...})` counts distinct values: the set is the point, not waste.
+            guard comprehension.kind == .listComprehension, !facts.isAsync(comprehension) else { continue }
             let size = facts.sizer.size(ofComprehension: comprehension)
             guard size.reaches(context.settings.largeThreshold) else { continue }
             let shape = facts.sizer.elementShape(ofComprehension: comprehension)

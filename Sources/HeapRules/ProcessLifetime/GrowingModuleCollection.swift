@@ -39,7 +39,10 @@ public struct GrowingModuleCollection: Rule {
             object whose lifetime matches its use (a request, a session) instead of the module.
             """,
             whenItsFine: """
-            Collections filled only at import time (module-level statements), registries filled by a \
+            Collections filled only at import time (module-level statements, or a private helper called \
+            only from them), entries under constant keys, keys drawn from a small literal \
+            (`for name in _names: _modules[name] = ...`) or from a private function whose every call \
+            passes a literal (a bounded memo), registries filled by a \
             function that stores its own argument (`_handlers.append(handler)`: registration, bounded by \
             the code that calls it) or a function named `register...`, collections passed to other code \
             (which may clear them), and any collection with a removal, `len()` check or reassignment \
@@ -154,6 +157,27 @@ public struct GrowingModuleCollection: Rule {
                 return TABLE[name]
             """),
             .nonTriggering("""
+            _sysctl_cache = {}
+
+            def _get_sysctl(name):
+                if name not in _sysctl_cache:
+                    _sysctl_cache[name] = read_sysctl(name)
+                return _sysctl_cache[name]
+
+            def blackhole():
+                return _get_sysctl("net.inet.tcp.blackhole")
+            """),
+            .nonTriggering("""
+            methods = []
+
+            def _add_method(name):
+                if supported(name):
+                    methods.append(make_method(name))
+
+            _add_method("SHA512")
+            _add_method("MD5")
+            """),
+            .nonTriggering("""
             _registry = {}
 
             def register_codec(name, codec):
@@ -196,6 +220,7 @@ public struct GrowingModuleCollection: Rule {
                 }
                 if blocked { break }
             }
+            growth.removeAll { site in isBoundedDomain(site, tree: tree, semantics: semantics, folder: folder) }
             guard !blocked, let first = growth.first, let function = LifetimeFacts.enclosingFunction(of: first) else { continue }
             let functionName = function.child(.name)?.text ?? "a function"
             let line = first.start.line + 1
@@ -269,6 +294,55 @@ public struct GrowingModuleCollection: Rule {
         default:
             return .escape
         }
+    }
+
+    /// Whether a growth site can only add a bounded, known set of entries:
+    /// - a constant key (`_state["ready"] = True`);
+    /// - a key that is the loop variable over a small literal (`for name in _names: _modules[name] = ...`);
+    /// - a private function whose key is a parameter and every call in the file passes a literal;
+    /// - a private (or `del`eted) function called only at import time (module-level statements).
+    private func isBoundedDomain(_ site: Node, tree: SyntaxTree, semantics: SemanticModel, folder: ConstantFolder) -> Bool {
+        guard let function = LifetimeFacts.enclosingFunction(of: site), let functionName = function.child(.name)?.text else { return false }
+        let key: Node?
+        switch site.kind {
+        case .assignment: key = site.child(.left)?.child(.subscript)
+        case .call:
+            let arguments = site.child(.arguments)?.namedChildren.filter { $0.kind != .comment } ?? []
+            key = arguments.first
+        default: key = nil
+        }
+        if let key, [.string, .integer, .true, .false, .none].contains(key.kind) { return true }
+        let sizer = IterableSizer(semantics: semantics, folder: folder)
+        if let key, key.kind == .identifier {
+            for loop in key.ancestors where loop.kind == .forStatement && function.contains(loop) {
+                if let left = loop.child(.left), ConstantFolder.boundIdentifiers(in: left).contains(key.text),
+                   let iterable = loop.child(.right) {
+                    let size = sizer.size(of: iterable)
+                    if let n = size.upperCount, n <= 256 { return true }
+                }
+            }
+        }
+        let calls = tree.allNodes.filter { $0.kind == .call && $0.child(.function)?.kind == .identifier && $0.child(.function)?.text == functionName }
+        guard functionName.hasPrefix("_"), !calls.isEmpty else {
+            // A deleted helper (`del _add_method`) was only ever called at import time.
+            let deleted = tree.allNodes.contains { $0.kind == .deleteStatement && $0.descendants.contains { $0.kind == .identifier && $0.text == functionName } }
+            return deleted && !calls.isEmpty && calls.allSatisfy { LifetimeFacts.enclosingFunction(of: $0) == nil }
+        }
+        if calls.allSatisfy({ LifetimeFacts.enclosingFunction(of: $0) == nil }) { return true }
+        if let key, key.kind == .identifier, let parameters = function.child(.parameters) {
+            let names = parameters.namedChildren.map { p -> String in
+                (p.kind == .identifier ? p : (p.child(.name) ?? p.firstNamedChild ?? p)).text
+            }
+            if let index = names.firstIndex(of: key.text) {
+                return calls.allSatisfy { call in
+                    let arguments = call.child(.arguments)?.namedChildren.filter { $0.kind != .comment && $0.kind != .keywordArgument } ?? []
+                    guard index < arguments.count else { return false }
+                    let argument = arguments[index]
+                    return [.string, .integer, .concatenatedString].contains(argument.kind) || folder.integerValue(of: argument) != nil
+                }
+            }
+        }
+        return false
     }
 
     /// `_handlers.append(handler)` / `_registry[name] = cls` storing the function's own parameter, or
