@@ -149,6 +149,20 @@ public struct IterableSizer: Sendable {
             }
         case .identifier:
             return size(ofName: node, depth: depth)
+        case .subscript:
+            // `xs[0:2]`, `xs[:10]`: a slice with constant, non-negative bounds has at most stop - start items.
+            if let slice = node.child(.subscript), slice.kind == .slice {
+                let parts = slice.children.map { $0 }
+                var bounds: [Int?] = [nil, nil]
+                var position = 0
+                for part in parts {
+                    if !part.isNamed && part.textEquals(":") { position += 1; continue }
+                    if position < 2, part.isNamed { bounds[position] = folder.integerValue(of: part) }
+                }
+                if position <= 1, let stop = bounds[1], stop >= 0, (bounds[0] ?? 0) >= 0 {
+                    return .atMost(max(0, stop - (bounds[0] ?? 0)))
+                }
+            }
         default:
             break
         }

@@ -40,7 +40,7 @@ public struct CachedMethodPinsInstances: Rule {
             whenItsFine: """
             Static and class methods (no instance in the key), methods of enum classes (members live for \
             the process anyway), and classes instantiated exactly once at module level in this file \
-            (a provable singleton). A plain function with `lru_cache` is not a method and not reported here.
+            (a provable singleton) or only by module-level statements (a fixed set of constants). A plain function with `lru_cache` is not a method and not reported here.
             """,
             references: [
                 "https://docs.python.org/3/library/functools.html#functools.lru_cache",
@@ -183,7 +183,7 @@ public struct CachedMethodPinsInstances: Rule {
                   let selfName = LifetimeFacts.firstParameter(of: function) else { continue }
             if decorators.contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod") }) { continue }
             if selfName == "cls" || selfName == "mcs" || selfName == "metacls" { continue }
-            if LifetimeFacts.isEnumClass(owner, semantics: semantics) || LifetimeFacts.isProvableSingleton(owner, tree: context.tree) { continue }
+            if LifetimeFacts.isEnumClass(owner, semantics: semantics) || (LifetimeFacts.isProvableSingleton(owner, tree: context.tree) || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree)) { continue }
             for decorator in decorators {
                 let callee = decorator.kind == .call ? decorator.child(.function) : decorator
                 guard let callee, let name = semantics.qualifiedName(of: callee), Self.cacheDecorators.contains(name) else { continue }

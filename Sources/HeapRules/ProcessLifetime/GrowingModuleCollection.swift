@@ -44,7 +44,8 @@ public struct GrowingModuleCollection: Rule {
             (`for name in _names: _modules[name] = ...`) or from a private function whose every call \
             passes a literal (a bounded memo), registries filled by a \
             function that stores its own argument (`_handlers.append(handler)`: registration, bounded by \
-            the code that calls it) or a function named `register...`, collections passed to other code \
+            the code that calls it), a decorator that returns its argument, or a function named \
+            `register...`; collections that start with entries (a table, not a cache); collections passed to other code \
             (which may clear them), and any collection with a removal, `len()` check or reassignment \
             anywhere in the module.
             """,
@@ -178,6 +179,19 @@ public struct GrowingModuleCollection: Rule {
             _add_method("MD5")
             """),
             .nonTriggering("""
+            internal_code = set()
+
+            def internalcode(f):
+                internal_code.add(f.__code__)
+                return f
+            """),
+            .nonTriggering("""
+            BUILTIN_EXTENSIONS = {"storemagic": False, "autoreload": False}
+
+            def load_extension(name):
+                BUILTIN_EXTENSIONS[name] = True
+            """),
+            .nonTriggering("""
             _registry = {}
 
             def register_codec(name, codec):
@@ -201,6 +215,8 @@ public struct GrowingModuleCollection: Rule {
             guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
                   let left = assignment.child(.left), left.kind == .identifier, let value = assignment.child(.right),
                   let kind = LifetimeFacts.containerKind(of: value, semantics: semantics, folder: folder) else { continue }
+            // Caches and logs start empty; a literal with entries is a table whose keys are set, not added.
+            guard Self.isEmptyContainer(value) else { continue }
             let name = left.text
             if name.hasPrefix("__") { continue }
             var growth: [Node] = []
@@ -345,13 +361,33 @@ public struct GrowingModuleCollection: Rule {
         return false
     }
 
+    static func isEmptyContainer(_ value: Node) -> Bool {
+        switch value.kind {
+        case .dictionary, .list, .set: return value.namedChildren.allSatisfy { $0.kind == .comment }
+        case .call:
+            let arguments = value.child(.arguments)?.namedChildren.filter { $0.kind != .comment } ?? []
+            // defaultdict(list) takes a factory; the others must be called with nothing.
+            return arguments.isEmpty || (arguments.count == 1 && value.child(.function)?.text.hasSuffix("defaultdict") == true)
+        default: return false
+        }
+    }
+
     /// `_handlers.append(handler)` / `_registry[name] = cls` storing the function's own parameter, or
     /// any store inside a `register...` function: a registry, bounded by the code that registers.
     private func isRegistration(_ site: Node, storing value: Node?) -> Bool {
         guard let function = LifetimeFacts.enclosingFunction(of: site) else { return true }
         let functionName = function.child(.name)?.text.lowercased() ?? ""
         if functionName.contains("register") || functionName.hasPrefix("add_") || functionName.hasPrefix("install") { return true }
-        guard let value, value.kind == .identifier, let parameters = function.child(.parameters) else { return false }
+        guard let parameters = function.child(.parameters) else { return false }
+        let parameterNames = Set(parameters.namedChildren.compactMap { p -> String? in
+            (p.kind == .identifier ? p : (p.child(.name) ?? p.firstNamedChild))?.text
+        })
+        // A decorator (`def internalcode(f): codes.add(f.__code__); return f`) registers what it decorates.
+        if function.descendants.contains(where: { $0.kind == .returnStatement && $0.firstNamedChild?.kind == .identifier
+            && parameterNames.contains($0.firstNamedChild?.text ?? "") && LifetimeFacts.enclosingFunction(of: $0) == function }) {
+            return true
+        }
+        guard let value, value.kind == .identifier else { return false }
         for parameter in parameters.namedChildren {
             let nameNode = parameter.kind == .identifier ? parameter : (parameter.child(.name) ?? parameter.firstNamedChild)
             if nameNode?.text == value.text { return true }

@@ -38,7 +38,8 @@ public struct InstanceRegistry: Rule {
             the instance is otherwise unreachable. Or remove the instance explicitly in `close()`.
             """,
             whenItsFine: """
-            Weak containers, registries that are cleared or have entries removed anywhere in the file \
+            Classes instantiated only by module-level statements (a fixed set of constants, as in \
+            `REACHABLE = Status(True)`), weak containers, registries that are cleared or have entries removed anywhere in the file \
             (`remove`, `discard`, `pop`, `clear`, `del`), and stores of something other than `self` \
             (`weakref.ref(self)`, `self.name`).
             """,
@@ -147,6 +148,17 @@ public struct InstanceRegistry: Rule {
                     self.seen.append(self)
             """),
             .nonTriggering("""
+            class Status:
+                lookup = {}
+
+                def __init__(self, value, name):
+                    self.value = value
+                    Status.lookup[value] = self
+
+            REACHABLE = Status(True, "reachable")
+            UNREACHABLE = Status(False, "unreachable")
+            """),
+            .nonTriggering("""
             _instances = {}
 
             class Model:
@@ -184,6 +196,8 @@ public struct InstanceRegistry: Rule {
                   selfName != "cls", !LifetimeFacts.decorators(of: function).contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod") })
             else { continue }
             let className = owner.child(.name)?.text ?? "class"
+            // Instances created only by module-level statements are a fixed set (enum-like constants).
+            if LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: tree) { continue }
             for node in function.descendants {
                 guard LifetimeFacts.enclosingFunction(of: node) == function else { continue }
                 var container: Node?

@@ -55,6 +55,20 @@ enum LifetimeFacts {
         return calls == 1 && moduleLevel
     }
 
+    /// A class whose every instantiation in the file is a module-level statement (constants such as
+    /// `REACHABLE = Status(True)`), and at least one: a fixed number of instances, created at import.
+    static func isInstantiatedOnlyAtImport(_ classNode: Node, tree: SyntaxTree) -> Bool {
+        guard let nameNode = classNode.child(.name) else { return false }
+        let name = nameNode.text
+        var calls = 0
+        for node in tree.allNodes where node.kind == .identifier && node.text == name && node != nameNode {
+            guard let parent = node.parent, parent.kind == .call, node.field == .function else { continue }
+            if !isModuleLevelStatement(parent) { return false }
+            calls += 1
+        }
+        return calls > 0
+    }
+
     static let enumBases: Set<String> = ["enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"]
 
     static func isEnumClass(_ classNode: Node, semantics: SemanticModel) -> Bool {

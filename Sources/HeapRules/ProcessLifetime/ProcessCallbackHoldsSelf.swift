@@ -163,7 +163,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
             let arguments = call.child(.arguments)?.namedChildren.filter { $0.kind != .comment && $0.kind != .keywordArgument } ?? []
             let index = name == "atexit.register" ? 0 : 1
             guard index < arguments.count, Self.holdsSelf(arguments[index], selfName: selfName, semantics: semantics) else { continue }
-            if LifetimeFacts.isProvableSingleton(owner, tree: context.tree) { continue }
+            if (LifetimeFacts.isProvableSingleton(owner, tree: context.tree) || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree)) { continue }
             // The class undoes the registration somewhere.
             let undoes = owner.descendants.contains { node in
                 guard node.kind == .call, node != call, let f = node.child(.function), let n = semantics.qualifiedName(of: f) else { return false }
