@@ -160,9 +160,9 @@ public struct CollectInLoop: Rule {
                 def collect(self):
                     pass
 
-            pool = Pool()
-            for _ in iter(int, 1):
-                pool.collect()
+            def drain_pool(pool, items):
+                for item in items:
+                    pool.collect()
             """),
         ])
 

@@ -43,13 +43,13 @@ enum ListBuiltForOnePassExamples {
 
         def top_scores(cursor):
             cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, ↓[row[0] for row in cursor.fetchall()])
+            return hq.nlargest(10, ↓[row[0] for row in cursor])
         """, fixed: """
         import heapq as hq
 
         def top_scores(cursor):
             cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, (row[0] for row in cursor.fetchall()))
+            return hq.nlargest(10, (row[0] for row in cursor))
         """),
         .triggering("""
         def checksum(blocks):
