@@ -10,17 +10,25 @@ public struct ConstantFolder: Sendable {
     let moduleConstants: [String: Node]
     /// Every name the file binds anywhere (assignment, def, class, import, parameter, loop target, ...).
     public let boundNames: Set<String>
+    /// Names bound per scope: the innermost enclosing function's (or lambda's) node index, -1 for the module.
+    let scopedNames: [NodeIndex: Set<String>]
 
     public init(tree: SyntaxTree) {
         var assignmentCount: [String: Int] = [:]
         var moduleValue: [String: Node] = [:]
         var bound: Set<String> = []
+        var scoped: [NodeIndex: Set<String>] = [:]
+        func bind(_ name: String, _ site: Node) {
+            bound.insert(name)
+            let scope = site.ancestors.first { $0.kind == .functionDefinition || $0.kind == .lambda }?.index ?? -1
+            scoped[scope, default: []].insert(name)
+        }
         for node in tree.allNodes {
             switch node.kind {
             case .assignment, .augmentedAssignment:
                 guard let left = node.child(.left) else { continue }
                 for name in ConstantFolder.boundIdentifiers(in: left) {
-                    bound.insert(name)
+                    bind(name, node)
                     assignmentCount[name, default: 0] += 1
                     if node.kind == .assignment, left.kind == .identifier, let right = node.child(.right),
                        node.parent?.kind == .expressionStatement, node.parent?.parent?.kind == .module {
@@ -28,26 +36,26 @@ public struct ConstantFolder: Sendable {
                     }
                 }
             case .functionDefinition, .classDefinition:
-                if let name = node.child(.name) { bound.insert(name.text); assignmentCount[name.text, default: 0] += 1 }
+                if let name = node.child(.name) { bind(name.text, node); assignmentCount[name.text, default: 0] += 1 }
             case .forStatement, .forInClause:
-                if let left = node.child(.left) { for name in ConstantFolder.boundIdentifiers(in: left) { bound.insert(name); assignmentCount[name, default: 0] += 1 } }
+                if let left = node.child(.left) { for name in ConstantFolder.boundIdentifiers(in: left) { bind(name, node); assignmentCount[name, default: 0] += 1 } }
             case .parameters, .lambdaParameters:
                 for parameter in node.namedChildren {
                     let nameNode = parameter.kind == .identifier ? parameter
                         : (parameter.child(.name) ?? parameter.namedChildren.first { $0.kind == .identifier })
-                    if let nameNode, nameNode.kind == .identifier { bound.insert(nameNode.text) }
+                    if let nameNode, nameNode.kind == .identifier { bind(nameNode.text, node) }
                 }
             case .aliasedImport:
-                if let alias = node.child(.alias) { bound.insert(alias.text); assignmentCount[alias.text, default: 0] += 1 }
+                if let alias = node.child(.alias) { bind(alias.text, node); assignmentCount[alias.text, default: 0] += 1 }
             case .importStatement, .importFromStatement:
                 for child in node.children(.name) where child.kind == .dottedName {
                     let head = node.kind == .importStatement ? (child.firstNamedChild?.text ?? child.text) : child.text
-                    bound.insert(head)
+                    bind(head, node)
                     assignmentCount[head, default: 0] += 1
                 }
             case .asPatternTarget, .namedExpression:
                 let target = node.kind == .namedExpression ? node.child(.name) : node.firstNamedChild
-                if let target, target.kind == .identifier { bound.insert(target.text); assignmentCount[target.text, default: 0] += 1 }
+                if let target, target.kind == .identifier { bind(target.text, node); assignmentCount[target.text, default: 0] += 1 }
             case .globalStatement, .nonlocalStatement:
                 continue
             default:
@@ -55,10 +63,11 @@ public struct ConstantFolder: Sendable {
             }
         }
         self.boundNames = bound
+        self.scopedNames = scoped
         self.moduleConstants = moduleValue.filter { assignmentCount[$0.key] == 1 }
     }
 
-    /// Identifiers bound by an assignment target (`a`, `a, b`, `[a, *b]`), not attributes or subscripts.
+    /// Identifiers bound by an assignment target (`a`, `a, b`, `[a, *b]`, node), not attributes or subscripts.
     public static func boundIdentifiers(in target: Node) -> [String] {
         var names: [String] = []
         var stack = [target]
@@ -74,8 +83,18 @@ public struct ConstantFolder: Sendable {
         return names
     }
 
-    /// Whether `name` is the builtin of that name here: not rebound anywhere in the file.
+    /// Whether `name` is the builtin of that name everywhere: not rebound anywhere in the file.
     public func isBuiltin(_ name: String) -> Bool { !boundNames.contains(name) }
+
+    /// Whether `name` read at `node` is the builtin: not bound at module level nor in any function
+    /// enclosing `node` (a `def sum` nested in one function does not shadow `sum` in another).
+    public func isBuiltin(_ name: String, at node: Node) -> Bool {
+        if scopedNames[-1]?.contains(name) == true { return false }
+        for ancestor in node.ancestors where ancestor.kind == .functionDefinition || ancestor.kind == .lambda {
+            if scopedNames[ancestor.index]?.contains(name) == true { return false }
+        }
+        return true
+    }
 
     /// The value of an integer constant expression, or nil.
     public func integerValue(of node: Node) -> Int? {

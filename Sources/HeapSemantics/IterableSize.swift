@@ -175,7 +175,7 @@ public struct IterableSizer: Sendable {
         let hasKeywords = call.child(.arguments)?.namedChildren.contains { $0.kind == .keywordArgument } ?? false
         let fallback = IterableSize.unbounded(source: "`\(Self.short(call.text))`")
         if let name = semantics.qualifiedName(of: function) {
-            let isBuiltin = !name.contains(".") && folder.isBuiltin(name)
+            let isBuiltin = !name.contains(".") && folder.isBuiltin(name, at: call)
             if isBuiltin && name == "range" && !hasKeywords {
                 let values = arguments.map { folder.integerValue(of: $0) }
                 guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
@@ -312,7 +312,7 @@ public struct IterableSizer: Sendable {
             for clause in comprehension.namedChildren where clause.kind == .forInClause {
                 guard clause.child(.left)?.kind == .identifier, clause.child(.left)?.text == expression.text,
                       let iterable = clause.child(.right), iterable.kind == .call,
-                      let function = iterable.child(.function), function.textEquals("range"), folder.isBuiltin("range")
+                      let function = iterable.child(.function), function.textEquals("range"), folder.isBuiltin("range", at: iterable)
                 else { continue }
                 let bounds = iterable.child(.arguments)?.namedChildren.compactMap { folder.integerValue(of: $0) } ?? []
                 let magnitude = bounds.map(abs).max()
@@ -331,7 +331,7 @@ public struct IterableSizer: Sendable {
             }
         case .call:
             if let function = expression.child(.function), let name = semantics.qualifiedName(of: function),
-               !name.contains("."), folder.isBuiltin(name) {
+               !name.contains("."), folder.isBuiltin(name, at: expression) {
                 switch name {
                 case "str", "repr", "format", "chr", "hex", "oct", "bin", "ascii": return .string
                 case "float": return .float

@@ -23,7 +23,7 @@ struct EagerFacts {
     /// The import-resolved name of a callee; bare builtins only when the file never rebinds them.
     func calleeName(_ call: Node) -> String? {
         guard let function = call.child(.function), let name = context.semantics.qualifiedName(of: function) else { return nil }
-        if !name.contains(".") && !folder.isBuiltin(name) { return nil }
+        if !name.contains(".") && !folder.isBuiltin(name, at: call) { return nil }
         if function.kind == .identifier, !name.contains("."), context.semantics.importedNames[name] != nil { return nil }
         return name
     }
@@ -65,7 +65,7 @@ struct EagerFacts {
             switch node.kind {
             case .call:
                 if let function = node.child(.function), function.kind == .identifier,
-                   Self.pureBuiltins.contains(function.text), folder.isBuiltin(function.text) { continue }
+                   Self.pureBuiltins.contains(function.text), folder.isBuiltin(function.text, at: node) { continue }
                 return true
             case .await, .yield, .namedExpression: return true
             default: continue

@@ -301,7 +301,7 @@ public struct GrowingModuleCollection: Rule {
             return .shrink
         case .argumentList:
             guard let call = parent.parent, let function = call.child(.function),
-                  let callee = semantics.qualifiedName(of: function), !callee.contains("."), folder.isBuiltin(callee) else { return .escape }
+                  let callee = semantics.qualifiedName(of: function), !callee.contains("."), folder.isBuiltin(callee, at: call) else { return .escape }
             if callee == "len" { return .shrink }
             return ["sorted", "list", "tuple", "set", "dict", "print", "repr", "str", "iter", "any", "all", "sum", "min",
                     "max", "enumerate", "zip", "reversed", "bool", "frozenset", "isinstance"].contains(callee) ? .read : .escape

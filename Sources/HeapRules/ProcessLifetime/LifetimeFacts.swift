@@ -110,7 +110,7 @@ enum LifetimeFacts {
         case .set: return "set"
         case .call:
             guard let function = value.child(.function), let name = semantics.qualifiedName(of: function) else { return nil }
-            if !name.contains(".") && !folder.isBuiltin(name) { return nil }
+            if !name.contains(".") && !folder.isBuiltin(name, at: value) { return nil }
             guard let kind = growableConstructors[name] else { return nil }
             // A deque with maxlen is bounded.
             if kind == "deque", value.child(.arguments)?.namedChildren.contains(where: {

@@ -167,7 +167,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
             // The class undoes the registration somewhere.
             let undoes = owner.descendants.contains { node in
                 guard node.kind == .call, node != call, let f = node.child(.function), let n = semantics.qualifiedName(of: f) else { return false }
-                return n == "atexit.unregister" || n == "signal.signal"
+                return name == "atexit.register" ? n == "atexit.unregister" : n == "signal.signal"
             }
             if undoes { continue }
             let className = owner.child(.name)?.text ?? "class"
