@@ -37,7 +37,8 @@ public struct ProcessCallbackHoldsSelf: Rule {
             `self` alive), or call `atexit.unregister` when the object is closed.
             """,
             whenItsFine: """
-            Singletons (a class instantiated once, at module level), classes that call `atexit.unregister` \
+            Singletons (a class instantiated once, at module level), `self.m` naming a classmethod or \
+            staticmethod (it binds the class, not the instance), classes that call `atexit.unregister` \
             or reset the signal handler, and registrations of plain functions or static values.
             """,
             references: [
@@ -142,6 +143,21 @@ public struct ProcessCallbackHoldsSelf: Rule {
             .nonTriggering("""
             import atexit
 
+            class finalize:
+                _registered = False
+
+                def __init__(self, obj):
+                    if not finalize._registered:
+                        atexit.register(self._exitfunc)
+                        finalize._registered = True
+
+                @classmethod
+                def _exitfunc(cls):
+                    pass
+            """),
+            .nonTriggering("""
+            import atexit
+
             def flush_all():
                 pass
 
@@ -164,6 +180,8 @@ public struct ProcessCallbackHoldsSelf: Rule {
             let index = name == "atexit.register" ? 0 : 1
             guard index < arguments.count, Self.holdsSelf(arguments[index], selfName: selfName, semantics: semantics) else { continue }
             if (LifetimeFacts.isProvableSingleton(owner, tree: context.tree) || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree)) { continue }
+            // `self._exitfunc` naming a classmethod or staticmethod binds the class, not the instance.
+            if Self.namesClassLevelMethod(arguments[index], in: owner, semantics: semantics) { continue }
             // The class undoes the registration somewhere.
             let undoes = owner.descendants.contains { node in
                 guard node.kind == .call, node != call, let f = node.child(.function), let n = semantics.qualifiedName(of: f) else { return false }
@@ -202,6 +220,15 @@ public struct ProcessCallbackHoldsSelf: Rule {
         default:
             return false
         }
+    }
+
+    static func namesClassLevelMethod(_ callable: Node, in owner: Node, semantics: SemanticModel) -> Bool {
+        guard callable.kind == .attribute, let method = callable.child(.attribute)?.text, let body = owner.child(.body) else { return false }
+        for statement in body.namedChildren where statement.kind == .decoratedDefinition {
+            guard let definition = statement.child(.definition), definition.child(.name)?.text == method else { continue }
+            return LifetimeFacts.decorators(of: definition).contains { semantics.resolves($0, to: "classmethod", "staticmethod") }
+        }
+        return false
     }
 
     static func short(_ text: String) -> String { text.count > 40 ? String(text.prefix(37)) + "..." : text }
