@@ -100,12 +100,17 @@ public struct IterableSizer: Sendable {
 
     /// Items a comprehension yields: the product of its `for` clauses, bounded (not exact) if filtered.
     public func size(ofComprehension comprehension: Node) -> IterableSize {
+        size(ofComprehension: comprehension, depth: 0)
+    }
+
+    private func size(ofComprehension comprehension: Node, depth: Int) -> IterableSize {
+        guard depth < 8 else { return .unbounded(source: "`\(Self.short(comprehension.text))`") }
         var total: IterableSize = .exactly(1)
         var filteredAny = false
         for clause in comprehension.namedChildren {
             if clause.kind == .ifClause { filteredAny = true; continue }
             guard clause.kind == .forInClause, let iterable = clause.child(.right) else { continue }
-            let size = size(of: iterable, depth: 0)
+            let size = size(of: iterable, depth: depth + 1)
             switch (total.upperCount, size.upperCount) {
             case (let a?, let b?):
                 let (product, overflow) = a.multipliedReportingOverflow(by: b)
@@ -137,7 +142,7 @@ public struct IterableSizer: Sendable {
         case .parenthesizedExpression:
             if let inner = node.firstNamedChild { return size(of: inner, depth: depth + 1) }
         case .listComprehension, .setComprehension, .dictionaryComprehension, .generatorExpression:
-            return size(ofComprehension: node)
+            return size(ofComprehension: node, depth: depth + 1)
         case .call:
             return size(ofCall: node, depth: depth)
         case .attribute:
@@ -256,6 +261,8 @@ public struct IterableSizer: Sendable {
             // A global read inside a function: use the module's single binding, if any.
             if let value = folder.moduleConstants[text] { return sized(value, grows: grows, depth: depth, unknown: unknown) }
         }
+        // Many bindings fan out exponentially through nested names: give up early.
+        if values.count > 8 { return unknown }
         guard values.count == 1, !otherBinding, let value = values.first else {
             // Several bindings: bounded only if every one of them is a small literal.
             if !values.isEmpty, !otherBinding, !grows {
@@ -289,10 +296,12 @@ public struct IterableSizer: Sendable {
     /// The shape of each element a comprehension builds.
     public func elementShape(ofComprehension comprehension: Node) -> ElementShape {
         guard let body = comprehension.child(.body) ?? comprehension.firstNamedChild else { return .object }
-        return shape(of: body, in: comprehension)
+        return shape(of: body, in: comprehension, depth: 0)
     }
 
-    private func shape(of expression: Node, in comprehension: Node) -> ElementShape {
+    private func shape(of expression: Node, in comprehension: Node, depth: Int) -> ElementShape {
+        // Deeply nested operators (`1 + 1 + ... + 1`) must not exhaust the stack.
+        guard depth < 32 else { return .object }
         switch expression.kind {
         case .integer:
             guard let value = folder.integerValue(of: expression) else { return .int(maxMagnitude: nil) }
@@ -306,7 +315,7 @@ public struct IterableSizer: Sendable {
         case .tuple:
             return .tuple(count: expression.namedChildren.count)
         case .parenthesizedExpression:
-            if let inner = expression.firstNamedChild { return shape(of: inner, in: comprehension) }
+            if let inner = expression.firstNamedChild { return shape(of: inner, in: comprehension, depth: depth + 1) }
         case .identifier:
             // The loop variable of a `range(...)` clause: ints up to the range's end.
             for clause in comprehension.namedChildren where clause.kind == .forInClause {
@@ -323,7 +332,7 @@ public struct IterableSizer: Sendable {
             let op = expression.child(.operator)?.text ?? ""
             if op == "/" { return .float }
             if let left = expression.child(.left), let right = expression.child(.right) {
-                let l = shape(of: left, in: comprehension), r = shape(of: right, in: comprehension)
+                let l = shape(of: left, in: comprehension, depth: depth + 1), r = shape(of: right, in: comprehension, depth: depth + 1)
                 if case .float = l { return .float }
                 if case .float = r { return .float }
                 if case .int = l, ["+", "-", "*", "//", "%", "**", "<<", "|", "&", "^"].contains(op) { return .int(maxMagnitude: nil) }

@@ -70,6 +70,17 @@ import HeapSyntax
         #expect(size("NAMES = ['a', 'b']\ndef f():\n    return [n for n in NAMES]") == .exactly(2))
     }
 
+    /// Self-referential names and deeply nested operators must neither loop nor exhaust the stack.
+    @Test func recursionIsBounded() {
+        #expect(size("def f():\n    x = [a for a in g(x)]\n    return [b for b in x]").isUnbounded)
+        let deep = "[" + Array(repeating: "1", count: 5_000).joined(separator: " + ") + " for i in range(10**6)]"
+        let tree = PythonParser().parse(SourceText(deep))
+        let sizer = IterableSizer(semantics: SemanticModel(tree: tree), folder: ConstantFolder(tree: tree))
+        let comprehension = tree.allNodes.first { $0.kind == .listComprehension }!
+        #expect(sizer.size(ofComprehension: comprehension) == .exactly(1_000_000))
+        _ = sizer.elementShape(ofComprehension: comprehension)
+    }
+
     @Test func reachesThreshold() {
         #expect(IterableSize.exactly(10_000).reaches(10_000))
         #expect(!IterableSize.exactly(9_999).reaches(10_000))

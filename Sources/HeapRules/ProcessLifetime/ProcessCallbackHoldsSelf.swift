@@ -207,7 +207,8 @@ public struct ProcessCallbackHoldsSelf: Rule {
     }
 
     /// A bound method of `self`, a lambda using `self`, or `partial(self.m, ...)`.
-    static func holdsSelf(_ callable: Node, selfName: String, semantics: SemanticModel) -> Bool {
+    static func holdsSelf(_ callable: Node, selfName: String, semantics: SemanticModel, depth: Int = 0) -> Bool {
+        guard depth < 8 else { return false }
         switch callable.kind {
         case .attribute:
             return callable.child(.object)?.kind == .identifier && callable.child(.object)?.text == selfName
@@ -216,7 +217,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
         case .call:
             guard let f = callable.child(.function), semantics.resolves(f, to: "functools.partial"),
                   let first = callable.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }) else { return false }
-            return holdsSelf(first, selfName: selfName, semantics: semantics)
+            return holdsSelf(first, selfName: selfName, semantics: semantics, depth: depth + 1)
         default:
             return false
         }
