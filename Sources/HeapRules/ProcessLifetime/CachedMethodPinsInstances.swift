@@ -183,10 +183,12 @@ public struct CachedMethodPinsInstances: Rule {
                   let selfName = LifetimeFacts.firstParameter(of: function) else { continue }
             if decorators.contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod") }) { continue }
             if selfName == "cls" || selfName == "mcs" || selfName == "metacls" { continue }
-            if LifetimeFacts.isEnumClass(owner, semantics: semantics) || (LifetimeFacts.isProvableSingleton(owner, tree: context.tree) || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree)) { continue }
             for decorator in decorators {
                 let callee = decorator.kind == .call ? decorator.child(.function) : decorator
                 guard let callee, let name = semantics.qualifiedName(of: callee), Self.cacheDecorators.contains(name) else { continue }
+                // Whole-file scans, so only once a cache decorator is found.
+                if LifetimeFacts.isEnumClass(owner, semantics: semantics) || LifetimeFacts.isProvableSingleton(owner, tree: context.tree)
+                    || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree) { break }
                 let bound = Self.maxsize(of: decorator, name: name)
                 let className = owner.child(.name)?.text ?? "class"
                 let methodName = function.child(.name)?.text ?? "method"

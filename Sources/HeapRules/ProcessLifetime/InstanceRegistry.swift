@@ -196,8 +196,6 @@ public struct InstanceRegistry: Rule {
                   selfName != "cls", !LifetimeFacts.decorators(of: function).contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod") })
             else { continue }
             let className = owner.child(.name)?.text ?? "class"
-            // Instances created only by module-level statements are a fixed set (enum-like constants).
-            if LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: tree) { continue }
             for node in function.descendants {
                 guard LifetimeFacts.enclosingFunction(of: node) == function else { continue }
                 var container: Node?
@@ -215,6 +213,8 @@ public struct InstanceRegistry: Rule {
                 guard let container, let registry = registry(container, selfName: selfName, owner: owner, tree: tree,
                                                              semantics: semantics, folder: folder) else { continue }
                 if emptied.contains(registry.attributeName) { continue }
+                // Instances created only by module-level statements are a fixed set (enum-like constants).
+                if LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: tree) { continue }
                 let line = site.start.line + 1
                 let explanation = HeapExplanation(
                     path: [ReferenceStep(from: registry.holder, via: "", to: "\(registry.display) (line \(registry.definitionLine))"),
