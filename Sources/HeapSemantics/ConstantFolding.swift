@@ -83,6 +83,12 @@ public struct ConstantFolder: Sendable {
         return names
     }
 
+    /// Whether `name` is a module-level name bound once to a literal (`_ALPHABET = b"ABC..."`, `N = 10`).
+    public func isModuleLiteral(_ name: String) -> Bool {
+        guard let value = moduleConstants[name] else { return false }
+        return [.string, .concatenatedString, .integer, .float, .true, .false, .none].contains(value.kind)
+    }
+
     /// Whether `name` is the builtin of that name everywhere: not rebound anywhere in the file.
     public func isBuiltin(_ name: String) -> Bool { !boundNames.contains(name) }
 

@@ -42,10 +42,11 @@ public struct GrowingModuleCollection: Rule {
             Collections filled only at import time (module-level statements, or a private helper called \
             only from them), entries under constant keys, keys drawn from a small literal \
             (`for name in _names: _modules[name] = ...`) or from a private function whose every call \
-            passes a literal (a bounded memo), registries filled by a \
+            passes a literal or a module-level literal constant (a bounded memo), stores made by a \
+            decorator factory (a function returning a nested function it defines), registries filled by a \
             function that stores its own argument (`_handlers.append(handler)`: registration, bounded by \
             the code that calls it), a decorator that returns its argument, or a function named \
-            `register...`; collections that start with entries (a table, not a cache); collections passed to other code \
+            `register...`/`add...`/`install...`; collections that start with entries (a table, not a cache); collections passed to other code \
             (which may clear them), and any collection with a removal, `len()` check or reassignment \
             anywhere in the module.
             """,
@@ -329,7 +330,14 @@ public struct GrowingModuleCollection: Rule {
         }
         if let key, [.string, .integer, .true, .false, .none].contains(key.kind) { return true }
         let sizer = IterableSizer(semantics: semantics, folder: folder)
-        if let key, key.kind == .identifier {
+        // A key drawn from small literal loops (or a tuple of such keys and constants).
+        func isSmallLoopKey(_ key: Node) -> Bool {
+            if [.string, .integer, .true, .false, .none].contains(key.kind) { return true }
+            if key.kind == .tuple || key.kind == .parenthesizedExpression {
+                let parts = key.namedChildren.filter { $0.kind != .comment }
+                return !parts.isEmpty && parts.allSatisfy { [.identifier, .string, .integer].contains($0.kind) && isSmallLoopKey($0) }
+            }
+            guard key.kind == .identifier else { return false }
             for loop in key.ancestors where loop.kind == .forStatement && function.contains(loop) {
                 if let left = loop.child(.left), ConstantFolder.boundIdentifiers(in: left).contains(key.text),
                    let iterable = loop.child(.right) {
@@ -337,6 +345,14 @@ public struct GrowingModuleCollection: Rule {
                     if let n = size.upperCount, n <= 256 { return true }
                 }
             }
+            return false
+        }
+        if let key, isSmallLoopKey(key) { return true }
+        // A decorator factory (`def decorator(func): ...; return inner`) runs once per decorated function.
+        let nestedDefinitions = Set(function.descendants.filter { $0.kind == .functionDefinition }.compactMap { $0.child(.name)?.text })
+        if function.descendants.contains(where: { $0.kind == .returnStatement && LifetimeFacts.enclosingFunction(of: $0) == function
+            && $0.firstNamedChild?.kind == .identifier && nestedDefinitions.contains($0.firstNamedChild?.text ?? "") }) {
+            return true
         }
         let calls = tree.allNodes.filter { $0.kind == .call && $0.child(.function)?.kind == .identifier && $0.child(.function)?.text == functionName }
         guard functionName.hasPrefix("_"), !calls.isEmpty else {
@@ -355,6 +371,7 @@ public struct GrowingModuleCollection: Rule {
                     guard index < arguments.count else { return false }
                     let argument = arguments[index]
                     return [.string, .integer, .concatenatedString].contains(argument.kind) || folder.integerValue(of: argument) != nil
+                        || (argument.kind == .identifier && folder.isModuleLiteral(argument.text))
                 }
             }
         }
@@ -377,7 +394,7 @@ public struct GrowingModuleCollection: Rule {
     private func isRegistration(_ site: Node, storing value: Node?) -> Bool {
         guard let function = LifetimeFacts.enclosingFunction(of: site) else { return true }
         let functionName = function.child(.name)?.text.lowercased() ?? ""
-        if functionName.contains("register") || functionName.hasPrefix("add_") || functionName.hasPrefix("install") { return true }
+        if functionName.contains("register") || functionName.hasPrefix("add") || functionName.hasPrefix("install") { return true }
         guard let parameters = function.child(.parameters) else { return false }
         let parameterNames = Set(parameters.namedChildren.compactMap { p -> String? in
             (p.kind == .identifier ? p : (p.child(.name) ?? p.firstNamedChild))?.text

@@ -12,8 +12,9 @@ public struct MutatedMutableDefault: Rule {
             whatItFinds: """
             A parameter whose default is a fresh mutable container (`[]`, `{}`, `set()`, `list()`, \
             `dict()`, `collections.defaultdict(...)`) that the function body adds to: `append`, `add`, \
-            `extend`, `update`, `insert`, `setdefault`, `x[k] = v`, `x += ...`. A default that is only \
-            read is not reported.
+            `extend`, `update`, `insert`, `setdefault`, `x[k] = v` on a dict with a non-constant key, \
+            `x += ...`. A default that is only read, or a list whose slots are replaced (`state[0] += 1`, a \
+            mutable counter), is not reported.
             """,
             whyItMatters: """
             The default is evaluated once, when `def` runs, and stored in the function's `__defaults__` \
@@ -105,6 +106,12 @@ public struct MutatedMutableDefault: Rule {
                 return acc
             """),
             .nonTriggering("""
+            def counter(state=[0]):
+                state[0] += 1
+                state[0] = state[0] % 100
+                return state[0]
+            """),
+            .nonTriggering("""
             def first(items, default=frozenset()):
                 return next(iter(items), default)
             """),
@@ -129,8 +136,10 @@ public struct MutatedMutableDefault: Rule {
                     switch node.kind {
                     case .assignment:
                         if let left = node.child(.left), ConstantFolder.boundIdentifiers(in: left).contains(name) { rebound = true }
-                        if growth == nil, let left = node.child(.left), left.kind == .subscript,
-                           left.child(.value)?.kind == .identifier, left.child(.value)?.text == name { growth = node }
+                        // `state[0] = n` replaces a slot of a list (or a constant key): no growth.
+                        if growth == nil, kind != "list", let left = node.child(.left), left.kind == .subscript,
+                           left.child(.value)?.kind == .identifier, left.child(.value)?.text == name,
+                           let key = left.child(.subscript), ![.string, .integer, .true, .false, .none].contains(key.kind) { growth = node }
                     case .augmentedAssignment:
                         if growth == nil, node.child(.left)?.kind == .identifier, node.child(.left)?.text == name { growth = node }
                     case .forStatement, .forInClause, .namedExpression:
