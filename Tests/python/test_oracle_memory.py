@@ -473,3 +473,34 @@ def test_hl502_collects_per_iteration_or_switches_off(example, files):
         assert state.collect_calls >= 200, state
     else:
         assert state.collect_calls <= 3, state
+
+
+# ---------------------------------------------------------------- HL406: import-time data stays
+
+@pytest.mark.parametrize("example", [e for e in om.examples("HL406", triggering=True)
+                                     if "open(" not in e["source"]], ids=lambda e: e["source"].split("=")[0].strip())
+def test_hl406_import_time_data_stays_in_module_globals(example):
+    source = om.scale_source(example["source"], 100_000)
+    tracemalloc = __import__("tracemalloc")
+    gc.collect()
+    tracemalloc.start()
+    module = om.run_module(source)
+    gc.collect()
+    retained, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    name = source.split("=")[0].split("\n")[-1].strip()
+    assert name in module.__dict__
+    assert retained > 500_000, "the data is still reachable from the module after import"
+
+
+def test_hl406_function_negative_frees_its_data():
+    example = next(e for e in om.examples("HL406", triggering=False) if "def squares" in e["source"])
+    module = om.run_module(om.scale_source(example["source"], 100_000))
+    tracemalloc = __import__("tracemalloc")
+    gc.collect()
+    tracemalloc.start()
+    module.squares()
+    gc.collect()
+    retained, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak > 500_000 and retained < 50_000, "built inside a function, freed when it returns"
