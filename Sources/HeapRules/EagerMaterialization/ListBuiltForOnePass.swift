@@ -1,0 +1,189 @@
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+/// HL301: a list (or set) comprehension, or `list(...)` around a lazy iterable, passed straight to a
+/// function that iterates it once, when the list is large or its size grows with input.
+public struct ListBuiltForOnePass: Rule {
+    public static let metadata = RuleMetadata(
+        code: "HL301", name: "list-built-for-one-pass", family: .eagerMaterialization, status: .preview,
+        severity: .warning, fix: .sometimes,
+        summary: "A large list is built only to be iterated once by sum(), any(), max(), sorted(), ...",
+        doc: RuleDoc(
+            whatItFinds: """
+            A list comprehension (or `list(genexpr)`, `list(map(...))`) passed directly to a consumer that \
+            iterates its argument once: `sum`, `any`, `all`, `min`, `max`, `sorted`, `set`, `tuple`, \
+            `frozenset`, `dict`, `enumerate`, `zip`, `heapq.nlargest`/`nsmallest`, `collections.Counter`, \
+            `statistics.mean`/`fmean`/`median`. Reported only when the list is large: its size, folded from \
+            `range` bounds and module constants, reaches `large-threshold` (10,000 items by default), or it \
+            grows with input (lines of a file, a CSV reader, `os.walk`, a database cursor, an iterable \
+            heaplint cannot size). `str.join` is not a consumer here: it builds a list from a generator anyway.
+            """,
+            whyItMatters: """
+            The comprehension runs to the end before the consumer starts, so every item is alive at once: \
+            the list's pointer array (8 bytes per slot, over-allocated by ~1/8 while it grows) plus each \
+            item object (a 28-byte int takes a 32-byte pymalloc block). `[i for i in range(10**7)]` peaks \
+            at ~410 MB on CPython 3.11. A generator expression hands the consumer one item at a time; each \
+            item is freed by reference counting as soon as the consumer drops it, and the generator itself \
+            is ~200 bytes. `any`/`all` also stop at the first decisive item, which the list form cannot.
+            """,
+            example: """
+            ```python
+            total = sum([i * i for i in range(10**7)])
+            longest = max([len(line) for line in open(path)])
+            ```
+            """,
+            useInstead: """
+            ```python
+            total = sum(i * i for i in range(10**7))
+            longest = max(len(line) for line in open(path))
+            ```
+            """,
+            whenItsFine: """
+            Small collections: for a few hundred items a list comprehension is often faster than a \
+            generator and costs nothing worth reporting, so literal-sized inputs are never reported (ruff's \
+            C419 and pylint's R1728 do report them). A set comprehension passed to `sum`/`sorted` \
+            deduplicates, so it is only reported for consumers where that does not matter (`set`, `min`, \
+            `max`, `any`, `all`, `frozenset`). Names rebound in the module (`sum = my_sum`) are not builtins.
+            """,
+            fixSafety: """
+            The fix removes the brackets when the comprehension is the only argument (`sum([...])` → \
+            `sum(...)`) and turns them into parentheses otherwise (`sum([...], start)` → `sum((...), start)`), \
+            keeping comments. It is unsafe for `any`, `all` and `zip`, which stop early so fewer items are \
+            evaluated, and when the element or filter may have side effects (a call, `await`, `:=`), whose \
+            order relative to the consumer changes. Otherwise it is safe. No fix is offered when removing \
+            `list(` would delete a comment.
+            """,
+            references: [
+                "https://docs.python.org/3/reference/expressions.html#generator-expressions",
+                "https://peps.python.org/pep-0289/",
+                "https://docs.python.org/3/library/tracemalloc.html",
+            ]),
+        examples: ListBuiltForOnePassExamples.all)
+
+    public init() {}
+
+    /// Consumer → (which positional arguments it iterates, verb phrase, whether it may stop early).
+    static let consumers: [String: (arguments: ArgumentSlots, verb: String, stopsEarly: Bool, setAllowed: Bool)] = [
+        "sum": (.first, "sum it", false, false),
+        "any": (.first, "test whether any item is true", true, true),
+        "all": (.first, "test whether every item is true", true, true),
+        "min": (.firstOfOne, "take its minimum", false, true),
+        "max": (.firstOfOne, "take its maximum", false, true),
+        "sorted": (.first, "copy it into sorted()'s own list", false, false),
+        "set": (.first, "copy it into a set", false, true),
+        "frozenset": (.first, "copy it into a frozenset", false, true),
+        "tuple": (.first, "copy it into a tuple", false, false),
+        "dict": (.first, "copy it into a dict", false, false),
+        "enumerate": (.first, "enumerate it", false, false),
+        "zip": (.all, "zip it", true, false),
+        "heapq.nlargest": (.second, "pick the largest items", false, false),
+        "heapq.nsmallest": (.second, "pick the smallest items", false, false),
+        "collections.Counter": (.first, "count it", false, false),
+        "statistics.mean": (.first, "average it", false, false),
+        "statistics.fmean": (.first, "average it", false, false),
+        "statistics.median": (.first, "copy it into median()'s sorted list", false, false),
+        "math.fsum": (.first, "sum it", false, false),
+        "math.prod": (.first, "multiply it out", false, false),
+    ]
+
+    enum ArgumentSlots { case first, firstOfOne, second, all }
+
+    public func check(_ context: AnalysisContext) -> [Finding] {
+        let facts = EagerFacts(context)
+        var findings: [Finding] = []
+        for call in context.tree.allNodes where call.kind == .call {
+            guard let name = facts.calleeName(call), let consumer = Self.consumers[name],
+                  let arguments = facts.positionalArguments(call) else { continue }
+            let candidates: [Node]
+            switch consumer.arguments {
+            case .first: candidates = Array(arguments.prefix(1))
+            case .firstOfOne: candidates = arguments.count == 1 ? arguments : []
+            case .second: candidates = arguments.count >= 2 ? [arguments[1]] : []
+            case .all: candidates = arguments
+            }
+            for argument in candidates {
+                if let finding = finding(for: argument, consumerName: name, consumer: consumer, facts: facts) {
+                    findings.append(finding)
+                }
+            }
+        }
+        return findings
+    }
+
+    private func finding(for argument: Node, consumerName: String,
+                         consumer: (arguments: ArgumentSlots, verb: String, stopsEarly: Bool, setAllowed: Bool),
+                         facts: EagerFacts) -> Finding? {
+        let settings = facts.context.settings
+        let size: IterableSize
+        let shape: ElementShape
+        let container: CollectionSizes.Container
+        let containerName: String
+        var edits: [TextEdit]?
+        var sideEffects: Bool
+        switch argument.kind {
+        case .listComprehension, .setComprehension:
+            if argument.kind == .setComprehension && !consumer.setAllowed { return nil }
+            guard !facts.isAsync(argument) else { return nil }
+            size = facts.sizer.size(ofComprehension: argument)
+            shape = facts.sizer.elementShape(ofComprehension: argument)
+            container = argument.kind == .listComprehension ? .grownList : .set
+            containerName = argument.kind == .listComprehension ? "list" : "set"
+            sideEffects = facts.mayHaveSideEffects(argument)
+            let open = argument.range.start, close = argument.range.end - 1
+            edits = facts.isSoleArgument(argument)
+                ? [TextEdit(range: open..<open + 1, replacement: ""), TextEdit(range: close..<close + 1, replacement: "")]
+                : [TextEdit(range: open..<open + 1, replacement: "("), TextEdit(range: close..<close + 1, replacement: ")")]
+        case .call:
+            // `list(x for x in xs)` / `list(map(f, xs))` / `list(filter(p, xs))`.
+            guard facts.calleeName(argument) == "list", let listArguments = argument.child(.arguments) else { return nil }
+            let inner: Node
+            if listArguments.kind == .generatorExpression {
+                guard !facts.isAsync(listArguments) else { return nil }
+                inner = listArguments
+                size = facts.sizer.size(ofComprehension: listArguments)
+                shape = facts.sizer.elementShape(ofComprehension: listArguments)
+                sideEffects = facts.mayHaveSideEffects(listArguments)
+                let call = argument.range
+                let removeParens = facts.isSoleArgument(argument)
+                edits = removeParens
+                    ? [TextEdit(range: call.start..<inner.range.start + 1, replacement: ""),
+                       TextEdit(range: inner.range.end - 1..<call.end, replacement: "")]
+                    : [TextEdit(range: call.start..<inner.range.start, replacement: "")]
+                if facts.hasComment(in: call.start..<inner.range.start + 1) { edits = nil }
+            } else {
+                guard let only = facts.positionalArguments(argument), only.count == 1, only[0].kind == .call,
+                      let innerName = facts.calleeName(only[0]), innerName == "map" || innerName == "filter" else { return nil }
+                inner = only[0]
+                size = facts.sizer.size(of: inner)
+                shape = .object
+                sideEffects = true
+                edits = [TextEdit(range: argument.range.start..<inner.range.start, replacement: ""),
+                         TextEdit(range: inner.range.end..<argument.range.end, replacement: "")]
+                if facts.hasComment(in: argument.range.start..<inner.range.start) || facts.hasComment(in: inner.range.end..<argument.range.end) {
+                    edits = nil
+                }
+            }
+            container = .grownList
+            containerName = "list"
+        default:
+            return nil
+        }
+        guard size.reaches(settings.largeThreshold) else { return nil }
+        let estimate = CollectionSizes.estimate(container, size: size, shape: shape, version: facts.version)
+        let message = "\(facts.buildsPhrase(containerName, size: size, shape: shape, estimate: estimate)) only to \(consumer.verb); a generator keeps \(facts.generatorSummary)"
+        let explanation = HeapExplanation(
+            path: [ReferenceStep(from: "\(consumerName)() argument", via: "", to: containerName, site: argument.range, line: facts.line(argument)),
+                   ReferenceStep(from: containerName, via: "", to: facts.itemsStep(size: size, shape: shape))],
+            estimate: estimate,
+            mechanism: "every item stays alive until \(consumerName)() returns; only then does reference counting free the \(containerName) and its items",
+            remedy: "pass a generator expression so \(consumerName)() receives one item at a time")
+        var fix: Fix?
+        if let edits {
+            let unsafe = consumer.stopsEarly || sideEffects
+            fix = Fix(title: "Pass a generator instead of building a \(containerName)",
+                      applicability: unsafe ? .unsafe : .safe, edits: edits)
+        }
+        return Finding(Self.self, range: argument.range, message: message, explanation: explanation, fix: fix)
+    }
+}

@@ -1,0 +1,109 @@
+import Testing
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+/// Facts the HL3xx-HL5xx rules rely on: constant folding, iterable sizes and the byte model.
+@Suite struct ConstantFoldingTests {
+    func value(_ source: String, last: Bool = true) -> Int? {
+        let tree = PythonParser().parse(SourceText(source))
+        let folder = ConstantFolder(tree: tree)
+        let statement = tree.root.namedChildren.array.last!
+        let expression = statement.firstNamedChild!
+        let node = expression.kind == .assignment ? expression.child(.right)! : expression
+        return folder.integerValue(of: node)
+    }
+
+    @Test func foldsLiteralsAndArithmetic() {
+        #expect(value("10**7") == 10_000_000)
+        #expect(value("1_000_000") == 1_000_000)
+        #expect(value("0x10 * 2 + 1") == 33)
+        #expect(value("-(3 - 10) // 2") == 3)
+        #expect(value("2 ** 70") == nil, "overflow is not a constant")
+        #expect(value("n * 2") == nil)
+    }
+
+    @Test func foldsModuleConstantsAssignedOnce() {
+        #expect(value("N = 10**6\nM = N * 3\nx = M") == 3_000_000)
+        #expect(value("N = 10\nN = 20\nx = N") == nil, "rebound names are not constants")
+    }
+
+    @Test func knowsRebuiltins() {
+        let tree = PythonParser().parse(SourceText("from mathlib import sum\ndef f(len): pass\n"))
+        let folder = ConstantFolder(tree: tree)
+        #expect(!folder.isBuiltin("sum"))
+        #expect(!folder.isBuiltin("len"))
+        #expect(folder.isBuiltin("max"))
+    }
+}
+
+@Suite struct IterableSizeTests {
+    func size(_ source: String) -> IterableSize {
+        let tree = PythonParser().parse(SourceText(source))
+        let semantics = SemanticModel(tree: tree)
+        let sizer = IterableSizer(semantics: semantics, folder: ConstantFolder(tree: tree))
+        let comprehension = tree.allNodes.first { $0.kind == .listComprehension }!
+        return sizer.size(ofComprehension: comprehension)
+    }
+
+    @Test func rangesAndLiterals() {
+        #expect(size("[i for i in range(10**7)]") == .exactly(10_000_000))
+        #expect(size("[i for i in range(10, 100, 3)]") == .exactly(30))
+        #expect(size("[i for i in range(1000) if i % 2]") == .atMost(1000))
+        #expect(size("[a for a in (1, 2, 3)]") == .exactly(3))
+        #expect(size("[x for x in xs[0:2]]") == .atMost(2))
+        #expect(size("[a * b for a in range(100) for b in range(200)]") == .exactly(20_000))
+    }
+
+    @Test func inputSourcesAreUnbounded() {
+        #expect(size("def f(p):\n    with open(p) as fh:\n        return [l for l in fh]") == .unbounded(source: "a file's lines"))
+        #expect(size("import csv\n[r for r in csv.reader(fh)]") == .unbounded(source: "a CSV file's rows"))
+        #expect(size("import os as o\n[d for d in o.walk(root)]") == .unbounded(source: "a directory tree's entries"))
+        #expect(size("[r for r in cur.fetchall()]") == .unbounded(source: "a database cursor's rows"))
+        #expect(size("[x for x in items]").isUnbounded)
+        #expect(size("[x for x in range(n)]").isUnbounded)
+    }
+
+    @Test func smallSourcesStayBounded() {
+        #expect(size("def f(*args):\n    return [a for a in args]").upperCount == 256)
+        #expect(size("import sys\n[a for a in sys.argv]").upperCount == 256)
+        #expect(size("NAMES = ['a', 'b']\ndef f():\n    return [n for n in NAMES]") == .exactly(2))
+    }
+
+    /// Self-referential names and deeply nested operators must neither loop nor exhaust the stack.
+    @Test func recursionIsBounded() {
+        #expect(size("def f():\n    x = [a for a in g(x)]\n    return [b for b in x]").isUnbounded)
+        let deep = "[" + Array(repeating: "1", count: 5_000).joined(separator: " + ") + " for i in range(10**6)]"
+        let tree = PythonParser().parse(SourceText(deep))
+        let sizer = IterableSizer(semantics: SemanticModel(tree: tree), folder: ConstantFolder(tree: tree))
+        let comprehension = tree.allNodes.first { $0.kind == .listComprehension }!
+        #expect(sizer.size(ofComprehension: comprehension) == .exactly(1_000_000))
+        _ = sizer.elementShape(ofComprehension: comprehension)
+    }
+
+    @Test func reachesThreshold() {
+        #expect(IterableSize.exactly(10_000).reaches(10_000))
+        #expect(!IterableSize.exactly(9_999).reaches(10_000))
+        #expect(IterableSize.unbounded(source: "x").reaches(10_000))
+    }
+}
+
+@Suite struct CollectionSizesTests {
+    /// heap-facts.md: tracemalloc peaks on CPython 3.11 (within 5 %).
+    @Test func reproducesMeasuredPeaks() {
+        func mb(_ container: CollectionSizes.Container, _ n: Int) -> Double {
+            let e = CollectionSizes.estimate(container, size: .exactly(n), shape: .int(maxMagnitude: n), version: .py311)
+            return Double(e.upperBytes!) / 1_000_000
+        }
+        #expect(abs(mb(.grownList, 1_000_000) - 40.5) / 40.5 < 0.05)
+        #expect(abs(mb(.exactList, 1_000_000) - 40.0) / 40.0 < 0.05)
+        #expect(abs(mb(.set, 1_000_000) - 65.5) / 65.5 < 0.05)
+        #expect(abs(mb(.dict, 1_000_000) - 73.9) / 73.9 < 0.05)
+    }
+
+    @Test func unboundedHasNoUpper() {
+        let e = CollectionSizes.estimate(.grownList, size: .unbounded(source: "f"), shape: .string, version: .py311)
+        #expect(e.isUnbounded)
+        #expect(CollectionSizes.formatCount(10_000_000) == "10,000,000")
+    }
+}

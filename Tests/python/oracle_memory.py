@@ -1,0 +1,159 @@
+"""Runs heaplint's HL3xx/HL4xx/HL5xx rule examples under CPython and measures what they do.
+
+The examples come from `$HEAPLINT_BIN rule --all --output-format json`, so docs, Swift tests and this
+oracle read the same text. Modes:
+
+- `peak_ratio`: HL3xx. Run a triggering example and its `fixed` form with `tracemalloc`, with huge
+  constants scaled down (`10**7` -> `SCALE`) so the run is quick but takes the same code path, and
+  return both peaks and both results.
+- `growth`: HL401/HL404. Call the example's functions repeatedly; report how a module-level (or
+  default-argument) collection's length grows with the number of calls.
+- `alive_after_del`: HL402/HL403/HL405. Create an instance, use it, drop the last reference, collect,
+  and report whether a weakref to it is still alive (something process-wide holds it).
+- `collector_state`: HL5xx. Run an example and report `gc.isenabled()`, the gen-0 threshold, and
+  how many times `gc.collect` ran; the collector state is restored afterwards.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import subprocess
+import sys
+import tracemalloc
+import types
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+
+_RULES: list[dict] | None = None
+
+
+def rules() -> list[dict]:
+    """Every rule document, as `heaplint rule --all --output-format json` prints it."""
+    global _RULES
+    if _RULES is None:
+        out = subprocess.run([BIN, "rule", "--all", "--output-format", "json"], check=True,
+                             capture_output=True, text=True).stdout
+        _RULES = json.loads(out)
+    return _RULES
+
+
+def examples(code: str, triggering: bool | None = None) -> list[dict]:
+    for rule in rules():
+        if rule["code"] == code:
+            return [e for e in rule["examples"] if triggering is None or e["triggering"] == triggering]
+    raise KeyError(code)
+
+
+# Integer expressions the examples use as "large": 10**7, 1_000_000, 50_000, 20000 ...
+_LARGE = re.compile(r"\b\d+\s*\*\*\s*\d+\b|\b\d{1,3}(?:_\d{3})+\b|\b\d{5,}\b")
+
+
+def scale_source(source: str, scale: int) -> str:
+    """Replace every large integer constant by `scale`, keeping the code path the same."""
+    def repl(match: re.Match) -> str:
+        text = match.group(0).replace("_", "")
+        value = eval(text, {})  # only digits and ** reach here
+        return str(scale) if value >= 10_000 else match.group(0)
+    return _LARGE.sub(repl, source)
+
+
+def run_module(source: str, extra: dict[str, Any] | None = None, name: str = "example") -> types.ModuleType:
+    """Execute `source` as a fresh module registered in sys.modules (as an import would)."""
+    module = types.ModuleType(name)
+    module.__dict__.update(extra or {})
+    sys.modules[name] = module
+    exec(compile(source, f"<{name}>", "exec"), module.__dict__)
+    return module
+
+
+@dataclass
+class PeakRun:
+    peak_bytes: int
+    result: Any
+
+
+def measure_peak(source: str, call: Callable[[types.ModuleType], Any] | None, extra: dict[str, Any] | None = None,
+                 scale: int = 200_000) -> PeakRun:
+    """Peak traced memory while running the example (module body, then `call(module)`)."""
+    scaled = scale_source(source, scale)
+    gc.collect()
+    if call is None:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        module = run_module(scaled, extra)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result = {k: v for k, v in module.__dict__.items() if not k.startswith("__") and isinstance(v, (int, float, str, bool))}
+        return PeakRun(peak, result)
+    module = run_module(scaled, extra)
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    result = call(module)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return PeakRun(peak, result)
+
+
+def peak_ratio(example: dict, call: Callable[[types.ModuleType], Any] | None, extra: dict[str, Any] | None = None,
+               scale: int = 200_000) -> tuple[PeakRun, PeakRun]:
+    """(eager run, fixed run) of one triggering example that has a `fixed` form."""
+    eager = measure_peak(example["source"], call, extra, scale)
+    lazy = measure_peak(example["fixed"], call, extra, scale)
+    return eager, lazy
+
+
+def collection_length(obj: Any) -> int:
+    return len(obj)
+
+
+def alive_after_del(make: Callable[[], Any], use: Callable[[Any], Any]) -> bool:
+    """Whether an instance survives dropping its last local reference and a full collection."""
+    instance = make()
+    use(instance)
+    ref = weakref.ref(instance)
+    del instance
+    gc.collect()
+    return ref() is not None
+
+
+@dataclass
+class CollectorState:
+    enabled: bool
+    threshold0: int
+    collect_calls: int
+    errors: list[str] = field(default_factory=list)
+
+
+def collector_state(source: str, call: Callable[[types.ModuleType], Any] | None = None,
+                    extra: dict[str, Any] | None = None) -> CollectorState:
+    """Run an example and report the collector's state after it; restore the state afterwards."""
+    was_enabled = gc.isenabled()
+    threshold = gc.get_threshold()
+    calls = 0
+    real_collect = gc.collect
+
+    def counting_collect(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return 0  # the count is what matters; skip the real (slow) pass
+
+    gc.collect = counting_collect
+    errors: list[str] = []
+    try:
+        try:
+            module = run_module(source, extra)
+            if call is not None:
+                call(module)
+        except Exception as exc:  # an example may raise on purpose (exception paths)
+            errors.append(repr(exc))
+        state = CollectorState(gc.isenabled(), gc.get_threshold()[0], calls, errors)
+    finally:
+        gc.collect = real_collect
+        gc.set_threshold(*threshold)
+        (gc.enable if was_enabled else gc.disable)()
+    return state
