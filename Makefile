@@ -52,8 +52,8 @@ test-python: build venv editors-deps
 	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) $(VENV_PY) -m pytest -q Tests/python
 
 demo: release
-	@echo "== heaplint check examples/demo-project =="
-	@$(RELEASE_BIN) check examples/demo-project || [ $$? -eq 1 ]
+	@echo "== heaplint check docs/demo-project =="
+	@$(RELEASE_BIN) check docs/demo-project || [ $$? -eq 1 ]
 
 bench: release
 	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN)
