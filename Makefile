@@ -48,7 +48,7 @@ test-swift: grammar
 	@$(SWIFT) build -q
 	@$(SWIFT) test -q 2>&1 | tail -n 40
 
-test-python: build venv editors-deps
+test-python: build venv editors-deps editor-test-debs
 	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) $(VENV_PY) -m pytest -q Tests/python
 
 demo: release
@@ -57,6 +57,7 @@ demo: release
 
 bench: release
 	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN)
+	@$(PYTHON) Tests/bench/lsp_latency.py --heaplint $(RELEASE_BIN)
 
 ## editors-deps: Neovim from Debian, for the language-server editor test (Tests/python/test_lsp_neovim.py).
 editors-deps:
