@@ -2,6 +2,15 @@ import HeapModel
 
 /// Wording shared by the cycle rules: who holds whom, in the reader's names.
 enum CycleMessages {
+    /// "holds itself" when one instance is the whole cycle (`self.me = self`), else "hold each other".
+    static func holdVerb(_ cycle: CycleWitness) -> String {
+        let instances = cycle.objects.filter { object in
+            if case .instance = object.kind { return true }
+            return false
+        }
+        return instances.count == 1 ? "holds itself" : "hold each other"
+    }
+
     static func participants(_ cycle: CycleWitness) -> String {
         let instances = cycle.objects.compactMap { object -> String? in
             if case .instance(let className) = object.kind { return className ?? object.label }

@@ -69,8 +69,10 @@ public struct InstanceAttributeCycle: Rule {
 
     public func check(_ context: AnalysisContext) -> [Finding] {
         context.heap.cycles(closedBy: .instanceAttributes).map { cycle in
-            Finding(Self.self, range: cycle.site,
-                    message: "Reference cycle: \(CycleMessages.participants(cycle)) hold each other through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free them",
+            let verb = CycleMessages.holdVerb(cycle)
+            let pronoun = verb == "holds itself" ? "it" : "them"
+            return Finding(Self.self, range: cycle.site,
+                    message: "Reference cycle: \(CycleMessages.participants(cycle)) \(verb) through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free \(pronoun)",
                     explanation: cycle.explanation(for: context.settings.targetVersion))
         }
     }
