@@ -60,7 +60,7 @@ bench: release
 # ---- Speed at scale and robustness (issue 8) ------------------------------------------------------------
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
-.PHONY: fuzz fuzz-smoke bench-large
+.PHONY: fuzz fuzz-smoke
 
 ## fuzz: seeded random-mutation fuzzing of parser + analysis (Tests/fuzz/fuzz.py) for FUZZ_SECONDS;
 ## failing inputs are shrunk and saved under Tests/Fixtures/regressions/ (test_malformed.py runs them).
@@ -71,9 +71,6 @@ fuzz: build
 fuzz-smoke: build
 	@$(PYTHON) Tests/fuzz/fuzz.py --heaplint $(DEBUG_BIN) --seconds 20 --seed 8 --no-save
 
-## bench-large: `make bench` plus the 10x standard-library tree, pylint and a 50 MB single module.
-bench-large: release venv
-	@$(PYTHON) Tests/bench/bench.py --heaplint $(RELEASE_BIN) --large
 
 clean:
 	@rm -rf .build .heaplint_cache
