@@ -15,7 +15,8 @@ Corpora: this machine's standard library (minus site-packages) and, unless --qui
 single module at 12.5, 25 and 50 MB to show that time grows linearly with size.
 
 Columns: wall seconds (best of --repeat), CPU seconds (user+sys of the child), MB/s of wall time,
-peak RSS of the process (os.wait4's ru_maxrss), ratio of wall time to heaplint cold. The machine may be
+peak RSS of the process (os.wait4's ru_maxrss; for pylint, of the subset run), wall and CPU time as a
+ratio to heaplint cold. The machine may be
 shared with other builds: CPU seconds are the steadier number.
 """
 import argparse
@@ -193,7 +194,8 @@ def main():
     if "pylint" in tools:
         print(subprocess.run([tools["pylint"], "--version"], capture_output=True, text=True).stdout.splitlines()[0]
               + f" -j 1 --disable=all --enable={PYLINT_CHECKERS}")
-    header = f"{'corpus':<11} {'tool':<9} {'files':>6} {'MB':>6} {'wall s':>8} {'cpu s':>8} {'MB/s':>7} {'RSS MB':>7} {'x cold':>7}  note"
+    header = (f"{'corpus':<11} {'tool':<9} {'files':>6} {'MB':>6} {'wall s':>8} {'cpu s':>8} {'MB/s':>7} {'RSS MB':>7} "
+              f"{'wall/cold':>9} {'cpu/cold':>8}  note")
     print(header)
     print("-" * len(header))
     summary = {}
@@ -207,9 +209,10 @@ def main():
             wall, cpu = wall * scale, cpu * scale
             rows[tool] = (wall, cpu, rss)
             ratio = wall / rows["cold"][0] if "cold" in rows else float("nan")
+            cpu_ratio = cpu / rows["cold"][1] if "cold" in rows else float("nan")
             status = "" if code in (0, 1) else f" EXIT {code}"
             print(f"{name:<11} {tool:<9} {files_:>6} {mb:>6.1f} {wall:>8.2f} {cpu:>8.2f} {mb / wall:>7.1f} "
-                  f"{rss:>7.0f} {ratio:>7.2f}  {note}{status}", flush=True)
+                  f"{rss:>7.0f} {ratio:>9.2f} {cpu_ratio:>8.2f}  {note}{status}", flush=True)
 
         base = [heaplint, "check", "--isolated", "--exit-zero", "--quiet", "--output-format", "concise"]
         cache = os.path.join(WORK, "cache")
@@ -245,8 +248,9 @@ def main():
             r = cold[i] / rows["ts-parse"][i]
             print(f"  cold <= 1.5x tree-sitter alone ({unit}): {r:.2f}x  {'met' if r <= 1.5 else 'NOT met'}")
     if "pylint" in rows:
-        r = rows["pylint"][0] / cold[0]
-        print(f"  >= 40x faster than pylint (estimated, pylint -j 1): {r:.0f}x  {'met' if r >= 40 else 'NOT met'}")
+        r, rc = rows["pylint"][0] / cold[0], rows["pylint"][1] / cold[1]
+        print(f"  >= 40x faster than pylint (estimated, pylint -j 1): wall {r:.0f}x, cpu {rc:.0f}x  "
+              f"{'met' if min(r, rc) >= 40 else 'NOT met'}")
     if "ruff" in rows:
         print(f"  warm <= ruff cold: {warm[0]:.2f} s vs {rows['ruff'][0]:.2f} s  "
               f"{'met' if warm[0] <= rows['ruff'][0] else 'NOT met'}")
