@@ -169,6 +169,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="standard library only: no 10x tree, no 50 MB file")
     parser.add_argument("--pylint-files", type=int, default=100)
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--no-pylint", action="store_true", help="skip pylint (minutes on a shared machine)")
     args = parser.parse_args()
     heaplint = os.path.abspath(args.heaplint)
     os.makedirs(WORK, exist_ok=True)
@@ -229,7 +230,7 @@ def main():
             row("ruff", measure([tools["ruff"], "check", "--isolated", "--no-cache", "--exit-zero", "--quiet",
                                  "--no-respect-gitignore", "--output-format", "concise", "--select", RUFF_RULES]
                                 + args_paths, repeat))
-        if "pylint" in tools:
+        if "pylint" in tools and name == "stdlib" and not args.no_pylint:  # once: the x10 estimate is 10x
             step = max(1, len(files) // args.pylint_files)
             subset = files[::step][: args.pylint_files]
             sub_mb = sum(os.path.getsize(p) for p in subset) / 1e6
