@@ -82,6 +82,8 @@ def corpus(tmp_path, every):
         data = open(path, "rb").read()
         if data.startswith(b"\xef\xbb\xbf") or b"\r" in data or not parses(data):
             continue  # keep the expectation exact: plain UTF-8, LF, valid modules
+        if tokenize.detect_encoding(io.BytesIO(data).readline)[0] not in ("utf-8", "utf-8-sig"):
+            continue  # transcoded files (a cp1252 cookie) are never rewritten, by design
         try:
             new, count = inject(data, rng)
         except (tokenize.TokenError, UnicodeDecodeError, IndentationError, SyntaxError):
