@@ -71,7 +71,6 @@ fuzz: build
 fuzz-smoke: build
 	@$(PYTHON) Tests/fuzz/fuzz.py --heaplint $(DEBUG_BIN) --seconds 20 --seed 8 --no-save
 
-
 clean:
 	@rm -rf .build .heaplint_cache
 
