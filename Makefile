@@ -42,7 +42,7 @@ $(VENV)/.installed: Makefile
 	@$(VENV_PY) -m pip install -q --disable-pip-version-check $(PY_TEST_TOOLS)
 	@touch $@
 
-test: test-swift test-python
+test: test-swift test-python fuzz-smoke
 
 test-swift: grammar
 	@$(SWIFT) build -q
@@ -70,6 +70,20 @@ editors-deps:
 ## bench-lsp: editor latency, didChange -> publishDiagnostics on a 5,000-line file (p50/p95/max).
 bench-lsp: release
 	@$(PYTHON) Tests/bench/lsp_latency.py --heaplint $(RELEASE_BIN)
+
+# ---- Speed at scale and robustness (issue 8) ------------------------------------------------------------
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
+.PHONY: fuzz fuzz-smoke
+
+## fuzz: seeded random-mutation fuzzing of parser + analysis (Tests/fuzz/fuzz.py) for FUZZ_SECONDS;
+## failing inputs are shrunk and saved under Tests/Fixtures/regressions/ (test_malformed.py runs them).
+fuzz: build
+	@$(PYTHON) Tests/fuzz/fuzz.py --heaplint $(DEBUG_BIN) --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+## fuzz-smoke: 20 s with a fixed seed, part of `make test`.
+fuzz-smoke: build
+	@$(PYTHON) Tests/fuzz/fuzz.py --heaplint $(DEBUG_BIN) --seconds 20 --seed 8 --no-save
 
 clean:
 	@rm -rf .build .heaplint_cache

@@ -25,6 +25,10 @@ public enum SourceLoader {
     public static func load(path: String) -> LoadedSource {
         var info = stat()
         if stat(path, &info) != 0 {
+            let error = errno
+            if error == ELOOP {
+                return .unreadable("Cannot read file: it is a symbolic link loop")
+            }
             var linkInfo = stat()
             if lstat(path, &linkInfo) == 0 && linkInfo.st_mode & S_IFMT == S_IFLNK {
                 return .unreadable("Cannot read file: it is a symbolic link to a missing file")
@@ -35,8 +39,8 @@ public enum SourceLoader {
             return .unreadable("Cannot read file: it is a directory")
         }
         if info.st_mode & S_IFMT != S_IFREG {
-            // Opening a FIFO would block until a writer appears; devices and sockets are not source.
-            return .unreadable("Cannot read file: it is not a regular file (a FIFO, socket or device)")
+            // A FIFO, socket or device named `*.py`: opening a FIFO would block forever.
+            return .unreadable("Cannot read file: it is not a regular file (\(fileTypeName(info.st_mode)))")
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return .unreadable("Cannot read file: \(errorText(errno))") }
@@ -64,6 +68,9 @@ public enum SourceLoader {
     /// Bytes → UTF-8 text: strips a BOM, honours a PEP 263 cookie for common single-byte encodings,
     /// and rejects NUL bytes (CPython refuses them: "source code cannot contain null bytes").
     public static func decode(_ raw: [UInt8]) -> LoadedSource {
+        if let wide = wideEncodingBOM(raw) {
+            return .unreadable("Cannot analyse file: it is \(wide) (byte order mark); Python source must be UTF-8 or declare an 8-bit encoding")
+        }
         if let nul = raw.firstIndex(of: 0) {
             let line = raw[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             return .unreadable("Cannot analyse file: it contains a NUL byte (line \(line)); binary content is not Python source")
@@ -89,6 +96,23 @@ public enum SourceLoader {
             return .unreadable("Cannot analyse file: invalid UTF-8 (byte 0x\(hex) on line \(line)) and no coding declaration; save it as UTF-8 or add `# -*- coding: latin-1 -*-`")
         }
         return .text(SourceText(bytes: bytes), encoding: hadBOM ? .utf8WithBOM : .utf8)
+    }
+
+    static func fileTypeName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: "an unknown file type"
+        }
+    }
+
+    /// UTF-32 and UTF-16 byte order marks (UTF-32 LE first: it starts like UTF-16 LE).
+    static func wideEncodingBOM(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return "UTF-32" }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
+        return nil
     }
 
     /// PEP 263: `coding[:=]\s*([-\w.]+)` in a comment on line 1 or 2 (line 2 only if line 1 is a comment or blank).

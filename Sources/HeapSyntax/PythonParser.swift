@@ -48,7 +48,10 @@ public final class PythonParser {
     }
 
     private func parseC(_ source: SourceText, old: CTree?) -> CTree {
-        let pointer: OpaquePointer? = source.bytes.withUnsafeBufferPointer { buffer in
+        // Python ends lines at a lone `\r` too; tree-sitter-python does not. Parse a copy with each
+        // lone CR turned into LF: same length, so every offset (and the tree's text) stays the source's.
+        let input = Self.loneCarriageReturnsAsNewlines(source.bytes)
+        let pointer: OpaquePointer? = (input ?? source.bytes).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string(parser, old?.pointer, chars.baseAddress, UInt32(chars.count))
             }
@@ -56,6 +59,22 @@ public final class PythonParser {
         // With no timeout or cancellation flag set, tree-sitter always returns a tree.
         guard let pointer else { preconditionFailure("tree-sitter returned no tree without a timeout") }
         return CTree(pointer)
+    }
+
+    /// A copy of `bytes` with lone `\r` (not followed by `\n`) replaced by `\n`; nil when there is none.
+    static func loneCarriageReturnsAsNewlines(_ bytes: [UInt8]) -> [UInt8]? {
+        guard let first = bytes.firstIndex(of: 0x0D) else { return nil }
+        var copy: [UInt8]? = nil
+        var i = first
+        let n = bytes.count
+        while i < n {
+            if bytes[i] == 0x0D && (i + 1 == n || bytes[i + 1] != 0x0A) {
+                if copy == nil { copy = bytes }
+                copy![i] = 0x0A
+            }
+            i += 1
+        }
+        return copy
     }
 }
 

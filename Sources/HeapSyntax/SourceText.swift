@@ -65,23 +65,101 @@ public struct SourcePosition: Sendable, Hashable, Comparable {
 /// Byte offsets where each line starts. Python ends lines at `\n`, `\r\n` and a lone `\r`.
 public struct LineIndex: Sendable {
     public let lineStarts: [Int]
+    /// Per line: whether it holds a byte >= 0x80. ASCII lines (most lines of most files) get their
+    /// columns in O(1) in `position(of:)`; others are scanned from the line start.
+    let lineHasNonASCII: [Bool]
 
     public init(_ bytes: [UInt8]) {
         var starts = [0]
+        var nonASCII: [Bool] = []
         starts.reserveCapacity(bytes.count / 32 + 1)
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 0x0A {
-                starts.append(i + 1)
-            } else if b == 0x0D {
-                if i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
+        nonASCII.reserveCapacity(bytes.count / 32 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            let n = buffer.count
+            var high: UInt8 = 0
+            while i < n {
+                let b = buffer[i]
+                high |= b
+                if b == 0x0A {
+                    starts.append(i + 1)
+                    nonASCII.append(high & 0x80 != 0)
+                    high = 0
+                } else if b == 0x0D {
+                    if i + 1 < n, buffer[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                    nonASCII.append(high & 0x80 != 0)
+                    high = 0
+                }
+                i += 1
+            }
+            nonASCII.append(high & 0x80 != 0)
+        }
+        lineStarts = starts
+        lineHasNonASCII = nonASCII
+        // Long non-ASCII lines (minified or generated code): running counts every `checkpointStride`
+        // bytes, so a column costs at most two short scans instead of a scan of the whole line.
+        var needsCheckpoints = false
+        for line in 0..<nonASCII.count where nonASCII[line] {
+            let end = line + 1 < starts.count ? starts[line + 1] : bytes.count
+            if end - starts[line] > 2 * Self.checkpointStride { needsCheckpoints = true; break }
+        }
+        var checkpoints: [Counts] = []
+        if needsCheckpoints {
+            checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
+            bytes.withUnsafeBufferPointer { buffer in
+                var counts = Counts()
+                for chunk in stride(from: 0, to: buffer.count, by: Self.checkpointStride) {
+                    checkpoints.append(counts)
+                    Self.advance(&counts, over: buffer, from: chunk, to: min(chunk + Self.checkpointStride, buffer.count))
+                }
+            }
+        }
+        self.checkpoints = checkpoints
+    }
+
+    static let checkpointStride = 1024
+    /// `Counts` before byte `k * checkpointStride`, from the start of the file; empty unless needed.
+    let checkpoints: [Counts]
+
+    /// Scalars and UTF-16 units counted so far, and how many continuation bytes the last lead byte still covers.
+    struct Counts: Sendable {
+        var scalars = 0
+        var utf16 = 0
+        var pending = 0
+    }
+
+    /// Counts bytes `from..<to`. Scalars are counted by their lead bytes; a 4-byte scalar is two UTF-16
+    /// units. Stray continuation bytes (invalid UTF-8) count as one unit each, as a decoder's U+FFFD would.
+    @inline(__always)
+    static func advance(_ counts: inout Counts, over buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
+        var i = from
+        while i < to {
+            let b = buffer[i]
+            if b < 0x80 {
+                counts.scalars += 1
+                counts.utf16 += 1
+                counts.pending = 0
+            } else if b & 0xC0 != 0x80 {
+                counts.scalars += 1
+                counts.utf16 += b >= 0xF0 ? 2 : 1
+                counts.pending = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1
+            } else if counts.pending > 0 {
+                counts.pending -= 1
+            } else {
+                counts.scalars += 1
+                counts.utf16 += 1
             }
             i += 1
         }
-        lineStarts = starts
+    }
+
+    /// Counts from the start of the file to `offset` (checkpoints must exist).
+    private func counts(upTo offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Counts {
+        let k = min(offset / Self.checkpointStride, checkpoints.count - 1)
+        var counts = checkpoints[k]
+        Self.advance(&counts, over: buffer, from: k * Self.checkpointStride, to: offset)
+        return counts
     }
 
     public var lineCount: Int { lineStarts.count }
@@ -109,20 +187,23 @@ public struct LineIndex: Sendable {
         let offset = max(0, min(byteOffset, bytes.count))
         let line = line(of: offset)
         let start = lineStarts[line]
+        if !lineHasNonASCII[line] {
+            return SourcePosition(byteOffset: offset, line: line, utf8Column: offset - start,
+                                  scalarColumn: offset - start, utf16Column: offset - start)
+        }
         var scalars = 0, utf16 = 0
-        var i = start
-        while i < offset {
-            let b = bytes[i]
-            // Count scalars by their lead bytes; a 4-byte scalar is two UTF-16 units. Stray
-            // continuation bytes (invalid UTF-8) count as one unit each, as a decoder's U+FFFD would.
-            if b & 0xC0 != 0x80 {
-                scalars += 1
-                utf16 += b >= 0xF0 ? 2 : 1
-            } else if i == start || !isInsideSequence(bytes, at: i, lineStart: start) {
-                scalars += 1
-                utf16 += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            if offset - start > 2 * Self.checkpointStride && !checkpoints.isEmpty && buffer.count >= offset {
+                // A line starts with no pending continuation bytes (the previous one ended in CR or LF).
+                let before = counts(upTo: start, in: buffer), after = counts(upTo: offset, in: buffer)
+                scalars = after.scalars - before.scalars
+                utf16 = after.utf16 - before.utf16
+            } else {
+                var counts = Counts()
+                Self.advance(&counts, over: buffer, from: start, to: offset)
+                scalars = counts.scalars
+                utf16 = counts.utf16
             }
-            i += 1
         }
         return SourcePosition(byteOffset: offset, line: line, utf8Column: offset - start,
                               scalarColumn: scalars, utf16Column: utf16)
@@ -150,22 +231,6 @@ public struct LineIndex: Sendable {
         if line >= lineStarts.count { return bytes.count }
         let range = lineRange(line, in: bytes)
         return min(range.lowerBound + max(0, utf8Column), range.upperBound)
-    }
-
-    private func isInsideSequence(_ bytes: [UInt8], at i: Int, lineStart: Int) -> Bool {
-        // Walk back to the lead byte (at most 3 steps) and check the sequence covers `i`.
-        var j = i - 1
-        var steps = 1
-        while j >= lineStart && steps <= 3 {
-            let b = bytes[j]
-            if b & 0xC0 != 0x80 {
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                return length > steps
-            }
-            j -= 1
-            steps += 1
-        }
-        return false
     }
 }
 

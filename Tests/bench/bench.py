@@ -1,136 +1,278 @@
 #!/usr/bin/env python3
-"""`make bench`: time `heaplint check` over this machine's Python standard library.
+"""`make bench`: heaplint's speed and memory against tree-sitter alone, ruff and pylint (issue 8).
 
-Runs, on the same explicit file list (the stdlib minus site-packages, as heaplint discovers it):
-  parse   heaplint --select HL001 --no-cache   (parse + syntax errors only: the syntax layer's speed)
-  cold    heaplint with an empty cache          (full analysis, writes the cache)
-  warm    heaplint again                        (cache hits)
-  ruff    ruff check --no-cache --select C419,B019,B006,PERF   (installed into .venv from PyPI)
-and prints files, MB, seconds, MB/s and the ratios. Timing is wall-clock; the machine may be shared,
-so the numbers are indicative. Each run is repeated (--repeat) and the best time kept.
+One table, measured in one run on the same explicit file lists:
+  ts-parse  tree-sitter alone: Tests/bench/ts_parse.c, same libtree-sitter + grammar, 2 threads,
+            read + parse + free, nothing else (the floor; built with cc into .bench/)
+  HL001     heaplint --select HL001 --no-cache: load, parse, flatten, syntax errors (heaplint's own floor)
+  cold      heaplint, every rule, empty cache (writes the cache)
+  warm      heaplint again (cache hits)
+  ruff      ruff check --no-cache --select C419,B019,B006,PERF (single process, all cores)
+  pylint    pylint -j 1 --disable=all --enable=<its four memory checkers>, timed on a fixed subset
+            (every Nth file, about --pylint-files files) and scaled by bytes to the corpus: an estimate
+Corpora: this machine's standard library (minus site-packages) and, unless --quick, a synthetic tree of
+10 copies of it under .bench/stdlib-x10 (hard links: same bytes, distinct paths). Then a generated
+single module at 12.5, 25 and 50 MB to show that time grows linearly with size.
+
+Columns: wall seconds (best of --repeat), CPU seconds (user+sys of the child), MB/s of wall time,
+peak RSS of the process (os.wait4's ru_maxrss; for pylint, of the subset run), wall and CPU time as a
+ratio to heaplint cold. The machine may be
+shared with other builds: CPU seconds are the steadier number.
 """
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV = os.path.join(ROOT, ".venv")
-RUFF_VERSION = "0.17.5"
+WORK = os.path.join(ROOT, ".bench")
+PEERS = ["ruff==0.17.5", "pylint==4.1.4"]
 RUFF_RULES = "C419,B019,B006,PERF"
+PYLINT_CHECKERS = "consider-using-generator,use-a-generator,method-cache-max-size-none,dangerous-default-value"
+
+
+def measure(cmd, repeat=1, before=None, stdin_file=None):
+    """Best wall time of `repeat` runs: (wall, cpu, peak RSS MB, returncode, stdout bytes)."""
+    best = None
+    for _ in range(repeat):
+        if before:
+            before()
+        out_path = os.path.join(WORK, "out.txt")
+        with open(out_path, "wb") as out, open(os.devnull, "wb") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
+        result = (wall, cpu, usage.ru_maxrss / 1024, proc.returncode, open(out_path, "rb").read())
+        if best is None or wall < best[0]:
+            best = result
+    return best
+
+
+def ensure_peers():
+    python = os.path.join(VENV, "bin", "python")
+    tools = {name: os.path.join(VENV, "bin", name) for name in ("ruff", "pylint")}
+    if all(os.path.exists(p) for p in tools.values()):
+        return tools
+    try:
+        if not os.path.exists(python):
+            subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *PEERS], check=True)
+    except (subprocess.CalledProcessError, OSError) as error:
+        print(f"bench: could not install {PEERS} ({error}); skipping the comparisons")
+    return {k: v for k, v in tools.items() if os.path.exists(v)}
+
+
+def build_ts_parse():
+    exe = os.path.join(WORK, "ts_parse")
+    src = os.path.join(ROOT, "Tests", "bench", "ts_parse.c")
+    grammar = os.path.join(ROOT, "grammars", "python")
+    if os.path.exists(exe) and os.path.getmtime(exe) > os.path.getmtime(src):
+        return exe
+    try:
+        subprocess.run(["cc", "-O2", "-o", exe, src, os.path.join(grammar, "parser.c"),
+                        os.path.join(grammar, "scanner.c"), "-I" + grammar, "-ltree-sitter", "-lpthread"], check=True)
+    except (subprocess.CalledProcessError, OSError) as error:
+        print(f"bench: could not build the tree-sitter floor ({error})")
+        return None
+    return exe
 
 
 def stdlib_files(heaplint):
     stdlib = sysconfig.get_paths()["stdlib"]
     out = subprocess.run([heaplint, "check", "--isolated", "--show-files", stdlib],
                          capture_output=True, text=True, check=True).stdout
-    files = [line for line in out.splitlines() if line and "site-packages" not in line]
-    return stdlib, files
+    return stdlib, sorted(line for line in out.splitlines() if line and "site-packages" not in line)
 
 
-def cpu_children():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def tenfold(stdlib, files):
+    """.bench/stdlib-x10/copyN/<relative path>, hard-linked (copied when links fail)."""
+    base = os.path.join(WORK, "stdlib-x10")
+    marker = os.path.join(base, f".complete-{len(files)}")
+    out = []
+    for n in range(10):
+        for f in files:
+            out.append(os.path.join(base, f"copy{n}", os.path.relpath(f, stdlib)))
+    if os.path.exists(marker):
+        return out
+    shutil.rmtree(base, ignore_errors=True)
+    for n in range(10):
+        for f in files:
+            target = os.path.join(base, f"copy{n}", os.path.relpath(f, stdlib))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                os.link(f, target)
+            except OSError:
+                shutil.copyfile(f, target)
+    open(marker, "w").close()
+    return out
 
 
-def timed(cmd, repeat, before=None):
-    """Best wall-clock seconds over `repeat` runs, with the CPU seconds of that run."""
-    best = None
-    proc = None
-    for _ in range(repeat):
-        if before:
-            before()
-        cpu0 = cpu_children()
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True)
-        elapsed = time.perf_counter() - start
-        cpu = cpu_children() - cpu0
-        if best is None or elapsed < best[0]:
-            best = (elapsed, cpu)
-    timed.last_cpu = best[1]
-    return best[0], proc
+UNIT = '''
+class Record{n}:
+    """A generated record type, number {n}."""
+    __slots__ = ("name", "values")
+
+    def __init__(self, name, values=None):
+        self.name = name
+        self.values = list(values or ())
+
+    def total(self):
+        return sum(v * 2 for v in self.values if v % 3)
+
+    def pairs(self):
+        return {{k: v for k, v in enumerate(self.values)}}
 
 
-def ensure_ruff():
-    ruff = os.path.join(VENV, "bin", "ruff")
-    if os.path.exists(ruff):
-        return ruff
-    python = os.path.join(VENV, "bin", "python")
+def build_{n}(count):
+    items = [Record{n}(str(i), range(i % 7)) for i in range(count)]
     try:
-        if not os.path.exists(python):
-            subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        f"ruff=={RUFF_VERSION}"], check=True)
-    except (subprocess.CalledProcessError, OSError) as error:
-        print(f"bench: could not install ruff ({error}); skipping the ruff comparison")
-        return None
-    return ruff if os.path.exists(ruff) else None
+        return max((r.total() for r in items), default=0)
+    except ValueError as error:  # noqa: HL101
+        raise RuntimeError("record {n}") from error
+'''
+
+
+def generated_module(megabytes):
+    path = os.path.join(WORK, f"generated-{megabytes:g}MB.py")
+    target = int(megabytes * 1e6)
+    if os.path.exists(path) and abs(os.path.getsize(path) - target) < 2000:
+        return path
+    with open(path, "w") as f:
+        f.write("import functools\n")
+        size, n = 0, 0
+        while size < target:
+            text = UNIT.format(n=n)
+            f.write(text)
+            size += len(text)
+            n += 1
+    return path
+
+
+def file_list(paths, name):
+    path = os.path.join(WORK, name)
+    with open(path, "w") as f:
+        f.write("\n".join(paths) + "\n")
+    return path
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--heaplint", default=os.path.join(ROOT, ".build/release/heaplint"))
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--no-ruff", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="standard library only: no 10x tree, no 50 MB file")
+    parser.add_argument("--pylint-files", type=int, default=100)
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--no-pylint", action="store_true", help="skip pylint (minutes on a shared machine)")
     args = parser.parse_args()
     heaplint = os.path.abspath(args.heaplint)
-
-    stdlib, files = stdlib_files(heaplint)
-    size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
-    mb = size / 1e6
+    os.makedirs(WORK, exist_ok=True)
     cores = os.cpu_count() or 1
-    print(f"corpus: {stdlib} (without site-packages)")
-    print(f"files: {len(files)}   size: {mb:.1f} MB   cores: {cores}")
-    print("(a few files under test/ are invalid on purpose and give HL001/HL003; the Python 2 files in"
-          " lib2to3/tests/data parse, since tree-sitter-python accepts print statements)")
+    tools = {} if args.no_peers else ensure_peers()
+    ts_parse = build_ts_parse()
+    stdlib, files = stdlib_files(heaplint)
+    # (name, files, what to pass on the command line): the 10x tree goes by its 10 roots (argv limits)
+    corpora = [("stdlib", files, files)]
+    if not args.quick:
+        copies = tenfold(stdlib, files)
+        roots = [os.path.join(WORK, "stdlib-x10", f"copy{n}") for n in range(10)]
+        shown = subprocess.run([heaplint, "check", "--isolated", "--show-files"] + roots,
+                               capture_output=True, text=True).stdout.split()
+        if len(shown) != len(copies):
+            print(f"bench: heaplint discovers {len(shown)} files in the 10x tree, not {len(copies)}")
+        corpora.append(("stdlib x10", copies, roots))
+    print(f"heaplint {subprocess.run([heaplint, '--version'], capture_output=True, text=True).stdout.strip()}, "
+          f"{cores} cores, load average {os.getloadavg()[0]:.1f} at start; corpus: {stdlib} (without site-packages)")
+    if "ruff" in tools:
+        print(subprocess.run([tools["ruff"], "--version"], capture_output=True, text=True).stdout.strip()
+              + f" --select {RUFF_RULES}")
+    if "pylint" in tools:
+        print(subprocess.run([tools["pylint"], "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+              + f" -j 1 --disable=all --enable={PYLINT_CHECKERS}")
+    header = (f"{'corpus':<11} {'tool':<9} {'files':>6} {'MB':>6} {'wall s':>8} {'cpu s':>8} {'MB/s':>7} {'RSS MB':>7} "
+              f"{'wall/cold':>9} {'cpu/cold':>8}  note")
+    print(header)
+    print("-" * len(header))
+    summary = {}
+    for name, paths, args_paths in corpora:
+        size = sum(os.path.getsize(p) for p in paths) / 1e6
+        listing = file_list(paths, f"files-{name.replace(' ', '')}.txt")
+        rows = {}
 
-    cache = tempfile.mkdtemp(prefix="heaplint-bench-cache-")
-    base = [heaplint, "check", "--isolated", "--exit-zero", "--quiet", "--output-format", "concise"]
-    results = {}
+        def row(tool, result, note="", files_=len(paths), mb=size, scale=1.0):
+            wall, cpu, rss, code, _ = result
+            wall, cpu = wall * scale, cpu * scale
+            rows[tool] = (wall, cpu, rss)
+            ratio = wall / rows["cold"][0] if "cold" in rows else float("nan")
+            cpu_ratio = cpu / rows["cold"][1] if "cold" in rows else float("nan")
+            status = "" if code in (0, 1) else f" EXIT {code}"
+            print(f"{name:<11} {tool:<9} {files_:>6} {mb:>6.1f} {wall:>8.2f} {cpu:>8.2f} {mb / wall:>7.1f} "
+                  f"{rss:>7.0f} {ratio:>9.2f} {cpu_ratio:>8.2f}  {note}{status}", flush=True)
 
-    def report(name, seconds, proc, note=""):
-        results[name] = seconds
-        cpu = timed.last_cpu
-        results[name + "-cpu"] = cpu
-        findings = len(proc.stdout.splitlines())
-        status = "" if proc.returncode == 0 else f"  EXIT {proc.returncode}: {proc.stderr.decode()[:200]}"
-        print(f"{name:<6} {seconds:7.2f} s  {mb / seconds:7.1f} MB/s   cpu {cpu:6.2f} s = {mb / max(cpu, 1e-9):5.1f} MB/s per core"
-              f"  {findings} findings{note}{status}")
+        base = [heaplint, "check", "--isolated", "--exit-zero", "--quiet", "--output-format", "concise"]
+        cache = os.path.join(WORK, "cache")
+        repeat = args.repeat if name == "stdlib" else 1
+        cold = measure(base + ["--cache-dir", cache] + args_paths, repeat, before=lambda: shutil.rmtree(cache, True))
+        row("cold", cold, f"{len(cold[4].splitlines())} findings")
+        warm = measure(base + ["--cache-dir", cache] + args_paths, repeat)
+        row("warm", warm, "" if warm[4] == cold[4] else "OUTPUT DIFFERS FROM COLD")
+        shutil.rmtree(cache, ignore_errors=True)
+        row("HL001", measure(base + ["--no-cache", "--select", "HL001"] + args_paths, repeat), "load+parse+flatten only")
+        if ts_parse:
+            row("ts-parse", measure([ts_parse, listing, str(cores)], repeat), "tree-sitter alone, C")
+        if "ruff" in tools:
+            row("ruff", measure([tools["ruff"], "check", "--isolated", "--no-cache", "--exit-zero", "--quiet",
+                                 "--no-respect-gitignore", "--output-format", "concise", "--select", RUFF_RULES]
+                                + args_paths, repeat))
+        if "pylint" in tools and name == "stdlib" and not args.no_pylint:  # once: the x10 estimate is 10x
+            step = max(1, len(files) // args.pylint_files)
+            subset = files[::step][: args.pylint_files]
+            sub_mb = sum(os.path.getsize(p) for p in subset) / 1e6
+            result = measure([tools["pylint"], "-j", "1", "--disable=all", f"--enable={PYLINT_CHECKERS}",
+                              "--exit-zero", "--score=n"] + subset, 1)
+            row("pylint", result, f"ESTIMATE: {len(subset)} files ({sub_mb:.1f} MB) in {result[0]:.1f} s, scaled by bytes",
+                scale=size / sub_mb)
+        summary[name] = (size, rows)
+        print()
 
-    seconds, proc = timed(base + ["--no-cache", "--select", "HL001"] + files, args.repeat)
-    report("parse", seconds, proc, "  [HL001 only]")
-    seconds, proc = timed(base + ["--cache-dir", cache] + files, args.repeat,
-                          before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    report("cold", seconds, proc)
-    cold_output = proc.stdout
-    seconds, proc = timed(base + ["--cache-dir", cache] + files, args.repeat)
-    report("warm", seconds, proc)
-    if proc.stdout != cold_output:
-        print("bench: WARNING: warm (cached) output differs from the cold run")
-    shutil.rmtree(cache, ignore_errors=True)
+    size, rows = summary["stdlib"]
+    cold, warm = rows["cold"], rows["warm"]
+    print("targets (issue 8), stdlib:")
+    if "ts-parse" in rows:
+        for unit, i in (("wall", 0), ("cpu", 1)):
+            r = cold[i] / rows["ts-parse"][i]
+            print(f"  cold <= 1.5x tree-sitter alone ({unit}): {r:.2f}x  {'met' if r <= 1.5 else 'NOT met'}")
+    if "pylint" in rows:
+        r, rc = rows["pylint"][0] / cold[0], rows["pylint"][1] / cold[1]
+        print(f"  >= 40x faster than pylint (estimated, pylint -j 1): wall {r:.0f}x, cpu {rc:.0f}x  "
+              f"{'met' if min(r, rc) >= 40 else 'NOT met'}")
+    if "ruff" in rows:
+        print(f"  warm <= ruff cold: {warm[0]:.2f} s vs {rows['ruff'][0]:.2f} s  "
+              f"{'met' if warm[0] <= rows['ruff'][0] else 'NOT met'}")
+    if "stdlib x10" in summary:
+        big_size, big = summary["stdlib x10"]
+        print(f"  peak RSS < 300 MB on the 10x tree: {big['cold'][2]:.0f} MB  {'met' if big['cold'][2] < 300 else 'NOT met'}")
+        print(f"  linear growth: 10x the bytes took {big['cold'][0] / cold[0]:.1f}x the wall time, "
+              f"{big['cold'][1] / cold[1]:.1f}x the CPU time")
 
-    if not args.no_ruff:
-        ruff = ensure_ruff()
-        if ruff:
-            version = subprocess.run([ruff, "--version"], capture_output=True, text=True).stdout.strip()
-            seconds, proc = timed([ruff, "check", "--isolated", "--no-cache", "--exit-zero", "--quiet",
-                                   "--output-format", "concise", "--select", RUFF_RULES] + files, args.repeat)
-            results["ruff"] = seconds
-            proc.returncode = 0 if proc.returncode in (0, 1) else proc.returncode
-            print(f"ruff   {seconds:7.2f} s  {mb / seconds:7.1f} MB/s   cpu {timed.last_cpu:6.2f} s"
-                  f"  ({version}, --select {RUFF_RULES})")
-            print(f"ratio: heaplint cold / ruff = {results['cold'] / seconds:.1f}x, "
-                  f"heaplint warm / ruff = {results['warm'] / seconds:.2f}x")
-            target = "met" if results["warm"] <= seconds else "NOT met"
-            print(f"target 'warm run at most as slow as ruff cold': {target}")
-    per_core = mb / max(results["parse-cpu"], 1e-9)
-    print(f"target 'parsing >= 5 MB/s per core': {'met' if per_core >= 5 else 'NOT met'} "
-          f"({per_core:.1f} MB/s per CPU-second of the HL001-only run, which includes reading and flattening)")
+    if not args.quick:
+        print("\nsingle generated module (heaplint, every rule, --no-cache):")
+        per_mb = []
+        for mb in (12.5, 25, 50):
+            path = generated_module(mb)
+            real = os.path.getsize(path) / 1e6
+            wall, cpu, rss, code, out = measure(base + ["--no-cache", path], 1)
+            per_mb.append(cpu / real)
+            print(f"  {real:5.1f} MB: wall {wall:6.2f} s, cpu {cpu:6.2f} s ({cpu / real:.3f} cpu s/MB), "
+                  f"peak RSS {rss:5.0f} MB, {len(out.splitlines())} findings, exit {code}", flush=True)
+        print(f"  cpu s/MB from 12.5 to 50 MB: {per_mb[0]:.3f} -> {per_mb[-1]:.3f} "
+              f"({'linear' if per_mb[-1] <= 1.25 * per_mb[0] else 'SUPERLINEAR'} within 25%)")
 
 
 if __name__ == "__main__":
