@@ -13,6 +13,7 @@ DEBUG_BIN := .build/debug/heaplint
 PY_TEST_TOOLS := pytest==9.0.3
 PY_TEST_TOOLS += pre-commit==4.7.0
 PY_TEST_TOOLS += pytest-lsp==1.0.1
+PY_TEST_TOOLS += jsonschema==4.26.0
 
 .PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps
 

@@ -15,6 +15,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case sarif
     case github
     case junit
+    /// GitLab Code Quality (Code Climate JSON subset).
+    case gitlab
+    /// reviewdog Diagnostic Format.
+    case rdjson
 }
 
 /// Everything a renderer needs: diagnostics in stable order and the text they point into.
@@ -26,10 +30,14 @@ public struct DiagnosticReport: Sendable {
     public let checkedPaths: [String]
     /// Display path → absolute path (JSON `filename`, as ruff prints it).
     public let absolutePaths: [String: String]
+    /// The directory relative display paths are relative to (SARIF `%SRCROOT%`).
+    public let workingDirectory: String
 
     public init(diagnostics: [Diagnostic], sources: [String: SourceText], checkedPaths: [String],
-                absolutePaths: [String: String] = [:]) {
+                absolutePaths: [String: String] = [:],
+                workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.diagnostics = diagnostics
+        self.workingDirectory = workingDirectory
         self.sources = sources
         self.checkedPaths = checkedPaths
         self.absolutePaths = absolutePaths
@@ -49,6 +57,8 @@ public enum Renderer {
         case .sarif: sarif(report)
         case .github: github(report)
         case .junit: junit(report)
+        case .gitlab: gitlab(report)
+        case .rdjson: rdjson(report)
         }
     }
 
@@ -202,6 +212,19 @@ public enum Renderer {
         }
     }
 
+    /// GitHub code scanning's `problem.severity` vocabulary.
+    static func problemSeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "recommendation"
+        }
+    }
+
+    /// Stable rules have earned "high" precision; preview (and retired) rules claim "medium".
+    static func precision(_ status: RuleStatus) -> String { status == .stable ? "high" : "medium" }
+
+    /// Columns count Unicode code points (`run.columnKind` = `unicodeCodePoints`).
     static func region(_ start: SourcePosition, _ end: SourcePosition) -> [String: Any] {
         ["startLine": start.line + 1, "startColumn": start.scalarColumn + 1,
          "endLine": end.line + 1, "endColumn": end.scalarColumn + 1]
@@ -218,6 +241,30 @@ public enum Renderer {
         path.hasPrefix("/") ? ["uri": "file://" + uri(path)] : ["uri": uri(path), "uriBaseId": "%SRCROOT%"]
     }
 
+    /// `file:///work/project/` for the working directory (always with a trailing slash, as SARIF requires
+    /// of a base URI).
+    static func directoryURI(_ directory: String) -> String {
+        var d = directory.hasPrefix("/") ? directory : "/" + directory
+        if !d.hasSuffix("/") { d += "/" }
+        return "file://" + uri(d)
+    }
+
+    static func sarifFix(_ fix: Fix, path: String, source: SourceText) -> [String: Any] {
+        [
+            "description": ["text": fix.title],
+            "artifactChanges": [[
+                "artifactLocation": artifactLocation(path),
+                "replacements": fix.edits.map { edit -> [String: Any] in
+                    [
+                        "deletedRegion": region(source.position(of: edit.range.lowerBound),
+                                                source.position(of: edit.range.upperBound)),
+                        "insertedContent": ["text": String(decoding: edit.replacement, as: UTF8.self)],
+                    ]
+                },
+            ]],
+        ]
+    }
+
     static func sarif(_ report: DiagnosticReport) -> String {
         let rules = RuleRegistry.all
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.metadata.code, $0) })
@@ -229,12 +276,19 @@ public enum Renderer {
                 "shortDescription": ["text": m.summary],
                 "fullDescription": ["text": m.doc.whatItFinds],
                 "helpUri": m.url,
-                "help": ["text": m.summary, "markdown": m.markdown],
+                "help": ["text": "\(m.summary)\n\n\(m.doc.whatItFinds)\n\nSee \(m.url)", "markdown": m.markdown],
                 "defaultConfiguration": ["level": sarifLevel(m.severity)],
-                "properties": ["family": m.family.rawValue, "status": m.status.rawValue],
+                "properties": [
+                    "family": m.family.rawValue,
+                    "status": m.status.rawValue,
+                    "precision": precision(m.status),
+                    "problem.severity": problemSeverity(m.severity),
+                    "tags": ["memory", m.family.rawValue],
+                ] as [String: Any],
             ]
         }
-        let results: [[String: Any]] = report.diagnostics.map { d in
+        let fingerprints = Fingerprints(report)
+        let results: [[String: Any]] = report.diagnostics.enumerated().map { index, d in
             var result: [String: Any] = [
                 "ruleId": d.code,
                 "level": sarifLevel(d.severity),
@@ -245,22 +299,28 @@ public enum Renderer {
                         "region": region(d.start, d.end),
                     ],
                 ]],
+                "partialFingerprints": [Fingerprints.sarifKey: fingerprints[index]],
             ]
             if let index = ruleIndex[d.code] { result["ruleIndex"] = index }
-            if let e = d.explanation, let source = report.source(of: d) {
-                var related: [[String: Any]] = []
-                for (number, step) in e.path.enumerated() {
-                    guard let site = step.site else { continue }
-                    related.append([
-                        "id": number,
-                        "message": ["text": step.summary],
-                        "physicalLocation": [
-                            "artifactLocation": artifactLocation(d.path),
-                            "region": region(source.position(of: site.start), source.position(of: site.end)),
-                        ],
-                    ])
+            if let source = report.source(of: d) {
+                if let e = d.explanation {
+                    var related: [[String: Any]] = []
+                    for (number, step) in e.path.enumerated() {
+                        guard let site = step.site else { continue }
+                        related.append([
+                            "id": number,
+                            "message": ["text": "step \(number + 1) of the reference path: \(step.summary)"],
+                            "physicalLocation": [
+                                "artifactLocation": artifactLocation(d.path),
+                                "region": region(source.position(of: site.start), source.position(of: site.end)),
+                            ],
+                        ])
+                    }
+                    if !related.isEmpty { result["relatedLocations"] = related }
                 }
-                if !related.isEmpty { result["relatedLocations"] = related }
+                if let fix = d.fix, !fix.edits.isEmpty {
+                    result["fixes"] = [sarifFix(fix, path: d.path, source: source)]
+                }
             }
             return result
         }
@@ -272,12 +332,89 @@ public enum Renderer {
                     "name": "heaplint",
                     "informationUri": "https://heaplint.dev",
                     "version": HeapDiagnosticsInfo.version,
+                    "semanticVersion": HeapDiagnosticsInfo.version,
                     "rules": driverRules,
-                ]],
+                ] as [String: Any]],
+                "originalUriBaseIds": ["%SRCROOT%": ["uri": directoryURI(report.workingDirectory)]],
+                "invocations": [[
+                    "executionSuccessful": true,
+                    "workingDirectory": ["uri": directoryURI(report.workingDirectory)],
+                ] as [String: Any]],
+                "columnKind": "unicodeCodePoints",
                 "results": results,
-            ]],
+            ] as [String: Any]],
         ]
         return serialize(log, pretty: true) + "\n"
+    }
+
+    // MARK: GitLab Code Quality (Code Climate subset)
+
+    static func gitlabSeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "major"
+        case .warning: "minor"
+        case .info: "info"
+        }
+    }
+
+    static func gitlab(_ report: DiagnosticReport) -> String {
+        let fingerprints = Fingerprints(report)
+        let issues: [[String: Any]] = report.diagnostics.enumerated().map { index, d in
+            [
+                "type": "issue",
+                "check_name": d.code,
+                "description": "\(d.code) \(d.message)",
+                "categories": ["Performance"],
+                "severity": gitlabSeverity(d.severity),
+                "fingerprint": fingerprints[index],
+                "location": ["path": uri(d.path), "lines": ["begin": d.row, "end": d.endRow]] as [String: Any],
+            ]
+        }
+        return serialize(issues, pretty: true) + "\n"
+    }
+
+    // MARK: reviewdog Diagnostic Format (rdjson)
+
+    static func rdjsonSeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "ERROR"
+        case .warning: "WARNING"
+        case .info: "INFO"
+        }
+    }
+
+    /// rdjson positions: 1-based lines, 1-based columns counted in UTF-8 bytes.
+    static func rdjsonPosition(_ p: SourcePosition) -> [String: Any] {
+        ["line": p.line + 1, "column": p.utf8Column + 1]
+    }
+
+    static func rdjson(_ report: DiagnosticReport) -> String {
+        let diagnostics: [[String: Any]] = report.diagnostics.map { d in
+            var object: [String: Any] = [
+                "message": d.message,
+                "location": [
+                    "path": d.path,
+                    "range": ["start": rdjsonPosition(d.start), "end": rdjsonPosition(d.end)],
+                ] as [String: Any],
+                "severity": rdjsonSeverity(d.severity),
+                "code": ["value": d.code, "url": d.url ?? ""],
+            ]
+            if let fix = d.fix, let source = report.source(of: d), !fix.edits.isEmpty {
+                object["suggestions"] = fix.edits.map { edit -> [String: Any] in
+                    [
+                        "range": ["start": rdjsonPosition(source.position(of: edit.range.lowerBound)),
+                                  "end": rdjsonPosition(source.position(of: edit.range.upperBound))],
+                        "text": String(decoding: edit.replacement, as: UTF8.self),
+                    ]
+                }
+            }
+            return object
+        }
+        let result: [String: Any] = [
+            "source": ["name": "heaplint", "url": "https://heaplint.dev"],
+            "diagnostics": diagnostics,
+        ]
+        return serialize(result, pretty: true) + "\n"
     }
 
     // MARK: GitHub workflow commands
@@ -291,13 +428,35 @@ public enum Renderer {
         escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
+    /// GitHub shows at most this many annotations of each level (error, warning, notice) per step.
+    public static let githubAnnotationCap = 10
+
+    static func githubLevel(_ severity: Severity) -> String {
+        severity == .error ? "error" : severity == .warning ? "warning" : "notice"
+    }
+
+    /// Every finding as a workflow command. When a level has more than GitHub's 10 annotations, they
+    /// are all still printed (they stay in the step log) and a final `::notice::` says how many will not
+    /// be shown as annotations and points to the SARIF upload, which has no such cap.
     static func github(_ report: DiagnosticReport) -> String {
-        report.diagnostics.map { d in
-            let level = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+        var perLevel: [String: Int] = [:]
+        var out = report.diagnostics.map { d in
+            let level = githubLevel(d.severity)
+            perLevel[level, default: 0] += 1
             return "::\(level) title=\(escapeProperty("heaplint (\(d.code))")),file=\(escapeProperty(d.path)),"
                 + "line=\(d.row),col=\(d.column),endLine=\(d.endRow),endColumn=\(d.endColumn)::"
                 + escapeData("\(d.path):\(d.row):\(d.column): \(d.code) \(d.message)") + "\n"
         }.joined()
+        let hidden = perLevel.values.reduce(0) { $0 + max(0, $1 - githubAnnotationCap) }
+        if hidden > 0 {
+            let over = ["error", "warning", "notice"].filter { perLevel[$0, default: 0] > githubAnnotationCap }
+                .map { "\(perLevel[$0, default: 0]) \($0)s" }.joined(separator: ", ")
+            out += "::notice title=heaplint::" + escapeData(
+                "\(hidden) heaplint finding\(hidden == 1 ? "" : "s") beyond GitHub's cap of \(githubAnnotationCap) "
+                + "annotations per type per step (\(over)) are not shown inline; they are in this log, and "
+                + "uploading the SARIF report (--output-format sarif) to code scanning shows them all.") + "\n"
+        }
+        return out
     }
 
     // MARK: JUnit XML

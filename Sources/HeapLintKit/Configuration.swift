@@ -69,7 +69,7 @@ public struct Configuration: Sendable {
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
         "target-version", "large-threshold", "output-format", "cache-dir",
     ]
-    public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit"]
+    public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson"]
     public static let defaultExcludes = [
         ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
         ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".heaplint_cache", ".eggs", "_build", "site-packages",

@@ -14,7 +14,7 @@ struct Check: ParsableCommand {
     var paths: [String] = []
 
     @Option(name: .customLong("output-format"),
-            help: "text, concise, json, json-lines, sarif, github or junit.")
+            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality) or rdjson (reviewdog).")
     var outputFormat: String?
 
     @Option(help: ArgumentHelp("Rule codes or prefixes to enable (replaces the configured selection); comma-separated.", valueName: "CODES"))
