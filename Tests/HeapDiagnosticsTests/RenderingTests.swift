@@ -9,10 +9,13 @@ import HeapSyntax
 @Suite struct RenderingTests {
     let text = "s = 'ü'\nnode.parent = node\n"
 
-    func report() -> DiagnosticReport {
+    func report(text: String? = nil) -> DiagnosticReport {
+        let text = text ?? self.text
         let source = SourceText(text)
-        let start = text.utf8.count - "node.parent = node\n".utf8.count
-        let site = SourceRange(start: start, end: start + "node.parent = node".utf8.count)
+        // The finding covers the last line (without its newline).
+        let lastLine = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        let start = text.utf8.count - lastLine.utf8.count - 1
+        let site = SourceRange(start: start, end: start + lastLine.utf8.count)
         let explanation = HeapExplanation(
             path: [ReferenceStep(from: "Node", via: "parent", to: "Node", site: site, line: 2)],
             estimate: ByteEstimate(lowerBytes: 688, upperBytes: 688, version: .py311, basis: "1 instance with __dict__"),
@@ -23,7 +26,7 @@ import HeapSyntax
                               explanation: explanation, fix: fix)
         let diagnostic = Diagnostic(path: "pkg/m.py", finding: finding, source: source)
         return DiagnosticReport(diagnostics: [diagnostic], sources: ["pkg/m.py": source], checkedPaths: ["pkg/m.py"],
-                                absolutePaths: ["pkg/m.py": "/abs/pkg/m.py"])
+                                absolutePaths: ["pkg/m.py": "/abs/pkg/m.py"], workingDirectory: "/abs")
     }
 
     func json(_ string: String) throws -> Any {
@@ -81,5 +84,40 @@ import HeapSyntax
     @Test func githubEscapesProperties() {
         let out = Renderer.render(report(), as: .github)
         #expect(out.hasPrefix("::warning title=heaplint (HL001),file=pkg/m.py,line=2,col=1,endLine=2,endColumn=19::"))
+    }
+    @Test func sarifBaseIdsFingerprintsAndFixes() throws {
+        let log = try #require(try json(Renderer.render(report(), as: .sarif)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let bases = run["originalUriBaseIds"] as? [String: [String: String]]
+        #expect(bases?["%SRCROOT%"]?["uri"] == "file:///abs/")
+        let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+        #expect((invocation["workingDirectory"] as? [String: String])?["uri"] == "file:///abs/")
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+        #expect((location?["artifactLocation"] as? [String: String]) == ["uri": "pkg/m.py", "uriBaseId": "%SRCROOT%"])
+        let replacement = try #require(((((result["fixes"] as? [[String: Any]])?.first?["artifactChanges"]
+            as? [[String: Any]])?.first?["replacements"]) as? [[String: Any]])?.first)
+        #expect((replacement["insertedContent"] as? [String: String])?["text"] == "weakref.ref(node)")
+        #expect((replacement["deletedRegion"] as? [String: Int])?["startColumn"] == 15)
+        // The fingerprint ignores the line number: two more lines above leave it unchanged.
+        func print(_ r: DiagnosticReport) throws -> String? {
+            let log = try json(Renderer.render(r, as: .sarif)) as? [String: Any]
+            let result = ((log?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first
+            return (result?["partialFingerprints"] as? [String: String])?["heaplintFingerprint/v1"]
+        }
+        let before = try #require(try print(report()))
+        #expect(try print(report(text: "import os\n\n" + text)) == before)
+        #expect(try print(report(text: "s = 1\nnode.parent =  node\n")) == before)  // whitespace only
+        #expect(try print(report(text: "s = 1\nnode.child = node\n")) != before)
+    }
+
+    @Test func gitlabAndRdjson() throws {
+        let issues = try #require(try json(Renderer.render(report(), as: .gitlab)) as? [[String: Any]])
+        #expect(issues.first?["check_name"] as? String == "HL001")
+        #expect((issues.first?["location"] as? [String: Any])?["path"] as? String == "pkg/m.py")
+        let rd = try #require(try json(Renderer.render(report(), as: .rdjson)) as? [String: Any])
+        let diagnostic = try #require((rd["diagnostics"] as? [[String: Any]])?.first)
+        #expect(diagnostic["severity"] as? String == "WARNING")
+        #expect(((diagnostic["suggestions"] as? [[String: Any]])?.first?["text"]) as? String == "weakref.ref(node)")
     }
 }
