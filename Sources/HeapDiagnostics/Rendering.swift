@@ -236,9 +236,16 @@ public enum Renderer {
         return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
     }
 
-    /// A relative path is relative to the source root (`%SRCROOT%`); an absolute one is a `file://` URI.
-    static func artifactLocation(_ path: String) -> [String: Any] {
-        path.hasPrefix("/") ? ["uri": "file://" + uri(path)] : ["uri": uri(path), "uriBaseId": "%SRCROOT%"]
+    /// A path inside the working directory is relative to the source root (`%SRCROOT%`); one outside it
+    /// (absolute, or `../…`) is an absolute `file://` URI, since a URI relative to a base must not escape it.
+    static func artifactLocation(_ path: String, report: DiagnosticReport) -> [String: Any] {
+        var p = path
+        while p.hasPrefix("./") { p.removeFirst(2) }
+        if p == ".." || p.hasPrefix("../") {
+            let absolute = report.absolutePaths[path] ?? (report.workingDirectory + "/" + p)
+            p = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        }
+        return p.hasPrefix("/") ? ["uri": "file://" + uri(p)] : ["uri": uri(p), "uriBaseId": "%SRCROOT%"]
     }
 
     /// `file:///work/project/` for the working directory (always with a trailing slash, as SARIF requires
@@ -249,11 +256,11 @@ public enum Renderer {
         return "file://" + uri(d)
     }
 
-    static func sarifFix(_ fix: Fix, path: String, source: SourceText) -> [String: Any] {
+    static func sarifFix(_ fix: Fix, path: String, source: SourceText, report: DiagnosticReport) -> [String: Any] {
         [
             "description": ["text": fix.title],
             "artifactChanges": [[
-                "artifactLocation": artifactLocation(path),
+                "artifactLocation": artifactLocation(path, report: report),
                 "replacements": fix.edits.map { edit -> [String: Any] in
                     [
                         "deletedRegion": region(source.position(of: edit.range.lowerBound),
@@ -295,7 +302,7 @@ public enum Renderer {
                 "message": ["text": d.message],
                 "locations": [[
                     "physicalLocation": [
-                        "artifactLocation": artifactLocation(d.path),
+                        "artifactLocation": artifactLocation(d.path, report: report),
                         "region": region(d.start, d.end),
                     ],
                 ]],
@@ -311,7 +318,7 @@ public enum Renderer {
                             "id": number,
                             "message": ["text": "step \(number + 1) of the reference path: \(step.summary)"],
                             "physicalLocation": [
-                                "artifactLocation": artifactLocation(d.path),
+                                "artifactLocation": artifactLocation(d.path, report: report),
                                 "region": region(source.position(of: site.start), source.position(of: site.end)),
                             ],
                         ])
@@ -319,7 +326,7 @@ public enum Renderer {
                     if !related.isEmpty { result["relatedLocations"] = related }
                 }
                 if let fix = d.fix, !fix.edits.isEmpty {
-                    result["fixes"] = [sarifFix(fix, path: d.path, source: source)]
+                    result["fixes"] = [sarifFix(fix, path: d.path, source: source, report: report)]
                 }
             }
             return result

@@ -72,6 +72,14 @@ def test_sarif_uris_are_relative_to_srcroot(tmp_path):
     assert location == {"uri": "pkg/cyc.py", "uriBaseId": "%SRCROOT%"}
 
 
+def test_sarif_paths_outside_the_working_directory_are_absolute(tmp_path):
+    (tmp_path / "cyc.py").write_text(CYCLE)
+    (tmp_path / "sub").mkdir()
+    result = results(sarif(tmp_path / "sub", "../cyc.py"))[0]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (tmp_path / "cyc.py").resolve().as_uri()}
+
+
 def test_sarif_rules_metadata(tmp_path):
     (tmp_path / "cyc.py").write_text(CYCLE)
     log = sarif(tmp_path)
