@@ -24,7 +24,7 @@ REGRESSIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 
 def heaplint(tmp_path, *paths, timeout=120):
     """Runs on `paths`; asserts it neither crashed nor hung and exited 0/1; returns {basename: [items]}."""
-    proc = subprocess.run([BIN, "check", "--no-cache", "--isolated", "--select", "HL0", "--output-format", "json",
+    proc = subprocess.run([BIN, "check", "--no-cache", "--isolated", "--select", "ALL", "--output-format", "json",
                            *paths], cwd=tmp_path, capture_output=True, timeout=timeout)
     assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-2000:])
     items = json.loads(proc.stdout)

@@ -196,8 +196,7 @@ public struct InstanceRegistry: Rule {
                   selfName != "cls", !LifetimeFacts.decorators(of: function).contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod") })
             else { continue }
             let className = owner.child(.name)?.text ?? "class"
-            for node in function.descendants {
-                guard LifetimeFacts.enclosingFunction(of: node) == function else { continue }
+            for node in function.descendants where node.kind == .call || node.kind == .assignment {
                 var container: Node?
                 var site = node
                 if node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
@@ -210,7 +209,10 @@ public struct InstanceRegistry: Rule {
                     container = left.child(.value)
                     site = node
                 }
-                guard let container, let registry = registry(container, selfName: selfName, owner: owner, tree: tree,
+                // Checked only for candidate stores: walking every node's ancestors made this rule
+                // quadratic in nesting depth (a fuzzed file with 5,000 nested brackets took minutes).
+                guard let container, LifetimeFacts.enclosingFunction(of: node) == function,
+                      let registry = registry(container, selfName: selfName, owner: owner, tree: tree,
                                                              semantics: semantics, folder: folder) else { continue }
                 if emptied.contains(registry.attributeName) { continue }
                 // Instances created only by module-level statements are a fixed set (enum-like constants).
