@@ -48,7 +48,7 @@ def seed_files(limit):
     files = [f for f in glob.glob(os.path.join(stdlib, "**", "*.py"), recursive=True)
              if "site-packages" not in f and os.path.getsize(f) < 200_000]
     files += glob.glob(os.path.join(ROOT, "Tests", "Fixtures", "**", "*.py"), recursive=True)
-    files += glob.glob(os.path.join(ROOT, "examples", "**", "*.py"), recursive=True)
+    files += glob.glob(os.path.join(ROOT, "docs", "demo-project", "**", "*.py"), recursive=True)
     files.sort()
     return files if limit is None else files[:limit]
 
