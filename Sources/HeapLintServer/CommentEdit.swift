@@ -40,18 +40,9 @@ enum CommentEdit {
                               diagnostics: diagnostics, skippedReason: nil, elapsedSeconds: 0)
     }
 
-    /// The comment token holding `offset`. Comments are extras, which `namedNode(at:)` skips, so this
-    /// descends through all children; one path from the root, not a walk of the tree.
+    /// The comment token holding `offset` (the syntax layer finds it; the server walks no tree).
     static func comment(containing offset: Int, in tree: SyntaxTree) -> Node? {
-        var current = tree.root
-        descend: while true {
-            for child in current.children where child.range.start <= offset && offset < child.range.end {
-                if child.kind == .comment { return child }
-                current = child
-                continue descend
-            }
-            return nil
-        }
+        tree.comment(containing: offset)
     }
 
     /// An offset in the current text mapped to the text the tree was parsed from, undoing `pending`.

@@ -28,16 +28,30 @@ public final class SyntaxTree: Sendable {
         (0..<records.count).lazy.map { Node(tree: self, index: NodeIndex($0)) }
     }
 
-    /// The smallest named node that contains `byteOffset`.
+    /// The smallest named node that contains `byteOffset` (comments and other extras are skipped).
     public func namedNode(at byteOffset: Int) -> Node {
+        deepestNode(at: byteOffset, in: { $0.namedChildren })
+    }
+
+    /// The comment token holding `byteOffset`, if the offset lies inside one. One path from the root.
+    public func comment(containing byteOffset: Int) -> Node? {
+        let node = deepestNode(at: byteOffset, in: { $0.children }, stoppingAt: .comment)
+        return node.kind == .comment ? node : nil
+    }
+
+    /// Descends from the root through the children (as `children` lists them) that contain the
+    /// offset, without recursion; stops early at a node of kind `stop`.
+    private func deepestNode(at byteOffset: Int, in children: (Node) -> NodeChildren,
+                             stoppingAt stop: SyntaxKind? = nil) -> Node {
         var current = root
-        descend: while true {
-            for child in current.namedChildren where child.range.start <= byteOffset && byteOffset < child.range.end {
+        descend: while current.kind != stop {
+            for child in children(current) where child.range.start <= byteOffset && byteOffset < child.range.end {
                 current = child
                 continue descend
             }
             return current
         }
+        return current
     }
 }
 
