@@ -51,8 +51,7 @@ public struct Suppressions: Sendable {
         let lineIndex = source.lineIndex
         var comments: [SourceRange] = []
         var multilineStrings: [SourceRange] = []
-        for node in tree.allNodes {
-            guard node.kind == .comment || node.kind == .string else { continue }
+        for node in tree.nodes(ofKinds: .comment, .string) {
             if node.kind == .string {
                 let range = node.range
                 let first = lineIndex.line(of: range.start), last = lineIndex.line(of: range.end)

@@ -49,7 +49,7 @@ final class ModuleFacts: @unchecked Sendable {
             guard inTeardown(node), let function = semantics.enclosingFunction(of: node) else { return nil }
             return function.enclosingClass
         }
-        for node in semantics.tree.allNodes {
+        for node in semantics.tree.nodes(ofKinds: .assignment, .deleteStatement, .call) {
             switch node.kind {
             case .assignment:
                 if let left = node.child(.left), left.kind == .attribute,

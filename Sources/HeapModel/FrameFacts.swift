@@ -77,7 +77,7 @@ enum FrameRetentionSearch {
         var result: [FrameRetention] = []
         // Only functions with an `except` clause or a frame-returning call can keep a frame.
         var candidates = Set<Node>()
-        for node in semantics.tree.allNodes {
+        for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause, .call) {
             let relevant: Bool
             switch node.kind {
             case .exceptClause, .exceptGroupClause:

@@ -11,21 +11,63 @@ public protocol Rule: Sendable {
 }
 
 /// Everything a rule may read about one file.
-public struct AnalysisContext: Sendable {
+///
+/// The costly models are built on first use and then shared by every rule that runs on the file:
+/// the heap model only when an HL1/HL2 rule asks for it, constant folding once for all the size-aware
+/// rules instead of once per rule. A context belongs to one analysis of one file on one thread (the
+/// analyzer makes it, runs the rules in turn and drops it), so the memoisation needs no lock; it is
+/// therefore not `Sendable`.
+public final class AnalysisContext {
     public let tree: SyntaxTree
     public let semantics: SemanticModel
     public let settings: RuleSettings
-    /// The module's heap model: must-cycles, frame retentions, recursive closures, resurrections.
-    public let heap: HeapGraph
 
     public init(tree: SyntaxTree, semantics: SemanticModel, settings: RuleSettings, heap: HeapGraph? = nil) {
         self.tree = tree
         self.semantics = semantics
         self.settings = settings
-        self.heap = heap ?? HeapGraph(semantics: semantics)
+        self.memoHeap = heap
     }
 
     public var source: SourceText { tree.source }
+
+    private var memoHeap: HeapGraph?
+    private var memoFolder: ConstantFolder?
+    private var memoSizer: IterableSizer?
+    private var memoIdentifiers: [String: [Node]]?
+
+    /// The module's heap model: must-cycles, frame retentions, recursive closures, resurrections.
+    public var heap: HeapGraph {
+        if let memoHeap { return memoHeap }
+        let built = HeapGraph(semantics: semantics)
+        memoHeap = built
+        return built
+    }
+
+    /// Integer constants and name bindings of the module.
+    public var folder: ConstantFolder {
+        if let memoFolder { return memoFolder }
+        let built = ConstantFolder(tree: tree)
+        memoFolder = built
+        return built
+    }
+
+    /// Item counts of iterables, from the constant folder.
+    public var sizer: IterableSizer {
+        if let memoSizer { return memoSizer }
+        let built = IterableSizer(semantics: semantics, folder: folder)
+        memoSizer = built
+        return built
+    }
+
+    /// Every identifier node of the file, by its text.
+    public var identifiersByName: [String: [Node]] {
+        if let memoIdentifiers { return memoIdentifiers }
+        var built: [String: [Node]] = [:]
+        for node in tree.nodes(ofKind: .identifier) { built[node.text, default: []].append(node) }
+        memoIdentifiers = built
+        return built
+    }
 }
 
 /// Settings that change what rules find (not which rules run: that is selection, in the Kit).

@@ -20,10 +20,18 @@ public struct ConstantFolder: Sendable {
         var scoped: [NodeIndex: Set<String>] = [:]
         func bind(_ name: String, _ site: Node) {
             bound.insert(name)
-            let scope = site.ancestors.first { $0.kind == .functionDefinition || $0.kind == .lambda }?.index ?? -1
+            var scope: NodeIndex = -1
+            var ancestor = site.parent
+            while let current = ancestor {
+                if current.kind == .functionDefinition || current.kind == .lambda { scope = current.index; break }
+                ancestor = current.parent
+            }
             scoped[scope, default: []].insert(name)
         }
-        for node in tree.allNodes {
+        // Visit order does not matter: the results are sets, counts and values kept only when bound once.
+        for node in tree.nodes(ofKinds: .assignment, .augmentedAssignment, .functionDefinition, .classDefinition,
+                                .forStatement, .forInClause, .parameters, .lambdaParameters, .aliasedImport,
+                                .importStatement, .importFromStatement, .asPatternTarget, .namedExpression) {
             switch node.kind {
             case .assignment, .augmentedAssignment:
                 guard let left = node.child(.left) else { continue }

@@ -67,15 +67,8 @@ public func walkScope(_ root: Node, intoNestedScopes: Bool = false, _ visit: (No
     }
 }
 
-/// One past the last index of `node`'s subtree: the next sibling of the nearest ancestor-or-self that has one.
-func subtreeEnd(of node: Node) -> Int {
-    var current: Node? = node
-    while let candidate = current {
-        if let sibling = candidate.nextSibling { return Int(sibling.index) }
-        current = candidate.parent
-    }
-    return node.tree.nodeCount
-}
+/// One past the last index of `node`'s subtree.
+@inline(__always) func subtreeEnd(of node: Node) -> Int { node.subtreeEnd }
 
 extension SyntaxKind {
     /// Node kinds that start a new Python scope.
@@ -125,15 +118,12 @@ enum ScopeCollector {
     static func collect(_ tree: SyntaxTree, resolve: (Node) -> String?) -> ([String: ClassModel], [Node: FunctionScope]) {
         var classes: [String: ClassModel] = [:]
         var functions: [Node: FunctionScope] = [:]
-        for node in tree.allNodes {
-            switch node.kind {
-            case .classDefinition:
-                if let model = classModel(node, resolve: resolve) { classes[model.name] = model }
-            case .functionDefinition, .lambda:
-                functions[node] = functionScope(node, resolve: resolve)
-            default:
-                continue
-            }
+        // Source order: a later class of the same name wins, as at run time.
+        for node in tree.nodes(ofKind: .classDefinition) {
+            if let model = classModel(node, resolve: resolve) { classes[model.name] = model }
+        }
+        for node in tree.nodes(ofKinds: .functionDefinition, .lambda) {
+            functions[node] = functionScope(node, resolve: resolve)
         }
         return (classes, functions)
     }

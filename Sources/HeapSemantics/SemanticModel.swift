@@ -94,7 +94,7 @@ public struct ImportedName: Sendable, Hashable {
 enum ImportCollector {
     static func collect(_ tree: SyntaxTree) -> [String: ImportedName] {
         var names: [String: ImportedName] = [:]
-        for node in tree.allNodes {
+        for node in tree.nodes(ofKinds: .importStatement, .importFromStatement, .futureImportStatement) {
             switch node.kind {
             case .importStatement:
                 for child in node.children(.name) {

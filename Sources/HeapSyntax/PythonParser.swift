@@ -178,7 +178,7 @@ enum TreeFlattener {
             let start = ts_node_start_byte(node)
             let end = ts_node_end_byte(node)
             let parent: Int32 = parents.last ?? -1
-            records.append(NodeRecord(start: start, end: end, parent: parent, firstChild: -1,
+            records.append(NodeRecord(start: start, end: end, parent: parent, subtreeEnd: index + 1,
                                       nextSibling: -1, kind: kind, field: field, flags: flags))
             if depth < lastAtDepth.count {
                 let previous = lastAtDepth[depth]
@@ -187,7 +187,6 @@ enum TreeFlattener {
             } else {
                 lastAtDepth.append(index)
             }
-            if parent >= 0 && records[Int(parent)].firstChild < 0 { records[Int(parent)].firstChild = index }
             if kind == .error || missing {
                 var expected: String?
                 if missing, let cName = ts_node_type(node) { expected = String(cString: cName) }
@@ -202,9 +201,11 @@ enum TreeFlattener {
             }
             while !ts_tree_cursor_goto_next_sibling(&cursor) {
                 guard ts_tree_cursor_goto_parent(&cursor) else {
+                    records[0].subtreeEnd = Int32(records.count)
                     return SyntaxTree(source: source, records: records, syntaxErrors: errors)
                 }
-                parents.removeLast()
+                // Back at the parent: its subtree ends where the next node will go.
+                records[Int(parents.removeLast())].subtreeEnd = Int32(records.count)
                 depth -= 1
             }
         }

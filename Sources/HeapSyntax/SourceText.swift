@@ -39,6 +39,22 @@ public struct SourceText: Sendable {
         }
     }
 
+    /// Whether the bytes in `range` equal the UTF-8 of `string`, without allocating.
+    public func bytes(_ range: Range<Int>, equal string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { buffer in
+            guard range.count == buffer.count, range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
+            return bytes.withUnsafeBufferPointer { source in
+                var i = 0
+                while i < buffer.count {
+                    if source[range.lowerBound + i] != buffer[i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
+
     public func position(of byteOffset: Int) -> SourcePosition {
         lineIndex.position(of: byteOffset, in: bytes)
     }
@@ -239,9 +255,11 @@ public struct SourceRange: Sendable, Hashable, Comparable, Codable {
     public let start: Int
     public let end: Int
     public init(start: Int, end: Int) { self.start = start; self.end = max(start, end) }
+    /// For ranges known to be ordered (a node's): no clamping.
+    @inlinable public init(uncheckedStart start: Int, end: Int) { self.start = start; self.end = end }
     public init(_ range: Range<Int>) { self.init(start: range.lowerBound, end: range.upperBound) }
-    public var range: Range<Int> { start..<end }
-    public func contains(_ offset: Int) -> Bool { offset >= start && offset < end }
+    @inlinable public var range: Range<Int> { start..<end }
+    @inlinable public func contains(_ offset: Int) -> Bool { offset >= start && offset < end }
     public static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
         (lhs.start, lhs.end) < (rhs.start, rhs.end)
     }

@@ -63,3 +63,10 @@ public enum SyntaxField: String, Sendable, CaseIterable {
     case formatSpecifier = "format_specifier", typeConversion = "type_conversion"
     case none
 }
+
+extension SyntaxKind {
+    /// The case's position in declaration order: a dense index for tables (the tree's kind index).
+    /// A payload-free enum is stored as its case number, which the ordinal test checks against `allCases`.
+    @inlinable public var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+    public static let ordinalCount = allCases.count
+}

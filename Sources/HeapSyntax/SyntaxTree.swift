@@ -2,30 +2,98 @@ import CTreeSitter
 
 /// An immutable, flattened copy of a tree-sitter tree.
 ///
-/// The C tree is walked once with a cursor (no recursion) into parallel arrays indexed by `NodeIndex`.
-/// Analysis then reads plain Swift arrays: no C calls, no reference counting per node, `Sendable`, and
-/// depth-independent, so a file with 10,000 nested brackets is as safe to walk as a flat one.
-public final class SyntaxTree: Sendable {
+/// The C tree is walked once with a cursor (no recursion) into one array of records indexed by
+/// `NodeIndex`, in pre-order, so every subtree is a contiguous index range. Analysis then reads plain
+/// memory: no C calls, `Sendable`, and depth-independent, so a file with 10,000 nested brackets is as
+/// safe to walk as a flat one.
+///
+/// The records live in memory the tree allocates itself (not a Swift array): reading a node's kind is
+/// then a load from a pointer the tree never changes, with no retain of an array buffer, and the
+/// `Node` accessors can be inlined into the rules. A `kind index` lists the nodes of each kind in
+/// pre-order, so a rule that looks at calls visits calls, not every node of the file.
+public final class SyntaxTree: @unchecked Sendable {
+    // @unchecked: `records` and `kindIndex` point at memory written once in `init` and only read
+    // (from any thread) afterwards; `deinit` frees them.
     public let source: SourceText
-    @usableFromInline let records: [NodeRecord]
+    @usableFromInline let records: UnsafeMutablePointer<NodeRecord>
+    @usableFromInline let count: Int
+    /// Node indices grouped by kind ordinal, each group in pre-order; group `k` is
+    /// `kindIndex[kindStarts[k] ..< kindStarts[k + 1]]`.
+    @usableFromInline let kindIndex: UnsafeMutablePointer<Int32>
+    @usableFromInline let kindStarts: [Int32]
     /// Byte ranges of `ERROR` and `MISSING` nodes, in source order.
     public let syntaxErrors: [SyntaxError]
 
-    init(source: SourceText, records: [NodeRecord], syntaxErrors: [SyntaxError]) {
+    init(source: SourceText, records built: [NodeRecord], syntaxErrors: [SyntaxError]) {
         self.source = source
-        self.records = records
         self.syntaxErrors = syntaxErrors
+        let n = built.count
+        count = n
+        let storage = UnsafeMutablePointer<NodeRecord>.allocate(capacity: max(n, 1))
+        built.withUnsafeBufferPointer { storage.initialize(from: $0.baseAddress!, count: n) }
+        records = storage
+        // Counting sort by kind: one pass to count, one to place; stable, so each group stays in pre-order.
+        var starts = [Int32](repeating: 0, count: SyntaxKind.ordinalCount + 1)
+        for i in 0..<n { starts[Int(built[i].kind.ordinal) + 1] += 1 }
+        for k in 0..<SyntaxKind.ordinalCount { starts[k + 1] += starts[k] }
+        let index = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+        var next = starts
+        for i in 0..<n {
+            let k = Int(built[i].kind.ordinal)
+            index[Int(next[k])] = Int32(i)
+            next[k] += 1
+        }
+        kindIndex = index
+        kindStarts = starts
+    }
+
+    deinit {
+        records.deinitialize(count: count)
+        records.deallocate()
+        kindIndex.deallocate()
     }
 
     public var root: Node { Node(tree: self, index: 0) }
-    public var nodeCount: Int { records.count }
+    public var nodeCount: Int { count }
     public var hasErrors: Bool { !syntaxErrors.isEmpty }
 
-    public func node(_ index: NodeIndex) -> Node { Node(tree: self, index: index) }
+    @inlinable public func node(_ index: NodeIndex) -> Node { Node(tree: self, index: index) }
 
     /// Every node in source (pre-)order. Iterative: the flat array is already in pre-order.
     public var allNodes: LazyMapSequence<Range<Int>, Node> {
-        (0..<records.count).lazy.map { Node(tree: self, index: NodeIndex($0)) }
+        (0..<count).lazy.map { Node(tree: self, index: NodeIndex($0)) }
+    }
+
+    /// The nodes of `kind`, in source (pre-)order, without visiting any other node.
+    @inlinable public func nodes(ofKind kind: SyntaxKind) -> KindSequence {
+        let k = Int(kind.ordinal)
+        return KindSequence(tree: self, range: Int(kindStarts[k])..<Int(kindStarts[k + 1]))
+    }
+
+    /// The nodes of any of `kinds`, in source (pre-)order.
+    public func nodes(ofKinds kinds: SyntaxKind...) -> [Node] {
+        var indices: [Int32] = []
+        for kind in kinds {
+            let k = Int(kind.ordinal)
+            for i in Int(kindStarts[k])..<Int(kindStarts[k + 1]) { indices.append(kindIndex[i]) }
+        }
+        if kinds.count > 1 { indices.sort() }
+        return indices.map { Node(tree: self, index: $0) }
+    }
+
+    /// Positions `lower..<upper` in kind group `kind` whose node indices lie in `indices`
+    /// (binary search: the group is sorted).
+    @usableFromInline func kindRange(_ kind: SyntaxKind, within indices: Range<Int>) -> Range<Int> {
+        let k = Int(kind.ordinal)
+        func lowerBound(_ value: Int) -> Int {
+            var low = Int(kindStarts[k]), high = Int(kindStarts[k + 1])
+            while low < high {
+                let mid = (low + high) / 2
+                if Int(kindIndex[mid]) < value { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        return lowerBound(indices.lowerBound)..<lowerBound(indices.upperBound)
     }
 
     /// The smallest named node that contains `byteOffset` (comments and other extras are skipped).
@@ -55,22 +123,38 @@ public final class SyntaxTree: Sendable {
     }
 }
 
+/// The nodes of one kind (optionally within one subtree), in pre-order.
+public struct KindSequence: RandomAccessCollection, Sendable {
+    @usableFromInline let tree: SyntaxTree
+    @usableFromInline let range: Range<Int>
+
+    @inlinable init(tree: SyntaxTree, range: Range<Int>) {
+        self.tree = tree
+        self.range = range
+    }
+
+    @inlinable public var startIndex: Int { range.lowerBound }
+    @inlinable public var endIndex: Int { range.upperBound }
+    @inlinable public subscript(position: Int) -> Node { Node(tree: tree, index: tree.kindIndex[position]) }
+}
+
 public typealias NodeIndex = Int32
 
 @usableFromInline
 struct NodeRecord: Sendable {
-    var start: UInt32
-    var end: UInt32
-    var parent: Int32
-    var firstChild: Int32
-    var nextSibling: Int32
-    var kind: SyntaxKind
-    var field: SyntaxField
-    var flags: UInt8
+    @usableFromInline var start: UInt32
+    @usableFromInline var end: UInt32
+    @usableFromInline var parent: Int32
+    /// One past the last index of this node's subtree (children follow their parent directly).
+    @usableFromInline var subtreeEnd: Int32
+    @usableFromInline var nextSibling: Int32
+    @usableFromInline var kind: SyntaxKind
+    @usableFromInline var field: SyntaxField
+    @usableFromInline var flags: UInt8
 
-    static let isNamed: UInt8 = 1
-    static let isMissing: UInt8 = 2
-    static let isExtra: UInt8 = 4
+    @usableFromInline static let isNamed: UInt8 = 1
+    @usableFromInline static let isMissing: UInt8 = 2
+    @usableFromInline static let isExtra: UInt8 = 4
 }
 
 /// Where the parser had to recover. `isMissing` marks a token the parser inserted (such as a
@@ -83,8 +167,12 @@ public struct SyntaxError: Sendable, Hashable {
 }
 
 /// A node of a `SyntaxTree`: an index plus the tree that owns it.
+///
+/// The tree is held `unowned(unsafe)`: copying a node (rules copy millions) costs no reference count.
+/// A node is valid while its tree is alive, so whatever keeps nodes keeps their tree too: the
+/// semantic model, heap model and analysis context each hold the tree they index.
 public struct Node: Sendable, Hashable {
-    public let tree: SyntaxTree
+    public unowned(unsafe) let tree: SyntaxTree
     public let index: NodeIndex
 
     @inlinable init(tree: SyntaxTree, index: NodeIndex) {
@@ -92,19 +180,22 @@ public struct Node: Sendable, Hashable {
         self.index = index
     }
 
-    public static func == (lhs: Node, rhs: Node) -> Bool { lhs.index == rhs.index && lhs.tree === rhs.tree }
-    public func hash(into hasher: inout Hasher) { hasher.combine(index) }
+    @inlinable public static func == (lhs: Node, rhs: Node) -> Bool { lhs.index == rhs.index && lhs.tree === rhs.tree }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(index) }
 
-    @usableFromInline var record: NodeRecord { tree.records[Int(index)] }
+    @inlinable var record: NodeRecord { tree.records[Int(index)] }
 
-    public var kind: SyntaxKind { record.kind }
+    @inlinable public var kind: SyntaxKind { record.kind }
     /// The field this node fills in its parent (`function` of a call, `left` of an assignment).
-    public var field: SyntaxField { record.field }
-    public var isNamed: Bool { record.flags & NodeRecord.isNamed != 0 }
-    public var isMissing: Bool { record.flags & NodeRecord.isMissing != 0 }
+    @inlinable public var field: SyntaxField { record.field }
+    @inlinable public var isNamed: Bool { record.flags & NodeRecord.isNamed != 0 }
+    @inlinable public var isMissing: Bool { record.flags & NodeRecord.isMissing != 0 }
     /// Comments and line continuations: nodes that may appear anywhere.
-    public var isExtra: Bool { record.flags & NodeRecord.isExtra != 0 }
-    public var range: SourceRange { SourceRange(start: Int(record.start), end: Int(record.end)) }
+    @inlinable public var isExtra: Bool { record.flags & NodeRecord.isExtra != 0 }
+    @inlinable public var range: SourceRange {
+        let r = record
+        return SourceRange(uncheckedStart: Int(r.start), end: Int(r.end))
+    }
     public var text: String { tree.source.text(range.range) }
     public var start: SourcePosition { tree.source.position(of: Int(record.start)) }
     public var end: SourcePosition { tree.source.position(of: Int(record.end)) }
@@ -112,17 +203,27 @@ public struct Node: Sendable, Hashable {
     /// Whether this node's text equals `literal` (no allocation); for tokens and identifiers.
     public func textEquals(_ literal: StaticString) -> Bool { tree.source.bytes(range.range, equal: literal) }
 
-    public var parent: Node? {
+    /// Whether this node's text equals `string` (no allocation).
+    public func textEquals(_ string: String) -> Bool { tree.source.bytes(range.range, equal: string) }
+
+    @inlinable public var parent: Node? {
         let p = record.parent
         return p < 0 ? nil : Node(tree: tree, index: p)
     }
 
-    public var children: NodeChildren { NodeChildren(tree: tree, first: record.firstChild, namedOnly: false) }
-    public var namedChildren: NodeChildren { NodeChildren(tree: tree, first: record.firstChild, namedOnly: true) }
-    public var firstChild: Node? { children.first(where: { _ in true }) }
-    public var firstNamedChild: Node? { namedChildren.first(where: { _ in true }) }
+    @inlinable public var children: NodeChildren { NodeChildren(tree: tree, first: firstChildIndex, namedOnly: false) }
+    @inlinable public var namedChildren: NodeChildren { NodeChildren(tree: tree, first: firstChildIndex, namedOnly: true) }
+    @inlinable var firstChildIndex: Int32 { record.subtreeEnd > index + 1 ? index + 1 : -1 }
+    @inlinable public var firstChild: Node? {
+        let c = firstChildIndex
+        return c < 0 ? nil : Node(tree: tree, index: c)
+    }
+    @inlinable public var firstNamedChild: Node? {
+        var iterator = namedChildren.makeIterator()
+        return iterator.next()
+    }
 
-    public var nextSibling: Node? {
+    @inlinable public var nextSibling: Node? {
         let s = record.nextSibling
         return s < 0 ? nil : Node(tree: tree, index: s)
     }
@@ -134,8 +235,14 @@ public struct Node: Sendable, Hashable {
     }
 
     /// The first child that fills `field`.
-    public func child(_ field: SyntaxField) -> Node? {
-        children.first { $0.field == field }
+    @inlinable public func child(_ field: SyntaxField) -> Node? {
+        var c = firstChildIndex
+        let records = tree.records
+        while c >= 0 {
+            if records[Int(c)].field == field { return Node(tree: tree, index: c) }
+            c = records[Int(c)].nextSibling
+        }
+        return nil
     }
 
     /// All children that fill `field` (e.g. the `alias` of several imports).
@@ -154,33 +261,44 @@ public struct Node: Sendable, Hashable {
         return (first..<last).lazy.map { [tree] in Node(tree: tree, index: NodeIndex($0)) }
     }
 
-    /// One past the last index of this node's subtree.
-    var subtreeEnd: Int {
-        var current: Node? = self
-        while let node = current {
-            let s = node.record.nextSibling
-            if s >= 0 { return Int(s) }
-            current = node.parent
-        }
-        return tree.records.count
+    /// The descendants of `kind`, in pre-order, found through the tree's kind index (a binary search,
+    /// not a walk of the subtree).
+    @inlinable public func descendants(ofKind kind: SyntaxKind) -> KindSequence {
+        KindSequence(tree: tree, range: tree.kindRange(kind, within: (Int(index) + 1)..<subtreeEnd))
     }
 
+    /// One past the last index of this node's subtree.
+    @inlinable public var subtreeEnd: Int { Int(record.subtreeEnd) }
+
     /// Whether `other` lies inside this node's subtree (or is this node).
-    public func contains(_ other: Node) -> Bool {
+    @inlinable public func contains(_ other: Node) -> Bool {
         other.index >= index && Int(other.index) < subtreeEnd
     }
 }
 
 public struct NodeChildren: Sequence, Sendable {
-    let tree: SyntaxTree
-    let first: Int32
-    let namedOnly: Bool
+    @usableFromInline unowned(unsafe) let tree: SyntaxTree
+    @usableFromInline let first: Int32
+    @usableFromInline let namedOnly: Bool
+
+    @inlinable init(tree: SyntaxTree, first: Int32, namedOnly: Bool) {
+        self.tree = tree
+        self.first = first
+        self.namedOnly = namedOnly
+    }
 
     public struct Iterator: IteratorProtocol {
-        let tree: SyntaxTree
-        var upcoming: Int32
-        let namedOnly: Bool
-        public mutating func next() -> Node? {
+        @usableFromInline unowned(unsafe) let tree: SyntaxTree
+        @usableFromInline var upcoming: Int32
+        @usableFromInline let namedOnly: Bool
+
+        @inlinable init(tree: SyntaxTree, upcoming: Int32, namedOnly: Bool) {
+            self.tree = tree
+            self.upcoming = upcoming
+            self.namedOnly = namedOnly
+        }
+
+        @inlinable public mutating func next() -> Node? {
             while upcoming >= 0 {
                 let record = tree.records[Int(upcoming)]
                 let node = Node(tree: tree, index: upcoming)
@@ -193,12 +311,13 @@ public struct NodeChildren: Sequence, Sendable {
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(tree: tree, upcoming: first, namedOnly: namedOnly) }
+    @inlinable public func makeIterator() -> Iterator { Iterator(tree: tree, upcoming: first, namedOnly: namedOnly) }
     public var count: Int { reduce(0) { n, _ in n + 1 } }
     public var array: [Node] { Array(self) }
 }
 
 public struct AncestorSequence: Sequence, IteratorProtocol, Sendable {
+    // Not inlinable: Swift 6.3's ownership verifier crashes on `first(where:)` over an inlined copy.
     var current: Node?
     init(start: Node?) { current = start }
     public mutating func next() -> Node? {

@@ -169,11 +169,11 @@ public struct CollectInLoop: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        let folder = ConstantFolder(tree: context.tree)
-        let sizer = IterableSizer(semantics: context.semantics, folder: folder)
+        let folder = context.folder
+        let sizer = context.sizer
         let version = context.settings.targetVersion
         var findings: [Finding] = []
-        for call in context.tree.allNodes where call.kind == .call {
+        for call in context.tree.nodes(ofKind: .call) {
             guard let function = call.child(.function) else { continue }
             let line = call.start.line + 1
             if context.semantics.resolves(function, to: "gc.set_threshold") {

@@ -168,11 +168,11 @@ public struct CollectorLeftDisabled: Rule {
 
     public func check(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        let calls = context.tree.allNodes.filter { $0.kind == .call }
+        let calls = Array(context.tree.nodes(ofKind: .call))
         let enables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.enable") } ?? false }
         // `self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`: enabling handed to someone else.
-        let enableReferences = context.tree.allNodes.filter { node in
-            (node.kind == .attribute || node.kind == .identifier) && node.field != .function && node.parent?.kind == .argumentList
+        let enableReferences = context.tree.nodes(ofKinds: .attribute, .identifier).filter { node in
+            node.field != .function && node.parent?.kind == .argumentList
                 && context.semantics.resolves(node, to: "gc.enable")
         }
         for call in calls {

@@ -12,10 +12,9 @@ struct EagerFacts {
 
     init(_ context: AnalysisContext) {
         self.context = context
-        let folder = ConstantFolder(tree: context.tree)
-        self.folder = folder
-        self.sizer = IterableSizer(semantics: context.semantics, folder: folder)
-        self.commentRanges = context.tree.allNodes.filter { $0.kind == .comment }.map(\.range)
+        self.folder = context.folder
+        self.sizer = context.sizer
+        self.commentRanges = context.tree.nodes(ofKind: .comment).map(\.range)
     }
 
     var version: TargetVersion { context.settings.targetVersion }

@@ -133,7 +133,7 @@ public struct LenOfBuiltList: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         let facts = EagerFacts(context)
         var findings: [Finding] = []
-        for call in context.tree.allNodes where call.kind == .call {
+        for call in context.tree.nodes(ofKind: .call) {
             guard facts.calleeName(call) == "len", let arguments = facts.positionalArguments(call), arguments.count == 1,
                   call.child(.arguments)?.namedChildren.filter({ $0.kind != .comment }).count == 1 else { continue }
             let comprehension = arguments[0]

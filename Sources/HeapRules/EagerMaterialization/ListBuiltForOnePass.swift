@@ -92,7 +92,7 @@ public struct ListBuiltForOnePass: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         let facts = EagerFacts(context)
         var findings: [Finding] = []
-        for call in context.tree.allNodes where call.kind == .call {
+        for call in context.tree.nodes(ofKind: .call) {
             guard let name = facts.calleeName(call), let consumer = Self.consumers[name],
                   let arguments = facts.positionalArguments(call) else { continue }
             let candidates: [Node]

@@ -64,7 +64,7 @@ public struct LoopOverBuiltList: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         let facts = EagerFacts(context)
         var findings: [Finding] = []
-        for loop in context.tree.allNodes where loop.kind == .forStatement {
+        for loop in context.tree.nodes(ofKind: .forStatement) {
             guard let iterable = loop.child(.right), let body = loop.child(.body) else { continue }
             if loop.children.contains(where: { !$0.isNamed && $0.textEquals("async") }) { continue }
             if let finding = finding(loop: loop, iterable: iterable, body: body, facts: facts) {

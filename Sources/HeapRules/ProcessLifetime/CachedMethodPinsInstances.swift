@@ -177,7 +177,7 @@ public struct CachedMethodPinsInstances: Rule {
         let semantics = context.semantics
         let version = context.settings.targetVersion
         var findings: [Finding] = []
-        for function in context.tree.allNodes where function.kind == .functionDefinition {
+        for function in context.tree.nodes(ofKind: .functionDefinition) {
             let decorators = LifetimeFacts.decorators(of: function)
             guard !decorators.isEmpty, let owner = LifetimeFacts.owningClass(of: function),
                   let selfName = LifetimeFacts.firstParameter(of: function) else { continue }

@@ -207,11 +207,10 @@ public struct GrowingModuleCollection: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         let tree = context.tree
         let semantics = context.semantics
-        let folder = ConstantFolder(tree: tree)
+        let folder = context.folder
         var findings: [Finding] = []
         // Names assigned (anywhere) more than once, or bound as locals somewhere: not tracked.
-        var identifiersByName: [String: [Node]] = [:]
-        for node in tree.allNodes where node.kind == .identifier { identifiersByName[node.text, default: []].append(node) }
+        let identifiersByName = context.identifiersByName
         for statement in tree.root.namedChildren where statement.kind == .expressionStatement {
             guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
                   let left = assignment.child(.left), left.kind == .identifier, let value = assignment.child(.right),
@@ -237,7 +236,7 @@ public struct GrowingModuleCollection: Rule {
                 }
                 if blocked { break }
             }
-            growth.removeAll { site in isBoundedDomain(site, tree: tree, semantics: semantics, folder: folder) }
+            growth.removeAll { site in isBoundedDomain(site, tree: tree, folder: folder, sizer: context.sizer) }
             guard !blocked, let first = growth.first, let function = LifetimeFacts.enclosingFunction(of: first) else { continue }
             let functionName = function.child(.name)?.text ?? "a function"
             let line = first.start.line + 1
@@ -318,7 +317,7 @@ public struct GrowingModuleCollection: Rule {
     /// - a key that is the loop variable over a small literal (`for name in _names: _modules[name] = ...`);
     /// - a private function whose key is a parameter and every call in the file passes a literal;
     /// - a private (or `del`eted) function called only at import time (module-level statements).
-    private func isBoundedDomain(_ site: Node, tree: SyntaxTree, semantics: SemanticModel, folder: ConstantFolder) -> Bool {
+    private func isBoundedDomain(_ site: Node, tree: SyntaxTree, folder: ConstantFolder, sizer: IterableSizer) -> Bool {
         guard let function = LifetimeFacts.enclosingFunction(of: site), let functionName = function.child(.name)?.text else { return false }
         let key: Node?
         switch site.kind {
@@ -329,7 +328,6 @@ public struct GrowingModuleCollection: Rule {
         default: key = nil
         }
         if let key, [.string, .integer, .true, .false, .none].contains(key.kind) { return true }
-        let sizer = IterableSizer(semantics: semantics, folder: folder)
         // A key drawn from small literal loops (or a tuple of such keys and constants).
         func isSmallLoopKey(_ key: Node) -> Bool {
             if [.string, .integer, .true, .false, .none].contains(key.kind) { return true }
@@ -354,10 +352,10 @@ public struct GrowingModuleCollection: Rule {
             && $0.firstNamedChild?.kind == .identifier && nestedDefinitions.contains($0.firstNamedChild?.text ?? "") }) {
             return true
         }
-        let calls = tree.allNodes.filter { $0.kind == .call && $0.child(.function)?.kind == .identifier && $0.child(.function)?.text == functionName }
+        let calls = tree.nodes(ofKind: .call).filter { $0.child(.function)?.kind == .identifier && $0.child(.function)?.textEquals(functionName) == true }
         guard functionName.hasPrefix("_"), !calls.isEmpty else {
             // A deleted helper (`del _add_method`) was only ever called at import time.
-            let deleted = tree.allNodes.contains { $0.kind == .deleteStatement && $0.descendants.contains { $0.kind == .identifier && $0.text == functionName } }
+            let deleted = tree.nodes(ofKind: .deleteStatement).contains { $0.descendants(ofKind: .identifier).contains { $0.textEquals(functionName) } }
             return deleted && !calls.isEmpty && calls.allSatisfy { LifetimeFacts.enclosingFunction(of: $0) == nil }
         }
         if calls.allSatisfy({ LifetimeFacts.enclosingFunction(of: $0) == nil }) { return true }

@@ -175,23 +175,23 @@ public struct InstanceRegistry: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         let tree = context.tree
         let semantics = context.semantics
-        let folder = ConstantFolder(tree: tree)
+        let folder = context.folder
         let version = context.settings.targetVersion
         // Attribute names and module names that lose entries somewhere in the file.
         var emptied: Set<String> = []
-        for node in tree.allNodes {
+        for node in tree.nodes(ofKinds: .call, .deleteStatement) {
             if node.kind == .call, let function = node.child(.function), function.kind == .attribute,
                let method = function.child(.attribute)?.text, LifetimeFacts.shrinkingMethods.contains(method),
                let receiver = function.child(.object) {
                 emptied.insert(Self.lastName(receiver))
             } else if node.kind == .deleteStatement {
-                for target in node.descendants where target.kind == .subscript {
+                for target in node.descendants(ofKind: .subscript) {
                     if let value = target.child(.value) { emptied.insert(Self.lastName(value)) }
                 }
             }
         }
         var findings: [Finding] = []
-        for function in tree.allNodes where function.kind == .functionDefinition {
+        for function in tree.nodes(ofKind: .functionDefinition) {
             guard let owner = LifetimeFacts.owningClass(of: function), let selfName = LifetimeFacts.firstParameter(of: function),
                   selfName != "cls", !LifetimeFacts.decorators(of: function).contains(where: { semantics.resolves($0, to: "staticmethod", "classmethod") })
             else { continue }

@@ -96,8 +96,8 @@ public struct LargeImportTimeData: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        let folder = ConstantFolder(tree: context.tree)
-        let sizer = IterableSizer(semantics: context.semantics, folder: folder)
+        let folder = context.folder
+        let sizer = context.sizer
         let version = context.settings.targetVersion
         var findings: [Finding] = []
         for statement in context.tree.root.namedChildren where statement.kind == .expressionStatement {

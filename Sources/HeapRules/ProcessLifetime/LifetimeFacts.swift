@@ -44,7 +44,8 @@ enum LifetimeFacts {
         guard let name = classNode.child(.name)?.text else { return false }
         var calls = 0
         var moduleLevel = true
-        for node in tree.allNodes where node.kind == .identifier && node.text == name && !classNode.child(.name)!.range.contains(node.range.start) {
+        let nameRange = classNode.child(.name)!.range
+        for node in tree.nodes(ofKind: .identifier) where node.textEquals(name) && !nameRange.contains(node.range.start) {
             if let parent = node.parent, parent.kind == .call, node.field == .function {
                 calls += 1
                 if !isModuleLevelStatement(parent) { moduleLevel = false }
@@ -61,7 +62,7 @@ enum LifetimeFacts {
         guard let nameNode = classNode.child(.name) else { return false }
         let name = nameNode.text
         var calls = 0
-        for node in tree.allNodes where node.kind == .identifier && node.text == name && node != nameNode {
+        for node in tree.nodes(ofKind: .identifier) where node.textEquals(name) && node != nameNode {
             guard let parent = node.parent, parent.kind == .call, node.field == .function else { continue }
             if !isModuleLevelStatement(parent) { return false }
             calls += 1

@@ -121,10 +121,10 @@ public struct MutatedMutableDefault: Rule {
 
     public func check(_ context: AnalysisContext) -> [Finding] {
         let semantics = context.semantics
-        let folder = ConstantFolder(tree: context.tree)
+        let folder = context.folder
         let version = context.settings.targetVersion
         var findings: [Finding] = []
-        for function in context.tree.allNodes where function.kind == .functionDefinition {
+        for function in context.tree.nodes(ofKind: .functionDefinition) {
             guard let parameters = function.child(.parameters), let body = function.child(.body) else { continue }
             for parameter in parameters.namedChildren where parameter.kind == .defaultParameter || parameter.kind == .typedDefaultParameter {
                 guard let nameNode = parameter.child(.name), nameNode.kind == .identifier, let value = parameter.child(.value),

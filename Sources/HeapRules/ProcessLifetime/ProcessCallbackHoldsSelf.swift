@@ -171,7 +171,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
         let semantics = context.semantics
         let version = context.settings.targetVersion
         var findings: [Finding] = []
-        for call in context.tree.allNodes where call.kind == .call {
+        for call in context.tree.nodes(ofKind: .call) {
             guard let callee = call.child(.function), let name = semantics.qualifiedName(of: callee),
                   name == "atexit.register" || name == "signal.signal",
                   let function = LifetimeFacts.enclosingFunction(of: call), let owner = LifetimeFacts.owningClass(of: function),

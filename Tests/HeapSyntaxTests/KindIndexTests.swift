@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import HeapSyntax
+
+/// The flat tree's derived structure (subtree ends, first children, the kind index) against what a
+/// plain walk of parent and sibling links says, on real code and on broken code.
+@Suite struct KindIndexTests {
+    static let samples = [
+        "import os\nfrom a import b as c\nclass A(B):\n    def f(self, x=1):\n        return [y for y in x if y]\n\ndef g(*a, **k):\n    lambda q: q\n",
+        "def f(:\n    pass\nx = (1,\n",
+        "",
+        "x = " + String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 300) + "\n",
+    ]
+
+    @Test func ordinalsFollowDeclarationOrder() {
+        for (position, kind) in SyntaxKind.allCases.enumerated() {
+            #expect(Int(kind.ordinal) == position, "\(kind)")
+        }
+        #expect(SyntaxKind.ordinalCount == SyntaxKind.allCases.count)
+    }
+
+    @Test func nodesOfKindEqualsFilteringEveryNode() {
+        for text in Self.samples {
+            let tree = PythonParser().parse(SourceText(text))
+            for kind in SyntaxKind.allCases {
+                let expected = tree.allNodes.filter { $0.kind == kind }.map(\.index)
+                #expect(tree.nodes(ofKind: kind).map(\.index) == expected, "\(kind)")
+            }
+            let mixed = tree.nodes(ofKinds: .call, .identifier, .comment).map(\.index)
+            #expect(mixed == tree.allNodes.filter { [.call, .identifier, .comment].contains($0.kind) }.map(\.index))
+        }
+    }
+
+    @Test func subtreeStructureMatchesLinks() {
+        for text in Self.samples {
+            let tree = PythonParser().parse(SourceText(text))
+            for node in tree.allNodes {
+                // The subtree ends at the next sibling of the nearest ancestor-or-self that has one.
+                var end = tree.nodeCount
+                var current: Node? = node
+                while let candidate = current {
+                    if let sibling = candidate.nextSibling { end = Int(sibling.index); break }
+                    current = candidate.parent
+                }
+                #expect(node.subtreeEnd == end)
+                let children = node.children.map(\.index)
+                #expect(children.allSatisfy { tree.node($0).parent == node })
+                #expect(node.firstChild?.index == children.first)
+                for kind in [SyntaxKind.identifier, .call, .block, .token] {
+                    let expected = node.descendants.filter { $0.kind == kind }.map(\.index)
+                    #expect(node.descendants(ofKind: kind).map(\.index) == expected)
+                }
+            }
+        }
+    }
+
+    @Test func textEqualsComparesBytes() throws {
+        let tree = PythonParser().parse(SourceText("naïve = other\n"))
+        let names = Array(tree.nodes(ofKind: .identifier))
+        #expect(names.count == 2)
+        #expect(names[0].textEquals("naïve" as String))
+        #expect(!names[0].textEquals("naive" as String))
+        #expect(names[1].textEquals("other" as String))
+        #expect(!names[1].textEquals("othe" as String))
+    }
+}
