@@ -28,7 +28,9 @@ let package = Package(
             publicHeadersPath: "include",
             cSettings: [.headerSearchPath("."), .unsafeFlags(["-O2", "-w"])]
         ),
-        .target(name: "HeapSyntax", dependencies: ["CTreeSitter", "CTreeSitterPython"]),
+        // heaplint's own C: the flattening walk over the tree-sitter tree (the syntax layer's hot loop).
+        .target(name: "CHeapSyntax", dependencies: ["CTreeSitter"], cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "HeapSyntax", dependencies: ["CTreeSitter", "CTreeSitterPython", "CHeapSyntax"]),
         .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
         .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),

@@ -42,8 +42,7 @@ public struct Analyzer: Sendable {
 
     public func analyze(tree: SyntaxTree, path: String) -> FileAnalysis {
         let active = rules(forPath: path)
-        let semantics = SemanticModel(tree: tree)
-        let context = AnalysisContext(tree: tree, semantics: semantics, settings: ruleSettings)
+        let context = AnalysisContext(tree: tree, settings: ruleSettings)
         var findings: [Finding] = []
         for rule in active {
             findings.append(contentsOf: rule.init().check(context))

@@ -19,22 +19,29 @@ public protocol Rule: Sendable {
 /// therefore not `Sendable`.
 public final class AnalysisContext {
     public let tree: SyntaxTree
-    public let semantics: SemanticModel
     public let settings: RuleSettings
 
-    public init(tree: SyntaxTree, semantics: SemanticModel, settings: RuleSettings, heap: HeapGraph? = nil) {
+    public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil) {
         self.tree = tree
-        self.semantics = semantics
+        self.memoSemantics = semantics
         self.settings = settings
         self.memoHeap = heap
     }
 
     public var source: SourceText { tree.source }
 
+    private var memoSemantics: SemanticModel?
     private var memoHeap: HeapGraph?
     private var memoFolder: ConstantFolder?
     private var memoSizer: IterableSizer?
-    private var memoIdentifiers: [String: [Node]]?
+
+    /// Scopes, classes and imports of the module (the meta rules never ask for it).
+    public var semantics: SemanticModel {
+        if let memoSemantics { return memoSemantics }
+        let built = SemanticModel(tree: tree)
+        memoSemantics = built
+        return built
+    }
 
     /// The module's heap model: must-cycles, frame retentions, recursive closures, resurrections.
     public var heap: HeapGraph {
@@ -60,13 +67,21 @@ public final class AnalysisContext {
         return built
     }
 
-    /// Every identifier node of the file, by its text.
-    public var identifiersByName: [String: [Node]] {
-        if let memoIdentifiers { return memoIdentifiers }
-        var built: [String: [Node]] = [:]
-        for node in tree.nodes(ofKind: .identifier) { built[node.text, default: []].append(node) }
-        memoIdentifiers = built
-        return built
+    /// The identifier nodes spelled as one of `names`, by name, in source order. Identifiers are
+    /// compared as bytes (after a length check), so the file's other names cost no string.
+    public func identifiers(named names: Set<String>) -> [String: [Node]] {
+        var result: [String: [Node]] = [:]
+        guard !names.isEmpty else { return result }
+        var byLength: [Int: [String]] = [:]
+        for name in names { byLength[name.utf8.count, default: []].append(name) }
+        for node in tree.nodes(ofKind: .identifier) {
+            guard let candidates = byLength[node.range.end - node.range.start] else { continue }
+            for name in candidates where node.textEquals(name) {
+                result[name, default: []].append(node)
+                break
+            }
+        }
+        return result
     }
 }
 

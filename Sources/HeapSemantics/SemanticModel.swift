@@ -62,23 +62,60 @@ public struct SemanticModel: Sendable {
     }
 
     static func qualifiedName(of node: Node, imports importedNames: [String: ImportedName]) -> String? {
-        var parts: [String] = []
+        // Rules ask this of nearly every call and attribute, so the common shapes build one string:
+        // down the `object` chain to the head name, then the chain's own source text after the head
+        // when it is plain `.name` parts (no spaces, comments or line breaks in between).
         var current = node
         while current.kind == .attribute {
-            guard let attribute = current.child(.attribute), let object = current.child(.object) else { return nil }
-            parts.append(attribute.text)
+            guard current.child(.attribute) != nil, let object = current.child(.object) else { return nil }
             current = object
         }
         guard current.kind == .identifier else { return nil }
         let head = current.text
-        parts.append(importedNames[head]?.qualifiedName ?? head)
+        let resolvedHead = importedNames[head]?.qualifiedName ?? head
+        if current == node { return resolvedHead }
+        let bytes = node.tree.source.bytes
+        let tail = current.range.end..<node.range.end
+        if tail.allSatisfy({ isNamePart(bytes[$0]) }) {
+            return resolvedHead + String(decoding: bytes[tail], as: UTF8.self)
+        }
+        var parts: [String] = []
+        current = node
+        while current.kind == .attribute, let attribute = current.child(.attribute), let object = current.child(.object) {
+            parts.append(attribute.text)
+            current = object
+        }
+        parts.append(resolvedHead)
         return parts.reversed().joined(separator: ".")
+    }
+
+    /// Bytes of a dotted name: ASCII letters, digits, `_`, `.`, and any byte of a non-ASCII identifier.
+    private static func isNamePart(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 
     /// Whether `node` names `qualified` (or any of several), after import resolution.
     public func resolves(_ node: Node, to qualified: String...) -> Bool {
+        // Reject on the last part first, without building the dotted name: `x.append` is not
+        // `gc.disable`. Import resolution never changes the last part of an attribute chain.
+        switch node.kind {
+        case .attribute:
+            guard let attribute = node.child(.attribute),
+                  qualified.contains(where: { attribute.textEquals(Self.lastPart(of: $0)) }) else { return false }
+        case .identifier:
+            break
+        default:
+            return false
+        }
         guard let name = qualifiedName(of: node) else { return false }
         return qualified.contains(name)
+    }
+
+    static func lastPart(of dotted: String) -> Substring {
+        guard let dot = dotted.lastIndex(of: ".") else { return dotted[...] }
+        return dotted[dotted.index(after: dot)...]
     }
 }
 

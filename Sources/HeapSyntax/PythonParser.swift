@@ -1,5 +1,6 @@
 import CTreeSitter
 import CTreeSitterPython
+import CHeapSyntax
 
 /// Parses Python source with tree-sitter-python into `SyntaxTree`s, and re-parses edited documents
 /// incrementally. A parser holds a C parser, so it is used by one thread at a time: make one per task.
@@ -123,91 +124,58 @@ public struct TextEdit: Sendable, Hashable {
 }
 
 enum TreeFlattener {
-    /// Maps the grammar's symbol and field ids to our enums; computed once, read-only afterwards.
-    static let symbolKinds: [SyntaxKind] = {
+    /// Maps the grammar's symbol and field ids to our enums' ordinals; computed once, read-only afterwards.
+    static let symbolKinds: [UInt8] = {
         let language = tree_sitter_python()
         let count = Int(ts_language_symbol_count(language))
         var byName: [String: SyntaxKind] = [:]
         for kind in SyntaxKind.allCases { byName[kind.rawValue] = kind }
         return (0..<count).map { symbol in
             let id = TSSymbol(symbol)
-            guard let cName = ts_language_symbol_name(language, id) else { return .other }
-            let name = String(cString: cName)
+            guard let cName = ts_language_symbol_name(language, id) else { return SyntaxKind.other.ordinal }
             let named = ts_language_symbol_type(language, id) == TSSymbolTypeRegular
-            if !named { return .token }
-            return byName[name] ?? .other
+            if !named { return SyntaxKind.token.ordinal }
+            return (byName[String(cString: cName)] ?? .other).ordinal
         }
     }()
 
-    static let fieldKinds: [SyntaxField] = {
+    static let fieldKinds: [UInt8] = {
         let language = tree_sitter_python()
         let count = Int(ts_language_field_count(language))
         var byName: [String: SyntaxField] = [:]
         for field in SyntaxField.allCases { byName[field.rawValue] = field }
         return (0...count).map { id in
-            guard id > 0, let cName = ts_language_field_name_for_id(language, TSFieldId(id)) else { return .none }
-            return byName[String(cString: cName)] ?? .none
+            guard id > 0, let cName = ts_language_field_name_for_id(language, TSFieldId(id)) else { return SyntaxField.none.ordinal }
+            return (byName[String(cString: cName)] ?? .none).ordinal
         }
     }()
 
     static func flatten(_ tree: OpaquePointer, source: SourceText) -> SyntaxTree {
-        let symbols = symbolKinds
-        let fields = fieldKinds
-        var records: [NodeRecord] = []
-        records.reserveCapacity(source.byteCount / 3 + 16)
-        var errors: [SyntaxError] = []
-        var cursor = ts_tree_cursor_new(ts_tree_root_node(tree))
-        defer { ts_tree_cursor_delete(&cursor) }
-        // `lastChild[d]` is the index of the most recent node at depth d, to link siblings.
-        var lastAtDepth: [Int32] = []
-        var parents: [Int32] = []
-        var depth = 0
-        while true {
-            let node = ts_tree_cursor_current_node(&cursor)
-            let index = Int32(records.count)
-            let symbol = Int(ts_node_symbol(node))
-            var kind: SyntaxKind = symbol < symbols.count ? symbols[symbol] : .other
-            let fieldID = Int(ts_tree_cursor_current_field_id(&cursor))
-            let field: SyntaxField = fieldID < fields.count ? fields[fieldID] : .none
-            var flags: UInt8 = 0
-            if ts_node_is_named(node) { flags |= NodeRecord.isNamed }
-            let missing = ts_node_is_missing(node)
-            if missing { flags |= NodeRecord.isMissing }
-            if ts_node_is_extra(node) { flags |= NodeRecord.isExtra }
-            if symbol == Int(UInt16.max) { kind = .error; flags |= NodeRecord.isNamed }
-            let start = ts_node_start_byte(node)
-            let end = ts_node_end_byte(node)
-            let parent: Int32 = parents.last ?? -1
-            records.append(NodeRecord(start: start, end: end, parent: parent, subtreeEnd: index + 1,
-                                      nextSibling: -1, kind: kind, field: field, flags: flags))
-            if depth < lastAtDepth.count {
-                let previous = lastAtDepth[depth]
-                if previous >= 0 { records[Int(previous)].nextSibling = index }
-                lastAtDepth[depth] = index
-            } else {
-                lastAtDepth.append(index)
-            }
-            if kind == .error || missing {
-                var expected: String?
-                if missing, let cName = ts_node_type(node) { expected = String(cString: cName) }
-                errors.append(SyntaxError(range: SourceRange(start: Int(start), end: Int(end)),
-                                          isMissing: missing, expected: expected))
-            }
-            if ts_tree_cursor_goto_first_child(&cursor) {
-                parents.append(index)
-                depth += 1
-                if depth < lastAtDepth.count { lastAtDepth[depth] = -1 }
-                continue
-            }
-            while !ts_tree_cursor_goto_next_sibling(&cursor) {
-                guard ts_tree_cursor_goto_parent(&cursor) else {
-                    records[0].subtreeEnd = Int32(records.count)
-                    return SyntaxTree(source: source, records: records, syntaxErrors: errors)
-                }
-                // Back at the parent: its subtree ends where the next node will go.
-                records[Int(parents.removeLast())].subtreeEnd = Int32(records.count)
-                depth -= 1
+        var flat = HLFlatTree()
+        let status = symbolKinds.withUnsafeBufferPointer { kinds in
+            fieldKinds.withUnsafeBufferPointer { fields in
+                var tables = HLKindTables(
+                    kind_of_symbol: kinds.baseAddress, symbol_count: UInt32(kinds.count),
+                    error_kind: SyntaxKind.error.ordinal, other_kind: SyntaxKind.other.ordinal,
+                    kind_count: UInt32(SyntaxKind.ordinalCount),
+                    field_of_id: fields.baseAddress, field_count: UInt32(fields.count), no_field: SyntaxField.none.ordinal)
+                return hl_flatten(tree, &tables, &flat)
             }
         }
+        // Out of memory while flattening: there is no sensible way on (Swift itself traps on OOM).
+        guard status == 0 else { fatalError("heaplint: out of memory while flattening a syntax tree") }
+        let language = tree_sitter_python()
+        var errors: [SyntaxError] = []
+        errors.reserveCapacity(flat.error_count)
+        for i in 0..<flat.error_count {
+            let error = flat.errors[i]
+            let record = flat.records[Int(error.index)]
+            let missing = record.flags & NodeRecord.isMissing != 0
+            var expected: String?
+            if missing, let cName = ts_language_symbol_name(language, error.symbol) { expected = String(cString: cName) }
+            errors.append(SyntaxError(range: SourceRange(start: Int(record.start), end: Int(record.end)),
+                                      isMissing: missing, expected: expected))
+        }
+        return SyntaxTree(source: source, flat: flat, syntaxErrors: errors)
     }
 }

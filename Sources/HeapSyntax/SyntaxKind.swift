@@ -68,5 +68,14 @@ extension SyntaxKind {
     /// The case's position in declaration order: a dense index for tables (the tree's kind index).
     /// A payload-free enum is stored as its case number, which the ordinal test checks against `allCases`.
     @inlinable public var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+    /// The kind of ordinal `ordinal`, which must be below `ordinalCount` (the flattener only writes those).
+    @inlinable init(ordinal: UInt8) { self = unsafeBitCast(ordinal, to: SyntaxKind.self) }
+    public static let ordinalCount = allCases.count
+}
+
+extension SyntaxField {
+    /// The case's position in declaration order, as the flattener stores it.
+    @inlinable public var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+    @inlinable init(ordinal: UInt8) { self = unsafeBitCast(ordinal, to: SyntaxField.self) }
     public static let ordinalCount = allCases.count
 }

@@ -1,4 +1,4 @@
-import CTreeSitter
+import CHeapSyntax
 
 /// An immutable, flattened copy of a tree-sitter tree.
 ///
@@ -12,46 +12,31 @@ import CTreeSitter
 /// `Node` accessors can be inlined into the rules. A `kind index` lists the nodes of each kind in
 /// pre-order, so a rule that looks at calls visits calls, not every node of the file.
 public final class SyntaxTree: @unchecked Sendable {
-    // @unchecked: `records` and `kindIndex` point at memory written once in `init` and only read
-    // (from any thread) afterwards; `deinit` frees them.
+    // @unchecked: `flat` points at memory the C flattener wrote once; it is only read afterwards
+    // (from any thread), and `deinit` frees it.
     public let source: SourceText
     @usableFromInline let records: UnsafeMutablePointer<NodeRecord>
     @usableFromInline let count: Int
     /// Node indices grouped by kind ordinal, each group in pre-order; group `k` is
     /// `kindIndex[kindStarts[k] ..< kindStarts[k + 1]]`.
     @usableFromInline let kindIndex: UnsafeMutablePointer<Int32>
-    @usableFromInline let kindStarts: [Int32]
+    @usableFromInline let kindStarts: UnsafeMutablePointer<Int32>
+    private var flat: HLFlatTree
     /// Byte ranges of `ERROR` and `MISSING` nodes, in source order.
     public let syntaxErrors: [SyntaxError]
 
-    init(source: SourceText, records built: [NodeRecord], syntaxErrors: [SyntaxError]) {
+    /// Takes ownership of `flat` (freed with the tree).
+    init(source: SourceText, flat: HLFlatTree, syntaxErrors: [SyntaxError]) {
         self.source = source
+        self.flat = flat
         self.syntaxErrors = syntaxErrors
-        let n = built.count
-        count = n
-        let storage = UnsafeMutablePointer<NodeRecord>.allocate(capacity: max(n, 1))
-        built.withUnsafeBufferPointer { storage.initialize(from: $0.baseAddress!, count: n) }
-        records = storage
-        // Counting sort by kind: one pass to count, one to place; stable, so each group stays in pre-order.
-        var starts = [Int32](repeating: 0, count: SyntaxKind.ordinalCount + 1)
-        for i in 0..<n { starts[Int(built[i].kind.ordinal) + 1] += 1 }
-        for k in 0..<SyntaxKind.ordinalCount { starts[k + 1] += starts[k] }
-        let index = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
-        var next = starts
-        for i in 0..<n {
-            let k = Int(built[i].kind.ordinal)
-            index[Int(next[k])] = Int32(i)
-            next[k] += 1
-        }
-        kindIndex = index
-        kindStarts = starts
+        records = flat.records
+        count = flat.count
+        kindIndex = flat.kind_index
+        kindStarts = flat.kind_starts
     }
 
-    deinit {
-        records.deinitialize(count: count)
-        records.deallocate()
-        kindIndex.deallocate()
-    }
+    deinit { hl_flat_tree_free(&flat) }
 
     public var root: Node { Node(tree: self, index: 0) }
     public var nodeCount: Int { count }
@@ -140,21 +125,14 @@ public struct KindSequence: RandomAccessCollection, Sendable {
 
 public typealias NodeIndex = Int32
 
-@usableFromInline
-struct NodeRecord: Sendable {
-    @usableFromInline var start: UInt32
-    @usableFromInline var end: UInt32
-    @usableFromInline var parent: Int32
-    /// One past the last index of this node's subtree (children follow their parent directly).
-    @usableFromInline var subtreeEnd: Int32
-    @usableFromInline var nextSibling: Int32
-    @usableFromInline var kind: SyntaxKind
-    @usableFromInline var field: SyntaxField
-    @usableFromInline var flags: UInt8
+/// One flattened node (see CHeapSyntax/heap_flatten.h): byte range, parent, one past the end of its
+/// subtree, next sibling, kind and field ordinals, flags.
+@usableFromInline typealias NodeRecord = HLNodeRecord
 
-    @usableFromInline static let isNamed: UInt8 = 1
-    @usableFromInline static let isMissing: UInt8 = 2
-    @usableFromInline static let isExtra: UInt8 = 4
+extension HLNodeRecord {
+    @usableFromInline static let isNamed = UInt8(HL_NODE_NAMED)
+    @usableFromInline static let isMissing = UInt8(HL_NODE_MISSING)
+    @usableFromInline static let isExtra = UInt8(HL_NODE_EXTRA)
 }
 
 /// Where the parser had to recover. `isMissing` marks a token the parser inserted (such as a
@@ -185,9 +163,9 @@ public struct Node: Sendable, Hashable {
 
     @inlinable var record: NodeRecord { tree.records[Int(index)] }
 
-    @inlinable public var kind: SyntaxKind { record.kind }
+    @inlinable public var kind: SyntaxKind { SyntaxKind(ordinal: record.kind) }
     /// The field this node fills in its parent (`function` of a call, `left` of an assignment).
-    @inlinable public var field: SyntaxField { record.field }
+    @inlinable public var field: SyntaxField { SyntaxField(ordinal: record.field) }
     @inlinable public var isNamed: Bool { record.flags & NodeRecord.isNamed != 0 }
     @inlinable public var isMissing: Bool { record.flags & NodeRecord.isMissing != 0 }
     /// Comments and line continuations: nodes that may appear anywhere.
@@ -206,6 +184,9 @@ public struct Node: Sendable, Hashable {
     /// Whether this node's text equals `string` (no allocation).
     public func textEquals(_ string: String) -> Bool { tree.source.bytes(range.range, equal: string) }
 
+    /// Whether this node's text equals `string` (no allocation).
+    public func textEquals(_ string: Substring) -> Bool { tree.source.bytes(range.range, equalUTF8: string.utf8) }
+
     @inlinable public var parent: Node? {
         let p = record.parent
         return p < 0 ? nil : Node(tree: tree, index: p)
@@ -213,7 +194,7 @@ public struct Node: Sendable, Hashable {
 
     @inlinable public var children: NodeChildren { NodeChildren(tree: tree, first: firstChildIndex, namedOnly: false) }
     @inlinable public var namedChildren: NodeChildren { NodeChildren(tree: tree, first: firstChildIndex, namedOnly: true) }
-    @inlinable var firstChildIndex: Int32 { record.subtreeEnd > index + 1 ? index + 1 : -1 }
+    @inlinable var firstChildIndex: Int32 { record.subtree_end > index + 1 ? index + 1 : -1 }
     @inlinable public var firstChild: Node? {
         let c = firstChildIndex
         return c < 0 ? nil : Node(tree: tree, index: c)
@@ -224,7 +205,7 @@ public struct Node: Sendable, Hashable {
     }
 
     @inlinable public var nextSibling: Node? {
-        let s = record.nextSibling
+        let s = record.next_sibling
         return s < 0 ? nil : Node(tree: tree, index: s)
     }
 
@@ -239,8 +220,8 @@ public struct Node: Sendable, Hashable {
         var c = firstChildIndex
         let records = tree.records
         while c >= 0 {
-            if records[Int(c)].field == field { return Node(tree: tree, index: c) }
-            c = records[Int(c)].nextSibling
+            if records[Int(c)].field == field.ordinal { return Node(tree: tree, index: c) }
+            c = records[Int(c)].next_sibling
         }
         return nil
     }
@@ -268,7 +249,7 @@ public struct Node: Sendable, Hashable {
     }
 
     /// One past the last index of this node's subtree.
-    @inlinable public var subtreeEnd: Int { Int(record.subtreeEnd) }
+    @inlinable public var subtreeEnd: Int { Int(record.subtree_end) }
 
     /// Whether `other` lies inside this node's subtree (or is this node).
     @inlinable public func contains(_ other: Node) -> Bool {
@@ -302,7 +283,7 @@ public struct NodeChildren: Sequence, Sendable {
             while upcoming >= 0 {
                 let record = tree.records[Int(upcoming)]
                 let node = Node(tree: tree, index: upcoming)
-                upcoming = record.nextSibling
+                upcoming = record.next_sibling
                 if !namedOnly || (record.flags & NodeRecord.isNamed != 0 && record.flags & NodeRecord.isExtra == 0) {
                     return node
                 }

@@ -23,11 +23,11 @@ import Testing
         for text in Self.samples {
             let tree = PythonParser().parse(SourceText(text))
             for kind in SyntaxKind.allCases {
-                let expected = tree.allNodes.filter { $0.kind == kind }.map(\.index)
+                let expected = Array(tree.allNodes.filter { $0.kind == kind }.map(\.index))
                 #expect(tree.nodes(ofKind: kind).map(\.index) == expected, "\(kind)")
             }
             let mixed = tree.nodes(ofKinds: .call, .identifier, .comment).map(\.index)
-            #expect(mixed == tree.allNodes.filter { [.call, .identifier, .comment].contains($0.kind) }.map(\.index))
+            #expect(mixed == Array(tree.allNodes.filter { [.call, .identifier, .comment].contains($0.kind) }.map(\.index)))
         }
     }
 
@@ -47,7 +47,7 @@ import Testing
                 #expect(children.allSatisfy { tree.node($0).parent == node })
                 #expect(node.firstChild?.index == children.first)
                 for kind in [SyntaxKind.identifier, .call, .block, .token] {
-                    let expected = node.descendants.filter { $0.kind == kind }.map(\.index)
+                    let expected = Array(node.descendants.filter { $0.kind == kind }.map(\.index))
                     #expect(node.descendants(ofKind: kind).map(\.index) == expected)
                 }
             }

@@ -175,8 +175,8 @@ public struct CollectInLoop: Rule {
         var findings: [Finding] = []
         for call in context.tree.nodes(ofKind: .call) {
             guard let function = call.child(.function) else { continue }
-            let line = call.start.line + 1
             if context.semantics.resolves(function, to: "gc.set_threshold") {
+                let line = call.start.line + 1
                 guard let first = call.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }),
                       folder.integerValue(of: first) == 0 else { continue }
                 findings.append(Finding(Self.self, range: call.range,
@@ -191,6 +191,7 @@ public struct CollectInLoop: Rule {
             }
             guard context.semantics.resolves(function, to: "gc.collect") else { continue }
             guard let loop = Self.enclosingLoop(of: call) else { continue }
+            let line = call.start.line + 1
             // `if i % 10_000 == 0: gc.collect()` collects every N iterations: the remedy, not the problem.
             if call.ancestors.contains(where: { ancestor in
                 loop.contains(ancestor) && ancestor.kind == .ifStatement

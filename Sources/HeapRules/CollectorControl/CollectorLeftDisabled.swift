@@ -168,15 +168,17 @@ public struct CollectorLeftDisabled: Rule {
 
     public func check(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        let calls = Array(context.tree.nodes(ofKind: .call))
+        let calls = context.tree.nodes(ofKind: .call)
+        let disables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.disable") } ?? false }
+        // Most files never disable the collector: look for the enables only when one does.
+        guard !disables.isEmpty else { return [] }
         let enables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.enable") } ?? false }
         // `self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`: enabling handed to someone else.
         let enableReferences = context.tree.nodes(ofKinds: .attribute, .identifier).filter { node in
             node.field != .function && node.parent?.kind == .argumentList
                 && context.semantics.resolves(node, to: "gc.enable")
         }
-        for call in calls {
-            guard let function = call.child(.function), context.semantics.resolves(function, to: "gc.disable") else { continue }
+        for call in disables {
             let scope = Self.scope(of: call)
             let later = enables.filter { scope.contains($0) && (scope.kind == .classDefinition || $0.range.start > call.range.end) }
             let line = call.start.line + 1

@@ -209,8 +209,8 @@ public struct GrowingModuleCollection: Rule {
         let semantics = context.semantics
         let folder = context.folder
         var findings: [Finding] = []
-        // Names assigned (anywhere) more than once, or bound as locals somewhere: not tracked.
-        let identifiersByName = context.identifiersByName
+        // Module-level names bound to an empty container: the candidates.
+        var candidates: [(left: Node, value: Node, kind: String, name: String)] = []
         for statement in tree.root.namedChildren where statement.kind == .expressionStatement {
             guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
                   let left = assignment.child(.left), left.kind == .identifier, let value = assignment.child(.right),
@@ -219,6 +219,11 @@ public struct GrowingModuleCollection: Rule {
             guard Self.isEmptyContainer(value) else { continue }
             let name = left.text
             if name.hasPrefix("__") { continue }
+            candidates.append((left, value, kind, name))
+        }
+        // Names assigned (anywhere) more than once, or bound as locals somewhere: not tracked.
+        let identifiersByName = context.identifiers(named: Set(candidates.map(\.name)))
+        for (left, value, kind, name) in candidates {
             var growth: [Node] = []
             var blocked = false
             for occurrence in identifiersByName[name] ?? [] where occurrence != left {
