@@ -17,13 +17,14 @@ public final class PythonParser {
 
     /// Parses a whole file. Never fails: invalid input yields a tree with `syntaxErrors`.
     public func parse(_ source: SourceText) -> SyntaxTree {
-        parseDocument(source).syntax
+        let cTree = parseC(source, old: nil)
+        return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
     }
 
     /// Parses and keeps the C tree, so later edits can be re-parsed incrementally.
     public func parseDocument(_ source: SourceText) -> ParsedDocument {
         let cTree = parseC(source, old: nil)
-        return ParsedDocument(source: source, cTree: cTree)
+        return ParsedDocument(source: source, cTree: cTree, previous: nil)
     }
 
     /// Applies `edit` to `document` and re-parses, reusing the unchanged parts of the old tree.
@@ -41,7 +42,7 @@ public final class PythonParser {
         ts_tree_edit(edited, &input)
         let old = CTree(edited)
         let cTree = parseC(newSource, old: old)
-        return ParsedDocument(source: newSource, cTree: cTree)
+        return ParsedDocument(source: newSource, cTree: cTree, previous: document)
     }
 
     private static func point(_ position: SourcePosition) -> TSPoint {
@@ -93,10 +94,12 @@ public final class ParsedDocument: Sendable {
     public let syntax: SyntaxTree
     let cTree: CTree
 
-    init(source: SourceText, cTree: CTree) {
+    /// `previous`: the document `cTree` was re-parsed from, alive until this returns, whose flat
+    /// records are copied for every subtree tree-sitter reused.
+    init(source: SourceText, cTree: CTree, previous: ParsedDocument?) {
         self.source = source
         self.cTree = cTree
-        self.syntax = TreeFlattener.flatten(cTree.pointer, source: source)
+        self.syntax = TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: true, reusing: previous?.syntax)
     }
 }
 
@@ -150,7 +153,9 @@ enum TreeFlattener {
         }
     }()
 
-    static func flatten(_ tree: OpaquePointer, source: SourceText) -> SyntaxTree {
+    /// `keepingIDs` stores node ids for a later incremental flattening; `previous` (flattened with ids
+    /// from the tree `tree` was re-parsed from) lends its records to the subtrees tree-sitter reused.
+    static func flatten(_ tree: OpaquePointer, source: SourceText, keepingIDs: Bool, reusing previous: SyntaxTree?) -> SyntaxTree {
         var flat = HLFlatTree()
         let status = symbolKinds.withUnsafeBufferPointer { kinds in
             fieldKinds.withUnsafeBufferPointer { fields in
@@ -159,7 +164,10 @@ enum TreeFlattener {
                     error_kind: SyntaxKind.error.ordinal, other_kind: SyntaxKind.other.ordinal,
                     kind_count: UInt32(SyntaxKind.ordinalCount),
                     field_of_id: fields.baseAddress, field_count: UInt32(fields.count), no_field: SyntaxField.none.ordinal)
-                return hl_flatten(tree, &tables, &flat)
+                if let previous {
+                    return previous.withFlat { hl_flatten_incremental(tree, &tables, $0, &flat) }
+                }
+                return hl_flatten(tree, &tables, keepingIDs, &flat)
             }
         }
         // Out of memory while flattening: there is no sensible way on (Swift itself traps on OOM).

@@ -38,6 +38,14 @@ public final class SyntaxTree: @unchecked Sendable {
 
     deinit { hl_flat_tree_free(&flat) }
 
+    /// How many nodes the flattening walked (the others it copied from the previous version).
+    var walkedNodeCount: Int { flat.walked_count }
+
+    /// The C records, for the incremental flattener (read only).
+    func withFlat<R>(_ body: (UnsafePointer<HLFlatTree>) -> R) -> R {
+        withUnsafePointer(to: flat) { body($0) }
+    }
+
     public var root: Node { Node(tree: self, index: 0) }
     public var nodeCount: Int { count }
     public var hasErrors: Bool { !syntaxErrors.isEmpty }

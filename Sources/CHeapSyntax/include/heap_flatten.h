@@ -2,6 +2,7 @@
 #define HEAPLINT_HEAP_FLATTEN_H
 // heaplint's own C: the one hot loop of the syntax layer, flattening a tree-sitter tree into
 // pre-order records. Swift reads the records in place (HeapSyntax.SyntaxTree owns and frees them).
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>
@@ -41,6 +42,11 @@ typedef struct {
     int32_t *kind_starts;
     HLSyntaxError *errors;
     size_t error_count;
+    /// Per record, tree-sitter's node id (the subtree's address), kept only when asked for: the
+    /// next incremental flattening finds the subtrees tree-sitter reused by these ids.
+    const void **ids;
+    /// How many records the walk made itself (the rest were copied from the previous tree).
+    size_t walked_count;
 } HLFlatTree;
 
 /// The tables that map grammar ids to heaplint's ordinals, computed once per process in Swift.
@@ -56,8 +62,16 @@ typedef struct {
 } HLKindTables;
 
 /// Flattens `tree` (no recursion: an explicit, growing stack). Returns 0, or -1 when memory runs out
-/// (then `out` holds nothing to free).
-int hl_flatten(const TSTree *tree, const HLKindTables *tables, HLFlatTree *out);
+/// (then `out` holds nothing to free). With `keep_ids`, node ids are stored for a later
+/// `hl_flatten_incremental`.
+int hl_flatten(const TSTree *tree, const HLKindTables *tables, bool keep_ids, HLFlatTree *out);
+
+/// Flattens `tree`, which tree-sitter re-parsed incrementally from the tree `previous` was flattened
+/// from (that tree must still be alive, and `previous` must hold ids). Every node whose subtree
+/// tree-sitter reused is copied from `previous` with shifted offsets and indices instead of being
+/// walked, so a small edit costs a walk of the changed path, not of the file. The result (with ids)
+/// equals `hl_flatten(tree, tables, true, out)`.
+int hl_flatten_incremental(const TSTree *tree, const HLKindTables *tables, const HLFlatTree *previous, HLFlatTree *out);
 
 void hl_flat_tree_free(HLFlatTree *tree);
 
