@@ -278,8 +278,11 @@ struct CycleSearch {
             scopes.append((node, scope))
         }
         scopes.sort { $0.0.index < $1.0.index }
+        let storing = Self.scopesThatMayStore(semantics.tree)
         var seenSites = Set<SourceRange>()
         for (node, scope) in scopes {
+            // The interpreter would find nothing to model in this scope and stop (`ScopeInterpreter.start`).
+            guard storing.contains(node.index) else { continue }
             // A method already interpreted as another method's callee is not interpreted twice.
             let heap = facts.summaries[node] ?? ScopeInterpreter.run(node: node, scope: scope, facts: facts, depth: 0)
             if node.kind == .functionDefinition, facts.summaries[node] == nil { facts.summaries[node] = heap }
@@ -288,6 +291,26 @@ struct CycleSearch {
                 seenSites.insert(witness.site)
                 result.append(witness)
             }
+        }
+        return result
+    }
+}
+
+extension CycleSearch {
+    /// The module (index 0) and the `def`s whose own statements may store a reference, found from
+    /// the kind index instead of walking every scope: a superset of the scopes in which
+    /// `ScopeInterpreter.start` finds a statement that `mayStoreReference` (it also admits stores in a
+    /// def's decorators or defaults), so skipping the others changes no result.
+    static func scopesThatMayStore(_ tree: SyntaxTree) -> Set<NodeIndex> {
+        var result = Set<NodeIndex>()
+        for node in tree.nodes(ofKinds: .assignment, .call) where ScopeInterpreter.mayStoreReference(node) {
+            var scope: NodeIndex = 0
+            var ancestor = node.parent
+            while let current = ancestor {
+                if current.kind.opensScope { scope = current.kind == .functionDefinition ? current.index : -1; break }
+                ancestor = current.parent
+            }
+            if scope >= 0 { result.insert(scope) }
         }
         return result
     }

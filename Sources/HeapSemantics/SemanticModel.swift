@@ -14,10 +14,17 @@ public struct SemanticModel: Sendable {
     /// Every `def` and `lambda` scope, by its node.
     public let functionScopes: [Node: FunctionScope]
 
+    /// Which identifiers may be import-bound: a 64-bit filter over (length, first byte) of every
+    /// imported local name. Never a false "no", so a "no" lets `resolves` compare bytes directly.
+    let importFilter: UInt64
+
     public init(tree: SyntaxTree) {
         self.tree = tree
         let imports = ImportCollector.collect(tree)
         self.importedNames = imports
+        var filter: UInt64 = 0
+        for name in imports.keys { filter |= Self.filterBit(length: name.utf8.count, first: name.utf8.first ?? 0) }
+        self.importFilter = filter
         let resolve: (Node) -> String? = { node in SemanticModel.qualifiedName(of: node, imports: imports) }
         (self.classes, self.functionScopes) = ScopeCollector.collect(tree, resolve: resolve)
     }
@@ -98,14 +105,24 @@ public struct SemanticModel: Sendable {
 
     /// Whether `node` names `qualified` (or any of several), after import resolution.
     public func resolves(_ node: Node, to qualified: String...) -> Bool {
-        // Reject on the last part first, without building the dotted name: `x.append` is not
-        // `gc.disable`. Import resolution never changes the last part of an attribute chain.
+        resolves(node, toAnyOf: qualified)
+    }
+
+    /// `resolves(_:to:)` for a list the caller keeps (rules that ask of every call pass a static one).
+    public func resolves(_ node: Node, toAnyOf qualified: [String]) -> Bool {
+        // Most nodes are rejected without building a dotted name: an attribute chain on its last
+        // part (import resolution never changes it: `x.append` is not `gc.disable`), a name that no
+        // import can bind on its bytes.
         switch node.kind {
         case .attribute:
             guard let attribute = node.child(.attribute),
-                  qualified.contains(where: { attribute.textEquals(Self.lastPart(of: $0)) }) else { return false }
+                  qualified.contains(where: { Self.lastPart(of: $0, equals: attribute) }) else { return false }
         case .identifier:
-            break
+            let range = node.range
+            let bytes = tree.source.bytes
+            if range.end > range.start, importFilter & Self.filterBit(length: range.end - range.start, first: bytes[range.start]) == 0 {
+                return qualified.contains { node.textEquals($0) }
+            }
         default:
             return false
         }
@@ -113,9 +130,18 @@ public struct SemanticModel: Sendable {
         return qualified.contains(name)
     }
 
-    static func lastPart(of dotted: String) -> Substring {
-        guard let dot = dotted.lastIndex(of: ".") else { return dotted[...] }
-        return dotted[dotted.index(after: dot)...]
+    static func filterBit(length: Int, first: UInt8) -> UInt64 {
+        1 << UInt64((length &* 31 &+ Int(first)) & 63)
+    }
+
+    /// Whether the part of `dotted` after its last dot is `node`'s text.
+    static func lastPart(of dotted: String, equals node: Node) -> Bool {
+        var dotted = dotted
+        return dotted.withUTF8 { buffer in
+            var start = buffer.count
+            while start > 0 && buffer[start - 1] != UInt8(ascii: ".") { start -= 1 }
+            return node.tree.source.bytes(node.range.range, equal: UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
     }
 }
 

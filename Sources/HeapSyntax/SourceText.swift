@@ -42,16 +42,19 @@ public struct SourceText: Sendable {
     /// Whether the bytes in `range` equal the UTF-8 of `string`, without allocating.
     public func bytes(_ range: Range<Int>, equal string: String) -> Bool {
         var string = string
-        return string.withUTF8 { buffer in
-            guard range.count == buffer.count, range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
-            return bytes.withUnsafeBufferPointer { source in
-                var i = 0
-                while i < buffer.count {
-                    if source[range.lowerBound + i] != buffer[i] { return false }
-                    i += 1
-                }
-                return true
+        return string.withUTF8 { bytes(range, equal: $0) }
+    }
+
+    /// Whether the bytes in `range` equal `buffer`.
+    public func bytes(_ range: Range<Int>, equal buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count == buffer.count, range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { source in
+            var i = 0
+            while i < buffer.count {
+                if source[range.lowerBound + i] != buffer[i] { return false }
+                i += 1
             }
+            return true
         }
     }
 

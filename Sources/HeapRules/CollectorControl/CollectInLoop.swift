@@ -175,7 +175,7 @@ public struct CollectInLoop: Rule {
         var findings: [Finding] = []
         for call in context.tree.nodes(ofKind: .call) {
             guard let function = call.child(.function) else { continue }
-            if context.semantics.resolves(function, to: "gc.set_threshold") {
+            if context.semantics.resolves(function, toAnyOf: Self.setThreshold) {
                 let line = call.start.line + 1
                 guard let first = call.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }),
                       folder.integerValue(of: first) == 0 else { continue }
@@ -189,7 +189,7 @@ public struct CollectInLoop: Rule {
                         remedy: "keep a non-zero threshold (raise it to collect less often), or use gc.freeze()")))
                 continue
             }
-            guard context.semantics.resolves(function, to: "gc.collect") else { continue }
+            guard context.semantics.resolves(function, toAnyOf: Self.collect) else { continue }
             guard let loop = Self.enclosingLoop(of: call) else { continue }
             let line = call.start.line + 1
             // `if i % 10_000 == 0: gc.collect()` collects every N iterations: the remedy, not the problem.
@@ -236,6 +236,8 @@ public struct CollectInLoop: Rule {
         }
         return findings
     }
+
+    static let setThreshold = ["gc.set_threshold"], collect = ["gc.collect"]
 
     /// The innermost loop around `node` within the same function (a nested def or lambda stops the search).
     static func enclosingLoop(of node: Node) -> Node? {

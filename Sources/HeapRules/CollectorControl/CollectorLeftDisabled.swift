@@ -169,14 +169,14 @@ public struct CollectorLeftDisabled: Rule {
     public func check(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
         let calls = context.tree.nodes(ofKind: .call)
-        let disables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.disable") } ?? false }
+        let disables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, toAnyOf: Self.disable) } ?? false }
         // Most files never disable the collector: look for the enables only when one does.
         guard !disables.isEmpty else { return [] }
-        let enables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, to: "gc.enable") } ?? false }
+        let enables = calls.filter { call in call.child(.function).map { context.semantics.resolves($0, toAnyOf: Self.enable) } ?? false }
         // `self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`: enabling handed to someone else.
         let enableReferences = context.tree.nodes(ofKinds: .attribute, .identifier).filter { node in
             node.field != .function && node.parent?.kind == .argumentList
-                && context.semantics.resolves(node, to: "gc.enable")
+                && context.semantics.resolves(node, toAnyOf: Self.enable)
         }
         for call in disables {
             let scope = Self.scope(of: call)
@@ -227,6 +227,8 @@ public struct CollectorLeftDisabled: Rule {
         }
         return findings
     }
+
+    static let disable = ["gc.disable"], enable = ["gc.enable"]
 
     /// Where a matching `gc.enable()` may live: the class for a method, else the function or module.
     static func scope(of node: Node) -> Node {

@@ -134,6 +134,9 @@ public struct LenOfBuiltList: Rule {
         let facts = EagerFacts(context)
         var findings: [Finding] = []
         for call in context.tree.nodes(ofKind: .call) {
+            // Only `len` of a list comprehension is reported: look at the argument before the name.
+            guard let argumentList = call.child(.arguments),
+                  argumentList.namedChildren.contains(where: { $0.kind == .listComprehension }) else { continue }
             guard facts.calleeName(call) == "len", let arguments = facts.positionalArguments(call), arguments.count == 1,
                   call.child(.arguments)?.namedChildren.filter({ $0.kind != .comment }).count == 1 else { continue }
             let comprehension = arguments[0]

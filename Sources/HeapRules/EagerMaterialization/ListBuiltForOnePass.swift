@@ -93,6 +93,11 @@ public struct ListBuiltForOnePass: Rule {
         let facts = EagerFacts(context)
         var findings: [Finding] = []
         for call in context.tree.nodes(ofKind: .call) {
+            // Only a comprehension or a `list(...)` call argument can be reported: skip the other
+            // calls before resolving their names.
+            guard let argumentList = call.child(.arguments), argumentList.namedChildren.contains(where: {
+                $0.kind == .listComprehension || $0.kind == .setComprehension || $0.kind == .call
+            }) else { continue }
             guard let name = facts.calleeName(call), let consumer = Self.consumers[name],
                   let arguments = facts.positionalArguments(call) else { continue }
             let candidates: [Node]
