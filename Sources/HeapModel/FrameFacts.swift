@@ -94,8 +94,10 @@ enum FrameRetentionSearch {
             }
             if relevant, let function = node.ancestors.first(where: { $0.kind == .functionDefinition }) { candidates.insert(function) }
         }
-        for (node, scope) in semantics.functionScopes where candidates.contains(node) {
-            guard let body = node.child(.body) else { continue }
+        // Results are sorted below, so the candidates' order does not matter; looking each one up
+        // avoids copying every scope of the module.
+        for node in candidates {
+            guard let scope = semantics.functionScopes[node], let body = node.child(.body) else { continue }
             var nodes: [Node] = []
             walkScope(body) { nodes.append($0) }
             result.append(contentsOf: search(nodes, scope: scope, semantics: semantics))

@@ -140,7 +140,7 @@ public struct SemanticModel: Sendable {
         return dotted.withUTF8 { buffer in
             var start = buffer.count
             while start > 0 && buffer[start - 1] != UInt8(ascii: ".") { start -= 1 }
-            return node.tree.source.bytes(node.range.range, equal: UnsafeBufferPointer(rebasing: buffer[start...]))
+            return node.textEquals(bytes: UnsafeBufferPointer(rebasing: buffer[start...]))
         }
     }
 }

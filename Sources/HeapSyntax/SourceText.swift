@@ -58,17 +58,6 @@ public struct SourceText: Sendable {
         }
     }
 
-    /// Whether the bytes in `range` equal `utf8`, without allocating.
-    public func bytes<C: Collection<UInt8>>(_ range: Range<Int>, equalUTF8 utf8: C) -> Bool {
-        guard range.lowerBound >= 0, range.upperBound <= bytes.count, range.count == utf8.count else { return false }
-        var i = range.lowerBound
-        for byte in utf8 {
-            if bytes[i] != byte { return false }
-            i += 1
-        }
-        return true
-    }
-
     public func position(of byteOffset: Int) -> SourcePosition {
         lineIndex.position(of: byteOffset, in: bytes)
     }

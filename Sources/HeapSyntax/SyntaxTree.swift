@@ -1,4 +1,9 @@
 import CHeapSyntax
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An immutable, flattened copy of a tree-sitter tree.
 ///
@@ -21,6 +26,9 @@ public final class SyntaxTree: @unchecked Sendable {
     /// `kindIndex[kindStarts[k] ..< kindStarts[k + 1]]`.
     @usableFromInline let kindIndex: UnsafeMutablePointer<Int32>
     @usableFromInline let kindStarts: UnsafeMutablePointer<Int32>
+    /// A copy of the source bytes in memory the tree owns, so node texts are read without retaining
+    /// the source's array (rules read millions of identifiers).
+    @usableFromInline let bytes: UnsafeMutableBufferPointer<UInt8>
     private var flat: HLFlatTree
     /// Byte ranges of `ERROR` and `MISSING` nodes, in source order.
     public let syntaxErrors: [SyntaxError]
@@ -34,9 +42,15 @@ public final class SyntaxTree: @unchecked Sendable {
         count = flat.count
         kindIndex = flat.kind_index
         kindStarts = flat.kind_starts
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, source.byteCount))
+        _ = source.bytes.withUnsafeBufferPointer { copy.initialize(from: $0) }
+        bytes = UnsafeMutableBufferPointer(rebasing: copy[0..<source.byteCount])
     }
 
-    deinit { hl_flat_tree_free(&flat) }
+    deinit {
+        hl_flat_tree_free(&flat)
+        bytes.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+    }
 
     /// How many nodes the flattening walked (the others it copied from the previous version).
     var walkedNodeCount: Int { flat.walked_count }
@@ -182,18 +196,33 @@ public struct Node: Sendable, Hashable {
         let r = record
         return SourceRange(uncheckedStart: Int(r.start), end: Int(r.end))
     }
-    public var text: String { tree.source.text(range.range) }
+    public var text: String {
+        let r = record, bytes = tree.bytes
+        let upper = min(Int(r.end), bytes.count), lower = min(Int(r.start), upper)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+    }
     public var start: SourcePosition { tree.source.position(of: Int(record.start)) }
     public var end: SourcePosition { tree.source.position(of: Int(record.end)) }
 
     /// Whether this node's text equals `literal` (no allocation); for tokens and identifiers.
-    public func textEquals(_ literal: StaticString) -> Bool { tree.source.bytes(range.range, equal: literal) }
+    public func textEquals(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { textEquals(bytes: $0) }
+    }
 
     /// Whether this node's text equals `string` (no allocation).
-    public func textEquals(_ string: String) -> Bool { tree.source.bytes(range.range, equal: string) }
+    public func textEquals(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { textEquals(bytes: $0) }
+    }
 
-    /// Whether this node's text equals `string` (no allocation).
-    public func textEquals(_ string: Substring) -> Bool { tree.source.bytes(range.range, equalUTF8: string.utf8) }
+    /// Whether this node's text is exactly `other`.
+    public func textEquals(bytes other: UnsafeBufferPointer<UInt8>) -> Bool {
+        let r = record
+        let count = Int(r.end) - Int(r.start)
+        guard count == other.count, Int(r.end) <= tree.bytes.count else { return false }
+        guard count > 0 else { return true }
+        return memcmp(tree.bytes.baseAddress! + Int(r.start), other.baseAddress!, count) == 0
+    }
 
     @inlinable public var parent: Node? {
         let p = record.parent
