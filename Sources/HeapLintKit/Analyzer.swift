@@ -1,7 +1,6 @@
 import HeapDiagnostics
 import HeapModel
 import HeapRules
-import HeapSemantics
 import HeapSyntax
 
 /// Runs the selected rules over one file: parse, build the semantic model, check, suppress.

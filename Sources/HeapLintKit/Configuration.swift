@@ -328,6 +328,15 @@ public struct Configuration: Sendable {
         return excludePatterns.contains { Glob.matches($0, path: relative) }
     }
 
+    /// The excludes, prepared for a directory walk.
+    var excludeMatcher: ExcludeMatcher { ExcludeMatcher(patterns: excludePatterns) }
+
+    /// `relative(_:to:)` for a path that is already absolute and normalised.
+    func relativePath(absolute full: String) -> String {
+        let base = projectRoot.hasSuffix("/") ? projectRoot : projectRoot + "/"
+        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+
     /// Codes ignored for `path` by `per-file-ignores`.
     public func ignoredCodes(forPath path: String) -> Set<String> {
         guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }
@@ -379,6 +388,35 @@ public struct Configuration: Sendable {
         let full = absolute(path)
         let base = root.hasSuffix("/") ? root : root + "/"
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+}
+
+/// The exclude globs split the way `Glob.matches` treats them: patterns without `/` match any path
+/// component, patterns with `/` the path or one of its leading directories.
+struct ExcludeMatcher {
+    let componentPatterns: [String]
+    let pathPatterns: [String]
+
+    init(patterns: [String]) {
+        var components: [String] = [], paths: [String] = []
+        for pattern in patterns {
+            let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
+            if trimmed.contains("/") { paths.append(trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed) }
+            else { components.append(trimmed) }
+        }
+        componentPatterns = components
+        pathPatterns = paths
+    }
+
+    /// `Glob.matches` of every pattern against `relative`.
+    func matches(relative: String) -> Bool {
+        componentPatterns.contains { Glob.matches($0, path: relative) } || pathPatterns.contains { Glob.matches($0, path: relative) }
+    }
+
+    /// The same answer for a path whose every leading directory is known to match nothing: only its
+    /// last component and the whole path are left to check.
+    func matchesLast(component: String, path: String) -> Bool {
+        componentPatterns.contains { fnmatch($0, component, 0) == 0 } || pathPatterns.contains { fnmatch($0, path, 0) == 0 }
     }
 }
 

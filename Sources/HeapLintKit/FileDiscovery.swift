@@ -25,8 +25,8 @@ public struct FileDiscovery: Sendable {
         let patterns = configuration.excludePatterns
         var seen: Set<String> = []
         var result: [DiscoveredFile] = []
-        func add(_ path: String, explicit: Bool) {
-            let key = Configuration.absolute(path)
+        func add(_ path: String, explicit: Bool, absolute: String? = nil) {
+            let key = absolute ?? Configuration.absolute(path)
             if seen.insert(key).inserted { result.append(DiscoveredFile(path: path, isExplicit: explicit)) }
         }
         for given in paths {
@@ -35,7 +35,7 @@ public struct FileDiscovery: Sendable {
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             if exists && isDirectory.boolValue && !Self.isPythonFileName(path) {
                 if forceExclude && isExcluded(path, patterns: patterns) { continue }
-                walk(path, patterns: patterns, add: { add($0, explicit: false) })
+                walk(path, add: { add($0, explicit: false, absolute: $1) })
             } else {
                 // Named files (and names that do not exist, or a directory called `x.py`) are handed to
                 // the loader, which reports what is wrong with them as HL003.
@@ -54,28 +54,50 @@ public struct FileDiscovery: Sendable {
         configuration.isExcluded(path: path)
     }
 
-    private func walk(_ root: String, patterns: [String], add: (String) -> Void) {
-        var stack = [root]
+    /// A directory on the walk's stack: its display path, absolute path, path relative to the
+    /// project root, and whether that relative path is known to match no exclude (then a child's
+    /// path, which only adds its name, needs checking for the name and the whole path alone).
+    private struct Visit {
+        let path: String
+        let absolute: String
+        let relative: String
+        let isClean: Bool
+    }
+
+    /// `add` receives each file's display path and absolute path.
+    private func walk(_ root: String, add: (String, String) -> Void) {
+        let matcher = configuration.excludeMatcher
         let manager = FileManager.default
+        let rootAbsolute = Configuration.absolute(root)
+        // The root itself is never checked against the excludes (its files are, in full).
+        var stack = [Visit(path: root, absolute: rootAbsolute, relative: configuration.relativePath(absolute: rootAbsolute),
+                           isClean: false)]
         while let directory = stack.popLast() {
-            guard let names = try? manager.contentsOfDirectory(atPath: directory) else { continue }
+            guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { continue }
             // Reverse-sorted onto the stack so directories are visited in name order.
-            var subdirectories: [String] = []
+            var subdirectories: [Visit] = []
             for name in names.sorted() {
-                let child = directory == "." ? name : (directory as NSString).appendingPathComponent(name)
+                let child = directory.path == "." ? name : (directory.path as NSString).appendingPathComponent(name)
                 var info = stat()
                 guard lstat(child, &info) == 0 else { continue }
                 let type = info.st_mode & S_IFMT
-                if type == S_IFDIR {
-                    if isExcluded(child, patterns: patterns) { continue }
+                let isDirectory = type == S_IFDIR
+                guard isDirectory || Self.isPythonFileName(name) else { continue }
+                let absolute = directory.absolute == "/" ? "/" + name : directory.absolute + "/" + name
+                let relative = configuration.relativePath(absolute: absolute)
+                // Same answer as `Configuration.isExcluded(path:)`, cheaper when the parent is clean.
+                let excluded = directory.isClean && relative == directory.relative + "/" + name
+                    ? matcher.matchesLast(component: name, path: relative)
+                    : matcher.matches(relative: relative)
+                if excluded { continue }
+                if isDirectory {
                     // A virtualenv by any name: it has `pyvenv.cfg` at its root.
                     if manager.fileExists(atPath: (child as NSString).appendingPathComponent("pyvenv.cfg")) { continue }
-                    subdirectories.append(child)
-                } else if Self.isPythonFileName(name) {
-                    if isExcluded(child, patterns: patterns) { continue }
+                    subdirectories.append(Visit(path: child, absolute: absolute, relative: relative, isClean: true))
+                } else if type == S_IFREG || type == S_IFLNK {
                     // Regular files, symlinks (to files, or dangling: the loader reports those), and
                     // directories reached through a symlink named `x.py` (reported as HL003).
-                    if type == S_IFREG || type == S_IFLNK { add(child) }
+                    add(child, absolute)
                 }
             }
             stack.append(contentsOf: subdirectories.reversed())

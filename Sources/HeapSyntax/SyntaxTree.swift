@@ -28,7 +28,8 @@ public final class SyntaxTree: @unchecked Sendable {
     @usableFromInline let kindStarts: UnsafeMutablePointer<Int32>
     /// A copy of the source bytes in memory the tree owns, so node texts are read without retaining
     /// the source's array (rules read millions of identifiers).
-    @usableFromInline let bytes: UnsafeMutableBufferPointer<UInt8>
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    private let bytesStorage: UnsafeMutablePointer<UInt8>
     private var flat: HLFlatTree
     /// Byte ranges of `ERROR` and `MISSING` nodes, in source order.
     public let syntaxErrors: [SyntaxError]
@@ -42,14 +43,16 @@ public final class SyntaxTree: @unchecked Sendable {
         count = flat.count
         kindIndex = flat.kind_index
         kindStarts = flat.kind_starts
-        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, source.byteCount))
-        _ = source.bytes.withUnsafeBufferPointer { copy.initialize(from: $0) }
-        bytes = UnsafeMutableBufferPointer(rebasing: copy[0..<source.byteCount])
+        let count = source.byteCount
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
+        source.bytes.withUnsafeBufferPointer { if let base = $0.baseAddress { storage.initialize(from: base, count: count) } }
+        bytesStorage = storage
+        bytes = UnsafeBufferPointer(start: storage, count: count)
     }
 
     deinit {
         hl_flat_tree_free(&flat)
-        bytes.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+        bytesStorage.deallocate()
     }
 
     /// How many nodes the flattening walked (the others it copied from the previous version).

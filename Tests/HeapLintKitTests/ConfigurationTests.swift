@@ -82,6 +82,31 @@ import HeapRules
         #expect(configuration.ignoredCodes(forPath: root + "/pkg/conftest.py").contains("HL003"))
     }
 
+    @Test func discoveryAgreesWithIsExcludedOnEveryFile() throws {
+        // The walk checks a child of an already-checked directory by its name and whole path only;
+        // the answer must be the one `isExcluded(path:)` gives for the full path, for every file.
+        let root = try temporaryDirectory()
+        let files = ["a/b/c/1.py", "a/b/2.py", "a/3.py", "sub/x/4.py", "sub/5.py", "build/y/6.py", "keep/deep/er/7.py",
+                     "keep/8_pb2.py", "gen/9.pyi", "top.py", "keep/deep/10.py", "x/build/11.py", "x/y/z/12.py"]
+        for file in files {
+            let path = root + "/" + file
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try write("x = 1\n", to: path)
+        }
+        try write("[tool.heaplint]\nextend-exclude = [\"a/b\", \"sub/*\", \"*_pb2.py\", \"keep/deep/er\", \"gen/*.pyi\", \"x/y/z\"]\n",
+                  to: root + "/pyproject.toml")
+        let configuration = try Configuration.load(file: root + "/pyproject.toml")
+        let found = Set(FileDiscovery(configuration: configuration).files(in: [root]).map(\.path))
+        let expected = Set(files.map { root + "/" + $0 }.filter { !configuration.isExcluded(path: $0) })
+        #expect(found == expected)
+        #expect(found.count == 3)  // a/3.py, keep/deep/10.py, top.py
+        for sub in ["a", "keep", "x"] {
+            let inner = Set(FileDiscovery(configuration: configuration).files(in: [root + "/" + sub]).map(\.path))
+            #expect(inner == expected.filter { $0.hasPrefix(root + "/" + sub + "/") })
+        }
+    }
+
     @Test func globs() {
         #expect(Glob.matches("build", path: "a/build/x.py"))
         #expect(Glob.matches("*_pb2.py", path: "a/b/m_pb2.py"))
