@@ -75,12 +75,22 @@ bench-lsp: release
 # ---- Speed at scale and robustness (issue 8) ------------------------------------------------------------
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
-.PHONY: fuzz fuzz-smoke
+.PHONY: fuzz fuzz-smoke asan
 
 ## fuzz: seeded random-mutation fuzzing of parser + analysis (Tests/fuzz/fuzz.py) for FUZZ_SECONDS;
 ## failing inputs are shrunk and saved under Tests/Fixtures/regressions/ (test_malformed.py runs them).
 fuzz: build
 	@$(PYTHON) Tests/fuzz/fuzz.py --heaplint $(DEBUG_BIN) --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+## asan: the syntax-layer and server tests, then FUZZ_SECONDS of fuzzing, under AddressSanitizer (its own
+## build folder, .build-asan; minutes to build, so not part of `make test`). Leak reports are off for the
+## fuzzing: TOMLKit leaks a few bytes per parsed config, which would fail every input.
+asan: grammar
+	@$(SWIFT) build -q --sanitize=address --scratch-path .build-asan
+	@ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test -q --sanitize=address --scratch-path .build-asan \
+	  --filter 'HeapSyntaxTests|HeapLintServerTests' 2>&1 | tail -n 5
+	@ASAN_OPTIONS=detect_leaks=0:exitcode=86 $(PYTHON) Tests/fuzz/fuzz.py --heaplint .build-asan/debug/heaplint \
+	  --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) --no-save
 
 ## fuzz-smoke: 20 s with a fixed seed, part of `make test`.
 fuzz-smoke: build
