@@ -16,8 +16,20 @@ public final class PythonParser {
     deinit { ts_parser_delete(parser) }
 
     /// Parses a whole file. Never fails: invalid input yields a tree with `syntaxErrors`.
+    ///
+    /// A file with errors is parsed once more with the newlines inside brackets turned into spaces
+    /// (`BracketLines`, a workaround for the grammar's dedent inside brackets); that tree is used
+    /// when it has no error at all. Offsets are the same in both, and node texts come from `source`.
+    /// Documents the language server re-parses incrementally do not get the second parse.
     public func parse(_ source: SourceText) -> SyntaxTree {
-        let cTree = parseC(source, old: nil)
+        var cTree = parseC(source, old: nil)
+        if ts_node_has_error(ts_tree_root_node(cTree.pointer)) {
+            let input = Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes
+            if let joined = BracketLines.joined(input) {
+                let retry = parseC(bytes: joined, old: nil)
+                if !ts_node_has_error(ts_tree_root_node(retry.pointer)) { cTree = retry }
+            }
+        }
         return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
     }
 
@@ -52,8 +64,11 @@ public final class PythonParser {
     private func parseC(_ source: SourceText, old: CTree?) -> CTree {
         // Python ends lines at a lone `\r` too; tree-sitter-python does not. Parse a copy with each
         // lone CR turned into LF: same length, so every offset (and the tree's text) stays the source's.
-        let input = Self.loneCarriageReturnsAsNewlines(source.bytes)
-        let pointer: OpaquePointer? = (input ?? source.bytes).withUnsafeBufferPointer { buffer in
+        parseC(bytes: Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes, old: old)
+    }
+
+    private func parseC(bytes input: [UInt8], old: CTree?) -> CTree {
+        let pointer: OpaquePointer? = input.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string(parser, old?.pointer, chars.baseAddress, UInt32(chars.count))
             }
