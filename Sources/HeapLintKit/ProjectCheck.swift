@@ -58,9 +58,12 @@ public struct ProjectCheck: Sendable {
         // up a fixed share of the others.
         let next = WorkCounter()
         let workers = max(1, min(files.count, ProcessInfo.processInfo.activeProcessorCount))
+        // Largest files first, so the run does not end with one core on a big file and the rest idle.
+        let order = Self.largestFirst(files)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let parser = PythonParser()
-            while let index = next.take(below: files.count) {
+            while let position = next.take(below: files.count) {
+                let index = order[position]
                 let (result, hash) = check(path: files[index].path, parser: parser)
                 // Keep the text only where a renderer needs it: a large clean project is not held in memory.
                 box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
@@ -78,6 +81,15 @@ public struct ProjectCheck: Sendable {
             if !fresh.isEmpty { cache.save(fresh) }
         }
         return results.sorted { $0.path < $1.path }
+    }
+
+    /// Indices of `files` by size, largest first (a file that cannot be stat'ed counts as empty).
+    static func largestFirst(_ files: [DiscoveredFile]) -> [Int] {
+        let sizes = files.map { file -> Int in
+            var info = stat()
+            return stat(file.path, &info) == 0 ? Int(info.st_size) : 0
+        }
+        return files.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
     /// One file from disk. Returns the content hash when the result may be cached.
