@@ -206,7 +206,8 @@ static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, c
         record->field = field_id < tables->field_count ? tables->field_of_id[field_id] : tables->no_field;
         record->flags = flags;
         record->reserved = 0;
-        bool has_children = ts_node_child_count(node) > 0;
+        // Only ids (kept for the language server's incremental flattening) need to know this.
+        bool has_children = keep_ids && ts_node_child_count(node) > 0;
         if (keep_ids) out->ids[index] = has_children ? subtree_key(node) : NULL;
         // Link the previous node at this depth (under the same parent) to this one.
         int32_t previous_sibling = last_at_depth.items[depth];
