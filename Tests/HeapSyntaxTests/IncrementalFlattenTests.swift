@@ -28,26 +28,13 @@ import Testing
         return lines
     }
 
-    /// A deterministic generator (SplitMix64), so a failure names its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     static let insertions = ["x", "_", "(", ")", "[", "]", "\"", "'", ":", "\n", "    ", "self.", "def f(self):\n",
                              "class A:\n    pass\n", "#", "\\", "é", "lambda: 0", "try:\n", "\t", ""]
 
     @Test func randomEditsMatchAFreshFlattening() throws {
         let parser = PythonParser()
         for (number, module) in try Self.modules().enumerated() {
-            var random = Random(state: UInt64(number) &+ 17)
+            var random = SplitMix(seed: UInt64(number) &+ 17)
             var document = parser.parseDocument(module)
             for step in 0..<60 {
                 let count = document.source.byteCount
@@ -81,4 +68,9 @@ import Testing
         #expect(edited.syntax.walkedNodeCount < edited.syntax.nodeCount / 10,
                 "walked \(edited.syntax.walkedNodeCount) of \(edited.syntax.nodeCount)")
     }
+}
+
+extension SplitMix {
+    /// A number in `0..<n` (0 when `n` is not positive).
+    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }
