@@ -24,6 +24,11 @@ struct OpenDocument {
     var isAnalysing = false
     /// The last analysis task; the next one starts after it, so one document is analysed in order.
     var tail: Task<Void, Never>?
+    /// The document parses cleanly only with the newlines inside brackets joined (the grammar's
+    /// dedent-inside-brackets bug, `BracketLines`): its analyses try that parse while the incremental
+    /// tree has errors. Other documents try it only on a fresh parse, so typing broken code in them
+    /// costs no second parse per keystroke. Cleared once the incremental tree has no error.
+    var needsBracketJoin = false
 }
 
 /// What one analysis of one document produced, with the text its positions refer to.
@@ -37,6 +42,10 @@ struct AnalysisResult: Sendable {
     let elapsedSeconds: Double
     /// Of `elapsedSeconds`, the time spent re-parsing (the rest is semantics and rules).
     var parseSeconds: Double = 0
+    /// The analysed tree came from the bracket-joined parse (the incremental tree had errors).
+    var usedBracketJoin = false
+    /// The incremental tree had syntax errors (whichever tree was analysed).
+    var incrementalTreeHadErrors = false
 
     var resultID: String { "\(version)-\(settingsGeneration)" }
 }
@@ -56,6 +65,8 @@ struct AnalysisJob: Sendable {
     /// Matched by the project's `exclude`/`extend-exclude`: kept in sync, never reported on (as
     /// `heaplint check --force-exclude` would skip it).
     let isExcluded: Bool
+    /// Try the bracket-joined parse when the tree has errors (see `OpenDocument.needsBracketJoin`).
+    var triesBracketJoin = false
 
     /// The single edit that turns `old` into `new`.
     static func difference(from old: SourceText, to new: SourceText) -> TextEdit {
@@ -94,11 +105,21 @@ struct AnalysisJob: Sendable {
         } else {
             document = parser.parseDocument(text)
         }
+        // The incremental tree stays the base for the next edit; a clean bracket-joined parse only
+        // replaces it for this analysis.
+        var tree = document.syntax
+        var joined = false
+        if tree.hasErrors, triesBracketJoin || base == nil, let clean = parser.parseJoiningBracketLines(document.source) {
+            tree = clean
+            joined = true
+        }
         let parsed = elapsed()
-        let analysis = analyzer.analyze(tree: document.syntax, path: path)
+        let analysis = analyzer.analyze(tree: tree, path: path)
         var result = AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
                                     diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed())
         result.parseSeconds = parsed
+        result.usedBracketJoin = joined
+        result.incrementalTreeHadErrors = document.syntax.hasErrors
         return (result, document)
     }
 }

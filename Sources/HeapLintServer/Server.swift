@@ -450,7 +450,8 @@ public actor HeapLintServer {
                               text: document.text, base: document.base, pending: document.pending,
                               analyzer: analyzer(forPath: document.path),
                               maxFileBytes: options.maxFileBytes,
-                              isExcluded: configuration(forPath: document.path).isExcluded(path: document.path))
+                              isExcluded: configuration(forPath: document.path).isExcluded(path: document.path),
+                              triesBracketJoin: document.needsBracketJoin)
         document.pending = []
         document.isDirty = false
         document.isAnalysing = true
@@ -473,6 +474,8 @@ public actor HeapLintServer {
             document.pending = []
         }
         document.latest = result
+        if result.usedBracketJoin { document.needsBracketJoin = true }
+        else if !result.incrementalTreeHadErrors { document.needsBracketJoin = false }
         documents[job.uri] = document
         return result
     }

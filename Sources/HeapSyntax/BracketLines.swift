@@ -10,7 +10,8 @@
 /// brackets from which tokens the parser would accept next, and right after `bar.` no closing bracket
 /// is acceptable, so it emits a DEDENT there and the rest of the file becomes an error (seen on
 /// CPython's own test/test_compile.py). The fix belongs in the grammar, whose source heaplint does not
-/// carry; `joined(_:)` is the workaround the parser applies when a parse has errors: the same bytes
+/// carry; `joined(_:)` is the workaround `PythonParser.parseJoiningBracketLines` applies when a parse
+/// has errors (the CLI on every such file, the language server as `OpenDocument.needsBracketJoin` says): the same bytes
 /// with every newline inside brackets turned into a space, which changes no offset, and is what
 /// CPython's tokenizer sees anyway. Newlines that end a comment (the comment would swallow the next
 /// line), that sit inside strings, or that follow a backslash are left alone.

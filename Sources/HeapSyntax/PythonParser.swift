@@ -17,19 +17,24 @@ public final class PythonParser {
 
     /// Parses a whole file. Never fails: invalid input yields a tree with `syntaxErrors`.
     ///
-    /// A file with errors is parsed once more with the newlines inside brackets turned into spaces
-    /// (`BracketLines`, a workaround for the grammar's dedent inside brackets); that tree is used
-    /// when it has no error at all. Offsets are the same in both, and node texts come from `source`.
-    /// Documents the language server re-parses incrementally do not get the second parse.
+    /// A file with errors is parsed once more by `parseJoiningBracketLines`; that tree is used when it
+    /// has no error at all.
     public func parse(_ source: SourceText) -> SyntaxTree {
-        var cTree = parseC(source, old: nil)
-        if ts_node_has_error(ts_tree_root_node(cTree.pointer)) {
-            let input = Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes
-            if let joined = BracketLines.joined(input) {
-                let retry = parseC(bytes: joined, old: nil)
-                if !ts_node_has_error(ts_tree_root_node(retry.pointer)) { cTree = retry }
-            }
+        let cTree = parseC(source, old: nil)
+        if ts_node_has_error(ts_tree_root_node(cTree.pointer)), let clean = parseJoiningBracketLines(source) {
+            return clean
         }
+        return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
+    }
+
+    /// The tree of `source` parsed with the newlines inside brackets turned into spaces (`BracketLines`,
+    /// a workaround for the grammar's dedent inside brackets), when that parse has no error; nil when
+    /// it has, or when there is no such newline. Offsets are the source's, and node texts come from it.
+    public func parseJoiningBracketLines(_ source: SourceText) -> SyntaxTree? {
+        let input = Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes
+        guard let joined = BracketLines.joined(input) else { return nil }
+        let cTree = parseC(bytes: joined, old: nil)
+        guard !ts_node_has_error(ts_tree_root_node(cTree.pointer)) else { return nil }
         return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
     }
 

@@ -118,6 +118,22 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
         #expect(try await sink.diagnostics(uri, version: 3).isEmpty)
     }
 
+    @Test func dedentInsideBracketsIsNoSyntaxErrorWhileEditing() async throws {
+        // Valid Python the grammar alone rejects (see BracketLines): no HL001 on open, after edits
+        // elsewhere, and again after a real error comes and goes.
+        let (server, sink) = try await started()
+        let text = "def f():\n    (bar.\nbaz)\n    return 1\n\nx = 1\n"
+        try await open(server, uri, text)
+        #expect(try await sink.diagnostics(uri, version: 1).isEmpty)
+        try await change(server, uri, version: 2, [(5, 4, 5, 5, "22")])
+        #expect(try await sink.diagnostics(uri, version: 2).isEmpty)
+        try await change(server, uri, version: 3, [(5, 0, 5, 0, "def g(:\n")])
+        #expect(try await sink.diagnostics(uri, version: 3).map { $0["code"] as? String }.contains("HL001"))
+        try await change(server, uri, version: 4, [(5, 0, 6, 0, "")])
+        #expect(try await sink.diagnostics(uri, version: 4).isEmpty)
+        #expect(await server.documentText(uri) == "def f():\n    (bar.\nbaz)\n    return 1\n\nx = 22\n")
+    }
+
     @Test func incrementalEditsMatchTheFullText() async throws {
         let (server, _) = try await started()
         // UTF-16 columns: the emoji is two units, é one.
