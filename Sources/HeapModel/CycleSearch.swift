@@ -121,6 +121,25 @@ final class ModuleFacts: @unchecked Sendable {
                                    "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
                                    "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
 
+    /// The first letters (after underscores) of every teardown name and prefix, in both cases.
+    static let teardownFirstBytes: Set<UInt8> = {
+        var bytes = Set<UInt8>()
+        for name in teardownNames.union(teardownPrefixes) {
+            guard let first = name.utf8.first(where: { $0 != UInt8(ascii: "_") }) else { continue }
+            bytes.insert(first)
+            if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { bytes.insert(first - 32) }
+        }
+        return bytes
+    }()
+
+    /// False only for names `isTeardownName` rejects: its first non-underscore byte starts no teardown name.
+    static func mayBeTeardownName(_ identifier: Node) -> Bool {
+        let bytes = identifier.tree.source.bytes
+        var i = identifier.range.start
+        while i < identifier.range.end, bytes[i] == UInt8(ascii: "_") { i += 1 }
+        return i < identifier.range.end && teardownFirstBytes.contains(bytes[i])
+    }
+
     static func isTeardownName(_ name: String) -> Bool {
         if teardownNames.contains(name) { return true }
         var bare = Substring(name)
@@ -137,7 +156,9 @@ final class ModuleFacts: @unchecked Sendable {
     static func teardownFunctions(_ semantics: SemanticModel) -> Set<Node> {
         var result = Set<Node>()
         var queue: [Node] = []
-        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && isTeardownName(scope.name) {
+        for node in semantics.tree.nodes(ofKind: .functionDefinition) {
+            // Most names fail on their first letter: look at the bytes before making a string.
+            guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text) else { continue }
             result.insert(node)
             queue.append(node)
         }
@@ -273,16 +294,15 @@ struct CycleSearch {
 
     func allCycles() -> [CycleWitness] {
         var result: [CycleWitness] = []
-        var scopes: [(Node, FunctionScope?)] = [(semantics.tree.root, nil)]
-        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition {
-            scopes.append((node, scope))
+        // In source order, the module and the defs; the others would find nothing to model and stop
+        // (`ScopeInterpreter.start`), so they are not interpreted.
+        var scopes: [(Node, FunctionScope?)] = []
+        for index in Self.scopesThatMayStore(semantics.tree).sorted() {
+            let node = semantics.tree.node(index)
+            if index == 0 { scopes.append((node, nil)) } else if let scope = semantics.functionScopes[node] { scopes.append((node, scope)) }
         }
-        scopes.sort { $0.0.index < $1.0.index }
-        let storing = Self.scopesThatMayStore(semantics.tree)
         var seenSites = Set<SourceRange>()
         for (node, scope) in scopes {
-            // The interpreter would find nothing to model in this scope and stop (`ScopeInterpreter.start`).
-            guard storing.contains(node.index) else { continue }
             // A method already interpreted as another method's callee is not interpreted twice.
             let heap = facts.summaries[node] ?? ScopeInterpreter.run(node: node, scope: scope, facts: facts, depth: 0)
             if node.kind == .functionDefinition, facts.summaries[node] == nil { facts.summaries[node] = heap }
