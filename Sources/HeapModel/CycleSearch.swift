@@ -427,21 +427,21 @@ struct ScopeInterpreter {
             case .ifStatement:
                 if child.field == .consequence { arms.append(BranchArm(statement: ancestor.index, arm: 0)) }
                 else if child.kind == .elifClause || child.kind == .elseClause {
-                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
-                    arms.append(BranchArm(statement: ancestor.index, arm: position + 1))
+                    arms.append(BranchArm(statement: ancestor.index, arm: Self.position(of: child, in: ancestor) + 1))
                 }
             case .tryStatement:
                 if child.kind == .exceptClause || child.kind == .exceptGroupClause || child.kind == .elseClause {
-                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
-                    arms.append(BranchArm(statement: ancestor.index, arm: position + 1))
+                    arms.append(BranchArm(statement: ancestor.index, arm: Self.position(of: child, in: ancestor) + 1))
                 }
             case .matchStatement, .block:
                 if child.kind == .caseClause, let match = ancestor.kind == .matchStatement ? ancestor : ancestor.parent {
-                    let position = ancestor.children.array.firstIndex(of: child) ?? 1
-                    arms.append(BranchArm(statement: match.index, arm: position + 1))
+                    arms.append(BranchArm(statement: match.index, arm: Self.position(of: child, in: ancestor) + 1))
                 }
                 if ancestor.kind == .block, ancestor.namedChildren.contains(where: {
-                    [.returnStatement, .raiseStatement, .breakStatement, .continueStatement].contains($0.kind)
+                    switch $0.kind {
+                    case .returnStatement, .raiseStatement, .breakStatement, .continueStatement: true
+                    default: false
+                    }
                 }) {
                     exits.append(ancestor.range)
                 }
@@ -451,6 +451,17 @@ struct ScopeInterpreter {
             child = ancestor
         }
         return (arms, exits)
+    }
+
+    /// The index of `child` among `parent`'s children (1 if it is not one, as before), counted
+    /// without building the children's array.
+    static func position(of child: Node, in parent: Node) -> Int {
+        var position = 0
+        for candidate in parent.children {
+            if candidate == child { return position }
+            position += 1
+        }
+        return 1
     }
 
     // MARK: the walk
