@@ -16,7 +16,7 @@ struct HeapLint: ParsableCommand {
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as ruff does), not 64.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseCommand()
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -26,6 +26,22 @@ struct HeapLint: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension HeapLint {
+    /// The command line, parsed. A long path list given to `check` is taken out of the arguments
+    /// before ArgumentParser sees them and put back into the parsed command (see
+    /// `Check.separatingOperands`); every other command line goes to ArgumentParser as it is.
+    static func parseCommand() throws -> ParsableCommand {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "check", arguments.count > 128,
+              let (options, operands) = Check.separatingOperands(Array(arguments.dropFirst())),
+              operands.count > 64 else { return try parseAsRoot(arguments) }
+        let command = try parseAsRoot(["check"] + options)
+        guard var check = command as? Check else { return command }  // `--help`, `--version`
+        check.paths = operands
+        return check
     }
 }
 

@@ -457,3 +457,55 @@ def test_output_file(project):
     assert proc.returncode == 1 and proc.stdout == ""
     log = json.loads((project / "report.sarif").read_text())
     assert log["runs"][0]["results"][0]["ruleId"] == "HL001"
+
+
+# ---- long path lists (pre-commit passes thousands) ------------------------------------------
+
+VALUE_OPTIONS = {  # each value-taking option of `check`, with a value it accepts
+    "--output-format": "json", "--select": "HL0", "--ignore": "HL002", "--extend-select": "HL001",
+    "--extend-ignore": "HL002", "--exclude": "nothing_here", "--extend-exclude": "nothing_here",
+    "--target-version": "py312", "--large-threshold": "5", "--config": "heaplint.toml",
+    "--cache-dir": "cache", "--output-file": "report.json", "--stdin-filename": "x.py",
+}
+
+
+def test_every_value_option_is_known_to_the_path_splitter(tmp_path):
+    # The long-path-list parse (Check.separatingOperands) must know every option that takes a value.
+    help_text = run("check", "--help-hidden", cwd=tmp_path).stdout
+    listed = {line.split()[-2].rstrip(",") if line.strip().startswith("-o,") else line.split()[0]
+              for line in help_text.splitlines() if line.startswith("  -") and "<" in line}
+    listed = {name if name.startswith("--") else "--output-file" for name in listed}
+    assert listed == set(VALUE_OPTIONS), listed ^ set(VALUE_OPTIONS)
+
+
+def test_long_path_lists_parse_like_short_ones(tmp_path):
+    # 300 files, options before, between and after the paths: the same report as the same options
+    # with the paths given as their directory, and no option value taken for a path.
+    (tmp_path / "src").mkdir()
+    names = []
+    for i in range(300):
+        name = f"src/m{i:03}.py"
+        (tmp_path / name).write_text(BAD if i % 50 == 0 else GOOD)
+        names.append(name)
+    (tmp_path / "heaplint.toml").write_text("")
+    for option, value in VALUE_OPTIONS.items():
+        if option in ("--stdin-filename", "--output-file", "--output-format"):
+            continue
+        args = ["--output-format", "json", option, value, *names[:150], "--isolated", *names[150:]]
+        if option == "--config":
+            args.remove("--isolated")
+        many = check(tmp_path, *args)
+        few = check(tmp_path, "--output-format", "json", option, value, "--isolated", "src") if option != "--config" \
+            else check(tmp_path, "--output-format", "json", option, value, "src")
+        assert many.returncode == few.returncode == 1, (option, many.stderr)
+        assert sorted(d["filename"] for d in as_json(many)) == sorted(d["filename"] for d in as_json(few)), option
+    out = check(tmp_path, "-o", "report.json", "--output-format", "json", *names)
+    assert out.returncode == 1 and out.stdout == ""
+    assert len(json.loads((tmp_path / "report.json").read_text())) == 6
+    # `--` ends the options: a file named like an option is a path.
+    (tmp_path / "--weird.py").write_text(BAD)
+    weird = check(tmp_path, "--select", "HL001", "--output-format", "json", "--", *names, "--weird.py")
+    found = {os.path.relpath(d["filename"], tmp_path) for d in as_json(weird)}
+    assert found == {f"src/m{i:03}.py" for i in range(0, 300, 50)} | {"--weird.py"}
+    # A missing option value is still a usage error.
+    assert check(tmp_path, *names, "--select").returncode == 2
