@@ -19,6 +19,8 @@ public enum CPythonSizes {
     public static let traceback = 56
     /// A frame object; its locals are extra (176 B measured for a small function).
     public static let frame = 176
+    /// A generator object with its embedded frame (176 B with no locals, 184 B with one).
+    public static let generator = 184
 
     public static let cycleMechanism =
         "Reference counting cannot free it: each object on the cycle keeps the next one's count above zero. "

@@ -199,6 +199,15 @@ enum FrameRetentionSearch {
         }.map(\.0)
     }
 
+    /// Whether the loop around a `name = name.tb_next` step runs until `name` is None
+    /// (`while name:`, `while name is not None:`).
+    static func endsAtNone(walkOf name: String, at step: Node) -> Bool {
+        guard let loop = step.ancestors.first(where: { $0.kind == .whileStatement || $0.kind == .functionDefinition }),
+              loop.kind == .whileStatement, let condition = loop.child(.condition) else { return false }
+        if condition.kind == .identifier { return condition.textEquals(name) }
+        return condition.kind == .comparisonOperator && condition.text.split(separator: " ").map(String.init) == [name, "is", "not", "None"]
+    }
+
     /// `del name`, `name = None` or `name.clear()` after the storing statement.
     static func isReleased(_ name: String, after site: Node, in nodes: [Node], semantics: SemanticModel) -> Bool {
         for node in nodes where node.range.start > site.range.start {
@@ -207,9 +216,15 @@ enum FrameRetentionSearch {
                 let targets = node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
                 if targets.contains(where: { $0.kind == .identifier && $0.text == name }) { return true }
             case .assignment:
-                // Any later rebinding drops the reference (`frame = frame.f_back`, `err = None`).
+                // Any later rebinding drops the reference (`frame = frame.f_back`, `err = None`), except a
+                // walk down the traceback (`tb = tb.tb_next`): a deeper entry's frame reaches this one
+                // through `f_back`, so only a walk that ends at None (`while tb is not None:`) releases.
                 if let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.text == name }),
                    node.range.start > site.range.end {
+                    if let right = node.child(.right), right.kind == .attribute, right.child(.attribute)?.textEquals("tb_next") == true,
+                       !endsAtNone(walkOf: name, at: node) {
+                        continue
+                    }
                     return true
                 }
                 if let left = node.child(.left), left.kind == .attribute, left.child(.attribute)?.text == "__traceback__",

@@ -152,6 +152,7 @@ public struct CycleWitness: Sendable {
 public struct HeapGraph: Sendable {
     public let cycles: [CycleWitness]
     public let frameRetentions: [FrameRetention]
+    public let frameCycles: [FrameCycle]
     public let recursiveClosures: [RecursiveClosure]
     public let resurrections: [Resurrection]
 
@@ -159,6 +160,7 @@ public struct HeapGraph: Sendable {
         let builder = CycleSearch(semantics: semantics)
         self.cycles = builder.allCycles()
         self.frameRetentions = FrameRetentionSearch.find(semantics)
+        self.frameCycles = FrameCycleSearch.find(semantics)
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)
         self.resurrections = ResurrectionSearch.find(semantics)
     }

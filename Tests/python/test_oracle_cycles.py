@@ -26,12 +26,12 @@ CASES = _cases()
 
 def test_every_cycle_rule_has_examples():
     codes = {case.values[0] for case in CASES}
-    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL201", "HL202"} <= codes
+    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL201", "HL202"} <= codes
 
 
 @pytest.mark.parametrize("code,example", CASES)
 def test_example_matches_cpython(code, example):
-    mode = "resurrection" if code == "HL202" else "cycles"
+    mode = {"HL202": "resurrection", "HL107": "survivors"}.get(code, "cycles")
     run = run_example(example["source"], mode)
     assert run.error is None, "example raised: %s\n%s" % (run.error, example["source"])
     if example["triggering"]:
@@ -44,3 +44,12 @@ def test_oracle_detects_a_plain_cycle_and_ignores_acyclic_code():
     cyclic = run_example("class A:\n    pass\n\na = A()\na.me = a\n")
     acyclic = run_example("class A:\n    pass\n\na = A()\na.other = A()\n")
     assert "A" in cyclic.objects and acyclic.objects == []
+
+
+def test_survivors_mode_sees_generator_cycles_and_ignores_acyclic_code():
+    cyclic = run_example("class A:\n    def gen(self):\n        yield 1\n\na = A()\na.it = a.gen()\n", "survivors")
+    acyclic = run_example("def gen(items):\n    yield from items\n\nclass A:\n    pass\n\na = A()\na.it = gen([1])\n",
+                          "survivors")
+    assert cyclic.error is None and acyclic.error is None
+    assert sorted(cyclic.objects) == ["A", "generator"]
+    assert acyclic.objects == []

@@ -11,12 +11,15 @@ public struct FrameKeptInLocal: Rule {
                 Inside a function: an `except ... as e:` exception copied to another local (`err = e`) or appended to a \
                 local list, `sys.exc_info()` kept whole (or any part but the type), `e.__traceback__` kept in a local, \
                 and `inspect.currentframe()`, `sys._getframe()` or `inspect.stack()` stored in a local — each without a \
-                later `del name` or `name = None`.
+                later `del name` or `name = None`. And `raise err` where `err` — or `self._exc`, `errors[0]`: anything \
+                reached from a local or parameter — holds the exception being raised, whatever made it (a call, a copy of \
+                an `except` alias, a list element), unless a `finally` releases it on every path.
                 """,
             whyItMatters: """
                 An exception holds its traceback (`__traceback__`), the traceback holds the frame (`tb_frame`) and the \
                 frame holds all its local variables — including the one that holds the exception or the frame. That is \
-                a reference cycle: when the function returns, the frame, the exception and *every other local* of the \
+                a reference cycle (raising an exception adds a traceback entry for the raising frame, so `raise err` closes it \
+                too): when the function returns, the frame, the exception and *every other local* of the \
                 function stay alive until the cyclic garbage collector runs (never while `gc` is disabled). This is why \
                 Python deletes the `as e` name at the end of the `except` block.
                 """,
@@ -52,8 +55,11 @@ public struct FrameKeptInLocal: Rule {
             whenItsFine: """
                 Using the exception only inside the `except` block, keeping `str(exc)` or `type(exc)`, \
                 `sys.exc_info()[0]`, `sys._getframe(1)` (the caller's frame does not refer to this one), and names \
-                released later with `del name` or `name = None` are not reported. Exceptions stored on `self` or in \
-                globals are a different lifetime question and are not reported here.
+                released later with `del name` or `name = None` are not reported; nor is `raise make_error()` or \
+                `raise Error(...) from None` (no local holds the new exception), a bare `raise`, `raise e` inside its own \
+                `except ... as e` block (Python deletes `e` when the block ends), or raising a name that holds a class \
+                (`raise exc_type`: CPython makes a new instance). A caught exception stored on `self` or another object \
+                is HL106's finding.
                 """,
             references: [
                 "https://docs.python.org/3/reference/compound_stmts.html#except-clause",
@@ -65,7 +71,19 @@ public struct FrameKeptInLocal: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        context.heap.frameRetentions.map { retention in
+        let version = context.settings.targetVersion
+        let retentions = context.heap.frameRetentions
+        // A local already reported for keeping the exception closes the same cycle when it is raised.
+        let reported = Set(retentions.map { $0.functionName + "." + $0.localName })
+        let raised = context.heap.frameCycles.filter {
+            $0.kind == .raisedFromLocal && !reported.contains($0.functionName + "." + $0.rootLocal)
+        }.map { cycle in
+            let held = cycle.holder == cycle.rootLocal ? "`\(cycle.holder)`" : "`\(cycle.holder)` (through the local `\(cycle.rootLocal)`)"
+            return Finding(Self.self, range: cycle.site,
+                           message: "The raised exception is still held by \(held) of the raising frame: its traceback will refer to this frame, a reference cycle that keeps every local of `\(cycle.functionName)()` alive until the cyclic garbage collector runs",
+                           explanation: cycle.explanation(for: version))
+        }
+        return raised + retentions.map { retention in
             let what: String
             switch retention.kind {
             case .exception: what = "the exception"
@@ -76,7 +94,7 @@ public struct FrameKeptInLocal: Rule {
             }
             return Finding(Self.self, range: retention.site,
                            message: "`\(retention.localName)` keeps \(what) in a local of the frame it refers to, a reference cycle that keeps every local of `\(retention.functionName)()` alive until the cyclic garbage collector runs",
-                           explanation: retention.explanation(for: context.settings.targetVersion))
+                           explanation: retention.explanation(for: version))
         }
     }
 }

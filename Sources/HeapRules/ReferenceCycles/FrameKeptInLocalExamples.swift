@@ -117,6 +117,214 @@ extension FrameKeptInLocal {
             check("x")
 
             """),
+        .triggering("""
+            def validate(values):
+                problems = [ValueError(value) for value in values if not value.isdigit()]
+                if problems:
+                    ↓raise problems[0]
+
+
+            try:
+                validate(["1", "x"])
+            except ValueError:
+                pass
+
+            """),
+        .triggering("""
+            class ConfigError(Exception):
+                pass
+
+
+            def load(settings):
+                error = ConfigError("missing key")
+                if "key" not in settings:
+                    ↓raise error
+                return settings["key"]
+
+
+            try:
+                load({})
+            except ConfigError:
+                pass
+
+            """),
+        .triggering("""
+            def refused(address):
+                return ConnectionRefusedError("cannot reach " + address)
+
+
+            def connect(addresses):
+                error = None
+                for address in addresses:
+                    if not address.isdigit():
+                        error = refused(address)
+                if error is not None:
+                    ↓raise error
+
+
+            try:
+                connect(["a", "b"])
+            except ConnectionError:
+                pass
+
+            """),
+        .triggering("""
+            def reraise(kind, value, tb):
+                ↓raise value.with_traceback(tb)
+
+
+            def run():
+                try:
+                    reraise(ValueError, ValueError("bad"), None)
+                except ValueError:
+                    pass
+
+
+            run()
+
+            """),
+        .triggering("""
+            class Outcome:
+                def __init__(self):
+                    self.error = ValueError("failed")
+
+                def result(self):
+                    ↓raise self.error
+
+
+            try:
+                Outcome().result()
+            except ValueError:
+                pass
+
+            """),
+        .triggering("""
+            import traceback
+
+
+            def innermost_line():
+                try:
+                    int("x")
+                except ValueError as e:
+                    ↓tb = e.__traceback__
+                    while tb.tb_next is not None:
+                        tb = tb.tb_next
+                    return tb.tb_lineno
+
+
+            innermost_line()
+
+            """),
+        .nonTriggering("""
+            def connect(addresses):
+                last = None
+                try:
+                    for address in addresses:
+                        try:
+                            return int(address)
+                        except ValueError as exc:
+                            last = exc
+                    raise last
+                finally:
+                    last = None
+
+
+            try:
+                connect(["a", "b"])
+            except ValueError:
+                pass
+
+            """),
+        .nonTriggering("""
+            class ConfigError(Exception):
+                pass
+
+
+            def load(settings):
+                if "key" not in settings:
+                    raise ConfigError("missing key") from None
+                return settings["key"]
+
+
+            try:
+                load({})
+            except ConfigError:
+                pass
+
+            """),
+        .nonTriggering("""
+            def parse(text):
+                try:
+                    return int(text)
+                except ValueError as exc:
+                    if not text:
+                        raise exc
+                    raise
+
+
+            try:
+                parse("x")
+            except ValueError:
+                pass
+
+            """),
+        .nonTriggering("""
+            def fail(error_class, message):
+                raise error_class(message)
+
+
+            def check(value, exc_type=ValueError):
+                if value < 0:
+                    raise exc_type
+
+
+            for call in (lambda: fail(KeyError, "k"), lambda: check(-1)):
+                try:
+                    call()
+                except (KeyError, ValueError):
+                    pass
+
+            """),
+        .nonTriggering("""
+            def make_error(message):
+                return ValueError(message)
+
+
+            def validate(value):
+                if value < 0:
+                    raise make_error("negative")
+                return value
+
+
+            try:
+                validate(-1)
+            except ValueError:
+                pass
+
+            """),
+        .nonTriggering("""
+            def frames_in(error):
+                count = 0
+                tb = error.__traceback__
+                while tb is not None:
+                    count += 1
+                    tb = tb.tb_next
+                return count
+
+
+            def run():
+                try:
+                    int("x")
+                except ValueError as e:
+                    tb = e.__traceback__
+                    while tb is not None:
+                        tb = tb.tb_next
+                    return frames_in(e)
+
+
+            run()
+
+            """),
         .nonTriggering("""
             def parse(text):
                 error = None

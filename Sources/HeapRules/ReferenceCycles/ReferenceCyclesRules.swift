@@ -6,5 +6,7 @@ public enum ReferenceCyclesRules {
         FrameKeptInLocal.self,
         SelfReferentialStructure.self,
         RecursiveClosureRule.self,
+        ExceptionStoredOnObject.self,
+        GeneratorStoredOnObject.self,
     ]
 }

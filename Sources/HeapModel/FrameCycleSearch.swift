@@ -1,0 +1,547 @@
+import HeapSemantics
+import HeapSyntax
+
+/// A reference cycle that runs through a function's own frame object, made by the exception machinery or
+/// by a generator, rather than by an attribute store alone:
+///
+/// - `raisedFromLocal`: `raise err` where `err` (or `self._exc`, `errors[0]`) is reachable from a local of
+///   the raising frame. Raising adds a traceback entry for this frame to the exception, so
+///   exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the exception.
+/// - `exceptionStored`: an exception caught in this frame (its traceback starts at this frame), or the
+///   traceback or the frame itself, stored on an object a local reaches (`self._exc = e`,
+///   `result.error = e`, `fut.set_exception(e)`): frame → local → object → exception → traceback → frame.
+/// - `generatorStored`: a generator made from this function's locals (`self._it = self._produce()`)
+///   stored on one of them: object → generator → `gi_frame` → frame → `self` → object, until the
+///   generator is exhausted or closed (both clear its frame).
+public struct FrameCycle: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case raisedFromLocal
+        case exceptionStored
+        case generatorStored
+    }
+
+    /// What an `exceptionStored` cycle stores.
+    public enum Stored: String, Sendable, Hashable {
+        case exception, traceback, frame, excInfo
+    }
+
+    public let kind: Kind
+    /// The `raise` statement or the storing statement.
+    public let site: SourceRange
+    /// 0-based line of `site`.
+    public let line: Int
+    /// The expression that holds the object in the frame: `err`, `self._exc`, `self._it`.
+    public let holder: String
+    /// The local the holder is reached from: `err`, `self`.
+    public let rootLocal: String
+    /// The function whose frame is on the cycle.
+    public let functionName: String
+    /// `exceptionStored`: what is stored.
+    public let stored: Stored?
+    /// `generatorStored`: the generator function (`_produce`).
+    public let generatorName: String?
+
+    /// `_exc` for `self._exc`, `[0]` for `errors[0]`.
+    static func pathAfterRoot(_ holder: String, _ root: String) -> String {
+        var rest = Substring(holder.dropFirst(root.count))
+        if rest.first == "." { rest = rest.dropFirst() }
+        return String(rest)
+    }
+
+    public func explanation(for version: TargetVersion) -> HeapExplanation {
+        let line = self.line + 1
+        let frame = "frame of \(functionName)()"
+        var path: [ReferenceStep] = []
+        var lower = CPythonSizes.frame
+        var upper = CPythonSizes.frame + 512
+        var parts = ["frame"]
+        /// Steps from the frame to the holder expression (`self` → `_exc`); the last one lands on `target`.
+        func steps(to target: String) -> [ReferenceStep] {
+            var result = [ReferenceStep(from: frame, via: "f_locals[\(rootLocal)]", to: rootLocal == holder ? target : rootLocal,
+                                        site: site, line: line)]
+            if rootLocal != holder {
+                let rest = Self.pathAfterRoot(holder, rootLocal)
+                result.append(ReferenceStep(from: rootLocal, via: rest, to: target, site: site, line: line))
+            }
+            return result
+        }
+        switch kind {
+        case .raisedFromLocal:
+            path = steps(to: "exception")
+            path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback", site: site, line: line))
+            path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
+            lower += CPythonSizes.exception + CPythonSizes.traceback
+            upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4
+            parts += ["traceback", "exception"]
+        case .exceptionStored:
+            switch stored ?? .exception {
+            case .exception:
+                path = steps(to: "exception")
+                path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback"))
+                path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
+                lower += CPythonSizes.exception + CPythonSizes.traceback
+                upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4
+                parts += ["traceback", "exception"]
+            case .excInfo:
+                path = steps(to: "exc_info tuple")
+                path.append(ReferenceStep(from: "exc_info tuple", via: "[2]", to: "traceback"))
+                path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
+                lower += CPythonSizes.exception + CPythonSizes.traceback + CPythonSizes.tuple(items: 3)
+                upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4 + CPythonSizes.tuple(items: 3)
+                parts += ["traceback", "exception", "tuple"]
+            case .traceback:
+                path = steps(to: "traceback")
+                path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
+                lower += CPythonSizes.traceback
+                upper += CPythonSizes.traceback * 4
+                parts += ["traceback"]
+            case .frame:
+                path = steps(to: frame)
+            }
+            lower += CPythonSizes.instanceWithDict.lowerBound
+            upper += CPythonSizes.instanceWithDict.upperBound
+            parts.append("the holding instance")
+        case .generatorStored:
+            let generator = "generator \(generatorName ?? "")()"
+            path = [ReferenceStep(from: rootLocal, via: Self.pathAfterRoot(holder, rootLocal),
+                                  to: generator, site: site, line: line),
+                    ReferenceStep(from: generator, via: "gi_frame", to: "frame of \(generatorName ?? "")()"),
+                    ReferenceStep(from: "frame of \(generatorName ?? "")()", via: "f_locals[\(rootLocal)]", to: rootLocal)]
+            lower = CPythonSizes.generator + CPythonSizes.instanceWithDict.lowerBound
+            upper = CPythonSizes.generator + 512 + CPythonSizes.instanceWithDict.upperBound
+            parts = ["generator with its frame", "the holding instance"]
+        }
+        var basis = parts.joined(separator: ", ") + ", not counting the frame's other locals"
+        if version != .py311 {
+            lower = lower * 3 / 4
+            upper = upper * 5 / 4
+            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
+        }
+        let mechanism: String
+        let remedy: String
+        switch kind {
+        case .raisedFromLocal:
+            mechanism = CPythonSizes.cycleMechanism
+                + " The cycle forms when the exception leaves \(functionName)(): every local of the frame stays alive with it."
+            remedy = rootLocal == holder
+                ? "Raise it and release the name in a `finally` block (`try: raise \(holder)` / `finally: \(holder) = None`), or raise a new exception directly (`raise Error(...) from cause`)."
+                : "Take the exception out first and drop the reference before raising (`exc, \(holder) = \(holder), None`, then `try: raise exc` / `finally: exc = None`), or raise a fresh exception (`raise Error(...) from \(holder)`)."
+        case .exceptionStored:
+            mechanism = CPythonSizes.cycleMechanism
+                + " The traceback of an exception caught here starts at this frame, and the frame keeps `\(rootLocal)`."
+            remedy = stored == .frame
+                ? "Do not store the frame; keep only what you need from it (f_code.co_name, f_lineno)."
+                : "Store the exception without its traceback (`\(holder) = exc.with_traceback(None)`, or keep `traceback.format_exception(exc)` as text), or clear the stored value when it has been used."
+        case .generatorStored:
+            mechanism = "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
+                + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame."
+            remedy = "Close the generator when done (`\(holder).close()` in close()/__exit__), make it from a function that does not take `\(rootLocal)` (pass only the data it needs), or keep a weakref to `\(rootLocal)` in the generator."
+        }
+        return HeapExplanation(path: path,
+                               estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
+                               mechanism: mechanism, remedy: remedy)
+    }
+}
+
+/// Finds `FrameCycle`s one function at a time, from the function's own statements and the module's
+/// generator functions.
+struct FrameCycleSearch {
+    let semantics: SemanticModel
+
+    static func find(_ semantics: SemanticModel) -> [FrameCycle] {
+        let search = FrameCycleSearch(semantics: semantics)
+        var result: [FrameCycle] = []
+        // Only functions that raise a name, catch an exception or store a call's result can take part.
+        var candidates = Set<Node>()
+        for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause, .call) {
+            if node.kind == .call {
+                // A stored generator or `sys.exc_info()` / frame call, or `set_exception`.
+                guard node.parent?.kind == .assignment || node.parent?.kind == .expressionStatement else { continue }
+            } else if node.kind == .raiseStatement, node.firstNamedChild == nil {
+                continue
+            }
+            guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { continue }
+            candidates.insert(function.node)
+        }
+        let generators = search.generatorFunctions()
+        for node in candidates {
+            guard let scope = semantics.functionScopes[node], let body = node.child(.body) else { continue }
+            var statements: [Node] = []
+            walkScope(body) { inner in
+                switch inner.kind {
+                case .raiseStatement, .assignment, .call, .deleteStatement: statements.append(inner)
+                default: break
+                }
+            }
+            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            result += context.raisedFromLocals()
+            result += context.storedExceptions()
+            result += context.storedGenerators(generators: generators)
+        }
+        return result.sorted { $0.site < $1.site }
+    }
+
+    /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
+    func generatorFunctions() -> Set<String> {
+        var result = Set<String>()
+        for node in semantics.tree.nodes(ofKind: .yield) {
+            guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition,
+                  node.enclosingScopeNode == function.node else { continue }
+            if let owner = function.enclosingClass { result.insert(owner + "." + function.name) }
+            else if function.enclosingFunction == nil { result.insert(function.name) }
+        }
+        return result
+    }
+}
+
+/// The statements of one function, and what they make of its frame.
+struct FunctionContext {
+    let scope: FunctionScope
+    /// Raises, assignments, calls and `del`s of the function's own scope, in source order.
+    let statements: [Node]
+    let semantics: SemanticModel
+
+    var function: Node { scope.node }
+
+    // MARK: raise
+
+    func raisedFromLocals() -> [FrameCycle] {
+        var result: [FrameCycle] = []
+        for node in statements where node.kind == .raiseStatement {
+            guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { continue }
+            // `raise exc.with_traceback(tb)` raises `exc` itself.
+            while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
+                  callee.child(.attribute)?.textEquals("with_traceback") == true, let object = callee.child(.object) {
+                raised = object
+            }
+            guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { continue }
+            // Python deletes an `except ... as e` name when its handler ends, on every path.
+            if raised.kind == .identifier, FrameRetentionSearch.exceptAliases(around: node, function: function).contains(raised.text) {
+                continue
+            }
+            if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
+            if raised.kind == .attribute, let last = raised.child(.attribute)?.text, Self.namesAClass(last) { continue }
+            if isReleased(holder: raised.text, root: root.text, after: node) { continue }
+            if isGuardedAsClassOrInstance(raised.text, at: node) { continue }
+            result.append(FrameCycle(kind: .raisedFromLocal, site: node.range, line: node.start.line, holder: raised.text,
+                                     rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: nil))
+        }
+        return result
+    }
+
+    /// The local at the base of `name`, `a.b.c`, `a[0]`, `a.b[k].c`.
+    static func rootLocal(of node: Node) -> Node? {
+        var current = node
+        while true {
+            switch current.kind {
+            case .identifier: return current
+            case .attribute: guard let object = current.child(.object) else { return nil }; current = object
+            case .subscript: guard let value = current.child(.value) else { return nil }; current = value
+            case .parenthesizedExpression: guard let inner = current.firstNamedChild else { return nil }; current = inner
+            default: return nil
+            }
+        }
+    }
+
+    func isFrameLocal(_ name: String) -> Bool {
+        scope.locals.contains(name) && !scope.globals.contains(name) && !scope.nonlocals.contains(name)
+    }
+
+    /// `raise kind` with `kind` an exception class instantiates a new exception: no local holds it.
+    func mayHoldClass(_ name: String) -> Bool {
+        if Self.namesAClass(name) { return true }
+        if let parameter = parameterNode(name), let annotation = parameter.child(.type), annotation.text.lowercased().contains("type") {
+            return true
+        }
+        for node in statements where node.kind == .assignment {
+            guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(name) }),
+                  let right = node.child(.right) else { continue }
+            switch right.kind {
+            case .identifier:
+                if Self.namesAClass(right.text) || semantics.classes[right.text] != nil { return true }
+            case .attribute:
+                if let last = right.child(.attribute)?.text, Self.namesAClass(last) { return true }
+            case .call:
+                if let callee = right.child(.function), callee.textEquals("type") { return true }
+            case .subscript:
+                // `kind = sys.exc_info()[0]`, `classes[key]`.
+                if right.child(.subscript)?.textEquals("0") == true, right.child(.value)?.kind == .call { return true }
+            default:
+                break
+            }
+        }
+        return false
+    }
+
+    /// `if isinstance(x, type) and issubclass(x, BaseException): raise x`: the code expects a class
+    /// as well as an instance, so whether an instance is held is not known.
+    func isGuardedAsClassOrInstance(_ holder: String, at site: Node) -> Bool {
+        for ancestor in site.ancestors {
+            if ancestor == function { break }
+            guard ancestor.kind == .ifStatement || ancestor.kind == .elifClause,
+                  let condition = ancestor.child(.condition) else { continue }
+            let text = condition.text
+            if text.contains(holder), text.contains("issubclass(") || text.contains(", type)") { return true }
+        }
+        return false
+    }
+
+    /// Names that by convention hold a class: `ExcClass`, `exc_type`, `error_cls`, `klass`.
+    static func namesAClass(_ name: String) -> Bool {
+        let bare = name.drop { $0 == "_" }
+        if let first = bare.first, first.isUppercase { return true }
+        let lowered = bare.lowercased()
+        if ["cls", "klass", "kls", "tp", "typ", "etype", "exctype", "kind", "exc_type", "error_type", "exception_type"].contains(lowered) {
+            return true
+        }
+        return ["_class", "_cls", "_type", "_types", "_classes", "class", "type"].contains { lowered.hasSuffix($0) }
+    }
+
+    func parameterNode(_ name: String) -> Node? {
+        guard let parameters = function.child(.parameters) else { return nil }
+        for parameter in parameters.namedChildren {
+            if parameter.kind == .identifier, parameter.textEquals(name) { return parameter }
+            if let identifier = parameter.namedChildren.first(where: { $0.kind == .identifier }), identifier.textEquals(name) {
+                return parameter
+            }
+        }
+        return nil
+    }
+
+    // MARK: releases
+
+    /// Whether the reference that `holder` (rooted at `root`) gives the frame is dropped on every path
+    /// after `site`: by a `finally` of an enclosing `try` that releases it, or, when an enclosing `try`
+    /// catches the exception in this frame, by a release after that `try`.
+    func isReleased(holder: String, root: String, after site: Node) -> Bool {
+        var child = site
+        for ancestor in site.ancestors {
+            if ancestor == function { break }
+            if ancestor.kind == .tryStatement, child.kind != .finallyClause {
+                if let finally = ancestor.namedChildren.first(where: { $0.kind == .finallyClause }),
+                   releases(finally, holder: holder, root: root) {
+                    return true
+                }
+                // Caught here: the code after the `try` runs too.
+                if child.kind != .exceptClause, child.kind != .exceptGroupClause,
+                   ancestor.namedChildren.contains(where: { $0.kind == .exceptClause || $0.kind == .exceptGroupClause }),
+                   statements.contains(where: { $0.range.start >= ancestor.range.end && Self.isRelease($0, holder: holder, root: root) }) {
+                    return true
+                }
+            }
+            child = ancestor
+        }
+        return false
+    }
+
+    /// A statement of `block`'s own list (not nested in a branch) that releases the holder.
+    func releases(_ clause: Node, holder: String, root: String) -> Bool {
+        guard let block = clause.namedChildren.first(where: { $0.kind == .block }) ?? clause.child(.body) else { return false }
+        for statement in block.namedChildren {
+            let inner = statement.kind == .expressionStatement ? (statement.firstNamedChild ?? statement) : statement
+            if Self.isRelease(inner, holder: holder, root: root) { return true }
+        }
+        return false
+    }
+
+    /// `del x`, `x = None` (or any rebinding of the root local), `self._exc = None`, `del self._exc`,
+    /// `errors.clear()`.
+    static func isRelease(_ node: Node, holder: String, root: String) -> Bool {
+        switch node.kind {
+        case .call:
+            guard let callee = node.child(.function), callee.kind == .attribute,
+                  callee.child(.attribute)?.textEquals("clear") == true, let object = callee.child(.object) else { return false }
+            return object.textEquals(root) || holder.hasPrefix(object.text)
+        case .deleteStatement:
+            return node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
+                .contains { $0.textEquals(root) || $0.textEquals(holder) }
+        case .assignment:
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                guard let left = step.child(.left) else { return false }
+                if left.boundIdentifiers.contains(where: { $0.textEquals(root) }) { return true }
+                if left.textEquals(holder) { return true }
+                current = step.child(.right)
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    // MARK: stored exceptions
+
+    /// What `value` holds that ties it to this frame, at `site`.
+    func frameTie(_ value: Node, at site: Node) -> FrameCycle.Stored? {
+        switch value.kind {
+        case .identifier:
+            if caughtNames(at: site).contains(value.text) { return .exception }
+            return nil
+        case .attribute:
+            if value.child(.attribute)?.textEquals("__traceback__") == true, let object = value.child(.object),
+               object.kind == .identifier, caughtNames(at: site).contains(object.text) {
+                return .traceback
+            }
+            return nil
+        case .call, .subscript:
+            switch FrameRetentionSearch.classify(value, function: function, semantics: semantics) {
+            case .excInfo?:
+                // `sys.exc_info()[1]` is the exception itself.
+                if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
+                if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
+                return .excInfo
+            case .frame?:
+                // Only this frame itself: `inspect.stack()` and `sys._getframe(1)` are other objects.
+                guard value.kind == .call, let callee = value.child(.function),
+                      semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "sys._getframe") else { return nil }
+                return .frame
+            default:
+                if value.kind == .call, let callee = value.child(.function), semantics.resolves(callee, to: "sys.exception"),
+                   FrameRetentionSearch.insideExcept(value, function: function) {
+                    return .exception
+                }
+                return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Except aliases in effect at `site`, and locals copied from a caught exception before it
+    /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
+    func caughtNames(at site: Node) -> Set<String> {
+        var names = FrameRetentionSearch.exceptAliases(around: site, function: function)
+        for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
+            guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }
+            if right.kind == .identifier, names.contains(right.text) || FrameRetentionSearch.exceptAliases(around: node, function: function).contains(right.text) {
+                names.insert(left.text)
+            } else if right.kind == .subscript || right.kind == .call, frameTie(right, at: node) == .exception {
+                names.insert(left.text)
+            } else {
+                names.remove(left.text)
+            }
+        }
+        return names
+    }
+
+    static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert", "put", "put_nowait", "setdefault",
+                                              "set_exception", "set_exc_info", "extend"]
+
+    func storedExceptions() -> [FrameCycle] {
+        var result: [FrameCycle] = []
+        var seen = Set<SourceRange>()
+        for node in statements {
+            var stores: [(holder: Node, value: Node)] = []
+            switch node.kind {
+            case .assignment:
+                guard node.parent?.kind == .expressionStatement else { continue }
+                var targets: [Node] = []
+                var current: Node? = node
+                while let step = current, step.kind == .assignment {
+                    if let left = step.child(.left) { targets.append(left) }
+                    current = step.child(.right)
+                }
+                guard let value = current else { continue }
+                for target in targets where target.kind == .attribute || target.kind == .subscript { stores.append((target, value)) }
+            case .call:
+                guard node.parent?.kind == .expressionStatement, let callee = node.child(.function), callee.kind == .attribute,
+                      let method = callee.child(.attribute)?.text, Self.storingMethods.contains(method),
+                      let receiver = callee.child(.object) else { continue }
+                // Appending to a plain local list is HL103's case (FrameRetentionSearch).
+                if receiver.kind == .identifier, method != "set_exception", method != "set_exc_info" { continue }
+                let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment && $0.kind != .keywordArgument }
+                guard let value = method.hasPrefix("set_") ? arguments.first : arguments.last else { continue }
+                stores.append((receiver, value))
+            default:
+                continue
+            }
+            for (holder, value) in stores {
+                guard let root = Self.rootLocal(of: holder), isFrameLocal(root.text),
+                      let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
+                if tracebackDropped(of: value, around: node) { continue }
+                if isReleased(holder: holder.text, root: root.text, after: node) { continue }
+                seen.insert(node.range)
+                result.append(FrameCycle(kind: .exceptionStored, site: node.range, line: node.start.line, holder: holder.text,
+                                         rootLocal: root.text, functionName: scope.name, stored: stored, generatorName: nil))
+            }
+        }
+        return result
+    }
+
+    /// `e.__traceback__ = None` or `e = e.with_traceback(None)` in the same function: the stored
+    /// exception no longer reaches the frame.
+    func tracebackDropped(of value: Node, around site: Node) -> Bool {
+        guard value.kind == .identifier else { return false }
+        let name = value.text
+        return statements.contains(where: { (node: Node) -> Bool in
+            guard node.kind == .assignment, let left = node.child(.left) else { return false }
+            if left.kind == .attribute, left.child(.attribute)?.textEquals("__traceback__") == true,
+               left.child(.object)?.textEquals(name) == true, node.child(.right)?.kind == SyntaxKind.none {
+                return true
+            }
+            if left.textEquals(name), let right = node.child(.right), right.kind == .call,
+               let callee = right.child(.function), callee.kind == .attribute,
+               callee.child(.attribute)?.textEquals("with_traceback") == true,
+               right.child(.arguments)?.firstNamedChild?.kind == SyntaxKind.none {
+                return true
+            }
+            return false
+        })
+    }
+
+    // MARK: stored generators
+
+    func storedGenerators(generators: Set<String>) -> [FrameCycle] {
+        guard !generators.isEmpty else { return [] }
+        var result: [FrameCycle] = []
+        for node in statements where node.kind == .assignment && node.parent?.kind == .expressionStatement {
+            guard let left = node.child(.left), left.kind == .attribute || left.kind == .subscript,
+                  let right = node.child(.right), right.kind == .call, let callee = right.child(.function),
+                  let root = Self.rootLocal(of: left), isFrameLocal(root.text) else { continue }
+            var generatorName: String?
+            if callee.kind == .attribute, let receiver = callee.child(.object), receiver.kind == .identifier,
+               receiver.textEquals(root.text), receiver.text == scope.selfName, let className = scope.enclosingClass,
+               let method = callee.child(.attribute)?.text {
+                // `self._it = self._produce()`: the generator's frame holds `self`.
+                if semantics.classLineage(className).contains(where: { generators.contains($0.name + "." + method) && $0.methods[method] != nil }) {
+                    generatorName = method
+                }
+            } else if callee.kind == .identifier, generators.contains(callee.text), semantics.classes[callee.text] == nil {
+                let arguments = right.child(.arguments)?.namedChildren.array ?? []
+                if arguments.contains(where: { $0.kind == .identifier && $0.textEquals(root.text) }) { generatorName = callee.text }
+            }
+            guard let generatorName, !isManaged(field: left) else { continue }
+            result.append(FrameCycle(kind: .generatorStored, site: node.range, line: node.start.line, holder: left.text,
+                                     rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: generatorName))
+        }
+        return result
+    }
+
+    /// Whether the module closes, clears or deletes the attribute the generator is stored in
+    /// somewhere (`self._it.close()`, `self._it = None`, `del self._it`): its lifetime is managed.
+    func isManaged(field target: Node) -> Bool {
+        guard target.kind == .attribute, let field = target.child(.attribute)?.text else { return false }
+        for node in semantics.tree.nodes(ofKinds: .call, .assignment, .deleteStatement) {
+            switch node.kind {
+            case .call:
+                if let callee = node.child(.function), callee.kind == .attribute,
+                   callee.child(.attribute)?.textEquals("close") == true,
+                   let object = callee.child(.object), object.kind == .attribute, object.child(.attribute)?.textEquals(field) == true {
+                    return true
+                }
+            case .assignment:
+                if let left = node.child(.left), left.kind == .attribute, left.child(.attribute)?.textEquals(field) == true,
+                   node.child(.right)?.kind == SyntaxKind.none {
+                    return true
+                }
+            case .deleteStatement:
+                if node.namedChildren.contains(where: { $0.kind == .attribute && $0.child(.attribute)?.textEquals(field) == true }) {
+                    return true
+                }
+            default:
+                break
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,191 @@
+extension ExceptionStoredOnObject {
+    static let examples: [RuleExample] = [
+        .triggering("""
+            class Job:
+                def __init__(self, work):
+                    self.work = work
+                    self.error = None
+
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as exc:
+                        ↓self.error = exc
+
+
+            Job(lambda: 1 / 0).run()
+
+            """),
+        .triggering("""
+            class Result:
+                pass
+
+
+            def attempt(action):
+                result = Result()
+                try:
+                    result.value = action()
+                except ValueError as e:
+                    ↓result.error = e
+                return result
+
+
+            attempt(lambda: int("x"))
+
+            """),
+        .triggering("""
+            import concurrent.futures
+
+
+            def compute(future, action):
+                try:
+                    future.set_result(action())
+                except Exception as exc:
+                    ↓future.set_exception(exc)
+
+
+            compute(concurrent.futures.Future(), lambda: {}["missing"])
+
+            """),
+        .triggering("""
+            class Batch:
+                def __init__(self):
+                    self.failures = []
+
+                def process(self, items):
+                    for item in items:
+                        try:
+                            int(item)
+                        except ValueError as exc:
+                            ↓self.failures.append(exc)
+
+
+            Batch().process(["1", "x"])
+
+            """),
+        .triggering("""
+            import sys
+
+
+            class Probe:
+                def check(self, value):
+                    try:
+                        int(value)
+                    except ValueError:
+                        ↓self.last = sys.exc_info()
+
+
+            Probe().check("x")
+
+            """),
+        .triggering("""
+            class Connection:
+                def __init__(self):
+                    self.state = {}
+
+                def open(self, address):
+                    try:
+                        int(address)
+                    except ValueError as exc:
+                        failure = exc
+                        ↓self.state["failure"] = failure
+
+
+            Connection().open("host")
+
+            """),
+        .nonTriggering("""
+            class Job:
+                def __init__(self, work):
+                    self.work = work
+                    self.error = None
+
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as exc:
+                        self.error = exc.with_traceback(None)
+
+
+            Job(lambda: 1 / 0).run()
+
+            """),
+        .nonTriggering("""
+            class Job:
+                def __init__(self, work):
+                    self.work = work
+                    self.message = None
+
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as exc:
+                        self.message = str(exc)
+
+
+            Job(lambda: 1 / 0).run()
+
+            """),
+        .nonTriggering("""
+            class Future:
+                def __init__(self):
+                    self._exception = None
+
+                def set_exception(self, exception):
+                    self._exception = exception
+
+
+            def fail(future):
+                future.set_exception(ValueError("no result"))
+
+
+            fail(Future())
+
+            """),
+        .nonTriggering("""
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception as exc:
+                        exc.__traceback__ = None
+                        self.error = exc
+
+
+            Job().run(lambda: 1 / 0)
+
+            """),
+        .nonTriggering("""
+            import traceback
+
+
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception as exc:
+                        self.report = traceback.format_exception(exc)
+                        self.kind = type(exc)
+
+
+            Job().run(lambda: 1 / 0)
+
+            """),
+        .nonTriggering("""
+            class Job:
+                def run(self, work):
+                    try:
+                        try:
+                            work()
+                        except Exception as exc:
+                            self.error = exc
+                            print("failed:", self.error)
+                    finally:
+                        self.error = None
+
+
+            Job().run(lambda: 1 / 0)
+
+            """),
+    ]
+}
