@@ -93,6 +93,22 @@ final class ModuleFacts: @unchecked Sendable {
         classesRemovingItemsOnTeardown = removingClasses
     }
 
+    /// Module-level functions by name (a name defined twice is left out: which one runs is not known).
+    private(set) lazy var moduleFunctions: [String: Node] = {
+        var result: [String: Node] = [:]
+        var duplicates = Set<String>()
+        for (node, scope) in semantics.functionScopes
+        where node.kind == .functionDefinition && scope.enclosingClass == nil && scope.enclosingFunction == nil
+            && node.enclosingScopeNode == nil {
+            if result[scope.name] != nil { duplicates.insert(scope.name) }
+            result[scope.name] = node
+        }
+        for name in duplicates { result[name] = nil }
+        return result
+    }()
+
+    func moduleFunction(_ name: String) -> Node? { moduleFunctions[name] }
+
     /// Whether a teardown path breaks attribute `field` of an object of class `holderClass` (nil:
     /// unknown class, where any class's teardown counts).
     func isBroken(_ field: String, holderClass: String?) -> Bool {
@@ -264,6 +280,8 @@ struct ScopeResult {
     var parameterOrder: [String]
     /// Thread objects whose `start()` the scope calls: `Thread.run` drops the target when it returns.
     var startedObjects: Set<Int>
+    /// Objects the scope's `return` statements return (a constructor's result, a parameter, ...).
+    var returned: [Int] = []
 }
 
 extension ScopeResult {
@@ -353,6 +371,7 @@ struct ScopeInterpreter {
     var selfObject: Int?
     var parameterObjects: [String: Int] = [:]
     var startedObjects = Set<Int>()
+    var returnedObjects: [Int] = []
 
     struct FieldKey: Hashable {
         let holder: Int
@@ -365,7 +384,7 @@ struct ScopeInterpreter {
         return ScopeResult(objects: interpreter.objects, edges: interpreter.edges, live: interpreter.live,
                            derivedFrom: interpreter.derivedFrom, selfObject: interpreter.selfObject,
                            parameterObjects: interpreter.parameterObjects, parameterOrder: scope?.parameters ?? [],
-                           startedObjects: interpreter.startedObjects)
+                           startedObjects: interpreter.startedObjects, returned: interpreter.returnedObjects)
     }
 
     /// Summary of a method (its heap at the end, in terms of `self` and its parameters), memoised.
@@ -488,15 +507,19 @@ struct ScopeInterpreter {
         walkScope(body) { node in
             switch node.kind {
             case .assignment, .call, .deleteStatement, .forStatement, .functionDefinition, .classDefinition,
-                 .asPatternTarget, .namedExpression, .importStatement, .importFromStatement, .augmentedAssignment:
+                 .asPatternTarget, .namedExpression, .importStatement, .importFromStatement, .augmentedAssignment,
+                 .returnStatement:
                 statements.append(node)
             default:
                 break
             }
         }
         // Every reported cycle needs a reference this scope makes itself: a store into an attribute or
-        // an item, or a container/callback method. A scope without one is not interpreted.
-        guard statements.contains(where: { Self.mayStoreReference($0) }) else { return }
+        // an item, or a container/callback method. A scope without one is not interpreted, unless it is
+        // a callee (depth > 0) whose returned object may carry the caller's references back.
+        guard statements.contains(where: { Self.mayStoreReference($0) })
+            || (depth > 0 && statements.contains(where: { $0.kind == .returnStatement && $0.firstNamedChild?.kind == .call }))
+        else { return }
         for node in statements { step(node) }
     }
 
@@ -590,6 +613,8 @@ struct ScopeInterpreter {
             for name in node.boundIdentifiers { env[name.text] = nil }
         case .namedExpression:
             if let name = node.child(.name), let value = node.child(.value) { env[name.text] = evaluate(value) }
+        case .returnStatement:
+            if let value = node.firstNamedChild, let object = evaluate(value) { returnedObjects.append(object) }
         case .importStatement, .importFromStatement:
             for child in node.children(.name) {
                 if child.kind == .aliasedImport, let alias = child.child(.alias) { env[alias.text] = nil }
@@ -710,7 +735,21 @@ struct ScopeInterpreter {
             return container
         case .listComprehension, .setComprehension, .dictionaryComprehension:
             let kind = node.kind == .listComprehension ? "list" : node.kind == .setComprehension ? "set" : "dict"
-            return newObject(.container(kind), label: kind)
+            let container = newObject(.container(kind), label: kind)
+            // One abstract element for all iterations (`[Child(self, i) for i in ...]`), evaluated with the
+            // comprehension's own loop names unbound so they cannot alias the enclosing scope's objects.
+            guard var element = node.child(.body) else { return container }
+            if element.kind == .pair, let value = element.child(.value) { element = value }
+            var hidden: [(String, Int)] = []
+            for clause in node.namedChildren where clause.kind == .forInClause {
+                for name in clause.child(.left)?.boundIdentifiers ?? [] {
+                    if let bound = env[name.text] { hidden.append((name.text, bound)) }
+                    env[name.text] = nil
+                }
+            }
+            if let item = evaluate(element) { addEdge(from: container, to: item, kind: .item, via: "[item]", site: element, implicit: true) }
+            for (name, bound) in hidden { env[name] = bound }
+            return container
         case .lambda:
             return scope == nil ? nil : makeClosure(node, kind: .lambda, label: "lambda")
         default:
@@ -755,6 +794,11 @@ struct ScopeInterpreter {
         let headIsName = env[head.text] == nil
             && (semantics.importedNames[head.text] != nil || semantics.classes[head.text] != nil
                 || (function.kind == .identifier && Self.containerBuiltins.contains(head.text)))
+        if function.kind == .identifier, env[head.text] == nil, semantics.classes[head.text] == nil,
+           let callee = facts.moduleFunction(head.text) {
+            let (positional, keywords) = Self.arguments(of: node)
+            return applySummary(of: callee, receiver: nil, positional: positional, keywords: keywords, site: node)
+        }
         let methodName = function.kind == .attribute ? function.child(.attribute)?.text : nil
         // Most calls are neither modelled constructors nor container/callback operations nor methods
         // of a known object: answer them without collecting arguments.
@@ -844,9 +888,20 @@ struct ScopeInterpreter {
         }
         if let className = objects[receiver].className, let methodNode = facts.method(method, of: className),
            semantics.scope(of: methodNode)?.selfName != nil {
-            applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
+            return applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
         }
         return nil
+    }
+
+    /// A call's positional arguments (without splats) and keyword arguments by name.
+    static func arguments(of call: Node) -> ([Node], [String: Node]) {
+        let arguments = call.child(.arguments)?.namedChildren.array ?? []
+        let positional = arguments.filter { ![.keywordArgument, .listSplat, .dictionarySplat, .comment].contains($0.kind) }
+        var keywords: [String: Node] = [:]
+        for argument in arguments where argument.kind == .keywordArgument {
+            if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
+        }
+        return (positional, keywords)
     }
 
     mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {
@@ -869,10 +924,19 @@ struct ScopeInterpreter {
 
     /// Replays a method's summary at a call: its `self` becomes `receiver`, its parameters the
     /// arguments, attribute values it read become the caller's, and objects it made become new ones.
-    mutating func applySummary(of method: Node, receiver: Int, positional: [Node], keywords: [String: Node], site: Node) {
-        guard let summary = Self.summary(of: method, facts: facts, depth: depth), summary.pointsBackAtCaller else { return }
+    /// `receiver` is nil for a plain function: then every parameter takes an argument. Returns the
+    /// caller's object for what the callee returns, if it returns something it made or was given.
+    @discardableResult
+    mutating func applySummary(of method: Node, receiver: Int?, positional: [Node], keywords: [String: Node], site: Node) -> Int? {
+        guard let summary = Self.summary(of: method, facts: facts, depth: depth) else { return nil }
+        guard summary.pointsBackAtCaller else {
+            // Nothing refers back to the caller's objects: a returned new object is still a value of its kind.
+            guard let first = summary.returned.first, !summary.parameterObjects.values.contains(first),
+                  summary.derivedFrom[first] == nil else { return nil }
+            return newObject(summary.objects[first].kind, label: summary.objects[first].label, field: summary.objects[first].fieldName)
+        }
         var arguments: [String: Int] = [:]
-        let parameters = Array(summary.parameterOrder.dropFirst())
+        let parameters = receiver == nil ? summary.parameterOrder : Array(summary.parameterOrder.dropFirst())
         for (name, argument) in zip(parameters, positional) {
             if let object = evaluate(argument) { arguments[name] = object }
         }
@@ -880,8 +944,8 @@ struct ScopeInterpreter {
             if let object = evaluate(argument) { arguments[name] = object }
         }
         var mapping: [Int: Int] = [:]
-        if let selfObject = summary.selfObject { mapping[selfObject] = receiver }
-        for (name, object) in summary.parameterObjects where name != summary.parameterOrder.first {
+        if let selfObject = summary.selfObject, let receiver { mapping[selfObject] = receiver }
+        for (name, object) in summary.parameterObjects where receiver == nil || name != summary.parameterOrder.first {
             if let argument = arguments[name] { mapping[object] = argument }
         }
         for object in summary.objects where mapping[object.id] == nil && !summary.parameterObjects.values.contains(object.id) {
@@ -899,5 +963,6 @@ struct ScopeInterpreter {
             addEdge(from: from, to: to, kind: edge.kind, via: edge.via, site: site, fromCallee: true,
                     calleeSite: (edge.site, edge.line))
         }
+        return summary.returned.lazy.compactMap { mapping[$0] }.first
     }
 }
