@@ -1,6 +1,7 @@
 import HeapDiagnostics
 import HeapModel
 import HeapRules
+import HeapSemantics
 import HeapSyntax
 
 /// Runs the selected rules over one file: parse, build the semantic model, check, suppress.
@@ -39,9 +40,11 @@ public struct Analyzer: Sendable {
         return analyze(tree: tree, path: path)
     }
 
-    public func analyze(tree: SyntaxTree, path: String) -> FileAnalysis {
+    /// With `module`, the analysis also returns the module's interface for the project index; with
+    /// `project`, the heap model sees the other modules' classes.
+    public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil) -> FileAnalysis {
         let active = rules(forPath: path)
-        let context = AnalysisContext(tree: tree, settings: ruleSettings)
+        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project)
         var findings: [Finding] = []
         for rule in active {
             findings.append(contentsOf: rule.init().check(context))
@@ -50,7 +53,12 @@ public struct Analyzer: Sendable {
         let codes = Set(active.map { $0.metadata.code })
         let pass = SuppressionPass(selectedCodes: codes, reportsUnused: codes.contains(SuppressionPass.unusedCode))
         let kept = pass.apply(to: diagnostics, tree: tree, path: path).sorted(by: Diagnostic.ordered)
-        return FileAnalysis(path: path, source: tree.source, diagnostics: kept)
+        // Only the heap model uses the index: without a cycle rule there is nothing to export.
+        let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
+        let interface = module.flatMap {
+            usesProject ? ModuleInterface.of(context.semantics, unresolved: context.heap.unresolvedCallees, module: $0) : nil
+        }
+        return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface)
     }
 }
 
@@ -59,10 +67,13 @@ public struct FileAnalysis: Sendable {
     public let path: String
     public let source: SourceText
     public let diagnostics: [Diagnostic]
+    /// The module's contribution to the project index (when asked for).
+    public let interface: ModuleInterface?
 
-    public init(path: String, source: SourceText, diagnostics: [Diagnostic]) {
+    public init(path: String, source: SourceText, diagnostics: [Diagnostic], interface: ModuleInterface? = nil) {
         self.path = path
         self.source = source
         self.diagnostics = diagnostics
+        self.interface = interface
     }
 }

@@ -84,6 +84,8 @@ public struct DiagnosticCache: Sendable {
     struct Entry: Codable, Sendable {
         var hash: String
         var diagnostics: [CachedDiagnostic]
+        /// The module's interface for the project index (absent in entries of files without cycle rules).
+        var interface: ModuleInterface?
     }
 
     public let file: String
@@ -119,17 +121,24 @@ public struct DiagnosticCache: Sendable {
     }()
 
     public func diagnostics(forPath path: String, hash: String, source: SourceText, displayPath: String) -> [Diagnostic]? {
+        lookup(path: path, hash: hash, source: source, displayPath: displayPath)?.diagnostics
+    }
+
+    /// The cached diagnostics of a file and its module interface, when its content hash matches.
+    public func lookup(path: String, hash: String, source: SourceText, displayPath: String)
+        -> (diagnostics: [Diagnostic], interface: ModuleInterface?)? {
         guard let entry = entries[path], entry.hash == hash else { return nil }
-        return entry.diagnostics.map { $0.diagnostic(path: displayPath, source: source) }
+        return (entry.diagnostics.map { $0.diagnostic(path: displayPath, source: source) }, entry.interface)
     }
 
     /// Writes the new entries (replacing the old file atomically). Returns false when it could not.
     @discardableResult
-    public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic])]) -> Bool {
+    public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)]) -> Bool {
         // Entries of files that no longer exist are dropped so the cache does not grow forever.
         var merged = entries.filter { FileManager.default.fileExists(atPath: $0.key) }
         for result in results {
-            merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init))
+            merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init),
+                                        interface: result.interface)
         }
         let directory = (file as NSString).deletingLastPathComponent
         do {

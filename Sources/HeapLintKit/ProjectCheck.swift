@@ -25,11 +25,14 @@ public struct FileResult: Sendable {
     public let diff: String?
     /// Whether the diagnostics came from the cache.
     public let fromCache: Bool
+    /// The module's interface for the project index (nil when no cycle rule ran).
+    public var interface: ModuleInterface? = nil
 }
 
 extension FileResult {
     func droppingSource() -> FileResult {
-        FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache)
+        FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
+                   interface: interface)
     }
 }
 
@@ -70,16 +73,19 @@ public struct ProjectCheck: Sendable {
                 if let hash { hashes.set(index, hash) }
             }
         }
-        let results = box.values
+        var results = box.values
         if let cache {
-            var fresh: [(path: String, hash: String, diagnostics: [Diagnostic])] = []
+            let hashValues = hashes.values
+            var fresh: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)] = []
             for (index, result) in results.enumerated() where !result.fromCache {
-                if let hash = hashes.values[index] {
-                    fresh.append((Configuration.absolute(result.path), hash, result.diagnostics))
+                if let hash = hashValues[index] {
+                    fresh.append((Configuration.absolute(result.path), hash, result.diagnostics, result.interface))
                 }
             }
             if !fresh.isEmpty { cache.save(fresh) }
         }
+        // The cache keeps each file's own findings; what other modules' classes add is found afresh.
+        CrossModulePass(analyzer: analyzer).run(&results, files: files)
         return results.sorted { $0.path < $1.path }
     }
 
@@ -100,8 +106,9 @@ public struct ProjectCheck: Sendable {
         case let .text(source, encoding):
             let hash = cache != nil ? ContentHash.of(source.bytes) : nil
             if let cache, let hash,
-               let cached = cache.diagnostics(forPath: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
-                return (FileResult(path: path, source: source, diagnostics: cached, fixedCount: 0, diff: nil, fromCache: true), nil)
+               let cached = cache.lookup(path: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
+                return (FileResult(path: path, source: source, diagnostics: cached.diagnostics, fixedCount: 0, diff: nil,
+                                   fromCache: true, interface: cached.interface), nil)
             }
             return (check(source: source, encoding: encoding, path: path, writeTo: path, parser: parser), hash)
         }
@@ -136,10 +143,13 @@ public struct ProjectCheck: Sendable {
     func check(source original: SourceText, encoding: SourceEncoding, path: String, writeTo target: String?,
                parser: PythonParser) -> FileResult {
         let originalTree = parser.parse(original)
-        var analysis = analyzer.analyze(tree: originalTree, path: path)
+        // Files from disk take part in the project index; stdin text stands alone.
+        let module = target.map { ModuleIdentity.of(path: $0) }
+        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
+        let interface = analysis.interface
         guard fixMode != .report, encoding.isWritable || target == nil else {
             return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
-                              fromCache: false)
+                              fromCache: false, interface: interface)
         }
         var source = original
         var fixed = 0
@@ -176,7 +186,7 @@ public struct ProjectCheck: Sendable {
         }
         guard fixed > 0 else {
             return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
-                              fromCache: false)
+                              fromCache: false, interface: interface)
         }
         var diff: String? = nil
         if fixMode == .diff || target == nil {
@@ -196,7 +206,7 @@ public struct ProjectCheck: Sendable {
             }
         }
         return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: fixed, diff: diff,
-                          fromCache: false)
+                          fromCache: false, interface: interface)
     }
 }
 
@@ -303,6 +313,7 @@ final class ResultBox: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: FileResult) { lock.lock(); slots[index] = value; lock.unlock() }
     var values: [FileResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+    var optionalValues: [FileResult?] { lock.lock(); defer { lock.unlock() }; return slots }
 }
 
 final class HashBox: @unchecked Sendable {

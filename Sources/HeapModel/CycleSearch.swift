@@ -18,6 +18,10 @@ final class ModuleFacts: @unchecked Sendable {
     private(set) var instanceFields: [String: [String: String]] = [:]
     /// Summaries of methods by `function_definition` node.
     var summaries: [Node: ScopeResult] = [:]
+    /// Import-resolved names of calls the model could not resolve in this module although they were
+    /// given one of the scope's objects (`Child(self)` with `Child` imported): what a project index may
+    /// answer.
+    var unresolvedCallees: Set<String> = []
     var inProgress: Set<Node> = []
 
     /// Classes whose teardown path removes items from some container (`del map[fd]`, `.pop()`,
@@ -25,8 +29,12 @@ final class ModuleFacts: @unchecked Sendable {
     /// taken as broken there.
     let classesRemovingItemsOnTeardown: Set<String>
 
-    init(semantics: SemanticModel) {
+    /// Classes of other modules of the project (nil: the module alone).
+    let project: ProjectContext?
+
+    init(semantics: SemanticModel, project: ProjectContext? = nil) {
         self.semantics = semantics
+        self.project = project
         let teardown = ModuleFacts.teardownFunctions(semantics)
         func inTeardown(_ node: Node) -> Bool {
             for ancestor in node.ancestors {
@@ -305,10 +313,13 @@ struct CycleSearch {
     let semantics: SemanticModel
     let facts: ModuleFacts
 
-    init(semantics: SemanticModel) {
+    init(semantics: SemanticModel, project: ProjectContext? = nil) {
         self.semantics = semantics
-        self.facts = ModuleFacts(semantics: semantics)
+        self.facts = ModuleFacts(semantics: semantics, project: project)
     }
+
+    /// See `ModuleFacts.unresolvedCallees`; complete once `allCycles()` has run.
+    var unresolvedCallees: Set<String> { facts.unresolvedCallees }
 
     func allCycles() -> [CycleWitness] {
         var result: [CycleWitness] = []
@@ -851,6 +862,17 @@ struct ScopeInterpreter {
                 applyConstructor(qualified, instance: instance, positional: positional, keywords: keywords, site: node)
                 return instance
             }
+            if semantics.classes[head.text] == nil, semantics.importedNames[head.text] != nil {
+                if let project = facts.project, let summary = project.lookup(qualified) {
+                    return constructProjectClass(summary, project: project.index, positional: positional, keywords: keywords, site: node)
+                }
+                if (positional + keywords.values).contains(where: { argument in
+                    argument.kind == .identifier && env[argument.text] != nil
+                        || argument.kind == .attribute && Self.rootName(of: argument).map { env[$0] != nil } == true
+                }) {
+                    facts.unresolvedCallees.insert(qualified)
+                }
+            }
         }
         guard function.kind == .attribute, let receiverNode = function.child(.object),
               let method = function.child(.attribute)?.text else { return nil }
@@ -893,6 +915,13 @@ struct ScopeInterpreter {
         return nil
     }
 
+    /// The name at the base of an attribute chain (`self` in `self.a.b`).
+    static func rootName(of node: Node) -> String? {
+        var current = node
+        while current.kind == .attribute, let object = current.child(.object) { current = object }
+        return current.kind == .identifier ? current.text : nil
+    }
+
     /// A call's positional arguments (without splats) and keyword arguments by name.
     static func arguments(of call: Node) -> ([Node], [String: Node]) {
         let arguments = call.child(.arguments)?.namedChildren.array ?? []
@@ -920,6 +949,23 @@ struct ScopeInterpreter {
                         calleeSite: (valueNode.range, valueNode.start.line))
             }
         }
+    }
+
+    /// An instance of a class of another module: its constructor stores the arguments its summary says
+    /// it stores (`self.parent = parent`), as attribute edges from the new instance.
+    mutating func constructProjectClass(_ summary: ClassSummary, project: ProjectIndex, positional: [Node],
+                                        keywords: [String: Node], site: Node) -> Int {
+        let name = String(summary.name)
+        let instance = newObject(.instance(className: summary.qualifiedName), label: name)
+        guard let constructor = project.constructor(of: summary) else { return instance }
+        for (position, parameter) in constructor.initParameters.enumerated() {
+            guard let field = constructor.storedParameters[parameter],
+                  let argument = keywords[parameter] ?? (position < positional.count ? positional[position] : nil),
+                  let value = evaluate(argument) else { continue }
+            addEdge(from: instance, to: value, kind: .attribute, via: field, site: site, fromCallee: true,
+                    calleeSite: (argument.range, argument.start.line))
+        }
+        return instance
     }
 
     /// Replays a method's summary at a call: its `self` becomes `receiver`, its parameters the

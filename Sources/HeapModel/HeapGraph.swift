@@ -153,12 +153,17 @@ public struct HeapGraph: Sendable {
     public let cycles: [CycleWitness]
     public let frameRetentions: [FrameRetention]
     public let frameCycles: [FrameCycle]
+    /// Import-resolved names of calls given one of a scope's objects that no model of this module
+    /// resolves: the module's questions for a project index.
+    public let unresolvedCallees: Set<String>
     public let recursiveClosures: [RecursiveClosure]
     public let resurrections: [Resurrection]
 
-    public init(semantics: SemanticModel) {
-        let builder = CycleSearch(semantics: semantics)
+    /// `project`, when given, lets constructors of other modules' classes be modelled.
+    public init(semantics: SemanticModel, project: ProjectContext? = nil) {
+        let builder = CycleSearch(semantics: semantics, project: project)
         self.cycles = builder.allCycles()
+        self.unresolvedCallees = builder.unresolvedCallees
         self.frameRetentions = FrameRetentionSearch.find(semantics)
         self.frameCycles = FrameCycleSearch.find(semantics)
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)

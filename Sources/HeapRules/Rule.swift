@@ -21,8 +21,13 @@ public final class AnalysisContext {
     public let tree: SyntaxTree
     public let settings: RuleSettings
 
-    public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil) {
+    /// The project's other modules as this one sees them (nil: the file alone).
+    public let project: ProjectContext?
+
+    public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil,
+                project: ProjectContext? = nil) {
         self.tree = tree
+        self.project = project
         self.memoSemantics = semantics
         self.settings = settings
         self.memoHeap = heap
@@ -46,7 +51,7 @@ public final class AnalysisContext {
     /// The module's heap model: must-cycles, frame retentions, recursive closures, resurrections.
     public var heap: HeapGraph {
         if let memoHeap { return memoHeap }
-        let built = HeapGraph(semantics: semantics)
+        let built = HeapGraph(semantics: semantics, project: project)
         memoHeap = built
         return built
     }
