@@ -9,6 +9,8 @@ import HeapSyntax
 struct OpenDocument {
     let uri: String
     let path: String
+    /// The document's module in the project (for the project index).
+    let module: ModuleIdentity
     /// Changes on open and on a full-text replacement; a result from an older generation is dropped.
     var generation: Int
     var version: Int
@@ -46,6 +48,8 @@ struct AnalysisResult: Sendable {
     var usedBracketJoin = false
     /// The incremental tree had syntax errors (whichever tree was analysed).
     var incrementalTreeHadErrors = false
+    /// What the document gives the project index and asked of it.
+    var interface: ModuleInterface?
 
     var resultID: String { "\(version)-\(settingsGeneration)" }
 }
@@ -61,6 +65,10 @@ struct AnalysisJob: Sendable {
     let base: ParsedDocument?
     let pending: [TextEdit]
     let analyzer: Analyzer
+    let module: ModuleIdentity
+    /// The project's other modules as the server knows them now.
+    let workspace: WorkspaceIndex
+    let indexGeneration: Int
     let maxFileBytes: Int
     /// Matched by the project's `exclude`/`extend-exclude`: kept in sync, never reported on (as
     /// `heaplint check --force-exclude` would skip it).
@@ -114,12 +122,13 @@ struct AnalysisJob: Sendable {
             joined = true
         }
         let parsed = elapsed()
-        let analysis = analyzer.analyze(tree: tree, path: path)
+        let analysis = analyzer.analyze(tree: tree, path: path, module: module, workspace: workspace)
         var result = AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
                                     diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed())
         result.parseSeconds = parsed
         result.usedBracketJoin = joined
         result.incrementalTreeHadErrors = document.syntax.hasErrors
+        result.interface = analysis.interface
         return (result, document)
     }
 }

@@ -47,6 +47,10 @@ public actor HeapLintServer {
     private var settingsGeneration = 0
 
     private var documents: [String: OpenDocument] = [:]
+    /// Other modules' classes: the workspace's files (scanned after `initialized`) and open documents.
+    private var workspaceIndex = WorkspaceIndex()
+    /// Bumped whenever `workspaceIndex` changes; a job remembers the one it was analysed with.
+    private var indexGeneration = 0
     private var nextGeneration = 0
     private var requests: [RequestID: Task<Void, Never>] = [:]
     private var nextOutgoingID = 0
@@ -237,6 +241,7 @@ public actor HeapLintServer {
     }
 
     private func initialized() {
+        indexWorkspace()
         let rules = Configuration.isolated().overlaid(with: editorLayer.options).selectedRules.count
         log(.info, "heaplint \(Self.version) language server ready: \(rules) rules, position encoding \(mapping.positions.encoding.rawValue), \(workspaceRoots.count) workspace folder(s)")
         if clientCanWatchFiles {
@@ -335,7 +340,8 @@ public actor HeapLintServer {
         let item = params.textDocument
         documents[item.uri]?.tail?.cancel()
         nextGeneration += 1
-        documents[item.uri] = OpenDocument(uri: item.uri, path: Self.path(fromURI: item.uri) ?? item.uri,
+        let path = Self.path(fromURI: item.uri) ?? item.uri
+        documents[item.uri] = OpenDocument(uri: item.uri, path: path, module: ModuleIdentity.of(path: path),
                                            generation: nextGeneration, version: item.version,
                                            text: SourceText(item.text))
         scheduleAnalysis(item.uri)
@@ -393,7 +399,12 @@ public actor HeapLintServer {
 
     private func didClose(_ params: DidCloseTextDocumentParams) {
         let uri = params.textDocument.uri
-        documents.removeValue(forKey: uri)?.tail?.cancel()
+        let closed = documents.removeValue(forKey: uri)
+        closed?.tail?.cancel()
+        if let closed, workspaceIndex.update(module: closed.module, interface: nil) {
+            indexGeneration += 1
+            reanalyseDependents(of: closed.module.name)
+        }
         guard pushesDiagnostics else { return }
         sink.sendNotification("textDocument/publishDiagnostics",
                               PublishDiagnosticsParams(uri: uri, version: nil, diagnostics: []))
@@ -449,6 +460,7 @@ public actor HeapLintServer {
                               version: document.version, settingsGeneration: settingsGeneration,
                               text: document.text, base: document.base, pending: document.pending,
                               analyzer: analyzer(forPath: document.path),
+                              module: document.module, workspace: workspaceIndex, indexGeneration: indexGeneration,
                               maxFileBytes: options.maxFileBytes,
                               isExcluded: configuration(forPath: document.path).isExcluded(path: document.path),
                               triesBracketJoin: document.needsBracketJoin)
@@ -477,7 +489,46 @@ public actor HeapLintServer {
         if result.usedBracketJoin { document.needsBracketJoin = true }
         else if !result.incrementalTreeHadErrors { document.needsBracketJoin = false }
         documents[job.uri] = document
+        if result.skippedReason == nil, workspaceIndex.update(module: document.module, interface: result.interface) {
+            indexGeneration += 1
+            reanalyseDependents(of: document.module.name, except: job.uri)
+        }
+        // The index changed while this analysis ran: one that asked it something is repeated.
+        if job.indexGeneration != indexGeneration, result.interface?.importedCallees.isEmpty == false {
+            documents[job.uri]?.isDirty = true
+            scheduleAnalysis(job.uri)
+        }
         return result
+    }
+
+    /// Open documents whose last analysis asked about a class of `module` are analysed again: the
+    /// module's classes changed.
+    private func reanalyseDependents(of module: String, except changed: String? = nil) {
+        for (uri, document) in documents where uri != changed && WorkspaceIndex.depends(document.latest?.interface, on: module) {
+            documents[uri]?.isDirty = true
+            scheduleAnalysis(uri)
+        }
+    }
+
+    /// The workspace's class summaries, read off the files on disk once (off the actor); then every open
+    /// document that asked the index something is analysed again.
+    private func indexWorkspace() {
+        let files = workspaceFiles()
+        guard !files.isEmpty else { return }
+        Task.detached(priority: .utility) {
+            let modules = WorkspaceIndex.scan(files)
+            await self.mergeDiskIndex(modules, fileCount: files.count)
+        }
+    }
+
+    private func mergeDiskIndex(_ modules: WorkspaceIndex.DiskModules, fileCount: Int) {
+        workspaceIndex.setDisk(modules)
+        indexGeneration += 1
+        log(.info, "heaplint: project index of \(fileCount) files, \(modules.count) modules with classes")
+        for (uri, document) in documents where document.latest?.interface?.importedCallees.isEmpty == false {
+            documents[uri]?.isDirty = true
+            scheduleAnalysis(uri)
+        }
     }
 
     private func publish(_ uri: String, _ result: AnalysisResult) {

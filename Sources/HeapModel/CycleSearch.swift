@@ -18,9 +18,8 @@ final class ModuleFacts: @unchecked Sendable {
     private(set) var instanceFields: [String: [String: String]] = [:]
     /// Summaries of methods by `function_definition` node.
     var summaries: [Node: ScopeResult] = [:]
-    /// Import-resolved names of calls the model could not resolve in this module although they were
-    /// given one of the scope's objects (`Child(self)` with `Child` imported): what a project index may
-    /// answer.
+    /// Import-resolved names of imported callables given one of the scope's objects (`Child(self)` with
+    /// `Child` imported): what a project index may answer, and what the module depends on.
     var unresolvedCallees: Set<String> = []
     var inProgress: Set<Node> = []
 
@@ -863,14 +862,16 @@ struct ScopeInterpreter {
                 return instance
             }
             if semantics.classes[head.text] == nil, semantics.importedNames[head.text] != nil {
-                if let project = facts.project, let summary = project.lookup(qualified) {
-                    return constructProjectClass(summary, project: project.index, positional: positional, keywords: keywords, site: node)
-                }
+                // Asked of the index whether it answers or not: a dependent must be analysed again when
+                // the module that defines the callee changes.
                 if (positional + keywords.values).contains(where: { argument in
                     argument.kind == .identifier && env[argument.text] != nil
                         || argument.kind == .attribute && Self.rootName(of: argument).map { env[$0] != nil } == true
                 }) {
                     facts.unresolvedCallees.insert(qualified)
+                }
+                if let project = facts.project, let summary = project.lookup(qualified) {
+                    return constructProjectClass(summary, project: project.index, positional: positional, keywords: keywords, site: node)
                 }
             }
         }

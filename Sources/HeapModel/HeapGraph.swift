@@ -153,8 +153,8 @@ public struct HeapGraph: Sendable {
     public let cycles: [CycleWitness]
     public let frameRetentions: [FrameRetention]
     public let frameCycles: [FrameCycle]
-    /// Import-resolved names of calls given one of a scope's objects that no model of this module
-    /// resolves: the module's questions for a project index.
+    /// Import-resolved names of imported callables given one of a scope's objects: the module's
+    /// questions for a project index (answered or not).
     public let unresolvedCallees: Set<String>
     public let recursiveClosures: [RecursiveClosure]
     public let resurrections: [Resurrection]

@@ -245,3 +245,33 @@ async def test_close_clears_diagnostics(client: LanguageClient, tmp_path):
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
     await diagnostics_where(client, uri, lambda d: d == [], "cleared on close")
+
+
+CHILD = "class Child:\n    def __init__(self, parent):\n        self.parent = parent\n"
+USER = "from a import Child\n\n\nclass Holder:\n    def __init__(self):\n        self.child = Child(self)\n"
+
+
+@pytest.fixture
+def project_on_disk(tmp_path):
+    (tmp_path / "a.py").write_text(CHILD)
+    (tmp_path / "b.py").write_text(USER)
+    return tmp_path
+
+
+@pytest.mark.asyncio
+async def test_project_index_from_disk_finds_a_cross_module_cycle(project_on_disk, client: LanguageClient, tmp_path):
+    # Only b.py is open: Child's constructor is known from the workspace scan of a.py on disk.
+    uri = uri_in(tmp_path, "b.py")
+    open_doc(client, uri, USER)
+    await diagnostics_where(client, uri, lambda d: "HL101" in codes(d), "HL101 through a.Child from the disk index")
+
+
+@pytest.mark.asyncio
+async def test_editing_a_dependency_reanalyses_its_dependents(client: LanguageClient, tmp_path):
+    a, b = uri_in(tmp_path, "a.py"), uri_in(tmp_path, "b.py")
+    open_doc(client, b, USER)
+    open_doc(client, a, CHILD)
+    await diagnostics_where(client, b, lambda d: "HL101" in codes(d), "HL101 once a.py is open")
+    # Child no longer keeps its parent: b.py is analysed again, unchanged, and its cycle is gone.
+    edit(client, a, 2, (2, 22), (2, 28), "str(parent)")
+    await diagnostics_where(client, b, lambda d: "HL101" not in codes(d), "HL101 gone after the edit of a.py")
