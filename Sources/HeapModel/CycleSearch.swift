@@ -544,8 +544,9 @@ struct ScopeInterpreter {
             }
             return false
         case .call:
-            guard let function = node.child(.function), function.kind == .attribute,
-                  let method = function.child(.attribute) else { return false }
+            guard let function = node.child(.function) else { return false }
+            if function.kind == .identifier { return function.textEquals("setattr") }
+            guard function.kind == .attribute, let method = function.child(.attribute) else { return false }
             return modelledMethods.contains(method.text)
         default:
             return false
@@ -791,7 +792,7 @@ struct ScopeInterpreter {
 
     static let modelledMethods: Set<String> = [
         "append", "add", "appendleft", "insert", "setdefault", "extend", "clear", "remove", "pop", "discard",
-        "popitem", "popleft", "start", "add_done_callback",
+        "popitem", "popleft", "start", "add_done_callback", "call_later", "call_at", "call_soon", "call_soon_threadsafe",
     ]
     static let containerBuiltins: Set<String> = ["list", "dict", "set"]
 
@@ -810,6 +811,12 @@ struct ScopeInterpreter {
             return applySummary(of: callee, receiver: nil, positional: positional, keywords: keywords, site: node)
         }
         let methodName = function.kind == .attribute ? function.child(.attribute)?.text : nil
+        if function.kind == .identifier, function.textEquals("setattr"), env["setattr"] == nil {
+            return evaluateSetattr(node)
+        }
+        if let methodName, Self.loopSchedulers.contains(methodName) {
+            return scheduledHandle(node, method: methodName)
+        }
         // Most calls are neither modelled constructors nor container/callback operations nor methods
         // of a known object: answer them without collecting arguments.
         if !headIsName {
@@ -921,6 +928,37 @@ struct ScopeInterpreter {
         var current = node
         while current.kind == .attribute, let object = current.child(.object) { current = object }
         return current.kind == .identifier ? current.text : nil
+    }
+
+    /// asyncio's `loop.call_later(delay, callback, *args)`, `call_at`, `call_soon(callback, *args)` and
+    /// `call_soon_threadsafe`: the returned `Handle` keeps the callback and its arguments until it is
+    /// cancelled (running it does not drop them), whatever the loop object is.
+    static let loopSchedulers: Set<String> = ["call_later", "call_at", "call_soon", "call_soon_threadsafe"]
+
+    mutating func scheduledHandle(_ node: Node, method: String) -> Int? {
+        let (positional, _) = Self.arguments(of: node)
+        let callbackIndex = method == "call_later" || method == "call_at" ? 1 : 0
+        guard positional.count > callbackIndex else { return nil }
+        let handle = newObject(.callable(.timer), label: "scheduled asyncio.Handle")
+        for argument in positional[callbackIndex...] {
+            if let object = evaluate(argument) {
+                addEdge(from: handle, to: object, kind: .argument, via: argument == positional[callbackIndex] ? "_callback" : "_args",
+                        site: argument, implicit: true)
+            }
+        }
+        return handle
+    }
+
+    /// `setattr(obj, name, value)` stores like `obj.<name> = value`; the attribute is named by the
+    /// string when it is a literal.
+    mutating func evaluateSetattr(_ node: Node) -> Int? {
+        let (positional, _) = Self.arguments(of: node)
+        guard positional.count == 3, let holder = evaluate(positional[0]), let value = evaluate(positional[2]) else { return nil }
+        let nameNode = positional[1]
+        let field = nameNode.kind == .string ? String(nameNode.text.dropFirst().dropLast()) : "<\(nameNode.text)>"
+        killField(holder, field)
+        addEdge(from: holder, to: value, kind: .attribute, via: field, site: node)
+        return nil
     }
 
     /// A call's positional arguments (without splats) and keyword arguments by name.
