@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL404: a mutable default argument (`[]`, `{}`, `set()`) that the function adds to.
 public struct MutatedMutableDefault: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL404", name: "mutated-mutable-default", family: .processLifetime, status: .preview,
+        code: "HL404", name: "mutated-mutable-default", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "A mutable default argument is added to by the function, so it grows across calls.",
         doc: RuleDoc(
