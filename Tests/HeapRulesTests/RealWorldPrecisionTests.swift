@@ -38,7 +38,7 @@ import HeapSyntax
         let tuple = try #require(found.first { $0.message.contains("tuple") })
         let sum = try #require(found.first { $0.message.contains("sum it") })
         // tuple() keeps the million ints either way: only the list's 8-byte slots are saved.
-        #expect(tuple.message.contains("saves only the list itself (~9 MB)"))
+        #expect(tuple.message.contains("saves the list itself (~9 MB), not the items"))
         #expect(!tuple.message.contains("200 B"))
         #expect(sum.message.contains("~41 MB"))
         #expect(tuple.finding.explanation?.estimate?.upperBytes == 9_000_056)

@@ -82,17 +82,13 @@ public struct LenOfBuiltList: Rule {
                     return sum(1 for line in lines)
             """),
             .triggering("""
-            import sys
-
-            def count_long():
-                # one line of standard input per item
-                return len(↓[ln for ln in sys.stdin if len(ln) > 80])
+            def count_long(path):
+                with open(path) as lines:  # one item per line
+                    return len(↓[ln for ln in lines if len(ln) > 80])
             """, fixed: """
-            import sys
-
-            def count_long():
-                # one line of standard input per item
-                return sum(1 for ln in sys.stdin if len(ln) > 80)
+            def count_long(path):
+                with open(path) as lines:  # one item per line
+                    return sum(1 for ln in lines if len(ln) > 80)
             """),
             .triggering("""
             LIMIT = 20_000

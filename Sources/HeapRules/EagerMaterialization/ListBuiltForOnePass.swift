@@ -19,7 +19,7 @@ public struct ListBuiltForOnePass: Rule {
             is shown to grow with input (lines of a file, `readlines()`, a CSV reader, `os.walk`, a \
             database cursor's rows, standard input). An iterable whose size heaplint cannot know (a parameter, an attribute, a call it cannot see through: the fields of one model, the entities of one query) is not a finding by default; `--preview` (or `preview = true`) reports it too. `str.join` is not a consumer here: it builds a \
             list from a generator anyway. For consumers that keep every item (`tuple`, `set`, \
-            `frozenset`, `sorted`, `dict`, `Counter`, `statistics.median`) the message and estimate claim \
+            `frozenset`, `sorted`, `Counter`, `statistics.median`) the message and estimate claim \
             only the temporary list itself (8 bytes per item plus over-allocation): the consumer builds \
             the same items from a generator.
             """,
@@ -98,11 +98,14 @@ public struct ListBuiltForOnePass: Rule {
 
     enum ArgumentSlots { case first, firstOfOne, second, all }
 
-    /// Consumers that keep every item they receive: they build the same items from a generator, so
-    /// passing one saves only the temporary list itself (its pointer array), not the items. Measured
-    /// with tracemalloc on 3.11 for a million ints (Tests/python/test_oracle_memory.py).
+    /// Consumers that keep every item they receive: they hold the same items when fed a generator,
+    /// so passing one saves the temporary list itself (its pointer array), not the items. Measured
+    /// with tracemalloc on 3.11 for a million ints: tuple 48.5 vs 40.7 MB, sorted 48.5 vs 40.5 MB
+    /// (the list's ~9 MB); set/frozenset 90.8 vs 70.5 MB (the list, plus items not yet built when the
+    /// set's table last resizes: the list is a floor). `dict` is not one: it keeps keys and values but
+    /// drops each `(key, value)` pair, so a generator also saves the pairs (159 vs 85 MB).
     static let keepingConsumers: Set<String> = [
-        "sorted", "set", "frozenset", "tuple", "dict", "collections.Counter", "statistics.median",
+        "sorted", "set", "frozenset", "tuple", "collections.Counter", "statistics.median",
     ]
 
     public func check(_ context: AnalysisContext) -> [Finding] {
@@ -200,7 +203,7 @@ public struct ListBuiltForOnePass: Rule {
             estimate = CollectionSizes.estimate(container, size: size, shape: .sharedConstant, version: facts.version)
                 .withBasis("the temporary \(containerName) itself; \(consumerName)() keeps the items either way")
             let saving = size.isUnbounded ? "the \(containerName) itself (8 B per item)" : "the \(containerName) itself (\(estimate.summary))"
-            message = "builds a \(containerName) of \(facts.itemsStep(size: size, shape: shape)) only to \(consumer.verb); \(consumerName)() keeps every item anyway, so a generator saves only \(saving)"
+            message = "builds a \(containerName) of \(facts.itemsStep(size: size, shape: shape)) only to \(consumer.verb); \(consumerName)() keeps every item anyway, so a generator saves \(saving), not the items"
             mechanism = "the \(containerName) and \(consumerName)()'s result both hold every item until \(consumerName)() returns; then reference counting frees the \(containerName), the items stay in the result"
         } else {
             estimate = CollectionSizes.estimate(container, size: size, shape: shape, version: facts.version)

@@ -42,14 +42,14 @@ enum ListBuiltForOnePassExamples {
         import heapq as hq
 
         def top_scores(cursor):
-            cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, ↓[row[0] for row in cursor.fetchall()])
+            rows = cursor.execute("SELECT score FROM results")
+            return hq.nlargest(10, ↓[row[0] for row in rows])
         """, fixed: """
         import heapq as hq
 
         def top_scores(cursor):
-            cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, (row[0] for row in cursor.fetchall()))
+            rows = cursor.execute("SELECT score FROM results")
+            return hq.nlargest(10, (row[0] for row in rows))
         """),
         .triggering("""
         def checksum(path):
