@@ -41,6 +41,8 @@ public struct Options: Sendable, Equatable {
     public var largeThreshold: Int?
     public var outputFormat: String?
     public var cacheDir: String?
+    /// Preview rules and preview behaviour (`--preview`, `preview = true`), off by default.
+    public var preview: Bool?
 
     public init() {}
 }
@@ -67,7 +69,7 @@ public struct Configuration: Sendable {
 
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-version", "large-threshold", "output-format", "cache-dir",
+        "target-version", "large-threshold", "output-format", "cache-dir", "preview",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson"]
     public static let defaultExcludes = [
@@ -228,6 +230,12 @@ public struct Configuration: Sendable {
             }
             options.largeThreshold = number
         }
+        if let value = table["preview"] {
+            guard let flag = value.bool else {
+                throw ConfigError.invalidValue(key: "preview", file: file, expected: "true or false")
+            }
+            options.preview = flag
+        }
         if let value = table["output-format"] {
             guard let format = value.string, outputFormats.contains(format) else {
                 throw ConfigError.invalidValue(key: "output-format", file: file,
@@ -279,6 +287,7 @@ public struct Configuration: Sendable {
         if let threshold = other.largeThreshold { merged.largeThreshold = threshold }
         if let format = other.outputFormat { merged.outputFormat = format }
         if let dir = other.cacheDir { merged.cacheDir = dir }
+        if let preview = other.preview { merged.preview = preview }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 
@@ -286,14 +295,32 @@ public struct Configuration: Sendable {
 
     public var ruleSettings: RuleSettings {
         RuleSettings(targetVersion: options.targetVersion ?? .default,
-                     largeThreshold: options.largeThreshold ?? RuleSettings().largeThreshold)
+                     largeThreshold: options.largeThreshold ?? RuleSettings().largeThreshold,
+                     preview: isPreview)
     }
 
-    /// Rules on by default: every stable and preview rule except HL002 (unused suppressions are opt-in).
-    public static var defaultRules: [any Rule.Type] {
+    /// Whether preview rules and preview behaviour are on (`--preview`, `preview = true`).
+    public var isPreview: Bool { options.preview ?? false }
+
+    /// Rules on by default: every stable rule except HL002 (unused suppressions are opt-in), and with
+    /// preview on, the preview rules too (ruff's gate: new or unproven rules wait for `--preview`).
+    public static func defaultRules(preview: Bool) -> [any Rule.Type] {
         RuleRegistry.all.filter { rule in
             let m = rule.metadata
-            return (m.status == .stable || m.status == .preview) && m.code != UnusedSuppression.metadata.code
+            return (m.status == .stable || (preview && m.status == .preview)) && m.code != UnusedSuppression.metadata.code
+        }
+    }
+
+    /// The default rules without preview.
+    public static var defaultRules: [any Rule.Type] { defaultRules(preview: false) }
+
+    /// Preview rules named by their full code in `select`/`extend-select` while preview is off: they
+    /// stay off, and the front ends warn (a prefix such as `HL3` or `ALL` selects the stable ones silently).
+    public var previewCodesSelectedWithoutPreview: [String] {
+        guard !isPreview else { return [] }
+        let named = (options.select ?? []) + (options.extendSelect ?? [])
+        return named.filter { selector in
+            RuleRegistry.rule(code: selector).map { $0.metadata.status == .preview } ?? false
         }
     }
 
@@ -303,7 +330,7 @@ public struct Configuration: Sendable {
         if let select = options.select {
             codes = Set(select.flatMap { RuleRegistry.rules(matching: $0).map { $0.metadata.code } })
         } else {
-            codes = Set(Self.defaultRules.map { $0.metadata.code })
+            codes = Set(Self.defaultRules(preview: isPreview).map { $0.metadata.code })
         }
         for selector in options.extendSelect ?? [] {
             codes.formUnion(RuleRegistry.rules(matching: selector).map { $0.metadata.code })
@@ -311,7 +338,10 @@ public struct Configuration: Sendable {
         for selector in (options.ignore ?? []) + (options.extendIgnore ?? []) {
             codes.subtract(RuleRegistry.rules(matching: selector).map { $0.metadata.code })
         }
-        return RuleRegistry.all.filter { codes.contains($0.metadata.code) && $0.metadata.status != .removed }
+        return RuleRegistry.all.filter { rule in
+            let status = rule.metadata.status
+            return codes.contains(rule.metadata.code) && status != .removed && (status != .preview || isPreview)
+        }
     }
 
     public var selectedCodes: Set<String> { Set(selectedRules.map { $0.metadata.code }) }

@@ -61,8 +61,10 @@ public enum CollectionSizes {
                                 version: TargetVersion) -> ByteEstimate {
         let noun = shape.pluralNoun
         guard let count = size.upperCount else {
+            let source: String
+            if case .unbounded(let described) = size { source = described } else { source = "its input" }
             return ByteEstimate(lowerBytes: containerBytes(container, count: 0, version: version), upperBytes: nil,
-                                version: version, basis: "\(container.name) of one item per element, grows with input")
+                                version: version, basis: "a \(container.name) with an item for each of \(source)")
         }
         let perElement = elementBytes(shape, version: version) ?? 0
         let (elements, overflow) = perElement.multipliedReportingOverflow(by: count)

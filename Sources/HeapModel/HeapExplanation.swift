@@ -81,9 +81,17 @@ public struct ByteEstimate: Sendable, Hashable, Codable {
 
     public var isUnbounded: Bool { upperBytes == nil }
 
+    /// The same bytes, described differently.
+    public func withBasis(_ basis: String) -> ByteEstimate {
+        ByteEstimate(lowerBytes: lowerBytes, upperBytes: upperBytes, version: version, basis: basis)
+    }
+
     /// "~688 B", "1.2–4.5 KB", "≥ 40 MB (unbounded)".
     public var summary: String {
-        guard let upper = upperBytes else { return "at least \(Self.format(lowerBytes)), grows with input" }
+        guard let upper = upperBytes else {
+            // An empty container's few bytes are no floor worth stating ("at least 0 B").
+            return lowerBytes < 1_000 ? "grows with input" : "at least \(Self.format(lowerBytes)), grows with input"
+        }
         if upper == lowerBytes { return "~\(Self.format(lowerBytes))" }
         return "\(Self.format(lowerBytes))–\(Self.format(upper))"
     }
@@ -92,7 +100,10 @@ public struct ByteEstimate: Sendable, Hashable, Codable {
         let units: [(Double, String)] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")]
         for (scale, unit) in units where Double(bytes) >= scale {
             let value = Double(bytes) / scale
-            return value >= 100 ? "\(Int(value.rounded())) \(unit)" : "\((value * 10).rounded() / 10) \(unit)"
+            // One format at every scale: whole units from 10 up (`41 MB`, `410 MB`), one decimal below (`9.2 MB`).
+            if value >= 10 { return "\(Int(value.rounded())) \(unit)" }
+            let tenths = Int((value * 10).rounded())
+            return tenths % 10 == 0 ? "\(tenths / 10) \(unit)" : "\(tenths / 10).\(tenths % 10) \(unit)"
         }
         return "\(bytes) B"
     }

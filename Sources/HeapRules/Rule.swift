@@ -95,10 +95,14 @@ public struct RuleSettings: Sendable, Hashable, Codable {
     public var targetVersion: TargetVersion
     /// HL3xx: the estimated item count from which an eager collection is reported.
     public var largeThreshold: Int
+    /// Preview behaviour of stable rules (`--preview`): HL3xx also report iterables whose size
+    /// heaplint cannot know (a parameter, an attribute), which are off by default.
+    public var preview: Bool
 
-    public init(targetVersion: TargetVersion = .default, largeThreshold: Int = 10_000) {
+    public init(targetVersion: TargetVersion = .default, largeThreshold: Int = 10_000, preview: Bool = false) {
         self.targetVersion = targetVersion
         self.largeThreshold = largeThreshold
+        self.preview = preview
     }
 }
 

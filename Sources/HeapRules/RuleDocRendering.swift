@@ -4,6 +4,9 @@ extension RuleMetadata {
         var page = "# \(code) \(name)\n\n"
         page += "Family: \(family.title) · Status: \(status.rawValue) · Severity: \(severity.rawValue)"
         page += " · Fix: \(fix.rawValue)\n\n\(summary)\n\n"
+        if status == .preview {
+            page += "This rule is in preview: it runs only with `--preview` (or `preview = true`).\n\n"
+        }
         page += "## What it finds\n\n\(doc.whatItFinds)\n\n"
         page += "## Why it matters\n\n\(doc.whyItMatters)\n\n"
         page += "## Example\n\n\(doc.example)\n\n"

@@ -26,6 +26,21 @@ public enum IterableSize: Sendable, Hashable {
         return n >= threshold
     }
 
+    /// Whether heaplint could not size the iterable at all (a parameter, an attribute, a call it
+    /// cannot see through): its `source` is the expression itself. Such a size is not shown large.
+    public var isUnknown: Bool {
+        if case .unbounded(let source) = self { return source.hasPrefix("`") }
+        return false
+    }
+
+    /// Whether the rules should report a materialization of this size: a size at or above
+    /// `threshold`, or one shown to grow with input (file lines, a cursor, a directory walk). An
+    /// unknown size counts only when `countingUnknown` (the HL3xx preview behaviour).
+    public func reaches(_ threshold: Int, countingUnknown: Bool) -> Bool {
+        if isUnknown { return countingUnknown }
+        return reaches(threshold)
+    }
+
     func filtered() -> IterableSize {
         switch self {
         case .exactly(let n): .atMost(n)
@@ -100,7 +115,27 @@ public struct IterableSizer: Sendable {
 
     /// Items a comprehension yields: the product of its `for` clauses, bounded (not exact) if filtered.
     public func size(ofComprehension comprehension: Node) -> IterableSize {
-        size(ofComprehension: comprehension, depth: 0)
+        if let sequence = batchedSequence(of: comprehension) {
+            return .unbounded(source: "the batches of `\(Self.short(sequence))` (together a copy of every item)")
+        }
+        return size(ofComprehension: comprehension, depth: 0)
+    }
+
+    /// `[objs[i:i + n] for i in range(0, len(objs), n)]` (django's `bulk_create` batching): slices
+    /// that together copy the whole sequence, so the list costs as much as the input itself.
+    /// Returns the sliced sequence's text.
+    public func batchedSequence(of comprehension: Node) -> String? {
+        let clauses = comprehension.namedChildren.filter { $0.kind == .forInClause }
+        guard clauses.count == 1, let variable = clauses[0].child(.left), variable.kind == .identifier,
+              let iterable = clauses[0].child(.right), iterable.kind == .call,
+              iterable.child(.function)?.textEquals("range") == true,
+              let body = comprehension.child(.body) ?? comprehension.firstNamedChild, body.kind == .subscript,
+              let sequence = body.child(.value), let slice = body.child(.subscript), slice.kind == .slice,
+              slice.firstNamedChild?.text == variable.text else { return nil }
+        let bounds = iterable.child(.arguments)?.namedChildren.filter { $0.kind != .comment } ?? []
+        guard bounds.count >= 2, bounds[1].kind == .call, bounds[1].child(.function)?.textEquals("len") == true,
+              bounds[1].child(.arguments)?.firstNamedChild?.text == sequence.text else { return nil }
+        return sequence.text
     }
 
     private func size(ofComprehension comprehension: Node, depth: Int) -> IterableSize {

@@ -37,6 +37,8 @@ struct Check: ParsableCommand {
     @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
     var config: String?
     @Flag(help: "Ignore all configuration files.") var isolated = false
+    @Flag(help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size).") var preview = false
+    @Flag(name: .customLong("no-preview"), help: .hidden) var noPreview = false
 
     @Flag(help: "Apply safe fixes in place.") var fix = false
     @Flag(name: .customLong("no-fix"), help: .hidden) var noFix = false
@@ -146,6 +148,7 @@ struct Check: ParsableCommand {
             options.outputFormat = outputFormat
         }
         if let cacheDir { options.cacheDir = Configuration.absolutePath(cacheDir) }
+        if preview { options.preview = true } else if noPreview { options.preview = false }
         return options
     }
 
@@ -171,6 +174,9 @@ struct Check: ParsableCommand {
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
+        for code in configuration.previewCodesSelectedWithoutPreview where !silent {
+            printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
+        }
         let analyzer = Analyzer(configuration: configuration)
         let fixMode: FixMode = diff ? .diff : (fix && !noFix) ? .apply : .report
 

@@ -82,11 +82,11 @@ import HeapSyntax
 
     @Test func anyAllAndCallsMakeTheFixUnsafe() {
         let analyzer = Analyzer(rules: [ListBuiltForOnePass.self])
-        let anyFix = analyzer.analyze(source: SourceText("def f(xs):\n    return any([x > 0 for x in xs])\n"), path: "x.py")
+        let anyFix = analyzer.analyze(source: SourceText("def f(p):\n    return any([x > \"\" for x in open(p)])\n"), path: "x.py")
             .diagnostics.first?.finding.fix
-        let callFix = analyzer.analyze(source: SourceText("def f(xs):\n    return sum([g(x) for x in xs])\n"), path: "x.py")
+        let callFix = analyzer.analyze(source: SourceText("def f(p):\n    return sum([g(x) for x in open(p)])\n"), path: "x.py")
             .diagnostics.first?.finding.fix
-        let pureFix = analyzer.analyze(source: SourceText("def f(xs):\n    return sum([len(x) for x in xs])\n"), path: "x.py")
+        let pureFix = analyzer.analyze(source: SourceText("def f(p):\n    return sum([len(x) for x in open(p)])\n"), path: "x.py")
             .diagnostics.first?.finding.fix
         #expect(anyFix?.applicability == .unsafe)
         #expect(callFix?.applicability == .unsafe)

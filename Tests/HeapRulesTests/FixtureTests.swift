@@ -10,6 +10,7 @@ import HeapSyntax
 /// - `# missed: HL101 (why)` — a known miss: no finding expected, and one appearing fails (update it);
 /// - `# false-alarm: HL101 (why)` — a known false alarm: a finding is tolerated on this line.
 /// Any finding of the code on an unmarked line fails, as does an `expect` marker without a finding.
+/// Files named `<CODE>_preview*.py` run with preview behaviour on (`--preview`).
 @Suite struct FixtureTests {
     static let fixturesRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -29,7 +30,9 @@ import HeapSyntax
         let rule = try #require(RuleRegistry.rule(code: code), "fixture \(relativePath) names no rule")
         let data = try Data(contentsOf: url)
         let source = SourceText(bytes: [UInt8](data))
-        let result = Analyzer(rules: [rule]).analyze(source: source, path: relativePath)
+        // `HL301_preview.py`: preview behaviour on (HL3xx also report iterables of unknown size).
+        let settings = RuleSettings(preview: relativePath.contains("_preview"))
+        let result = Analyzer(rules: [rule], ruleSettings: settings).analyze(source: source, path: relativePath)
         let findingLines = Set(result.diagnostics.filter { $0.code == code }.map { $0.start.line })
         for line in 0..<source.lineIndex.lineCount {
             let text = source.lineText(line)

@@ -87,7 +87,7 @@ def hl3_driver(name: str, files: dict):
         "longest_line": lambda: (files["text"],),
         "has_negative": lambda: (files["csv"],),
         "top_scores": lambda: (make_cursor(),),
-        "checksum": lambda: ((Block(i) for i in range(N)),),
+        "checksum": lambda: (files["text"],),
         "word_counts": lambda: (files["words"],),
         "count_errors": lambda: (files["text"],),
         "fill": lambda: (Sink(),),
@@ -96,8 +96,9 @@ def hl3_driver(name: str, files: dict):
         "load": lambda: (open(files["text"]), Sink()),
         "active_users": lambda: ((User(i) for i in range(N)),),
         "count_rows": lambda: (open(files["csv"], newline=""),),
-        "count_parsed": lambda: (open(files["text"]),),
-        "count_long": lambda: (open(files["text"]),),
+        "count_parsed": lambda: (files["text"],),
+        "count_long": lambda: (files["text"],),
+        "bulk_create": lambda: (list(range(N)), 100),
     }
     return drivers.get(name, "missing")
 
@@ -113,7 +114,7 @@ HL3_CASES = [(code, i, e) for code in ("HL301", "HL302", "HL303")
 @pytest.mark.parametrize("code,index,example", HL3_CASES, ids=[f"{c}-{i}" for c, i, _ in HL3_CASES])
 def test_eager_form_peaks_at_least_10x_the_fixed_form(code, index, example, files):
     functions = defined_functions(example["source"])
-    extra = {"print": noop, "parse": str.upper}
+    extra = {"print": noop, "parse": str.upper, "insert": noop}
     if functions:
         name = functions[-1]
         driver = hl3_driver(name, files)
@@ -298,6 +299,7 @@ HL403_USE = {"Plugin": lambda p: p.activate(), "Job": lambda j: j.start()}
 
 
 def test_hl403_registries_keep_instances_and_weak_ones_do_not():
+    kept = freed = 0
     for example in om.examples("HL403"):
         module = om.run_module(example["source"])
         names = [c for c in classes(example["source"]) if c in HL403_DRIVERS]
@@ -313,8 +315,12 @@ def test_hl403_registries_keep_instances_and_weak_ones_do_not():
         alive = om.alive_after_del(lambda: HL403_DRIVERS[name](module), use)
         if example["triggering"]:
             assert alive, example["source"]
+            kept += 1
         elif "def reset" not in example["source"]:
             assert not alive, example["source"]
+            freed += 1
+    # Issue 16: a driver table that no longer matches the examples must not pass with zero checks.
+    assert kept > 0 and freed > 0, (kept, freed)
 
 
 def test_hl405_registration_keeps_instance_alive():

@@ -6,7 +6,7 @@ import HeapSyntax
 /// `gc.set_threshold(0)`, which switches automatic collection off.
 public struct CollectInLoop: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL502", name: "collect-in-loop", family: .collectorControl, status: .preview,
+        code: "HL502", name: "collect-in-loop", family: .collectorControl, status: .stable,
         severity: .warning, fix: .never,
         summary: "gc.collect() runs on every iteration of a loop, or gc.set_threshold(0) turns collection off.",
         doc: RuleDoc(

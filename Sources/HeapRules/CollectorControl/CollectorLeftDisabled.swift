@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL501: `gc.disable()` that nothing turns back on, or that an exception can skip past.
 public struct CollectorLeftDisabled: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL501", name: "collector-left-disabled", family: .collectorControl, status: .preview,
+        code: "HL501", name: "collector-left-disabled", family: .collectorControl, status: .stable,
         severity: .warning, fix: .never,
         summary: "gc.disable() is not followed by gc.enable() on every path.",
         doc: RuleDoc(
@@ -45,7 +45,10 @@ public struct CollectorLeftDisabled: Rule {
             `gc.enable()` in a `finally` clause of a `try` around the work, anywhere else in the file \
             (`__enter__` disables, `__exit__` enables; `setUpModule` / `tearDownModule`), or handed to a \
             cleanup hook (`self.addCleanup(gc.enable)`, `atexit.register(gc.enable)`). A `gc.disable()` immediately followed by `gc.enable()` \
-            with no call in between.
+            with no call in between. A `gc.disable()` the user asked for: in a command-line option handler \
+            (`def opt_disablegc(self)`, twisted trial's `--disablegc`), in a CLI entry point (`def main()`, \
+            `if __name__ == "__main__":`), or behind a condition reading an option (`if args.no_gc:`, \
+            `if self["disablegc"]:`).
             """,
             references: [
                 "https://docs.python.org/3/library/gc.html#gc.disable",
@@ -194,6 +197,8 @@ public struct CollectorLeftDisabled: Rule {
             // A disable paired with an enable elsewhere in the file (setUpModule / tearDownModule,
             // start / stop) or handed to a cleanup hook is deliberate.
             if !enableReferences.isEmpty { continue }
+            // Turning the collector off for the process is then what the user asked for.
+            if Self.isUserChoice(call) { continue }
             if later.isEmpty, !enables.isEmpty { continue }
             if later.isEmpty {
                 findings.append(Finding(Self.self, range: call.range,
@@ -229,6 +234,42 @@ public struct CollectorLeftDisabled: Rule {
     }
 
     static let disable = ["gc.disable"], enable = ["gc.enable"]
+
+    /// Names that hold parsed command-line options or settings.
+    static let optionHolders: Set<String> = ["args", "arguments", "options", "opts", "opt", "config", "cfg", "settings",
+                                             "namespace", "ns", "parsed", "flags", "cli"]
+
+    /// `args`, `cli_options`, `self_config`: a name one of whose `_`-separated words holds options.
+    static func isOptionHolder(_ name: String) -> Bool {
+        name.lowercased().split(separator: "_").contains { optionHolders.contains(String($0)) }
+    }
+
+    /// A `gc.disable()` the user asked for: in a command-line option handler (`def opt_disablegc(self)`,
+    /// twisted's `usage.Options`), in a CLI entry point (`def main()`, `if __name__ == "__main__":`),
+    /// or behind a condition that reads an option (`if args.disable_gc:`, `if self["disablegc"]:`).
+    static func isUserChoice(_ call: Node) -> Bool {
+        for ancestor in call.ancestors {
+            switch ancestor.kind {
+            case .functionDefinition:
+                let name = ancestor.child(.name)?.text ?? ""
+                if name.hasPrefix("opt_") || name == "main" || name == "cli" { return true }
+            case .ifStatement:
+                guard let condition = ancestor.child(.condition) else { continue }
+                let text = condition.text
+                if text.contains("__name__") && text.contains("__main__") { return true }
+                for node in [condition] + Array(condition.descendants) {
+                    if node.kind == .attribute, let object = node.child(.object), object.kind == .identifier,
+                       isOptionHolder(object.text) { return true }
+                    if node.kind == .subscript, node.child(.subscript)?.kind == .string,
+                       let value = node.child(.value), value.kind == .identifier,
+                       value.text == "self" || isOptionHolder(value.text) { return true }
+                }
+            default:
+                continue
+            }
+        }
+        return false
+    }
 
     /// Where a matching `gc.enable()` may live: the class for a method, else the function or module.
     static func scope(of node: Node) -> Node {

@@ -42,25 +42,27 @@ enum ListBuiltForOnePassExamples {
         import heapq as hq
 
         def top_scores(cursor):
-            cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, ↓[row[0] for row in cursor])
+            rows = cursor.execute("SELECT score FROM results")
+            return hq.nlargest(10, ↓[row[0] for row in rows])
         """, fixed: """
         import heapq as hq
 
         def top_scores(cursor):
-            cursor.execute("SELECT score FROM results")
-            return hq.nlargest(10, (row[0] for row in cursor))
+            rows = cursor.execute("SELECT score FROM results")
+            return hq.nlargest(10, (row[0] for row in rows))
         """),
         .triggering("""
-        def checksum(blocks):
-            return sum(↓[  # one entry per block
-                block.crc for block in blocks
-            ])
+        def checksum(path):
+            with open(path, "rb") as fh:
+                return sum(↓[  # one entry per line
+                    len(line) for line in fh
+                ])
         """, fixed: """
-        def checksum(blocks):
-            return sum(  # one entry per block
-                block.crc for block in blocks
-            )
+        def checksum(path):
+            with open(path, "rb") as fh:
+                return sum(  # one entry per line
+                    len(line) for line in fh
+                )
         """),
         .triggering("""
         import os

@@ -6,7 +6,7 @@ import HeapSyntax
 /// `for i in list(range(n))`, `for line in fh.readlines()`.
 public struct LoopOverBuiltList: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL302", name: "loop-over-built-list", family: .eagerMaterialization, status: .preview,
+        code: "HL302", name: "loop-over-built-list", family: .eagerMaterialization, status: .stable,
         severity: .warning, fix: .sometimes,
         summary: "A for loop iterates a large list built only for the loop.",
         doc: RuleDoc(
@@ -14,7 +14,9 @@ public struct LoopOverBuiltList: Rule {
             A `for` statement whose iterable is a freshly built list that is large or grows with input: \
             `for line in fh.readlines()` (the whole file), `for i in list(range(n))`, or a list \
             comprehension `for x in [f(y) for y in ys]`. Sizes come from folded `range` bounds and module \
-            constants; files, cursors and iterables heaplint cannot size count as unbounded.
+            constants; files, `readlines()`, cursors and directory walks count as growing with input, and \
+            so does a list of slices that together copy a sequence (`[objs[i:i + n] for i in \
+            range(0, len(objs), n)]`, django's `bulk_create` batching). An iterable whose size heaplint cannot know (a parameter, an attribute, a call it cannot see through: the fields of one model, the entities of one query) is not a finding by default; `--preview` (or `preview = true`) reports it too.
             """,
             whyItMatters: """
             `readlines()` reads the file to the end and keeps one `str` per line (49 bytes plus the \
@@ -88,7 +90,7 @@ public struct LoopOverBuiltList: Rule {
                 }
             }
             let size = facts.sizer.size(ofComprehension: iterable)
-            guard size.reaches(facts.context.settings.largeThreshold) else { return nil }
+            guard size.reaches(facts.context.settings.largeThreshold, countingUnknown: facts.context.settings.preview) else { return nil }
             let shape = facts.sizer.elementShape(ofComprehension: iterable)
             let estimate = CollectionSizes.estimate(.grownList, size: size, shape: shape, version: version)
             let open = iterable.range.start, close = iterable.range.end - 1
@@ -96,7 +98,7 @@ public struct LoopOverBuiltList: Rule {
                           edits: [TextEdit(range: open..<open + 1, replacement: "("),
                                   TextEdit(range: close..<close + 1, replacement: ")")])
             return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate)) before the loop starts; a generator keeps \(facts.generatorSummary)",
-                        holder: "for loop (line \(facts.line(loop)))", container: "list", size: size, shape: shape,
+                        holder: "for loop", container: "list", size: size, shape: shape,
                         estimate: estimate, remedy: "iterate a generator expression, or move the filter into the loop body",
                         fix: fix, facts: facts)
         case .call:
@@ -106,7 +108,7 @@ public struct LoopOverBuiltList: Rule {
                iterable.child(.arguments)?.namedChildren.count == 1 {
                 let range = arguments[0]
                 let size = facts.sizer.size(of: range)
-                guard size.reaches(facts.context.settings.largeThreshold) else { return nil }
+                guard size.reaches(facts.context.settings.largeThreshold, countingUnknown: facts.context.settings.preview) else { return nil }
                 let bounds = range.child(.arguments)?.namedChildren.compactMap { facts.folder.integerValue(of: $0) } ?? []
                 let shape: ElementShape = bounds.isEmpty ? .int(maxMagnitude: nil) : .int(maxMagnitude: bounds.map(abs).max())
                 let estimate = CollectionSizes.estimate(.exactList, size: size, shape: shape, version: version)
@@ -117,7 +119,7 @@ public struct LoopOverBuiltList: Rule {
                                       TextEdit(range: range.range.end..<iterable.range.end, replacement: "")])
                 }
                 return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate)) from a range that is already iterable; `range` itself is 48 B",
-                            holder: "for loop (line \(facts.line(loop)))", container: "list", size: size, shape: shape,
+                            holder: "for loop", container: "list", size: size, shape: shape,
                             estimate: estimate, remedy: "iterate the range object: it yields the same ints lazily", fix: fix, facts: facts)
             }
             if function.kind == .attribute, function.child(.attribute)?.textEquals("readlines") == true,
@@ -137,7 +139,7 @@ public struct LoopOverBuiltList: Rule {
                     : Fix(title: "Iterate the file object instead of readlines()", applicability: safe ? .safe : .unsafe,
                           edits: [TextEdit(range: receiver.range.end..<iterable.range.end, replacement: "")])
                 return make(iterable, "reads the whole file into a list of lines (grows with the file) before the loop starts; iterating the file object keeps one line at a time",
-                            holder: "for loop (line \(facts.line(loop)))", container: "list", size: size, shape: .string,
+                            holder: "for loop", container: "list", size: size, shape: .string,
                             estimate: estimate, remedy: "iterate the file object: it yields one line at a time", fix: fix, facts: facts)
             }
             return nil

@@ -38,12 +38,18 @@ enum LoopOverBuiltListExamples {
                 table.insert(row)
         """),
         .triggering("""
-        def renumber(items, out):
-            for i in ↓list(range(len(items))):
-                out[i] = i
+        def bulk_create(objs, batch_size):
+            for batch in ↓[objs[i : i + batch_size] for i in range(0, len(objs), batch_size)]:
+                insert(batch)
         """, fixed: """
+        def bulk_create(objs, batch_size):
+            for batch in (objs[i : i + batch_size] for i in range(0, len(objs), batch_size)):
+                insert(batch)
+        """),
+        .nonTriggering("""
         def renumber(items, out):
-            for i in range(len(items)):
+            # `len(items)` is known only at run time: reported only with --preview
+            for i in list(range(len(items))):
                 out[i] = i
         """),
         .triggering("""

@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL201: `__del__` on a class whose instances take part in a reported reference cycle.
 public struct FinalizerInCycle: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL201", name: "finalizer-in-cycle", family: .finalizers, status: .preview,
+        code: "HL201", name: "finalizer-in-cycle", family: .finalizers, status: .stable,
         severity: .warning, fix: .never,
         summary: "A class with `__del__` takes part in a reference cycle: the finalizer runs late, only from the cyclic GC, in undefined order.",
         doc: RuleDoc(

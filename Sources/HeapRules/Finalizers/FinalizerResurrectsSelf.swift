@@ -3,7 +3,7 @@ import HeapModel
 /// HL202: `__del__` that stores `self` somewhere that outlives it.
 public struct FinalizerResurrectsSelf: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL202", name: "finalizer-resurrects-self", family: .finalizers, status: .preview,
+        code: "HL202", name: "finalizer-resurrects-self", family: .finalizers, status: .stable,
         severity: .warning, fix: .never,
         summary: "`__del__` stores `self` where it stays reachable, resurrecting the object.",
         doc: RuleDoc(

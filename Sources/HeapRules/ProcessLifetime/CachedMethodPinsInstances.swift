@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL402: `functools.lru_cache` / `functools.cache` (or `async_lru.alru_cache`) on an instance method.
 public struct CachedMethodPinsInstances: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL402", name: "cached-method-pins-instances", family: .processLifetime, status: .preview,
+        code: "HL402", name: "cached-method-pins-instances", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "lru_cache/cache on a method keeps every instance it was called on alive.",
         doc: RuleDoc(
@@ -40,7 +40,10 @@ public struct CachedMethodPinsInstances: Rule {
             whenItsFine: """
             Static and class methods (no instance in the key), methods of enum classes (members live for \
             the process anyway), and classes instantiated exactly once at module level in this file \
-            (a provable singleton) or only by module-level statements (a fixed set of constants). A plain function with `lru_cache` is not a method and not reported here.
+            (a provable singleton) or only by module-level statements (a fixed set of constants). On an \
+            immutable value class (a `NamedTuple`, a frozen dataclass, a class defining `__hash__` with \
+            `__eq__` or `__slots__`, itself or through a base in the same file: rich's `Style`), equal \
+            instances share entries, which is the point of the cache: reported as an info note. A plain function with `lru_cache` is not a method and not reported here.
             """,
             references: [
                 "https://docs.python.org/3/library/functools.html#functools.lru_cache",
@@ -196,7 +199,7 @@ public struct CachedMethodPinsInstances: Rule {
                 let perEntry = CollectionSizes.cacheEntryBytes(version: version) + CollectionSizes.instanceBytes(version: version)
                 let estimate: ByteEstimate
                 let message: String
-                let severity: Severity
+                var severity: Severity
                 if let bound {
                     let (total, overflow) = perEntry.multipliedReportingOverflow(by: bound)
                     estimate = ByteEstimate(lowerBytes: perEntry, upperBytes: overflow ? nil : total, version: version,
@@ -208,6 +211,14 @@ public struct CachedMethodPinsInstances: Rule {
                                             basis: "one cache entry per distinct (self, arguments), each pinning a \(className) instance (plus its attributes)")
                     message = "unbounded \(shortName) on method `\(methodName)` keeps every `\(className)` instance it is called on (and the arguments) alive until the process exits; use cached_property or a per-instance cache"
                     severity = .warning
+                }
+                var notePrefix = ""
+                if Self.isValueClass(owner, semantics: semantics) {
+                    // Equal values share one entry: for an immutable value class (rich's `Style`, `Color`)
+                    // that sharing is the point of the cache, and the instances kept are values the
+                    // program interns anyway. Still true, so still said, but as a note.
+                    severity = .info
+                    notePrefix = "`\(className)` is an immutable value class (hashable by value), so equal instances share entries, which is likely the intent; still, "
                 }
                 let line = decorator.start.line + 1
                 let explanation = HeapExplanation(
@@ -221,10 +232,51 @@ public struct CachedMethodPinsInstances: Rule {
                     remedy: "use functools.cached_property, or build a per-instance cache in __init__")
                 let start = decorator.parent?.range.start ?? decorator.range.start
                 findings.append(Finding(Self.self, range: SourceRange(start: start, end: decorator.range.end),
-                                        message: message, explanation: explanation, severity: severity))
+                                        message: notePrefix + message, explanation: explanation, severity: severity))
             }
         }
         return findings
+    }
+
+    /// A class whose instances are values: a `NamedTuple`/`tuple` subclass, a frozen dataclass, or a
+    /// class that defines `__hash__` by value (with `__eq__` or `__slots__`).
+    static func isValueClass(_ owner: Node, semantics: SemanticModel, depth: Int = 0) -> Bool {
+        if definesValueSemantics(owner, semantics: semantics) { return true }
+        // `__hash__` inherited from a base class of the same file (ipaddress's `_BaseAddress`).
+        guard depth < 4, let bases = owner.child(.superclasses) else { return false }
+        for base in bases.namedChildren where base.kind == .identifier {
+            let definition = owner.tree.nodes(ofKind: .classDefinition).first { $0.child(.name)?.text == base.text }
+            if let definition, definition != owner, isValueClass(definition, semantics: semantics, depth: depth + 1) { return true }
+        }
+        return false
+    }
+
+    private static func definesValueSemantics(_ owner: Node, semantics: SemanticModel) -> Bool {
+        if let bases = owner.child(.superclasses) {
+            for base in bases.namedChildren {
+                let name = semantics.qualifiedName(of: base) ?? base.text
+                if ["typing.NamedTuple", "NamedTuple", "tuple", "builtins.tuple"].contains(name) { return true }
+                if base.kind == .call, let callee = base.child(.function),
+                   ["collections.namedtuple", "typing.NamedTuple"].contains(semantics.qualifiedName(of: callee) ?? "") { return true }
+            }
+        }
+        for decorator in LifetimeFacts.decorators(of: owner) where decorator.kind == .call {
+            if let callee = decorator.child(.function), (semantics.qualifiedName(of: callee) ?? "").hasSuffix("dataclass"),
+               decorator.child(.arguments)?.namedChildren.contains(where: { $0.kind == .keywordArgument
+                   && $0.child(.name)?.text == "frozen" && $0.child(.value)?.kind == .true }) == true { return true }
+        }
+        guard let body = owner.child(.body) else { return false }
+        var names: Set<String> = []
+        for statement in body.namedChildren {
+            let definition = statement.kind == .decoratedDefinition ? statement.child(.definition) : statement
+            if definition?.kind == .functionDefinition, let name = definition?.child(.name)?.text { names.insert(name) }
+            if statement.kind == .expressionStatement, let assignment = statement.firstNamedChild, assignment.kind == .assignment,
+               let left = assignment.child(.left)?.text {
+                if left == "__hash__" { return false } // `__hash__ = None`: unhashable, or an alias we cannot judge
+                names.insert(left)
+            }
+        }
+        return names.contains("__hash__") && (names.contains("__eq__") || names.contains("__slots__"))
     }
 
     /// The cache's bound: nil for unbounded (`cache`, `maxsize=None`, `lru_cache(None)`); 128 by

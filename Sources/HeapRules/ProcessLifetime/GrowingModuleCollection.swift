@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL401: a module-level dict/list/set that functions only ever add to.
 public struct GrowingModuleCollection: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL401", name: "growing-module-collection", family: .processLifetime, status: .preview,
+        code: "HL401", name: "growing-module-collection", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "A module-level collection is added to inside functions and never cleared, popped or bounded.",
         doc: RuleDoc(
@@ -46,7 +46,15 @@ public struct GrowingModuleCollection: Rule {
             decorator factory (a function returning a nested function it defines), registries filled by a \
             function that stores its own argument (`_handlers.append(handler)`: registration, bounded by \
             the code that calls it), a decorator that returns its argument, or a function named \
-            `register...`/`add...`/`install...`; collections that start with entries (a table, not a cache); collections passed to other code \
+            `register...`/`add...`/`install...` (a defaultdict read in one included). A dict or set keeps \
+            one entry per distinct key, so it is reported only when its keys are shown to come from \
+            unbounded input: `id(...)`, a file path (`os.path.abspath`), a name that says so (`path`, \
+            `url`, `request`, `user_id`, `query`), or a parameter of a public function (arbitrary \
+            arguments) that is not a flag (`aliased=False`) nor used as a base class. Keys from a \
+            bounded set (a database alias, a cache or backend name, a language code, an enum member, a \
+            class: names with `alias`, `name`, `lang`, `backend`, `cls`, `type`, `version`, ...) and keys \
+            heaplint cannot place are not reported: when unsure, it stays silent. Lists and deques add an \
+            entry per call whatever they hold, so they are reported without this check; collections that start with entries (a table, not a cache); collections passed to other code \
             (which may clear them), and any collection with a removal, `len()` check or reassignment \
             anywhere in the module.
             """,
@@ -242,6 +250,11 @@ public struct GrowingModuleCollection: Rule {
                 if blocked { break }
             }
             growth.removeAll { site in isBoundedDomain(site, tree: tree, folder: folder, sizer: context.sizer) }
+            // A dict or set keeps one entry per distinct key: it grows only if the keys are shown to
+            // come from unbounded input. Lists and deques add an entry per call whatever they hold.
+            if kind != "list" && kind != "deque" {
+                growth.removeAll { site in !Self.hasUnboundedKey(site, semantics: semantics) }
+            }
             guard !blocked, let first = growth.first, let function = LifetimeFacts.enclosingFunction(of: first) else { continue }
             let functionName = function.child(.name)?.text ?? "a function"
             let line = first.start.line + 1
@@ -291,8 +304,10 @@ public struct GrowingModuleCollection: Rule {
                 return isRegistration(assignment, storing: assignment.child(.right)) ? .escape : .grow(assignment)
             }
             if parent.parent?.kind == .augmentedAssignment, parent.field == .left { return .read }
-            // Reading a defaultdict inserts the missing key.
-            if kind == "defaultdict", LifetimeFacts.enclosingFunction(of: occurrence) != nil { return .grow(parent) }
+            // Reading a defaultdict inserts the missing key (a `register...` function's store is a registry).
+            if kind == "defaultdict", LifetimeFacts.enclosingFunction(of: occurrence) != nil {
+                return isRegistration(parent, storing: nil) ? .escape : .grow(parent)
+            }
             return .read
         case .augmentedAssignment where occurrence.field == .left:
             return .grow(parent)
@@ -379,6 +394,23 @@ public struct GrowingModuleCollection: Rule {
             }
         }
         return false
+    }
+
+    /// The key a growth site adds (`_c[key] = v`, `_c[key] += 1`, `_s.add(key)`, a defaultdict read
+    /// `_c[key].append(v)`), checked by `CacheKeyDomain`; `update(...)` adds keys heaplint cannot see.
+    static func hasUnboundedKey(_ site: Node, semantics: SemanticModel) -> Bool {
+        guard let function = LifetimeFacts.enclosingFunction(of: site) else { return false }
+        let key: Node?
+        switch site.kind {
+        case .assignment, .augmentedAssignment: key = site.child(.left)?.child(.subscript)
+        case .subscript: key = site.child(.subscript)
+        case .call:
+            let method = site.child(.function)?.child(.attribute)?.text
+            key = method == "update" ? nil : site.child(.arguments)?.namedChildren.first { $0.kind != .comment }
+        default: key = nil
+        }
+        guard let key else { return false }
+        return CacheKeyDomain.isUnbounded(key, in: function, semantics: semantics)
     }
 
     static func isEmptyContainer(_ value: Node) -> Bool {

@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL403: a method stores `self` in a class-level or module-level collection that nothing empties.
 public struct InstanceRegistry: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL403", name: "instance-registry", family: .processLifetime, status: .preview,
+        code: "HL403", name: "instance-registry", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "Instances register themselves in a class- or module-level collection that keeps them alive.",
         doc: RuleDoc(
@@ -40,7 +40,8 @@ public struct InstanceRegistry: Rule {
             whenItsFine: """
             Classes instantiated only by module-level statements (a fixed set of constants, as in \
             `REACHABLE = Status(True)`), weak containers, registries that are cleared or have entries removed anywhere in the file \
-            (`remove`, `discard`, `pop`, `clear`, `del`), and stores of something other than `self` \
+            (`remove`, `discard`, `pop`, `clear`, `del`) or replaced by a function (`global _registry; \
+            _registry = {}`, which frees the old one and its instances), and stores of something other than `self` \
             (`weakref.ref(self)`, `self.name`).
             """,
             references: [
@@ -187,6 +188,18 @@ public struct InstanceRegistry: Rule {
             } else if node.kind == .deleteStatement {
                 for target in node.descendants(ofKind: .subscript) {
                     if let value = target.child(.value) { emptied.insert(Self.lastName(value)) }
+                }
+            }
+        }
+        // `global _registry; _registry = {}` in a function replaces the collection: the old one and
+        // the instances in it are freed when the reset runs (twisted's `versionedsToUpgrade`).
+        for statement in tree.nodes(ofKind: .globalStatement) {
+            guard let function = LifetimeFacts.enclosingFunction(of: statement) else { continue }
+            let declared = Set(statement.namedChildren.filter { $0.kind == .identifier }.map(\.text))
+            for node in function.descendants where node.kind == .assignment {
+                if let left = node.child(.left), left.kind == .identifier, declared.contains(left.text),
+                   LifetimeFacts.enclosingFunction(of: node) == function {
+                    emptied.insert(left.text)
                 }
             }
         }

@@ -137,3 +137,94 @@ enum LifetimeFacts {
                                               "__getitem__", "issubset", "issuperset", "union", "intersection", "difference",
                                               "isdisjoint", "most_common", "elements", "__len__", "__iter__"]
 }
+
+/// Where the keys of a dict or set cache come from, as far as the source shows. A dict or set holds one
+/// entry per distinct key, so a cache keyed by a bounded set (a database alias, a backend or cache
+/// name, a language code, an enum member, a class) stops growing once every key has been seen; only
+/// keys drawn from unbounded input make it grow for ever. HL401 reports only keys shown unbounded.
+enum CacheKeyDomain {
+    /// Words in a key's name that say it comes from unbounded input.
+    static let unboundedWords: Set<String> = [
+        "path", "paths", "filename", "filenames", "file", "files", "fname", "url", "urls", "uri", "id", "ids",
+        "ident", "uuid", "pk", "request", "req", "body", "text", "data", "content", "contents", "line", "lines",
+        "query", "sql", "pattern", "regex", "user", "session", "token", "payload", "input", "message", "msg",
+        "addr", "address", "host",
+    ]
+    /// Words that say the key is one of a small, fixed set.
+    static let boundedWords: Set<String> = [
+        "alias", "name", "names", "lang", "language", "locale", "backend", "cls", "klass", "class", "type", "kind",
+        "enum", "member", "dialect", "connector", "version", "mode", "level", "tag", "option", "flag", "setting",
+        "format", "codec", "encoding", "scheme", "engine", "driver", "platform", "method", "attr", "field", "alphabet",
+    ]
+    /// Calls whose result identifies one object or one file: a new key for each object or file.
+    static let unboundedCalls: Set<String> = ["id", "hash", "os.path.abspath", "os.path.realpath", "os.path.normpath",
+                                              "os.fspath", "open", "uuid.uuid4"]
+
+    /// Whether the key expression at a growth site is shown to come from unbounded input: an `id()`
+    /// or a file path, a name that says so (`path`, `request`, `user_id`), or a parameter of a public
+    /// function whose name does not say it is bounded (`def get(key)`: arbitrary arguments).
+    static func isUnbounded(_ key: Node, in function: Node, semantics: SemanticModel, depth: Int = 0) -> Bool {
+        guard depth < 4 else { return false }
+        switch key.kind {
+        case .tuple, .parenthesizedExpression, .expressionList:
+            return key.namedChildren.contains { isUnbounded($0, in: function, semantics: semantics, depth: depth + 1) }
+        case .call:
+            if let callee = key.child(.function), let name = semantics.qualifiedName(of: callee), unboundedCalls.contains(name) { return true }
+            // `value.replace("-", "_")`, `str(path)`: the receiver or argument decides.
+            if let callee = key.child(.function), callee.kind == .attribute, let receiver = callee.child(.object) {
+                return isUnbounded(receiver, in: function, semantics: semantics, depth: depth + 1)
+            }
+            if let first = key.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment && $0.kind != .keywordArgument }) {
+                return isUnbounded(first, in: function, semantics: semantics, depth: depth + 1)
+            }
+            return false
+        case .subscript:
+            // `request.GET["q"]`, `row[0]`: what is indexed decides.
+            guard let value = key.child(.value) else { return false }
+            return isUnbounded(value, in: function, semantics: semantics, depth: depth + 1)
+        case .attribute:
+            guard let attribute = key.child(.attribute)?.text else { return false }
+            if let verdict = verdict(forName: attribute) { return verdict }
+            if let object = key.child(.object) { return isUnbounded(object, in: function, semantics: semantics, depth: depth + 1) }
+            return false
+        case .identifier:
+            let name = key.text
+            if let verdict = verdict(forName: name), verdict == false { return false }
+            // A local computed in the function: its value decides (`fid = id(frame)`, `key = (cls, abspath(f))`).
+            let assignments = Array(function.descendants).filter { node in
+                node.kind == .assignment && node.child(.left)?.kind == .identifier && node.child(.left)?.text == name
+                    && LifetimeFacts.enclosingFunction(of: node) == function
+            }
+            if assignments.count == 1, let value = assignments[0].child(.right) {
+                return isUnbounded(value, in: function, semantics: semantics, depth: depth + 1)
+            }
+            if verdict(forName: name) == true { return true }
+            // A parameter of a public function: whatever callers pass.
+            let functionName = function.child(.name)?.text ?? "_"
+            let isPublic = !functionName.hasPrefix("_") || (functionName.hasPrefix("__") && functionName.hasSuffix("__"))
+            guard isPublic, let parameters = function.child(.parameters) else { return false }
+            let parameterNodes = Array(parameters.namedChildren.filter { $0.kind != .comment })
+                .dropFirst(LifetimeFacts.owningClass(of: function) == nil ? 0 : 1)
+            guard let parameter = parameterNodes.first(where: { p in
+                (p.kind == .identifier ? p : (p.child(.name) ?? p.firstNamedChild))?.text == name
+            }) else { return false }
+            // A flag (`def platform(aliased=False, terse=False)`) takes two values.
+            if let value = parameter.child(.value), value.kind == .true || value.kind == .false { return false }
+            // A class (`def MultiCallCreator(widget): class MultiCall(widget): ...`): one entry per class.
+            let usedAsBase = function.descendants.contains { node in
+                node.kind == .classDefinition && node.child(.superclasses)?.namedChildren.contains { $0.kind == .identifier && $0.text == name } == true
+            }
+            return !usedAsBase
+        default:
+            return false
+        }
+    }
+
+    /// true: the name says unbounded; false: it says bounded; nil: it says nothing.
+    static func verdict(forName name: String) -> Bool? {
+        let words = name.lowercased().split(separator: "_").map(String.init).filter { !$0.isEmpty }
+        if words.contains(where: { boundedWords.contains($0) }) { return false }
+        if words.contains(where: { unboundedWords.contains($0) }) { return true }
+        return nil
+    }
+}

@@ -5,7 +5,7 @@ import HeapSyntax
 /// HL404: a mutable default argument (`[]`, `{}`, `set()`) that the function adds to.
 public struct MutatedMutableDefault: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL404", name: "mutated-mutable-default", family: .processLifetime, status: .preview,
+        code: "HL404", name: "mutated-mutable-default", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "A mutable default argument is added to by the function, so it grows across calls.",
         doc: RuleDoc(
@@ -39,7 +39,9 @@ public struct MutatedMutableDefault: Rule {
             """,
             whenItsFine: """
             Defaults that are only read (`def f(opts={}): return opts.get("x")`), immutable defaults \
-            (`()`, `frozenset()`), and parameters rebound in the body before use (`seen = set(seen)`).
+            (`()`, `frozenset()`), parameters rebound in the body before use (`seen = set(seen)`), and \
+            functions defined inside another function, whose default is created anew on each call of the \
+            outer one (`def seen(p, m={})` inside pkgutil's `walk_packages`).
             """,
             references: [
                 "https://docs.python.org/3/reference/compound_stmts.html#function-definitions",
@@ -126,6 +128,9 @@ public struct MutatedMutableDefault: Rule {
         var findings: [Finding] = []
         for function in context.tree.nodes(ofKind: .functionDefinition) {
             guard let parameters = function.child(.parameters), let body = function.child(.body) else { continue }
+            // A function defined inside another is created anew, with a fresh default, on every call of
+            // the outer one (pkgutil's `def seen(p, m={})` in walk_packages): the memo lasts one call.
+            if LifetimeFacts.enclosingFunction(of: function) != nil { continue }
             for parameter in parameters.namedChildren where parameter.kind == .defaultParameter || parameter.kind == .typedDefaultParameter {
                 guard let nameNode = parameter.child(.name), nameNode.kind == .identifier, let value = parameter.child(.value),
                       let kind = LifetimeFacts.containerKind(of: value, semantics: semantics, folder: folder) else { continue }

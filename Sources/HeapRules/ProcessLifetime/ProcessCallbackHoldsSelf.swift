@@ -6,7 +6,7 @@ import HeapSyntax
 /// registry holds the bound method, and through it `self`, until exit.
 public struct ProcessCallbackHoldsSelf: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL405", name: "process-callback-holds-self", family: .processLifetime, status: .preview,
+        code: "HL405", name: "process-callback-holds-self", family: .processLifetime, status: .stable,
         severity: .warning, fix: .never,
         summary: "atexit/signal registration of a bound method keeps the instance alive until exit.",
         doc: RuleDoc(

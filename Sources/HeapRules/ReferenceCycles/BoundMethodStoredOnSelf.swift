@@ -4,7 +4,7 @@ import HeapModel
 /// where `self` reaches it.
 public struct BoundMethodStoredOnSelf: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL102", name: "bound-method-stored-on-self", family: .referenceCycles, status: .preview,
+        code: "HL102", name: "bound-method-stored-on-self", family: .referenceCycles, status: .stable,
         severity: .warning, fix: .never,
         summary: "A callable that holds the object (bound method, lambda, closure, partial, thread target) is stored on that object.",
         doc: RuleDoc(

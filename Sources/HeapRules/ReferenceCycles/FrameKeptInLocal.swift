@@ -3,7 +3,7 @@ import HeapModel
 /// HL103: an exception, traceback or frame kept in a local variable of the frame it refers to.
 public struct FrameKeptInLocal: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL103", name: "frame-kept-in-local", family: .referenceCycles, status: .preview,
+        code: "HL103", name: "frame-kept-in-local", family: .referenceCycles, status: .stable,
         severity: .warning, fix: .never,
         summary: "An exception, traceback or frame is kept in a local variable of the frame it refers to.",
         doc: RuleDoc(

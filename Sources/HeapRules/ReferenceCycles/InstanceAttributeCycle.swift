@@ -3,7 +3,7 @@ import HeapModel
 /// HL101: instances that hold each other (or themselves) through attributes.
 public struct InstanceAttributeCycle: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL101", name: "instance-attribute-cycle", family: .referenceCycles, status: .preview,
+        code: "HL101", name: "instance-attribute-cycle", family: .referenceCycles, status: .stable,
         severity: .warning, fix: .never,
         summary: "Instances refer to each other (or to themselves) through attributes, forming a reference cycle.",
         doc: RuleDoc(

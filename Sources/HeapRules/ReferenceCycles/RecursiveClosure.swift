@@ -3,7 +3,7 @@ import HeapModel
 /// HL105: a nested function that refers to itself through its enclosing scope.
 public struct RecursiveClosureRule: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL105", name: "recursive-closure", family: .referenceCycles, status: .preview,
+        code: "HL105", name: "recursive-closure", family: .referenceCycles, status: .stable,
         severity: .info, fix: .never,
         summary: "A nested function refers to itself by name, so its closure cell holds the function: a cycle per call.",
         doc: RuleDoc(

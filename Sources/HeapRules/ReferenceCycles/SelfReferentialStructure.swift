@@ -3,7 +3,7 @@ import HeapModel
 /// HL104: a container that holds itself, and doubly linked nodes.
 public struct SelfReferentialStructure: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL104", name: "self-referential-structure", family: .referenceCycles, status: .preview,
+        code: "HL104", name: "self-referential-structure", family: .referenceCycles, status: .stable,
         severity: .warning, fix: .never,
         summary: "A container holds itself (directly or through other containers), or nodes are linked both ways.",
         doc: RuleDoc(

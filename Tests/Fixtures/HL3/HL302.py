@@ -9,7 +9,7 @@ def scan(path):
 
 
 def indices(n):
-    for i in list(range(n)):  # expect: HL302
+    for i in list(range(n)):  # size unknown (a parameter): HL302_preview.py
         print(i)
 
 

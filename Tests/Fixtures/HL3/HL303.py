@@ -8,7 +8,7 @@ def errors(path):
 
 
 def active(users):
-    return len([u for u in users if u.active])  # expect: HL303
+    return len([u for u in users if u.active])  # size unknown (a parameter): HL303_preview.py
 
 
 big = len([i for i in range(10**6) if i % 3 == 0])  # expect: HL303

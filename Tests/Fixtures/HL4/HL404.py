@@ -29,3 +29,13 @@ def none_default(x, log=None):
         log = []
     log.append(x)
     return log
+
+
+def walk_packages(paths):
+    # A nested def gets a fresh default on every call of walk_packages (pkgutil): not process-lifetime.
+    def seen(p, m={}):
+        if p in m:
+            return True
+        m[p] = True
+
+    return [p for p in paths if not seen(p)]

@@ -1,0 +1,65 @@
+import Testing
+import HeapDiagnostics
+import HeapLintKit
+import HeapRules
+import HeapSyntax
+
+/// Issue 14: the model causes of the HL3xx–HL5xx false alarms found on django, SQLAlchemy, Twisted,
+/// tornado, rich and celery, checked on their message and severity (the fixtures check the lines).
+@Suite struct RealWorldPrecisionTests {
+    func diagnostics(_ rule: any Rule.Type, _ text: String, preview: Bool = false) -> [Diagnostic] {
+        Analyzer(rules: [rule], ruleSettings: RuleSettings(preview: preview))
+            .analyze(source: SourceText(text), path: "x.py").diagnostics
+    }
+
+    @Test func valueClassCacheIsAnInfoNote() throws {
+        let source = """
+        import functools
+        class Style:
+            def __eq__(self, other): return True
+            def __hash__(self): return 1
+            @functools.cache
+            def render(self): return ""
+        class Dialect:
+            @functools.cache
+            def query(self): return ""
+        """
+        let found = diagnostics(CachedMethodPinsInstances.self, source)
+        #expect(found.count == 2)
+        let style = try #require(found.first { $0.message.contains("Style") })
+        let dialect = try #require(found.first { $0.message.contains("Dialect") })
+        #expect(style.severity == .info)
+        #expect(style.message.contains("immutable value class"))
+        #expect(dialect.severity == .warning)
+    }
+
+    @Test func keepingConsumerClaimsOnlyTheListItself() throws {
+        let found = diagnostics(ListBuiltForOnePass.self, "t = tuple([i for i in range(10**6)])\ns = sum([i for i in range(10**6)])\n")
+        let tuple = try #require(found.first { $0.message.contains("tuple") })
+        let sum = try #require(found.first { $0.message.contains("sum it") })
+        // tuple() keeps the million ints either way: only the list's 8-byte slots are saved.
+        #expect(tuple.message.contains("saves the list itself (~9 MB), not the items"))
+        #expect(!tuple.message.contains("200 B"))
+        #expect(sum.message.contains("~41 MB"))
+        #expect(tuple.finding.explanation?.estimate?.upperBytes == 9_000_056)
+    }
+
+    @Test func unknownSizesNeedPreview() {
+        let source = "def f(rows):\n    return sum([r.x for r in rows])\n"
+        #expect(diagnostics(ListBuiltForOnePass.self, source).isEmpty)
+        #expect(diagnostics(ListBuiltForOnePass.self, source, preview: true).count == 1)
+    }
+
+    @Test func pathStepsCarryTheLineOnce() throws {
+        let found = diagnostics(LoopOverBuiltList.self, "for v in [x * 2 for x in range(10**6)]:\n    pass\n")
+        let path = try #require(found.first?.finding.explanation?.pathSummary)
+        #expect(path == "for loop (line 1) → list → 1,000,000 ints")
+    }
+
+    @Test func unboundedSizeWordingHasNoEmptyFloor() throws {
+        let found = diagnostics(ListBuiltForOnePass.self, "def f(p):\n    return sum([len(x) for x in open(p)])\n")
+        let estimate = try #require(found.first?.finding.explanation?.estimate)
+        #expect(estimate.summary == "grows with input")
+        #expect(estimate.basis == "a list with an item for each of a file's lines")
+    }
+}
