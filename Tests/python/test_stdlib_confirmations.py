@@ -31,7 +31,7 @@ def test_heaplint_reports_the_confirmed_sites_and_not_the_negative():
     out = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, timeout=120)
     verdicts = [json.loads(line) for line in out.stdout.splitlines()]
     files = sorted({v["finding"].split(":")[0] for v in verdicts})
-    proc = subprocess.run([BIN, "check", "--isolated", "--no-cache", "--select", "HL103,HL106,HL107",
+    proc = subprocess.run([BIN, "check", "--isolated", "--no-cache", "--preview", "--select", "HL103,HL106,HL107",
                            "--output-format", "json", *[os.path.join(stdlib, f) for f in files]],
                           capture_output=True, text=True, timeout=300)
     reported = {(os.path.relpath(d["filename"], stdlib), d["location"]["row"], d["code"]) for d in json.loads(proc.stdout)}
