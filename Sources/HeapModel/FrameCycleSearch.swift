@@ -220,7 +220,17 @@ struct FunctionContext {
                 continue
             }
             if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
-            if raised.kind == .attribute, let last = raised.child(.attribute)?.text, Self.namesAClass(last) { continue }
+            if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
+                if Self.namesAClass(last) { continue }
+                // `raise self._exc`: only when the class keeps an exception instance there; other chains
+                // (`raise self.stream.error`) only when the name says it holds one.
+                if let object = raised.child(.object), object.kind == .identifier, object.text == scope.selfName,
+                   let className = scope.enclosingClass {
+                    if !holdsInstance(field: last, className: className) { continue }
+                } else if !Self.namesAnExceptionValue(last) {
+                    continue
+                }
+            }
             if isReleased(holder: raised.text, root: root.text, after: node) { continue }
             if isGuardedAsClassOrInstance(raised.text, at: node) { continue }
             result.append(FrameCycle(kind: .raisedFromLocal, site: node.range, line: node.start.line, holder: raised.text,
@@ -268,6 +278,43 @@ struct FunctionContext {
                 if right.child(.subscript)?.textEquals("0") == true, right.child(.value)?.kind == .call { return true }
             default:
                 break
+            }
+        }
+        return false
+    }
+
+    /// `error`, `_exc`, `last_exception`, `failure`, `connectException`: names of a held exception.
+    static func namesAnExceptionValue(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return ["error", "exc", "exception", "failure", "raises"].contains { lowered.contains($0) }
+    }
+
+    /// Whether the class (or a base in this module) stores something other than a class in `field`:
+    /// `self._exc = exc` in a method, or `field = Error(...)` in the class body.
+    func holdsInstance(field: String, className: String) -> Bool {
+        for model in semantics.classLineage(className) {
+            if let body = model.node.child(.body) {
+                for statement in body.namedChildren where statement.kind == .expressionStatement {
+                    guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
+                          assignment.child(.left)?.textEquals(field) == true, let value = assignment.child(.right) else { continue }
+                    if value.kind == .call { return true }
+                }
+            }
+            for method in model.methods.values {
+                guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName else { continue }
+                var found = false
+                walkScope(method.child(.body) ?? method) { node in
+                    guard !found, node.kind == .assignment, let left = node.child(.left), left.kind == .attribute,
+                          left.child(.object)?.textEquals(selfName) == true, left.child(.attribute)?.textEquals(field) == true,
+                          let value = node.child(.right) else { return }
+                    switch value.kind {
+                    case .none: return
+                    case .identifier: found = !Self.namesAClass(value.text) && semantics.classes[value.text] == nil
+                    case .attribute: found = !(value.child(.attribute).map { Self.namesAClass($0.text) } ?? false)
+                    default: found = true
+                    }
+                }
+                if found { return true }
             }
         }
         return false
@@ -456,6 +503,8 @@ struct FunctionContext {
                 continue
             }
             for (holder, value) in stores {
+                // `exc.__traceback__ = tb` sets the exception's own traceback: no new holder.
+                if holder.kind == .attribute, holder.child(.attribute)?.textEquals("__traceback__") == true { continue }
                 guard let root = Self.rootLocal(of: holder), isFrameLocal(root.text),
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
@@ -525,7 +574,7 @@ struct FunctionContext {
             switch node.kind {
             case .call:
                 if let callee = node.child(.function), callee.kind == .attribute,
-                   callee.child(.attribute)?.textEquals("close") == true,
+                   callee.child(.attribute)?.textEquals("close") == true || callee.child(.attribute)?.textEquals("aclose") == true,
                    let object = callee.child(.object), object.kind == .attribute, object.child(.attribute)?.textEquals(field) == true {
                     return true
                 }

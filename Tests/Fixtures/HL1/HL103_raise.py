@@ -52,6 +52,9 @@ class Future:
         self._exception = None
         self._result = None
 
+    def set_exception(self, exception):
+        self._exception = exception
+
     def result(self):
         if self._exception is not None:
             raise self._exception  # expect: HL103
@@ -59,6 +62,25 @@ class Future:
 
     def exception_class(self):
         raise self.error_class("no result")
+
+
+class Lookup:
+    # Class attributes holding classes: `raise self.underflow_exception` makes a new instance.
+    underflow_exception = LookupError
+    overflow_exception = OverflowError
+
+    def check(self, value):
+        if value < 0:
+            raise self.underflow_exception
+        if value > 10:
+            raise self.overflow_exception
+
+
+class Preset:
+    failure = RuntimeError("preset")
+
+    def run(self):
+        raise self.failure  # expect: HL103
 
 
 def retry(action, attempts):

@@ -67,3 +67,15 @@ def wait_all(futures):
             future.result()
         except concurrent.futures.CancelledError:
             continue
+
+
+def signal_receivers(receivers, signal):
+    responses = []
+    for receiver in receivers:
+        try:
+            receiver(signal)
+        except Exception as exc:
+            # The exception's own traceback, set again: no new holder.
+            exc.__traceback__ = exc.__traceback__
+            responses.append((receiver, str(exc)))
+    return responses
