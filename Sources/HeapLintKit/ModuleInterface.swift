@@ -21,8 +21,8 @@ public struct ModuleIdentity: Sendable, Hashable {
         let isPackage = file == "__init__"
         var parts: [String] = isPackage ? [] : [file]
         // Each package level costs one stat; a file outside any package stands alone.
-        while directory != "/", !directory.isEmpty,
-              FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("__init__.py")) {
+        var info = stat()
+        while directory != "/", !directory.isEmpty, stat(directory + "/__init__.py", &info) == 0 {
             parts.insert((directory as NSString).lastPathComponent, at: 0)
             directory = (directory as NSString).deletingLastPathComponent
         }

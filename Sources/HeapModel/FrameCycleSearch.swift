@@ -151,19 +151,32 @@ struct FrameCycleSearch {
     static func find(_ semantics: SemanticModel) -> [FrameCycle] {
         let search = FrameCycleSearch(semantics: semantics)
         var result: [FrameCycle] = []
-        // Only functions that raise a name, catch an exception or store a call's result can take part.
+        // Only functions that raise a name, catch an exception, take their own frame or store a
+        // generator's call can take part; most functions do none of these.
+        let generators = search.generatorFunctions()
         var candidates = Set<Node>()
-        for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause, .call) {
-            if node.kind == .call {
-                // A stored generator or `sys.exc_info()` / frame call, or `set_exception`.
-                guard node.parent?.kind == .assignment || node.parent?.kind == .expressionStatement else { continue }
-            } else if node.kind == .raiseStatement, node.firstNamedChild == nil {
-                continue
-            }
-            guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { continue }
+        func admit(_ node: Node) {
+            guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { return }
             candidates.insert(function.node)
         }
-        let generators = search.generatorFunctions()
+        for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause) {
+            if node.kind == .raiseStatement {
+                guard let raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }),
+                      raised.kind != .call || raised.child(.function)?.child(.attribute)?.textEquals("with_traceback") == true
+                else { continue }
+            }
+            admit(node)
+        }
+        for node in semantics.tree.nodes(ofKind: .call) {
+            guard let callee = node.child(.function) else { continue }
+            let name = callee.kind == .attribute ? callee.child(.attribute) : callee
+            if let name, name.textEquals("currentframe") || name.textEquals("_getframe") { admit(node) }
+        }
+        if !generators.isEmpty {
+            for node in semantics.tree.nodes(ofKind: .assignment) where node.child(.right)?.kind == .call {
+                if let left = node.child(.left), left.kind == .attribute || left.kind == .subscript { admit(node) }
+            }
+        }
         for node in candidates {
             guard let scope = semantics.functionScopes[node], let body = node.child(.body) else { continue }
             var statements: [Node] = []
