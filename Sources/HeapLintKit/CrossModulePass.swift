@@ -42,13 +42,37 @@ struct CrossModulePass {
     /// The file as it is on disk now (after any fixes), analysed with the index. Its fix count and diff
     /// stay those of the first pass; nil when it cannot be read again.
     func reanalyse(_ result: FileResult, index: ProjectIndex, parser: PythonParser) -> FileResult? {
-        guard case let .text(source, _) = SourceLoader.load(path: result.path) else { return nil }
+        let tree: SyntaxTree
+        if let kept = result.tree, result.fixedCount == 0 {
+            tree = kept
+        } else {
+            guard case let .text(source, _) = SourceLoader.load(path: result.path) else { return nil }
+            tree = parser.parse(source)
+        }
+        let source = tree.source
         let module = ModuleIdentity.of(path: result.path)
         let project = ProjectContext(index: index, moduleName: module.name, isPackage: module.isPackage)
-        let analysis = analyzer.analyze(tree: parser.parse(source), path: result.path, project: project)
+        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project)
         let keepsSource = result.source != nil || !analysis.diagnostics.isEmpty
         return FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
                           fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,
                           interface: result.interface)
+    }
+}
+
+/// A byte allowance shared by a run's workers.
+final class ByteBudget: @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int
+
+    init(bytes: Int) { remaining = bytes }
+
+    /// Takes `count` bytes if that many are left.
+    func take(_ count: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard count <= remaining else { return false }
+        remaining -= count
+        return true
     }
 }

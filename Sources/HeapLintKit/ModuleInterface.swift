@@ -46,7 +46,11 @@ public struct ModuleInterface: Sendable, Hashable, Codable {
 
     /// `unresolved`: the heap model's unresolved callees (`HeapGraph.unresolvedCallees`).
     public static func of(_ semantics: SemanticModel, unresolved: Set<String>, module: ModuleIdentity) -> ModuleInterface {
-        let callees = Set(unresolved.map { ProjectIndex.absolute($0, from: module.name, isPackage: module.isPackage) })
+        // Only class-like names (`Child`, `nodes.Child`): the index answers for constructors alone.
+        let classLike = unresolved.filter { name in
+            name.split(separator: ".").last?.first.map { $0.isUppercase } == true
+        }
+        let callees = Set(classLike.map { ProjectIndex.absolute($0, from: module.name, isPackage: module.isPackage) })
         return ModuleInterface(classes: semantics.classSummaries(moduleName: module.name), importedCallees: callees.sorted())
     }
 }

@@ -27,12 +27,15 @@ public struct FileResult: Sendable {
     public let fromCache: Bool
     /// The module's interface for the project index (nil when no cycle rule ran).
     public var interface: ModuleInterface? = nil
+    /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
+    /// files that asked the index something); dropped when the pass is done.
+    var tree: SyntaxTree? = nil
 }
 
 extension FileResult {
     func droppingSource() -> FileResult {
         FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
-                   interface: interface)
+                   interface: interface, tree: tree)
     }
 }
 
@@ -44,6 +47,9 @@ public struct ProjectCheck: Sendable {
     public let unsafeFixes: Bool
     public let cache: DiagnosticCache?
     public static let maxFixPasses = 10
+    /// Source bytes whose trees the run may keep for the cross-module pass (about 10 bytes of tree per
+    /// byte of source); past it, the pass parses those files again.
+    let treeBudget = ByteBudget(bytes: 32 << 20)
 
     public init(analyzer: Analyzer, fixMode: FixMode = .report, unsafeFixes: Bool = false, cache: DiagnosticCache? = nil) {
         self.analyzer = analyzer
@@ -86,6 +92,7 @@ public struct ProjectCheck: Sendable {
         }
         // The cache keeps each file's own findings; what other modules' classes add is found afresh.
         CrossModulePass(analyzer: analyzer).run(&results, files: files)
+        for index in results.indices { results[index].tree = nil }
         return results.sorted { $0.path < $1.path }
     }
 
@@ -148,8 +155,9 @@ public struct ProjectCheck: Sendable {
         var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
         let interface = analysis.interface
         guard fixMode != .report, encoding.isWritable || target == nil else {
+            let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
             return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
-                              fromCache: false, interface: interface)
+                              fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
         }
         var source = original
         var fixed = 0
