@@ -47,9 +47,9 @@ public struct ProjectCheck: Sendable {
     public let unsafeFixes: Bool
     public let cache: DiagnosticCache?
     public static let maxFixPasses = 10
-    /// Source bytes whose trees the run may keep for the cross-module pass (about 10 bytes of tree per
+    /// Source bytes whose trees the run may keep for the cross-module pass (about 15 bytes of tree per
     /// byte of source); past it, the pass parses those files again.
-    let treeBudget = ByteBudget(bytes: 32 << 20)
+    let treeBudget = ByteBudget(bytes: 4 << 20)
 
     public init(analyzer: Analyzer, fixMode: FixMode = .report, unsafeFixes: Bool = false, cache: DiagnosticCache? = nil) {
         self.analyzer = analyzer
