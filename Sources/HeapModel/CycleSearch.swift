@@ -226,6 +226,36 @@ final class ModuleFacts: @unchecked Sendable {
         return result
     }
 
+    /// `WeakSequence` for a call of `util.WeakSequence` (SQLAlchemy), or of any class named `Weak…` that
+    /// this module does not define: by convention such a class holds its items through weak references
+    /// (`weakref.ref(item, callback)`), as the `weakref` containers do. A class of that name defined here is
+    /// weak only if it derives from a `Weak…` class; otherwise its own code says what it holds.
+    static func weakContainerKind(_ qualifiedName: String, _ semantics: SemanticModel) -> String? {
+        let last = qualifiedName.split(separator: ".").last.map(String.init) ?? qualifiedName
+        guard isWeakClassName(last) else { return nil }
+        if let model = semantics.classes[last], !qualifiedName.contains(".") {
+            let derivesFromWeak = model.baseNames.contains { base in
+                isWeakClassName(base.split(separator: ".").last.map(String.init) ?? base) && base != last
+            }
+            return derivesFromWeak ? last : nil
+        }
+        return last
+    }
+
+    /// `WeakSet`, `WeakSequence`: `Weak` followed by a capitalised word.
+    static func isWeakClassName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return bytes.count > 4 && name.hasPrefix("Weak") && bytes[4] >= UInt8(ascii: "A") && bytes[4] <= UInt8(ascii: "Z")
+    }
+
+    /// Whether a container of this kind holds its items (list items, set members, dict values) only
+    /// weakly. A `WeakKeyDictionary` holds its keys weakly but its values strongly, so a value that refers
+    /// back to its key is a real leak and stays modelled: only names without `Key` count as weak on the
+    /// item side.
+    static func holdsItemsWeakly(_ containerKind: String) -> Bool {
+        isWeakClassName(containerKind) && !containerKind.contains("Key")
+    }
+
     /// The container kind an expression makes (`[]` → list, `weakref.WeakSet()` → WeakSet), if any.
     static func containerKind(of node: Node, _ semantics: SemanticModel) -> String? {
         switch node.kind {
@@ -240,10 +270,11 @@ final class ModuleFacts: @unchecked Sendable {
             case "dict", "collections.OrderedDict", "collections.defaultdict", "OrderedDict", "defaultdict": return "dict"
             case "set": return "set"
             case "collections.deque", "deque": return "deque"
-            case "weakref.WeakSet": return "WeakSet"
+            case "weakref.WeakSet", "_weakrefset.WeakSet": return "WeakSet"
             case "weakref.WeakValueDictionary": return "WeakValueDictionary"
             case "weakref.WeakKeyDictionary": return "WeakKeyDictionary"
-            default: return nil
+            case "weakref.WeakMethod": return "WeakMethod"
+            default: return weakContainerKind(name, semantics)
             }
         default:
             return nil
@@ -402,7 +433,7 @@ struct ScopeInterpreter {
 
     func isWeak(_ holder: Int, kind: EdgeKind) -> Bool {
         guard kind == .item, let container = objects[holder].containerKind else { return false }
-        return container == "WeakSet" || container == "WeakValueDictionary"
+        return ModuleFacts.holdsItemsWeakly(container)
     }
 
     mutating func killField(_ holder: Int, _ name: String) {
@@ -612,7 +643,7 @@ struct ScopeInterpreter {
             if let object { addEdge(from: holder, to: object, kind: .attribute, via: field, site: site) }
         case .subscript:
             guard let valueNode = target.child(.value), let holder = evaluate(valueNode), let object else { return }
-            if objects[holder].containerKind == "WeakValueDictionary" || objects[holder].containerKind == "WeakSet" { return }
+            if let kind = objects[holder].containerKind, ModuleFacts.holdsItemsWeakly(kind) { return }
             // `x[k] = v` may be any `__setitem__` (a Tk widget's `configure` hands the value to Tcl, which
             // the collector cannot see); only trust known containers and plain locals or parameters.
             if objects[holder].containerKind == nil, derivedFrom[holder] != nil { return }
@@ -819,10 +850,14 @@ struct ScopeInterpreter {
                   asStatement || method == "setdefault",
                   let last = positional.last, method != "insert" || positional.count == 2,
                   method != "setdefault" || positional.count == 2 else { break }
-            if let item = evaluate(last) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
+            if let item = evaluate(last) {
+                recognizeContainer(receiver, by: method)
+                addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node)
+            }
             return nil
         case "extend":
             if let first = positional.first, [.list, .tuple].contains(first.kind) {
+                recognizeContainer(receiver, by: method)
                 for element in first.namedChildren {
                     if let item = evaluate(element) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
                 }
@@ -847,6 +882,35 @@ struct ScopeInterpreter {
             applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
         }
         return nil
+    }
+
+    /// An attribute value of unknown class that receives `append`/`add`/… is a container (`parent.children`
+    /// where `parent`'s class is unknown): it is one object of that kind on the cycle, counted and named
+    /// as a container, not a third instance called `parent.children`.
+    /// The kind comes from the module's classes when those that assign the field on `self` all make the
+    /// same container (`self.children = []`), else from a method only lists and deques have; a holder of
+    /// known class whose field is no container (`self._columns = ColumnCollection()`) keeps its instance.
+    mutating func recognizeContainer(_ object: Int, by method: String) {
+        guard case .instance(className: nil) = objects[object].kind, let (holder, field) = derivedFrom[object],
+              objects[holder].className.map({ semantics.classes[$0] == nil }) ?? true else { return }
+        var kinds = Set<String>()
+        for className in semantics.classes.keys {
+            if let kind = facts.fields(of: className)[field] { kinds.insert(kind) }
+        }
+        let kind: String
+        if kinds.count == 1, let only = kinds.first, !only.isEmpty {
+            kind = only
+        } else if kinds.isEmpty || kinds == [""] {
+            switch method {
+            case "append", "extend", "insert": kind = "list"
+            case "appendleft": kind = "deque"
+            default: return
+            }
+        } else {
+            return
+        }
+        let old = objects[object]
+        objects[object] = AbstractObject(id: old.id, kind: .container(kind), label: kind, isSelf: false, fieldName: old.fieldName)
     }
 
     mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {

@@ -204,4 +204,73 @@ import HeapSyntax
             #expect(heap.frameRetentions.isEmpty)
         }
     }
+
+    /// SQLAlchemy's `util.WeakSequence` holds weak references: appending a mapper to it builds no cycle.
+    @Test func importedWeakClassHoldsItsItemsWeakly() {
+        let heap = graph("""
+            from .. import util
+
+            class Mapper:
+                def __init__(self, inherits=None):
+                    self._inheriting_mappers = util.WeakSequence()
+                    self.inherits = inherits
+                    if inherits is not None:
+                        self.inherits._inheriting_mappers.append(self)
+            """)
+        #expect(heap.cycles.isEmpty)
+    }
+
+    /// A `Weak…` class this module defines holds what its own code says: strongly, unless it derives from
+    /// a weak class.
+    @Test func moduleDefinedWeakNamedClassIsNotAssumedWeak() {
+        let heap = graph("""
+            class WeakList:
+                def __init__(self):
+                    self.items = []
+
+            class Mapper:
+                def __init__(self, inherits=None):
+                    self.subs = []
+                    self.inherits = inherits
+                    if inherits is not None:
+                        inherits.subs.append(self)
+            """)
+        #expect(heap.cycles.count == 1)
+    }
+
+    /// `WeakKeyDictionary` values are strong: a value that refers back to the dictionary's owner is a cycle.
+    @Test func weakKeyDictionaryValuesStayStrong() throws {
+        let heap = graph("""
+            import weakref
+
+            class Owner:
+                def __init__(self):
+                    self.views = weakref.WeakKeyDictionary()
+                    self.views[self] = View(self)
+
+            class View:
+                def __init__(self, owner):
+                    self.owner = owner
+            """)
+        let cycle = try #require(heap.cycles.first)
+        #expect(cycle.objects.contains { $0.containerKind == "WeakKeyDictionary" })
+    }
+
+    /// `parent.children.append(self)` with `parent` of unknown class: the list is one container on the
+    /// cycle, named and counted once (issue 13: it read "`Category` and `parent` and `parent.children`").
+    @Test func appendedFieldOfUnknownHolderIsOneList() throws {
+        let heap = graph("""
+            class Category:
+                def __init__(self, parent=None):
+                    self.parent = parent
+                    self.children = []
+                    if parent is not None:
+                        parent.children.append(self)
+            """)
+        let cycle = try #require(heap.cycles.first)
+        #expect(cycle.objects.map(\.label) == ["Category", "parent", "list"])
+        let explanation = cycle.explanation(for: .py311)
+        #expect(explanation.pathSummary == "Category.parent (line 3) → parent; parent.children (line 6) → list → Category")
+        #expect(explanation.estimate.basis.hasPrefix("2 × instance with __dict__, 1 × list"))
+    }
 }

@@ -131,12 +131,11 @@ extension RecursiveClosureRule {
         // `is_expandable` in the import names what is imported; the helper reads `_is_expandable` (rich `Console`).
         .nonTriggering("""
             def collect(objects):
-                def is_expandable(obj):
-                    from inspect import isclass as is_expandable_class
-                    from json import dumps as is_expandable
-                    return is_expandable_class(obj) or bool(is_expandable(obj))
+                def isclass(obj):
+                    from inspect import isclass as _isclass
+                    return _isclass(obj)
 
-                return [is_expandable(o) for o in objects]
+                return [isclass(o) for o in objects]
 
 
             collect([1, int])
