@@ -809,8 +809,15 @@ struct ScopeInterpreter {
                 return newObject(.instance(className: nil), label: "weakref")
             case "functools.partial", "functools.partialmethod":
                 let partial = newObject(.callable(.partial), label: "functools.partial")
-                for argument in positional + Array(keywords.values) {
-                    if let object = evaluate(argument) { addEdge(from: partial, to: object, kind: .argument, via: "args", site: argument, implicit: true) }
+                // CPython's partial object keeps the callable in `func`, the rest in the `args` tuple and
+                // the `keywords` dict: name the slot that really holds a bound method.
+                for (index, argument) in positional.enumerated() {
+                    if let object = evaluate(argument) {
+                        addEdge(from: partial, to: object, kind: .argument, via: index == 0 ? "func" : "args", site: argument, implicit: true)
+                    }
+                }
+                for (_, argument) in keywords.sorted(by: { $0.value.index < $1.value.index }) {
+                    if let object = evaluate(argument) { addEdge(from: partial, to: object, kind: .argument, via: "keywords", site: argument, implicit: true) }
                 }
                 return partial
             case "threading.Thread", "threading.Timer":

@@ -273,4 +273,37 @@ import HeapSyntax
         #expect(explanation.pathSummary == "Category.parent (line 3) → parent; parent.children (line 6) → list → Category")
         #expect(explanation.estimate.basis.hasPrefix("2 × instance with __dict__, 1 × list"))
     }
+
+    /// A partial keeps its callable in `func` and the other arguments in `args` (issue 13: django
+    /// `ManyToManyField` read "functools.partial.args → bound method").
+    @Test func partialHoldsTheBoundMethodInFunc() throws {
+        let heap = graph("""
+            import functools
+
+            class Field:
+                def contribute(self, related):
+                    self.m2m_field_name = functools.partial(self._get_m2m_attr, related, "name")
+
+                def _get_m2m_attr(self, related, attr):
+                    return attr
+            """)
+        let cycle = try #require(heap.cycles(closedBy: .callableHoldingOwner).first)
+        #expect(cycle.explanation(for: .py311).pathSummary
+            == "Field.m2m_field_name (line 5) → functools.partial; functools.partial.func (line 5) → bound method Field._get_m2m_attr; bound method Field._get_m2m_attr.__self__ (line 5) → Field")
+    }
+
+    @Test func partialHoldingTheOwnerAsAnArgumentNamesArgs() throws {
+        let heap = graph("""
+            import functools
+
+            def notify(owner, event):
+                pass
+
+            class Field:
+                def contribute(self):
+                    self.callback = functools.partial(notify, self)
+            """)
+        let cycle = try #require(heap.cycles(closedBy: .callableHoldingOwner).first)
+        #expect(cycle.edges.map(\.via) == ["callback", "args"])
+    }
 }
