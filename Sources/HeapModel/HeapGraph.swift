@@ -101,6 +101,20 @@ public enum CycleKind: String, Sendable, Hashable {
     case doublyLinked
 }
 
+/// A statement that breaks a cycle's link, but only inside `__del__` (or a private method only
+/// `__del__` calls): it never runs while the cycle keeps the object alive.
+public struct FinalizerBreak: Sendable, Hashable {
+    /// The attribute it clears.
+    public let field: String
+    public let site: SourceRange
+    /// 0-based line of `site`.
+    public let line: Int
+    /// `__del__`, or the private method's name.
+    public let function: String
+    /// The class whose method holds the statement ("" outside any class).
+    let ownerClass: String
+}
+
 /// A must-cycle: the same abstract object at both ends of a path of strong references.
 public struct CycleWitness: Sendable {
     public let kind: CycleKind
@@ -114,6 +128,19 @@ public struct CycleWitness: Sendable {
     public let classNames: Set<String>
     /// The name of the function (or `<module>`) whose code builds the cycle.
     public let scopeName: String
+    /// Set when the only code that breaks the cycle runs in a finalizer (HL203 reports these).
+    public let brokenOnlyInFinalizer: FinalizerBreak?
+
+    init(kind: CycleKind, site: SourceRange, objects: [AbstractObject], edges: [ReferenceEdge], classNames: Set<String>,
+         scopeName: String, brokenOnlyInFinalizer: FinalizerBreak? = nil) {
+        self.kind = kind
+        self.site = site
+        self.objects = objects
+        self.edges = edges
+        self.classNames = classNames
+        self.scopeName = scopeName
+        self.brokenOnlyInFinalizer = brokenOnlyInFinalizer
+    }
 
     public var steps: [ReferenceStep] {
         var result: [ReferenceStep] = []
@@ -150,14 +177,19 @@ public struct CycleWitness: Sendable {
 /// recursive-closure and finalizer-resurrection facts the HL1/HL2 rules report.
 /// Built once per file from the semantic model; immutable afterwards.
 public struct HeapGraph: Sendable {
+    /// Cycles nothing in the module reliably breaks.
     public let cycles: [CycleWitness]
+    /// Cycles whose only breaking code is in `__del__` (or a private method only `__del__` calls).
+    public let cyclesBrokenOnlyInFinalizers: [CycleWitness]
     public let frameRetentions: [FrameRetention]
     public let recursiveClosures: [RecursiveClosure]
     public let resurrections: [Resurrection]
 
     public init(semantics: SemanticModel) {
         let builder = CycleSearch(semantics: semantics)
-        self.cycles = builder.allCycles()
+        let all = builder.allCycles()
+        self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
+        self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.frameRetentions = FrameRetentionSearch.find(semantics)
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)
         self.resurrections = ResurrectionSearch.find(semantics)

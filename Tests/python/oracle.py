@@ -18,7 +18,11 @@ Protocol (one fresh subprocess per example, so examples never see each other's s
    instances of classes it defined, its functions, frames, tracebacks, cells and generators (code from
    ``<heaplint-example>``), exceptions, and builtin containers (list, dict, set, tuple, deque).
    A triggering example must leave at least one; a non-triggering one none.
-5. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
+5. Mode ``"alive_until_collected"`` (HL203): as ``"cycles"``, the names are deleted; the result lists the
+   instances of example classes still alive before any collection (a cycle holds them and their ``__del__``
+   has not run). ``"cycles"`` would see nothing here: the collection runs ``__del__``, which breaks the
+   cycle, and reference counting then frees the objects instead of leaving them in ``gc.garbage``.
+6. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
    classes whose finalizer has already run (``gc.is_finalized``, 3.9+): objects that `__del__` brought
    back to life.
 
@@ -94,6 +98,24 @@ def mode_cycles(namespace, module):
     gc.set_debug(0)
     found = [describe(o) for o in gc.garbage if made_by_example(o, module)]
     gc.garbage.clear()
+    return found
+
+def mode_alive_until_collected(namespace, module):
+    # HL203: with the collector disabled, drop the example's names, then list the instances of its classes
+    # that reference counting did not free (a cycle holds them, so their __del__ has not run); a collection
+    # afterwards runs those finalizers, which then free the objects by reference counting, so gc.garbage
+    # alone would show nothing.
+    for key in list(namespace):
+        value = namespace[key]
+        if key.startswith("__") and key.endswith("__"):
+            continue
+        if isinstance(value, (type, types.FunctionType, types.ModuleType)):
+            continue
+        del namespace[key]
+    del value
+    found = [describe(o) for o in gc.get_objects()
+             if type(o).__module__ == module.__name__ and not isinstance(o, type)]
+    gc.collect()
     return found
 
 def mode_resurrection(namespace, module):
