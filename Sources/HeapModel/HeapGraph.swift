@@ -153,10 +153,28 @@ public struct CycleWitness: Sendable {
         return result
     }
 
+    /// What breaks the cycle without the collector, when the model knows it: a done-callback is dropped
+    /// when its future completes.
+    public var breaksWhen: String? {
+        edges.contains { $0.kind == .callback } ? "the future completes" : nil
+    }
+
     /// Path, estimate, mechanism and remedy for this cycle under `version`.
     public func explanation(for version: TargetVersion) -> HeapExplanation {
         HeapExplanation(path: steps, estimate: CPythonSizes.estimate(objects: objects, version: version),
-                        mechanism: CPythonSizes.cycleMechanism, remedy: remedy)
+                        mechanism: mechanism, remedy: remedy)
+    }
+
+    /// How CPython frees it. A cycle through a done-callback is temporary for an asyncio `Future`/`Task`:
+    /// completing schedules the callbacks and empties the callback list (`Future.__schedule_callbacks`),
+    /// after which reference counting frees the objects. A `concurrent.futures.Future` keeps its
+    /// `_done_callbacks`, so there the collector is still needed.
+    public var mechanism: String {
+        guard breaksWhen != nil else { return CPythonSizes.cycleMechanism }
+        return "The cycle lasts until the future completes: an asyncio Future or Task then schedules its done-callbacks "
+            + "and empties its callback list, which breaks the cycle, and reference counting frees the objects. "
+            + "Until then, and for good if the future never completes or is a concurrent.futures.Future (which keeps "
+            + "its callbacks), only CPython's cyclic garbage collector can free it; never while the collector is disabled (gc.disable())."
     }
 
     public var remedy: String {

@@ -59,7 +59,7 @@ public struct BoundMethodStoredOnSelf: Rule {
             let owner = cycle.objects.first(where: { $0.className != nil })?.className
                 ?? cycle.objects.first(where: { !$0.isCallable && $0.containerKind == nil })?.label ?? "the object"
             return Finding(Self.self, range: cycle.site,
-                           message: "`\(owner)` stores a \(callable) that holds it, forming a reference cycle; only the cyclic garbage collector can free it",
+                           message: "`\(owner)` stores a \(callable) that holds it, forming a reference cycle; \(CycleMessages.reclaim(cycle, pronoun: "it"))",
                            explanation: cycle.explanation(for: context.settings.targetVersion))
         }
     }

@@ -72,7 +72,7 @@ public struct InstanceAttributeCycle: Rule {
             let verb = CycleMessages.holdVerb(cycle)
             let pronoun = verb == "holds itself" ? "it" : "them"
             return Finding(Self.self, range: cycle.site,
-                    message: "Reference cycle: \(CycleMessages.participants(cycle)) \(verb) through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free \(pronoun)",
+                    message: "Reference cycle: \(CycleMessages.participants(cycle)) \(verb) through \(CycleMessages.attributes(cycle)); \(CycleMessages.reclaim(cycle, pronoun: pronoun))",
                     explanation: cycle.explanation(for: context.settings.targetVersion))
         }
     }
