@@ -36,7 +36,10 @@ enum CycleFinder {
             if Set(objectIDs).isSubset(of: covered) { continue }
             covered.formUnion(objectIDs)
             guard !isTornDown(cycleEdges, heap: heap, facts: facts) else { continue }
-            if let witness = witness(cycleEdges, heap: heap, facts: facts, scopeName: scopeName) { result.append(witness) }
+            if let witness = witness(cycleEdges, heap: heap, facts: facts, scopeName: scopeName,
+                                     brokenOnlyInFinalizer: finalizerBreak(cycleEdges, heap: heap, facts: facts)) {
+                result.append(witness)
+            }
         }
         return result
     }
@@ -110,10 +113,31 @@ enum CycleFinder {
         return false
     }
 
+    /// The `__del__` statement that would break this cycle, checked the way `isTornDown` checks a
+    /// teardown's: a link on the cycle, the field a member was read from, or a container field emptied.
+    static func finalizerBreak(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts) -> FinalizerBreak? {
+        guard !facts.finalizerBrokenFields.isEmpty else { return nil }
+        for index in cycle {
+            let edge = heap.edges[index]
+            if edge.kind == .attribute, let found = facts.finalizerBreak(edge.via, holderClass: heap.objects[edge.from].className) {
+                return found
+            }
+        }
+        for member in Set(cycle.map { heap.edges[$0].from }).sorted() {
+            let object = heap.objects[member]
+            if let field = object.fieldName, let (holder, _) = heap.derivedFrom[member],
+               let found = facts.finalizerBreak(field, holderClass: heap.objects[holder].className) {
+                return found
+            }
+        }
+        return nil
+    }
+
     static let forwardLinks: Set<String> = ["next", "_next", "next_node", "nxt", "succ", "successor", "right", "_right", "next_sibling"]
     static let backwardLinks: Set<String> = ["prev", "_prev", "previous", "_previous", "prev_node", "pred", "predecessor", "left", "_left", "prev_sibling", "previous_sibling"]
 
-    static func witness(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts, scopeName: String) -> CycleWitness? {
+    static func witness(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts, scopeName: String,
+                        brokenOnlyInFinalizer: FinalizerBreak? = nil) -> CycleWitness? {
         var edges = cycle.map { heap.edges[$0] }
         guard edges.contains(where: { !$0.isImplicit && !$0.isFromCallee }) else { return nil }
         // Start the path at `self` or at an instance of a known class, as a reader would tell it.
@@ -138,7 +162,8 @@ enum CycleFinder {
             return nil
         }
         let classNames = Set(objects.compactMap(\.className).filter { facts.semantics.classes[$0] != nil })
-        return CycleWitness(kind: kind, site: site, objects: objects, edges: edges, classNames: classNames, scopeName: scopeName)
+        return CycleWitness(kind: kind, site: site, objects: objects, edges: edges, classNames: classNames, scopeName: scopeName,
+                            brokenOnlyInFinalizer: brokenOnlyInFinalizer)
     }
 }
 

@@ -28,19 +28,37 @@ final class ModuleFacts: @unchecked Sendable {
     /// taken as broken there.
     let classesRemovingItemsOnTeardown: Set<String>
 
+    /// Field name → the statements that break it only in `__del__` (or in a private method only `__del__`
+    /// calls): they cannot break a cycle, since `__del__` runs only once the cyclic GC has found it.
+    let finalizerBrokenFields: [String: [FinalizerBreak]]
     /// Classes of other modules of the project (nil: the module alone).
     let project: ProjectContext?
 
     init(semantics: SemanticModel, project: ProjectContext? = nil) {
         self.semantics = semantics
         self.project = project
-        let teardown = ModuleFacts.teardownFunctions(semantics)
+        let finalizerOnly = ModuleFacts.finalizerOnlyFunctions(semantics)
+        let teardown = ModuleFacts.teardownFunctions(semantics, excluding: finalizerOnly)
         func inTeardown(_ node: Node) -> Bool {
             for ancestor in node.ancestors {
-                if ancestor.kind == .finallyClause { return true }
+                if ancestor.kind == .finallyClause { return !inFinalizer(node) }
                 if ancestor.kind == .functionDefinition { return teardown.contains(ancestor) }
             }
             return false
+        }
+        func finalizer(of node: Node) -> Node? {
+            for ancestor in node.ancestors where ancestor.kind == .functionDefinition {
+                return finalizerOnly.contains(ancestor) ? ancestor : nil
+            }
+            return nil
+        }
+        func inFinalizer(_ node: Node) -> Bool { finalizer(of: node) != nil }
+        var finalizerBroken: [String: [FinalizerBreak]] = [:]
+        func recordFinalizerBreak(_ name: String, at node: Node) {
+            guard let function = finalizer(of: node) else { return }
+            finalizerBroken[name, default: []].append(FinalizerBreak(
+                field: name, site: node.range, line: node.start.line, function: function.child(.name)?.text ?? "__del__",
+                ownerClass: semantics.enclosingFunction(of: node)?.enclosingClass ?? ""))
         }
         var broken: [String: Set<String>] = [:]
         var started: [String: Set<String>] = [:]
@@ -65,20 +83,25 @@ final class ModuleFacts: @unchecked Sendable {
                    let kind = ModuleFacts.containerKind(of: right, semantics), kind.hasPrefix("Weak") {
                     weak[name] = kind
                 }
-                guard inTeardown(node) else { continue }
+                let reliable = inTeardown(node)
+                guard reliable || inFinalizer(node) else { continue }
                 var current: Node? = node
                 while let step = current, step.kind == .assignment {
-                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) { broken[name, default: []].insert(owner(node)) }
+                    if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) {
+                        if reliable { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
+                    }
                     current = step.child(.right)
                 }
             case .deleteStatement:
                 for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] }) {
                     if target.kind == .subscript {
-                        if let name = field(of: target) { broken[name, default: []].insert(owner(node)) }
+                        if let name = field(of: target) {
+                            if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
+                        }
                         // `del local[k]` where the local aliases some container: precise fields are unknown.
                         if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
-                    } else if target.kind == .attribute, inTeardown(node), let name = field(of: target) {
-                        broken[name, default: []].insert(owner(node))
+                    } else if target.kind == .attribute, let name = field(of: target) {
+                        if inTeardown(node) { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
                     }
                 }
             case .call:
@@ -86,8 +109,11 @@ final class ModuleFacts: @unchecked Sendable {
                       let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
                 if method == "start", let name = field(of: receiver) { started[name, default: []].insert(owner(node)) }
                 guard ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback", "popleft"].contains(method) else { continue }
-                // Removing items from a container attribute anywhere shows the code manages its lifetime.
-                if let name = field(of: receiver) { broken[name, default: []].insert(owner(node)) }
+                // Removing items from a container attribute anywhere shows the code manages its lifetime,
+                // except in `__del__`, which cannot run while the cycle holds the object.
+                if let name = field(of: receiver) {
+                    if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
+                }
                 if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
                 if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
             default:
@@ -95,6 +121,7 @@ final class ModuleFacts: @unchecked Sendable {
             }
         }
         brokenFields = broken
+        finalizerBrokenFields = finalizerBroken
         startedFields = started
         weakFields = weak
         classesRemovingItemsOnTeardown = removingClasses
@@ -122,6 +149,12 @@ final class ModuleFacts: @unchecked Sendable {
         matches(brokenFields[field], holderClass)
     }
 
+    /// The statement that breaks `field` of a `holderClass` object, if only a finalizer does.
+    func finalizerBreak(_ field: String, holderClass: String?) -> FinalizerBreak? {
+        guard let breaks = finalizerBrokenFields[field] else { return nil }
+        return breaks.first { matches([$0.ownerClass], holderClass) }
+    }
+
     func isStarted(_ field: String, holderClass: String?) -> Bool {
         matches(startedFields[field], holderClass)
     }
@@ -133,24 +166,49 @@ final class ModuleFacts: @unchecked Sendable {
         return lineage(holderClass).contains { owners.contains($0.name) }
     }
 
-    static let teardownNames: Set<String> = [
+    /// The one table of teardown names: a method named exactly so (`close`, `__exit__`, `connection_lost`,
+    /// the asyncio transport/protocol and unittest lifecycle callbacks) or, for `.prefix` entries, a name
+    /// starting so (`close_all`, `_release_refs`). Matching ignores leading and trailing underscores and
+    /// case (`_aclose`, `Close`); the first-byte pre-check is derived from the same table.
+    enum TeardownPattern: Hashable {
+        case name(String)
+        case prefix(String)
+
+        var text: String {
+            switch self {
+            case .name(let text), .prefix(let text): return text
+            }
+        }
+    }
+
+    static let teardownTable: [TeardownPattern] = [
         "close", "aclose", "__exit__", "__aexit__", "connection_lost", "shutdown", "stop", "dispose", "clear",
         "cleanup", "clean_up", "teardown", "tearDown", "destroy", "release", "detach", "disconnect", "terminate",
         "finalize", "reset", "unlink", "remove", "discard", "free", "unregister", "unsubscribe", "cancel",
         "eof_received", "kill", "quit", "exit", "dismantle", "break_cycles", "unbind",
-    ]
+    ].map(TeardownPattern.name) + [
+        "close", "aclose", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
+        "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
+        "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink",
+    ].map(TeardownPattern.prefix)
 
-    static let teardownPrefixes = ["close", "cleanup", "clean_up", "teardown", "shutdown", "stop", "dispose", "destroy",
-                                   "release", "detach", "disconnect", "remove", "clear", "reset", "unregister", "on_close",
-                                   "break", "free", "del_", "delete", "cancel", "finish", "drop", "unlink"]
+    static let teardownNames: Set<String> = Set(teardownTable.compactMap {
+        if case .name(let text) = $0 { return text } else { return nil }
+    })
+    static let teardownNamesLowercased: Set<String> = Set(teardownNames.map { bareName($0).lowercased() })
+    static let teardownPrefixes: [String] = teardownTable.compactMap {
+        if case .prefix(let text) = $0 { return text } else { return nil }
+    }
 
-    /// The first letters (after underscores) of every teardown name and prefix, in both cases.
+    /// The first bytes (after underscores, in both cases) of every table entry: a name whose first
+    /// non-underscore byte is not among them is no teardown name.
     static let teardownFirstBytes: Set<UInt8> = {
         var bytes = Set<UInt8>()
-        for name in teardownNames.union(teardownPrefixes) {
-            guard let first = name.utf8.first(where: { $0 != UInt8(ascii: "_") }) else { continue }
+        for pattern in teardownTable {
+            guard let first = pattern.text.utf8.first(where: { $0 != UInt8(ascii: "_") }) else { continue }
             bytes.insert(first)
             if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { bytes.insert(first - 32) }
+            if first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") { bytes.insert(first + 32) }
         }
         return bytes
     }()
@@ -163,23 +221,67 @@ final class ModuleFacts: @unchecked Sendable {
         return i < identifier.range.end && teardownFirstBytes.contains(bytes[i])
     }
 
-    static func isTeardownName(_ name: String) -> Bool {
-        if teardownNames.contains(name) { return true }
+    static func bareName(_ name: String) -> Substring {
         var bare = Substring(name)
         while bare.first == "_" { bare = bare.dropFirst() }
         while bare.last == "_" { bare = bare.dropLast() }
-        guard let first = bare.first, "cdfrtsuboqkeCDFRTSUBOQKE".contains(first) else { return false }
+        return bare
+    }
+
+    static func isTeardownName(_ name: String) -> Bool {
+        if teardownNames.contains(name) { return true }
+        let bare = bareName(name)
+        guard let first = bare.utf8.first, teardownFirstBytes.contains(first) else { return false }
         let lowered = bare.lowercased()
-        if teardownNames.contains(lowered) { return true }
+        if teardownNamesLowercased.contains(lowered) { return true }
         return teardownPrefixes.contains { lowered.hasPrefix($0) }
+    }
+
+    /// `__del__` methods, and private methods (one leading underscore or more, not dunder) that only
+    /// finalizer-only functions mention: cleanup there runs only after the cyclic GC has found the cycle.
+    /// A method mentioned anywhere else (called from `close()`, passed to `atexit.register`) is not one.
+    static func finalizerOnlyFunctions(_ semantics: SemanticModel) -> Set<Node> {
+        var result = Set<Node>()
+        var candidates: [String: [Node]] = [:]
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && scope.enclosingClass != nil {
+            if scope.name == "__del__" { result.insert(node); continue }
+            guard scope.name.hasPrefix("_"), !(scope.name.hasPrefix("__") && scope.name.hasSuffix("__")) else { continue }
+            candidates[scope.name, default: []].append(node)
+        }
+        guard !result.isEmpty, !candidates.isEmpty else { return result }
+        // Where each candidate name is mentioned: the nearest enclosing def of each mention (nil: module level).
+        var mentions: [String: [Node?]] = [:]
+        for identifier in semantics.tree.nodes(ofKind: .identifier) {
+            guard identifier.range.end - identifier.range.start > 1, identifier.tree.source.bytes[identifier.range.start] == UInt8(ascii: "_") else { continue }
+            let name = identifier.text
+            guard let definitions = candidates[name] else { continue }
+            if let parent = identifier.parent, parent.kind == .functionDefinition, definitions.contains(parent) { continue }
+            mentions[name, default: []].append(identifier.ancestors.first { $0.kind == .functionDefinition })
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for (name, definitions) in candidates {
+                guard let places = mentions[name], !places.isEmpty, !definitions.allSatisfy(result.contains) else { continue }
+                let onlyFromFinalizers = places.allSatisfy { place in
+                    guard let place else { return false }
+                    return result.contains(place) || definitions.contains(place)
+                }
+                if onlyFromFinalizers && places.contains(where: { $0.map { !definitions.contains($0) } ?? false }) {
+                    for definition in definitions { result.insert(definition) }
+                    changed = true
+                }
+            }
+        }
+        return result
     }
 
     /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
     /// the methods they call on `self`, transitively.
-    static func teardownFunctions(_ semantics: SemanticModel) -> Set<Node> {
+    static func teardownFunctions(_ semantics: SemanticModel, excluding finalizerOnly: Set<Node> = []) -> Set<Node> {
         var result = Set<Node>()
         var queue: [Node] = []
-        for node in semantics.tree.nodes(ofKind: .functionDefinition) {
+        for node in semantics.tree.nodes(ofKind: .functionDefinition) where !finalizerOnly.contains(node) {
             // Most names fail on their first letter: look at the bytes before making a string.
             guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text) else { continue }
             result.insert(node)
@@ -192,7 +294,8 @@ final class ModuleFacts: @unchecked Sendable {
                 guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
                       let receiver = callee.child(.object), receiver.kind == .identifier, receiver.text == selfName,
                       let name = callee.child(.attribute)?.text,
-                      let method = semantics.method(name, of: className), !result.contains(method) else { return }
+                      let method = semantics.method(name, of: className), !result.contains(method),
+                      !finalizerOnly.contains(method) else { return }
                 result.insert(method)
                 queue.append(method)
             }
@@ -249,6 +352,36 @@ final class ModuleFacts: @unchecked Sendable {
         return result
     }
 
+    /// `WeakSequence` for a call of `util.WeakSequence` (SQLAlchemy), or of any class named `Weak…` that
+    /// this module does not define: by convention such a class holds its items through weak references
+    /// (`weakref.ref(item, callback)`), as the `weakref` containers do. A class of that name defined here is
+    /// weak only if it derives from a `Weak…` class; otherwise its own code says what it holds.
+    static func weakContainerKind(_ qualifiedName: String, _ semantics: SemanticModel) -> String? {
+        let last = qualifiedName.split(separator: ".").last.map(String.init) ?? qualifiedName
+        guard isWeakClassName(last) else { return nil }
+        if let model = semantics.classes[last], !qualifiedName.contains(".") {
+            let derivesFromWeak = model.baseNames.contains { base in
+                isWeakClassName(base.split(separator: ".").last.map(String.init) ?? base) && base != last
+            }
+            return derivesFromWeak ? last : nil
+        }
+        return last
+    }
+
+    /// `WeakSet`, `WeakSequence`: `Weak` followed by a capitalised word.
+    static func isWeakClassName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return bytes.count > 4 && name.hasPrefix("Weak") && bytes[4] >= UInt8(ascii: "A") && bytes[4] <= UInt8(ascii: "Z")
+    }
+
+    /// Whether a container of this kind holds its items (list items, set members, dict values) only
+    /// weakly. A `WeakKeyDictionary` holds its keys weakly but its values strongly, so a value that refers
+    /// back to its key is a real leak and stays modelled: only names without `Key` count as weak on the
+    /// item side.
+    static func holdsItemsWeakly(_ containerKind: String) -> Bool {
+        isWeakClassName(containerKind) && !containerKind.contains("Key")
+    }
+
     /// The container kind an expression makes (`[]` → list, `weakref.WeakSet()` → WeakSet), if any.
     static func containerKind(of node: Node, _ semantics: SemanticModel) -> String? {
         switch node.kind {
@@ -263,10 +396,11 @@ final class ModuleFacts: @unchecked Sendable {
             case "dict", "collections.OrderedDict", "collections.defaultdict", "OrderedDict", "defaultdict": return "dict"
             case "set": return "set"
             case "collections.deque", "deque": return "deque"
-            case "weakref.WeakSet": return "WeakSet"
+            case "weakref.WeakSet", "_weakrefset.WeakSet": return "WeakSet"
             case "weakref.WeakValueDictionary": return "WeakValueDictionary"
             case "weakref.WeakKeyDictionary": return "WeakKeyDictionary"
-            default: return nil
+            case "weakref.WeakMethod": return "WeakMethod"
+            default: return weakContainerKind(name, semantics)
             }
         default:
             return nil
@@ -431,7 +565,7 @@ struct ScopeInterpreter {
 
     func isWeak(_ holder: Int, kind: EdgeKind) -> Bool {
         guard kind == .item, let container = objects[holder].containerKind else { return false }
-        return container == "WeakSet" || container == "WeakValueDictionary"
+        return ModuleFacts.holdsItemsWeakly(container)
     }
 
     mutating func killField(_ holder: Int, _ name: String) {
@@ -648,7 +782,7 @@ struct ScopeInterpreter {
             if let object { addEdge(from: holder, to: object, kind: .attribute, via: field, site: site) }
         case .subscript:
             guard let valueNode = target.child(.value), let holder = evaluate(valueNode), let object else { return }
-            if objects[holder].containerKind == "WeakValueDictionary" || objects[holder].containerKind == "WeakSet" { return }
+            if let kind = objects[holder].containerKind, ModuleFacts.holdsItemsWeakly(kind) { return }
             // `x[k] = v` may be any `__setitem__` (a Tk widget's `configure` hands the value to Tcl, which
             // the collector cannot see); only trust known containers and plain locals or parameters.
             if objects[holder].containerKind == nil, derivedFrom[holder] != nil { return }
@@ -839,8 +973,15 @@ struct ScopeInterpreter {
                 return newObject(.instance(className: nil), label: "weakref")
             case "functools.partial", "functools.partialmethod":
                 let partial = newObject(.callable(.partial), label: "functools.partial")
-                for argument in positional + Array(keywords.values) {
-                    if let object = evaluate(argument) { addEdge(from: partial, to: object, kind: .argument, via: "args", site: argument, implicit: true) }
+                // CPython's partial object keeps the callable in `func`, the rest in the `args` tuple and
+                // the `keywords` dict: name the slot that really holds a bound method.
+                for (index, argument) in positional.enumerated() {
+                    if let object = evaluate(argument) {
+                        addEdge(from: partial, to: object, kind: .argument, via: index == 0 ? "func" : "args", site: argument, implicit: true)
+                    }
+                }
+                for (_, argument) in keywords.sorted(by: { $0.value.index < $1.value.index }) {
+                    if let object = evaluate(argument) { addEdge(from: partial, to: object, kind: .argument, via: "keywords", site: argument, implicit: true) }
                 }
                 return partial
             case "threading.Thread", "threading.Timer":
@@ -893,10 +1034,14 @@ struct ScopeInterpreter {
                   asStatement || method == "setdefault",
                   let last = positional.last, method != "insert" || positional.count == 2,
                   method != "setdefault" || positional.count == 2 else { break }
-            if let item = evaluate(last) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
+            if let item = evaluate(last) {
+                recognizeContainer(receiver, by: method)
+                addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node)
+            }
             return nil
         case "extend":
             if let first = positional.first, [.list, .tuple].contains(first.kind) {
+                recognizeContainer(receiver, by: method)
                 for element in first.namedChildren {
                     if let item = evaluate(element) { addEdge(from: receiver, to: item, kind: .item, via: "[item]", site: node) }
                 }
@@ -970,6 +1115,35 @@ struct ScopeInterpreter {
             if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
         }
         return (positional, keywords)
+    }
+
+    /// An attribute value of unknown class that receives `append`/`add`/… is a container (`parent.children`
+    /// where `parent`'s class is unknown): it is one object of that kind on the cycle, counted and named
+    /// as a container, not a third instance called `parent.children`.
+    /// The kind comes from the module's classes when those that assign the field on `self` all make the
+    /// same container (`self.children = []`), else from a method only lists and deques have; a holder of
+    /// known class whose field is no container (`self._columns = ColumnCollection()`) keeps its instance.
+    mutating func recognizeContainer(_ object: Int, by method: String) {
+        guard case .instance(className: nil) = objects[object].kind, let (holder, field) = derivedFrom[object],
+              objects[holder].className.map({ semantics.classes[$0] == nil }) ?? true else { return }
+        var kinds = Set<String>()
+        for className in semantics.classes.keys {
+            if let kind = facts.fields(of: className)[field] { kinds.insert(kind) }
+        }
+        let kind: String
+        if kinds.count == 1, let only = kinds.first, !only.isEmpty {
+            kind = only
+        } else if kinds.isEmpty || kinds == [""] {
+            switch method {
+            case "append", "extend", "insert": kind = "list"
+            case "appendleft": kind = "deque"
+            default: return
+            }
+        } else {
+            return
+        }
+        let old = objects[object]
+        objects[object] = AbstractObject(id: old.id, kind: .container(kind), label: kind, isSelf: false, fieldName: old.fieldName)
     }
 
     mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {

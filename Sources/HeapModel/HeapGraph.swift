@@ -101,6 +101,20 @@ public enum CycleKind: String, Sendable, Hashable {
     case doublyLinked
 }
 
+/// A statement that breaks a cycle's link, but only inside `__del__` (or a private method only
+/// `__del__` calls): it never runs while the cycle keeps the object alive.
+public struct FinalizerBreak: Sendable, Hashable {
+    /// The attribute it clears.
+    public let field: String
+    public let site: SourceRange
+    /// 0-based line of `site`.
+    public let line: Int
+    /// `__del__`, or the private method's name.
+    public let function: String
+    /// The class whose method holds the statement ("" outside any class).
+    let ownerClass: String
+}
+
 /// A must-cycle: the same abstract object at both ends of a path of strong references.
 public struct CycleWitness: Sendable {
     public let kind: CycleKind
@@ -114,6 +128,19 @@ public struct CycleWitness: Sendable {
     public let classNames: Set<String>
     /// The name of the function (or `<module>`) whose code builds the cycle.
     public let scopeName: String
+    /// Set when the only code that breaks the cycle runs in a finalizer (HL203 reports these).
+    public let brokenOnlyInFinalizer: FinalizerBreak?
+
+    init(kind: CycleKind, site: SourceRange, objects: [AbstractObject], edges: [ReferenceEdge], classNames: Set<String>,
+         scopeName: String, brokenOnlyInFinalizer: FinalizerBreak? = nil) {
+        self.kind = kind
+        self.site = site
+        self.objects = objects
+        self.edges = edges
+        self.classNames = classNames
+        self.scopeName = scopeName
+        self.brokenOnlyInFinalizer = brokenOnlyInFinalizer
+    }
 
     public var steps: [ReferenceStep] {
         var result: [ReferenceStep] = []
@@ -126,10 +153,28 @@ public struct CycleWitness: Sendable {
         return result
     }
 
+    /// What breaks the cycle without the collector, when the model knows it: a done-callback is dropped
+    /// when its future completes.
+    public var breaksWhen: String? {
+        edges.contains { $0.kind == .callback } ? "the future completes" : nil
+    }
+
     /// Path, estimate, mechanism and remedy for this cycle under `version`.
     public func explanation(for version: TargetVersion) -> HeapExplanation {
         HeapExplanation(path: steps, estimate: CPythonSizes.estimate(objects: objects, version: version),
-                        mechanism: CPythonSizes.cycleMechanism, remedy: remedy)
+                        mechanism: mechanism, remedy: remedy)
+    }
+
+    /// How CPython frees it. A cycle through a done-callback is temporary for an asyncio `Future`/`Task`:
+    /// completing schedules the callbacks and empties the callback list (`Future.__schedule_callbacks`),
+    /// after which reference counting frees the objects. A `concurrent.futures.Future` keeps its
+    /// `_done_callbacks`, so there the collector is still needed.
+    public var mechanism: String {
+        guard breaksWhen != nil else { return CPythonSizes.cycleMechanism }
+        return "The cycle lasts until the future completes: an asyncio Future or Task then schedules its done-callbacks "
+            + "and empties its callback list, which breaks the cycle, and reference counting frees the objects. "
+            + "Until then, and for good if the future never completes or is a concurrent.futures.Future (which keeps "
+            + "its callbacks), only CPython's cyclic garbage collector can free it; never while the collector is disabled (gc.disable())."
     }
 
     public var remedy: String {
@@ -150,7 +195,10 @@ public struct CycleWitness: Sendable {
 /// recursive-closure and finalizer-resurrection facts the HL1/HL2 rules report.
 /// Built once per file from the semantic model; immutable afterwards.
 public struct HeapGraph: Sendable {
+    /// Cycles nothing in the module reliably breaks.
     public let cycles: [CycleWitness]
+    /// Cycles whose only breaking code is in `__del__` (or a private method only `__del__` calls).
+    public let cyclesBrokenOnlyInFinalizers: [CycleWitness]
     public let frameRetentions: [FrameRetention]
     public let frameCycles: [FrameCycle]
     /// Import-resolved names of imported callables given one of a scope's objects: the module's
@@ -162,7 +210,9 @@ public struct HeapGraph: Sendable {
     /// `project`, when given, lets constructors of other modules' classes be modelled.
     public init(semantics: SemanticModel, project: ProjectContext? = nil) {
         let builder = CycleSearch(semantics: semantics, project: project)
-        self.cycles = builder.allCycles()
+        let all = builder.allCycles()
+        self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
+        self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.unresolvedCallees = builder.unresolvedCallees
         self.frameRetentions = FrameRetentionSearch.find(semantics)
         self.frameCycles = FrameCycleSearch.find(semantics)

@@ -57,6 +57,7 @@ enum RecursiveClosureSearch {
                 guard reference == nil, inner.kind == .identifier, inner.text == name else { return }
                 if inner.field == .attribute && inner.parent?.kind == .attribute { return }
                 if inner.field == .name && inner.parent?.kind == .keywordArgument { return }
+                guard refersToEnclosingBinding(inner, of: node, semantics) else { return }
                 reference = inner
             }
             guard let reference else { continue }
@@ -66,6 +67,77 @@ enum RecursiveClosureSearch {
                                            referenceLine: reference.start.line))
         }
         return result.sorted { $0.site < $1.site }
+    }
+
+    /// Whether `identifier`, inside `function`, reads the name from `function`'s enclosing scope: it is
+    /// not a name an import statement mentions (`from m import walk as _walk` binds `_walk` and reads
+    /// nothing), and no scope between it and `function` binds it again (a comprehension's own loop
+    /// variable `[proc(r) for proc in procs]`, a nested function's local or parameter).
+    static func refersToEnclosingBinding(_ identifier: Node, of function: Node, _ semantics: SemanticModel) -> Bool {
+        let name = identifier.text
+        var child = identifier
+        for ancestor in identifier.ancestors {
+            if ancestor == function { return true }
+            switch ancestor.kind {
+            case .importStatement, .importFromStatement, .futureImportStatement:
+                return false
+            case .functionDefinition, .lambda:
+                // A parameter's name binds; its default, annotation and the decorators are evaluated in
+                // the enclosing scope.
+                if child == ancestor.child(.parameters), isParameterName(identifier) { return false }
+                guard child == ancestor.child(.body), let inner = semantics.scope(of: ancestor) else { break }
+                if inner.locals.contains(name) || inner.globals.contains(name) { return false }
+            case .listComprehension, .setComprehension, .dictionaryComprehension, .generatorExpression:
+                if comprehension(ancestor, binds: name, outside: child) { return false }
+            case .classDefinition:
+                // A class body's own assignments shadow the name for the class body itself (not for
+                // its methods, which the function case above has already left).
+                guard child == ancestor.child(.body) else { break }
+                if ancestor.child(.body).map({ classBody($0, binds: name) }) == true { return false }
+            default:
+                break
+            }
+            child = ancestor
+        }
+        return true
+    }
+
+    static func isParameterName(_ identifier: Node) -> Bool {
+        guard let parent = identifier.parent else { return false }
+        switch parent.kind {
+        case .parameters, .lambdaParameters, .listSplatPattern, .dictionarySplatPattern:
+            return true
+        case .defaultParameter, .typedDefaultParameter:
+            return identifier.field == .name
+        case .typedParameter:
+            return parent.namedChildren.first(where: { $0.kind == .identifier }) == identifier
+        default:
+            return false
+        }
+    }
+
+    /// Whether a comprehension binds `name` in its own scope for code in `part`: its `for` targets bind
+    /// it everywhere except in the first clause's iterable, which runs in the enclosing scope.
+    static func comprehension(_ node: Node, binds name: String, outside part: Node) -> Bool {
+        var clauses: [Node] = []
+        for child in node.namedChildren where child.kind == .forInClause { clauses.append(child) }
+        if let first = clauses.first, let iterable = first.child(.right), iterable.range.encloses(part.range) { return false }
+        return clauses.contains { clause in
+            clause.child(.left)?.boundIdentifiers.contains { $0.text == name } == true
+        }
+    }
+
+    static func classBody(_ body: Node, binds name: String) -> Bool {
+        body.namedChildren.contains { statement in
+            var definition = statement
+            if statement.kind == .decoratedDefinition, let inner = statement.child(.definition) { definition = inner }
+            if definition.kind == .functionDefinition || definition.kind == .classDefinition {
+                return definition.child(.name)?.text == name
+            }
+            guard statement.kind == .expressionStatement, let assignment = statement.firstNamedChild,
+                  assignment.kind == .assignment else { return false }
+            return assignment.child(.left)?.boundIdentifiers.contains { $0.text == name } == true
+        }
     }
 
     static func isReleased(_ name: String, after definition: Node, in outer: Node) -> Bool {

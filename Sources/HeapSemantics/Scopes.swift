@@ -157,7 +157,7 @@ enum ScopeCollector {
                 methods[name] = definition
                 attributes.insert(name)
                 let decorators = definition.decoratorNodes.compactMap { decoratorName($0, resolve: resolve) }
-                if decorators.contains(where: { $0 == "property" || $0.hasSuffix("cached_property") || $0.hasSuffix(".setter") || $0.hasSuffix(".getter") }) {
+                if decorators.contains(where: isDescriptorDecorator) {
                     properties.insert(name)
                 }
                 if decorators.contains(where: { $0 == "staticmethod" || $0 == "classmethod" }) { staticOrClass.insert(name) }
@@ -186,6 +186,16 @@ enum ScopeCollector {
         return ClassModel(name: nameNode.text, node: node, nameNode: nameNode, baseNames: bases, methods: methods,
                           classAttributes: attributes, properties: properties, slots: slots, decorators: classDecorators,
                           staticOrClassMethods: staticOrClass, annotatedFields: annotated)
+    }
+
+    /// Decorators that turn a method into a data or caching descriptor, so reading the attribute gives the
+    /// computed value, not a bound method: `property`, `functools.cached_property`, SQLAlchemy's
+    /// `util.memoized_property`/`memoized_attribute`/`hybrid_property`, Pyramid's `reify`, `abc.abstractproperty`,
+    /// and a property's `.setter`/`.getter`/`.deleter`.
+    static func isDescriptorDecorator(_ name: String) -> Bool {
+        if name.hasSuffix(".setter") || name.hasSuffix(".getter") || name.hasSuffix(".deleter") { return true }
+        let last = (name.split(separator: ".").last.map(String.init) ?? name).lowercased()
+        return last.hasSuffix("property") || last.hasSuffix("_attribute") || last == "reify" || last == "declared_attr"
     }
 
     static func slotNames(_ value: Node) -> [String]? {

@@ -204,4 +204,5 @@ import HeapSyntax
             #expect(heap.frameRetentions.isEmpty)
         }
     }
+
 }

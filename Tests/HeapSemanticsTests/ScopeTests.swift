@@ -47,6 +47,7 @@ import HeapSyntax
         #expect(node.classAttributes.isSuperset(of: ["__slots__", "kind", "value"]))
         #expect(node.slots == ["value", "next"])
         #expect(node.properties == ["size"])
+
         #expect(node.staticOrClassMethods == ["make"])
         #expect(node.annotatedFields == ["value"])
         #expect(node.decorators == ["dataclasses.dataclass"])
@@ -99,5 +100,36 @@ import HeapSyntax
         var count = 0
         walkScope(semantics.tree.root) { _ in count += 1 }
         #expect(count > depth)
+    }
+
+    /// Reading a caching or data descriptor gives its value, not a bound method (issue 13: SQLAlchemy
+    /// `@util.memoized_property` values were taken for bound methods by HL102).
+    @Test func descriptorDecoratorsMakeProperties() throws {
+        let semantics = model("""
+            import functools
+            from .. import util
+
+            class JoinCondition:
+                @util.memoized_property
+                def remote_columns(self): return set()
+                @util.memoized_attribute
+                def local_columns(self): return set()
+                @functools.cached_property
+                def pairs(self): return []
+                @reify
+                def key(self): return 1
+                @property
+                def size(self): return 1
+                @size.setter
+                def size(self, value): pass
+                @util.memoized_instancemethod
+                def compute(self): return 1
+                @functools.lru_cache
+                def lookup(self): return 1
+                @staticmethod
+                def helper(): return 1
+            """)
+        let model = try #require(semantics.classes["JoinCondition"])
+        #expect(model.properties == ["remote_columns", "local_columns", "pairs", "key", "size"])
     }
 }

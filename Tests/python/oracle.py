@@ -23,7 +23,11 @@ Protocol (one fresh subprocess per example, so examples never see each other's s
    ``gc.collect()`` runs. The result lists the watched objects that collection freed: objects reference
    counting could not free. (An unstarted generator's cycle is freed by the collector without showing up
    in ``gc.garbage`` on CPython 3.11, so ``"cycles"`` cannot see it.)
-6. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
+6. Mode ``"alive_until_collected"`` (HL203): as ``"cycles"``, the names are deleted; the result lists the
+   instances of example classes still alive before any collection (a cycle holds them and their ``__del__``
+   has not run). ``"cycles"`` would see nothing here: the collection runs ``__del__``, which breaks the
+   cycle, and reference counting then frees the objects instead of leaving them in ``gc.garbage``.
+7. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
    classes whose finalizer has already run (``gc.is_finalized``, 3.9+): objects that `__del__` brought
    back to life.
 
@@ -101,10 +105,8 @@ def mode_cycles(namespace, module):
     gc.garbage.clear()
     return found
 
-def mode_survivors(namespace, module):
-    # The namespace is emptied as in mode_cycles; then every live instance of an example class and every
-    # example generator is watched through a weak reference. One that reference counting left alive
-    # and gc.collect() frees was on a cycle (this also sees cycles whose objects gc.garbage does not list).
+def drop_example_names(namespace):
+    # As in mode_cycles: the example's names go, its classes, functions and modules stay.
     for key in list(namespace):
         value = namespace[key]
         if key.startswith("__") and key.endswith("__"):
@@ -112,7 +114,12 @@ def mode_survivors(namespace, module):
         if isinstance(value, (type, types.FunctionType, types.ModuleType)):
             continue
         del namespace[key]
-    del value
+
+def mode_survivors(namespace, module):
+    # Every live instance of an example class and every example generator is watched through a weak
+    # reference. One that reference counting left alive and gc.collect() frees was on a cycle (this also
+    # sees cycles whose objects gc.garbage does not list).
+    drop_example_names(namespace)
     watched = []
     for obj in gc.get_objects():
         made = type(obj).__module__ == module.__name__ and not isinstance(obj, type)
@@ -126,6 +133,17 @@ def mode_survivors(namespace, module):
     obj = None
     gc.collect()
     return [name for name, ref in watched if ref() is None]
+
+def mode_alive_until_collected(namespace, module):
+    # HL203: with the collector disabled, drop the example's names, then list the instances of its classes
+    # that reference counting did not free (a cycle holds them, so their __del__ has not run); a collection
+    # afterwards runs those finalizers, which then free the objects by reference counting, so gc.garbage
+    # alone would show nothing.
+    drop_example_names(namespace)
+    found = [describe(o) for o in gc.get_objects()
+             if type(o).__module__ == module.__name__ and not isinstance(o, type)]
+    gc.collect()
+    return found
 
 def mode_resurrection(namespace, module):
     found = []

@@ -26,12 +26,12 @@ CASES = _cases()
 
 def test_every_cycle_rule_has_examples():
     codes = {case.values[0] for case in CASES}
-    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL201", "HL202"} <= codes
+    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL201", "HL202", "HL203"} <= codes
 
 
 @pytest.mark.parametrize("code,example", CASES)
 def test_example_matches_cpython(code, example):
-    mode = {"HL202": "resurrection", "HL107": "survivors"}.get(code, "cycles")
+    mode = {"HL202": "resurrection", "HL107": "survivors", "HL203": "alive_until_collected"}.get(code, "cycles")
     run = run_example(example["source"], mode)
     assert run.error is None, "example raised: %s\n%s" % (run.error, example["source"])
     if example["triggering"]:
@@ -53,3 +53,30 @@ def test_survivors_mode_sees_generator_cycles_and_ignores_acyclic_code():
     assert cyclic.error is None and acyclic.error is None
     assert sorted(cyclic.objects) == ["A", "generator"]
     assert acyclic.objects == []
+
+
+def test_cycle_broken_only_in_finalizer_is_garbage_until_collected():
+    """HL203's premise, shown directly: with the collector disabled, a cycle whose only breaking code is
+    in `__del__` is not freed by deleting the last name (the finalizer never runs), and the collector then
+    finds it; the same class broken in close() leaves nothing."""
+    only_del_after_collection = run_example(ONLY_DEL)
+    only_del = run_example(ONLY_DEL, "alive_until_collected")
+    closed = run_example(CLOSED, "alive_until_collected")
+    assert "C" in only_del.objects and "H" in only_del.objects
+    # The collection runs __del__, whose `self.h = None` lets reference counting free both: nothing is
+    # left in gc.garbage, which is why HL203 is checked before the collection.
+    assert only_del_after_collection.objects == []
+    assert closed.objects == []
+
+
+ONLY_DEL = (
+        "class H:\n    def __init__(self, c):\n        self.c = c\n\n"
+        "class C:\n    def __init__(self):\n        self.h = H(self)\n\n"
+        "    def __del__(self):\n        self.h = None\n\n"
+        "C()\n")
+CLOSED = (
+        "class H:\n    def __init__(self, c):\n        self.c = c\n\n"
+        "class C:\n    def __init__(self):\n        self.h = H(self)\n\n"
+        "    def close(self):\n        self.h = None\n\n"
+        "    def __del__(self):\n        self.close()\n\n"
+        "C().close()\n")

@@ -3,5 +3,6 @@ public enum FinalizersRules {
     public static let all: [any Rule.Type] = [
         FinalizerInCycle.self,
         FinalizerResurrectsSelf.self,
+        CycleBrokenOnlyInFinalizer.self,
     ]
 }

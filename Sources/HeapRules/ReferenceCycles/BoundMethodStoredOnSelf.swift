@@ -42,8 +42,11 @@ public struct BoundMethodStoredOnSelf: Rule {
                 """,
             whenItsFine: """
                 `weakref.WeakMethod`, bound methods of *other* objects (`self.write = stream.write`), lambdas that do not use \
-                `self`, threads that are started (a finished `Thread` drops its target), and handler lists cleared in a \
-                teardown method are not reported. Objects created once per process (a singleton app) do not need the fix.
+                `self`, values of properties and caching descriptors (`@property`, `@cached_property`, \
+                `@memoized_property`: reading them gives the computed value, not a bound method), threads that are \
+                started (a finished `Thread` drops its target), and handler lists cleared in a teardown method are not \
+                reported. A done-callback cycle is reported, but its message says that an asyncio future drops it on \
+                completion. Objects created once per process (a singleton app) do not need the fix.
                 """,
             references: [
                 "https://docs.python.org/3/library/weakref.html#weakref.WeakMethod",
@@ -59,7 +62,7 @@ public struct BoundMethodStoredOnSelf: Rule {
             let owner = cycle.objects.first(where: { $0.className != nil })?.className
                 ?? cycle.objects.first(where: { !$0.isCallable && $0.containerKind == nil })?.label ?? "the object"
             return Finding(Self.self, range: cycle.site,
-                           message: "`\(owner)` stores a \(callable) that holds it, forming a reference cycle; only the cyclic garbage collector can free it",
+                           message: "`\(owner)` stores a \(callable) that holds it, forming a reference cycle; \(CycleMessages.reclaim(cycle, pronoun: "it"))",
                            explanation: cycle.explanation(for: context.settings.targetVersion))
         }
     }

@@ -101,6 +101,65 @@ extension BoundMethodStoredOnSelf {
             retry = Retry(3)
 
             """),
+        // Reading a caching descriptor gives its value, not a bound method (SQLAlchemy `relationships.py`).
+        .nonTriggering("""
+            class memoized_property:
+                def __init__(self, fget):
+                    self.fget = fget
+                    self.__name__ = fget.__name__
+
+                def __get__(self, obj, cls):
+                    if obj is None:
+                        return self
+                    obj.__dict__[self.__name__] = result = self.fget(obj)
+                    return result
+
+
+            class JoinCondition:
+                def __init__(self, prop):
+                    self.prop = prop
+
+                @memoized_property
+                def remote_columns(self):
+                    return {"id"}
+
+
+            class Relationship:
+                def setup(self):
+                    jc = JoinCondition(prop=self)
+                    self.remote_side = jc.remote_columns
+
+
+            Relationship().setup()
+
+            """),
+        .nonTriggering("""
+            import functools
+
+
+            class Parser:
+                def __init__(self, owner):
+                    self.owner = owner
+
+                @functools.cached_property
+                def tokens(self):
+                    return ["a", "b"]
+
+                @property
+                def first(self):
+                    return self.tokens[0]
+
+
+            class Document:
+                def load(self):
+                    parser = Parser(self)
+                    self.tokens = parser.tokens
+                    self.first = parser.first
+
+
+            Document().load()
+
+            """),
         .nonTriggering("""
             import weakref
 

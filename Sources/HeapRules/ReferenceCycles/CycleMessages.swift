@@ -42,4 +42,13 @@ enum CycleMessages {
         for edge in cycle.edges where edge.kind == .attribute && !vias.contains(edge.via) { vias.append(edge.via) }
         return vias.map { "`\($0)`" }.joined(separator: " and ")
     }
+
+    /// "only the cyclic garbage collector can free it", or, for a cycle the model knows to be temporary,
+    /// when it ends.
+    static func reclaim(_ cycle: CycleWitness, pronoun: String) -> String {
+        if let when = cycle.breaksWhen {
+            return "it lasts until \(when) (asyncio then drops its done-callbacks); otherwise only the cyclic garbage collector can free \(pronoun)"
+        }
+        return "only the cyclic garbage collector can free \(pronoun)"
+    }
 }

@@ -53,9 +53,11 @@ public struct InstanceAttributeCycle: Rule {
                 """,
             whenItsFine: """
                 Singly linked structures (`node.next = Node()`), trees without parent links, back-references held through \
-                `weakref.ref`/`weakref.proxy` or weak containers, and cycles that the code breaks itself (the attribute set to \
-                `None`, deleted or its container cleared in `close()`, `__exit__`, `connection_lost()`, `shutdown()`, a \
-                `finally` block, ...) are not reported. Cycles that are short-lived and rare are harmless; suppress with \
+                `weakref.ref`/`weakref.proxy` or weak containers (`WeakSet`, `WeakValueDictionary`, and imported classes \
+                named `Weak…` such as SQLAlchemy's `util.WeakSequence`; a `WeakKeyDictionary` still holds its values), and \
+                cycles that the code breaks itself (the attribute set to `None`, deleted or its container cleared in \
+                `close()`, `__exit__`, `connection_lost()`, `shutdown()`, a `finally` block, ...) are not reported. A cycle \
+                broken only in `__del__` is reported as HL203 instead. Cycles that are short-lived and rare are harmless; suppress with \
                 `# noqa: HL101` when the structure is meant to live for the whole process.
                 """,
             references: [
@@ -72,7 +74,7 @@ public struct InstanceAttributeCycle: Rule {
             let verb = CycleMessages.holdVerb(cycle)
             let pronoun = verb == "holds itself" ? "it" : "them"
             return Finding(Self.self, range: cycle.site,
-                    message: "Reference cycle: \(CycleMessages.participants(cycle)) \(verb) through \(CycleMessages.attributes(cycle)); only the cyclic garbage collector can free \(pronoun)",
+                    message: "Reference cycle: \(CycleMessages.participants(cycle)) \(verb) through \(CycleMessages.attributes(cycle)); \(CycleMessages.reclaim(cycle, pronoun: pronoun))",
                     explanation: cycle.explanation(for: context.settings.targetVersion))
         }
     }

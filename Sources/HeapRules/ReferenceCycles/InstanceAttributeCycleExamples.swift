@@ -107,6 +107,46 @@ extension InstanceAttributeCycle {
             open_account("Ada")
 
             """),
+        // A WeakKeyDictionary holds only its keys weakly: the value refers back to the owner.
+        .triggering("""
+            import weakref
+
+
+            class View:
+                def __init__(self, owner):
+                    self.owner = owner
+
+
+            class Owner:
+                def __init__(self):
+                    self.views = weakref.WeakKeyDictionary()
+                    ↓self.views[self] = View(self)
+
+
+            Owner()
+
+            """),
+        // A container class deriving from a weak one holds its members weakly (SQLAlchemy `util.WeakSequence`).
+        .nonTriggering("""
+            import weakref
+
+
+            class WeakMembers(weakref.WeakSet):
+                pass
+
+
+            class Mapper:
+                def __init__(self, inherits=None):
+                    self.inheriting = WeakMembers()
+                    self.inherits = inherits
+                    if inherits is not None:
+                        inherits.inheriting.add(self)
+
+
+            base = Mapper()
+            Mapper(base)
+
+            """),
         .nonTriggering("""
             class Node:
                 def __init__(self, value, next=None):

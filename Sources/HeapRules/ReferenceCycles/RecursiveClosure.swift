@@ -52,8 +52,9 @@ public struct RecursiveClosureRule: Rule {
                 """,
             whenItsFine: """
                 Module-level recursive functions (they reach themselves through the module's globals), methods that \
-                recurse through `self`, nested helpers that do not mention their own name (an attribute `x.walk` or a \
-                parameter of the same name does not count), and helpers deleted after use are not reported. Outer \
+                recurse through `self`, nested helpers that do not mention their own name (an attribute `x.walk`, a \
+                parameter or local of the same name, a comprehension's own loop variable `[proc(r) for proc in procs]` \
+                and the imported name in `from m import walk as _walk` do not count), and helpers deleted after use are not reported. Outer \
                 functions that run rarely make the cost negligible.
                 """,
             references: [

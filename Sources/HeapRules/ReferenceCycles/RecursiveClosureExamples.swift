@@ -93,6 +93,68 @@ extension RecursiveClosureRule {
             walk_dict({"a": {"b": 1}, "c": 2})
 
             """),
+        // The first iterable of a comprehension runs in the enclosing scope: `grow` there is the helper.
+        .triggering("""
+            def chain(depth):
+                def ↓grow(n):
+                    return [x for x in (grow(n - 1) if n else [])] + [n]
+
+                return grow(depth)
+
+
+            chain(3)
+
+            """),
+        // The comprehension's own loop variable shadows the helper's name (SQLAlchemy `create_row_processor`).
+        .nonTriggering("""
+            def create_row_processor(procs):
+                def proc(row):
+                    return tuple([proc(row) for proc in procs])
+
+                return proc(3)
+
+
+            create_row_processor([str, float])
+
+            """),
+        .nonTriggering("""
+            def pairs(procs):
+                def proc(row):
+                    return {name: proc(row) for name, proc in procs}
+
+                return proc(2)
+
+
+            pairs([("a", str)])
+
+            """),
+        // `is_expandable` in the import names what is imported; the helper reads `_is_expandable` (rich `Console`).
+        .nonTriggering("""
+            def collect(objects):
+                def isclass(obj):
+                    from inspect import isclass as _isclass
+                    return _isclass(obj)
+
+                return [isclass(o) for o in objects]
+
+
+            collect([1, int])
+
+            """),
+        .nonTriggering("""
+            def outer(items):
+                def show(item):
+                    def inner(show):
+                        return show(item)
+
+                    return inner(repr)
+
+                return [show(i) for i in items]
+
+
+            outer([1])
+
+            """),
         .nonTriggering("""
             def walk(node, out):
                 for child in node:
