@@ -55,7 +55,8 @@ def read_headers(path: pathlib.Path) -> dict:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
-        match = re.match(r"#\s*([a-z]+):\s*(.*)", line)
+        # `# key: value`, or `# key (qualifier): value` -- e.g. `# fix (reduction): ...`
+        match = re.match(r"#\s*([a-z]+)(?:\s*\([^)]*\))?:\s*(.*)", line)
         if match:
             key, value = match.groups()
             headers[key] = (headers[key] + " " + value) if key in headers else value
