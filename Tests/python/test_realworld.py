@@ -8,6 +8,7 @@
     file without failing.
 """
 import ast
+import importlib.util
 import os
 import pathlib
 import sys
@@ -15,10 +16,19 @@ import sys
 import pytest
 
 REALWORLD = pathlib.Path(__file__).resolve().parent.parent / "realworld"
-sys.path.insert(0, str(REALWORLD))
 
-import measure  # noqa: E402
-import oracle  # noqa: E402
+
+def _load(name):
+    # Loaded under private names: Tests/python/oracle.py is already imported as `oracle` by other tests.
+    spec = importlib.util.spec_from_file_location("realworld_" + name, REALWORLD / (name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+measure = _load("measure")
+oracle = _load("oracle")
 
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 PAIRS = measure.find_pairs(REALWORLD)
