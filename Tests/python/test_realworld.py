@@ -74,7 +74,8 @@ def test_cpython_oracle_before_leaks_after_clean(pair):
 @pytest.mark.skipif(not os.path.exists(BIN), reason="heaplint binary not built")
 def test_heaplint_measurement_is_reported(capsys):
     rows = measure.measure(BIN, PAIRS)
-    assert len(rows) == len(PAIRS)
+    preview_rows = measure.measure(BIN, PAIRS, preview=True)
+    assert len(rows) == len(preview_rows) == len(PAIRS)
     with capsys.disabled():
         print()
-        print(measure.render(BIN, rows))
+        print(measure.render(BIN, rows, preview_rows))
