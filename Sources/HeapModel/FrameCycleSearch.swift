@@ -421,6 +421,14 @@ struct FunctionContext {
                    releases(finally, holder: holder, root: root) {
                     return true
                 }
+                // Caught here by a handler for any exception that drops the name first (`except Exception:
+                // del e; raise`, lightning-thunder's fix).
+                if child.kind != .exceptClause, child.kind != .exceptGroupClause,
+                   ancestor.namedChildren.contains(where: { clause in
+                       clause.kind == .exceptClause && Self.catchesEverything(clause) && releases(clause, holder: holder, root: root)
+                   }) {
+                    return true
+                }
                 // Caught here: the code after the `try` runs too.
                 if child.kind != .exceptClause, child.kind != .exceptGroupClause,
                    ancestor.namedChildren.contains(where: { $0.kind == .exceptClause || $0.kind == .exceptGroupClause }),
@@ -431,6 +439,15 @@ struct FunctionContext {
             child = ancestor
         }
         return false
+    }
+
+    /// `except:`, `except Exception:`, `except BaseException:` (with or without `as`).
+    static func catchesEverything(_ clause: Node) -> Bool {
+        guard let first = clause.namedChildren.first(where: { $0.kind != .comment }) else { return true }
+        var kind = first
+        if kind.kind == .asPattern, let inner = kind.firstNamedChild { kind = inner }
+        if kind.kind == .block { return true }
+        return kind.textEquals("Exception") || kind.textEquals("BaseException")
     }
 
     /// A statement of `block`'s own list (not nested in a branch) that releases the holder.

@@ -5,7 +5,7 @@
 #   exception's traceback, and that frame holds `self`: future -> _exception -> traceback -> frame -> self.
 # fix: `try: raise self._exception finally: self = None` (the exception must stay on the future, so the
 #   frame's reference to the future is what gets dropped).
-# expect: HL1xx-new (raising an exception that self holds, from a frame that holds self)
+# expect: HL103 (raise self._exception: HL103 covers an exception raised while any local, `self` included, reaches it)
 
 
 class Future:

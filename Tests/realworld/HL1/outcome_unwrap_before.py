@@ -5,7 +5,7 @@
 #   which holds the error: outcome -> error -> traceback -> frame -> outcome. Trio's run loop made
 #   cyclic garbage on every failed task step.
 # fix: copy the error to a local, drop `self`, raise, and delete the local in a finally block.
-# expect: HL1xx-new (raising an exception that self holds, from a frame that holds self)
+# expect: HL103 (raise self._exception: HL103 covers an exception raised while any local, `self` included, reaches it)
 
 
 class Error:
