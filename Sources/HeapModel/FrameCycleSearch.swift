@@ -656,6 +656,7 @@ struct FunctionContext {
                 guard let root = Self.rootLocal(of: holder), isFrameLocal(root.text),
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
+                if contextlibResetsTraceback(at: node) { continue }
                 if isReleased(holder: holder.text, root: root.text, after: node) { continue }
                 // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
                 // undone by this function itself, so the cycle does not outlive it.
@@ -673,6 +674,18 @@ struct FunctionContext {
             }
         }
         return result
+    }
+
+    /// In a `@contextmanager` generator, an exception thrown in at the `yield` and re-raised by a bare
+    /// `raise` of the same handler gets its original traceback back from contextlib
+    /// (`exc.__traceback__ = traceback` in `_GeneratorContextManager.__exit__`), which does not reach
+    /// the generator's frame (django's `mark_for_rollback_on_error`).
+    func contextlibResetsTraceback(at site: Node) -> Bool {
+        guard function.decoratorNodes.contains(where: { $0.text.hasSuffix("contextmanager") }),
+              let handler = site.ancestors.first(where: { $0.kind == .exceptClause || $0 == function }), handler.kind == .exceptClause,
+              let block = handler.namedChildren.first(where: { $0.kind == .block }),
+              let last = block.namedChildren.array.last(where: { $0.kind != .comment }) else { return false }
+        return last.kind == .raiseStatement && last.firstNamedChild == nil
     }
 
     /// `e.__traceback__ = None` or `e = e.with_traceback(None)` in the same function: the stored

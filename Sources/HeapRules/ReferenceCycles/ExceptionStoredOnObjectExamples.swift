@@ -188,6 +188,39 @@ extension ExceptionStoredOnObject {
 
             """),
         .nonTriggering("""
+            import contextlib
+
+
+            class Connection:
+                def __init__(self):
+                    self.rollback_exc = None
+
+
+            CONNECTIONS = {"default": Connection()}
+
+
+            @contextlib.contextmanager
+            def mark_for_rollback(using):
+                try:
+                    yield
+                except Exception as exc:
+                    connection = CONNECTIONS[using]
+                    connection.rollback_exc = exc
+                    raise
+
+
+            def save(using):
+                try:
+                    with mark_for_rollback(using):
+                        {}["missing"]
+                except KeyError:
+                    pass
+
+
+            save("default")
+
+            """),
+        .nonTriggering("""
             class Job:
                 def __init__(self, work):
                     self.work = work
