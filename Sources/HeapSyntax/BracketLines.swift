@@ -75,4 +75,50 @@ enum BracketLines {
         }
         return n
     }
+
+    /// CPython's tokenizer limit on open brackets (`MAXLEVEL` in Parser/tokenizer.c): the 201st nested
+    /// bracket is "too many nested parentheses".
+    static let maximumNesting = 200
+
+    /// `bytes` with every bracket nested deeper than `maximumNesting` (and the bracket closing it)
+    /// turned into a space, and the offset of the first such bracket; nil when the nesting stays
+    /// within the limit. Why: tree-sitter 0.20.7 corrupts its heap when a parse ends in an error with
+    /// about 65,535 unreduced entries on its stack (`x = ` and 65,533 `(` abort in `ts_tree_delete`,
+    /// in tree-sitter alone too), and unclosed brackets are the cheap way to get there. CPython
+    /// rejects such a file anyway; the capped bytes keep every offset, so the rest still analyses.
+    static func cappingNesting(_ bytes: [UInt8]) -> (bytes: [UInt8], firstTooDeep: Int)? {
+        var copy: [UInt8]? = nil
+        var first = -1
+        var depth = 0
+        var i = 0
+        let n = bytes.count
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        while i < n {
+            switch bytes[i] {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumNesting {
+                    if copy == nil { copy = bytes; first = i }
+                    copy![i] = UInt8(ascii: " ")
+                }
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if depth > maximumNesting { copy![i] = UInt8(ascii: " ") }
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "#"):
+                while i < n, bytes[i] != newline, bytes[i] != carriageReturn { i += 1 }
+                continue
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                i = endOfString(bytes, from: i)
+                continue
+            case UInt8(ascii: "\\"):
+                i += 2
+                continue
+            default:
+                break
+            }
+            i += 1
+        }
+        guard let copy else { return nil }
+        return (copy, first)
+    }
 }
