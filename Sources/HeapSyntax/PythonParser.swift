@@ -87,7 +87,7 @@ public final class PythonParser {
         }
         // With no timeout or cancellation flag set, tree-sitter always returns a tree.
         guard let pointer else { preconditionFailure("tree-sitter returned no tree without a timeout") }
-        return CTree(pointer, tooDeepAt: capped?.firstTooDeep)
+        return CTree(pointer, tooDeepAt: capped?.tooDeep)
     }
 
     /// A copy of `bytes` with lone `\r` (not followed by `\n`) replaced by `\n`; nil when there is none.
@@ -111,9 +111,9 @@ public final class PythonParser {
 final class CTree: @unchecked Sendable {
     // Immutable after creation; tree-sitter trees may be read from several threads.
     let pointer: OpaquePointer
-    /// The offset of the first bracket nested too deeply (`BracketLines.cappingNesting`), nil if none.
-    let tooDeepAt: Int?
-    init(_ pointer: OpaquePointer, tooDeepAt: Int? = nil) {
+    /// Where `BracketLines.cappingNesting` changed the parsed bytes, nil if it did not.
+    let tooDeepAt: BracketLines.TooDeep?
+    init(_ pointer: OpaquePointer, tooDeepAt: BracketLines.TooDeep? = nil) {
         self.pointer = pointer
         self.tooDeepAt = tooDeepAt
     }
@@ -208,9 +208,9 @@ enum TreeFlattener {
         let language = tree_sitter_python()
         var errors: [SyntaxError] = []
         errors.reserveCapacity(flat.error_count + 1)
-        if let offset = cTree.tooDeepAt {
-            errors.append(SyntaxError(range: SourceRange(start: offset, end: offset + 1), isMissing: false, expected: nil,
-                                      message: "too many nested parentheses (more than \(BracketLines.maximumNesting))"))
+        if let tooDeep = cTree.tooDeepAt {
+            errors.append(SyntaxError(range: SourceRange(start: tooDeep.offset, end: tooDeep.offset + 1), isMissing: false,
+                                      expected: nil, message: tooDeep.message))
         }
         for i in 0..<flat.error_count {
             let error = flat.errors[i]

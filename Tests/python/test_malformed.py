@@ -194,6 +194,16 @@ def test_unclosed_brackets_around_tree_sitters_stack_limit(tmp_path, opener, cou
     assert codes(found["deep.py"]) == ["HL001"]
 
 
+@pytest.mark.parametrize("prefix", ["-", "~", "+", "not ", "lambda: ", "- "])
+def test_operand_less_prefix_runs_around_tree_sitters_stack_limit(tmp_path, prefix):
+    """The same tree-sitter bug through 65,534 prefix operators with no operand: capped past 10,000
+    in a row (CPython gives up far sooner), HL001, no signal."""
+    (tmp_path / "deep.py").write_text("x = " + prefix * 65_534 + "\n")
+    proc, found = heaplint(tmp_path, "deep.py")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert codes(found["deep.py"]) == ["HL001"]
+
+
 @pytest.mark.parametrize("depth", [200, 201])
 def test_bracket_nesting_limit_is_cpythons(tmp_path, depth):
     source = "x = " + "(" * depth + "1" + ")" * depth + "\n"
