@@ -154,8 +154,28 @@ enum BracketLines {
             }
             i += 1
         }
-        guard let copy, let first else { return nil }
-        return (copy, first)
+        // Second line of defence, blind to strings: where this scanner and tree-sitter disagree about
+        // where a (broken) string ends, brackets it skipped can still be tokens to tree-sitter. Real
+        // code never opens thousands of brackets in a row, so such a run is cut wherever it is. No
+        // error is added for it: inside a real string it is no error, and outside one the parse
+        // reports the broken code around it.
+        var inRow = 0
+        for j in 0..<n {
+            switch bytes[j] {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                inRow += 1
+                if inRow > maximumPrefixRun {
+                    if copy == nil { copy = bytes }
+                    copy![j] = UInt8(ascii: " ")
+                }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                break
+            default:
+                inRow = 0
+            }
+        }
+        guard let copy else { return nil }
+        return (copy, first ?? TooDeep(offset: -1, message: ""))
     }
 
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {

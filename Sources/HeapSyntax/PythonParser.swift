@@ -208,7 +208,7 @@ enum TreeFlattener {
         let language = tree_sitter_python()
         var errors: [SyntaxError] = []
         errors.reserveCapacity(flat.error_count + 1)
-        if let tooDeep = cTree.tooDeepAt {
+        if let tooDeep = cTree.tooDeepAt, tooDeep.offset >= 0 {
             errors.append(SyntaxError(range: SourceRange(start: tooDeep.offset, end: tooDeep.offset + 1), isMissing: false,
                                       expected: nil, message: tooDeep.message))
         }
