@@ -163,6 +163,24 @@ static bool copy_descendants(Writer *w, const HLFlatTree *previous, int32_t old,
     return true;
 }
 
+/* Visible nodes whose children never carry a field in tree-sitter-python 0.23.6: the collections and
+ * argument lists (their rules, and the hidden repeat rules inside them, name no field; checked over
+ * the whole standard library, and by KindIndexTests/FieldTests). `ts_tree_cursor_current_field_id`
+ * walks up through every hidden node to the visible parent, and a long literal's elements sit under
+ * a balanced tree of hidden repeat nodes about log2(n) deep: asking it for each of n elements made
+ * flattening a 3 MB list literal cost as much as parsing it. Their children get no field, unasked. */
+static const char *const fieldless_parent_names[] = {
+    "list", "tuple", "set", "dictionary", "argument_list", "expression_list",
+};
+#define FIELDLESS_COUNT (sizeof fieldless_parent_names / sizeof *fieldless_parent_names)
+
+static bool is_fieldless(const TSSymbol *fieldless, TSSymbol symbol) {
+    for (size_t i = 0; i < FIELDLESS_COUNT; i++) {
+        if (fieldless[i] == symbol) return true;
+    }
+    return false;
+}
+
 static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, const HLFlatTree *previous,
                 const IdTable *reusable, HLFlatTree *out) {
     memset(out, 0, sizeof *out);
@@ -175,6 +193,16 @@ static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, c
     bool ok = out->records && (!keep_ids || out->ids) && stack_push(&last_at_depth, -1);
 
     TSTreeCursor cursor = ts_tree_cursor_new(root);
+    const TSLanguage *language = ts_tree_language(tree);
+    TSSymbol fieldless[FIELDLESS_COUNT];
+    for (size_t i = 0; i < FIELDLESS_COUNT; i++) {
+        const char *name = fieldless_parent_names[i];
+        TSSymbol found = ts_language_symbol_for_name(language, name, (uint32_t)strlen(name), true);
+        fieldless[i] = found ? found : (TSSymbol)-2;  /* not in this grammar: matches nothing */
+    }
+    /* Per depth: whether the visible parent there is fieldless (index 0: the root has no parent). */
+    IndexStack parent_fieldless = {0};
+    ok = ok && stack_push(&parent_fieldless, 0);
     size_t depth = 0;
     while (ok) {
         TSNode node = ts_tree_cursor_current_node(&cursor);
@@ -195,7 +223,7 @@ static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, c
         } else {
             kind = symbol < tables->symbol_count ? tables->kind_of_symbol[symbol] : tables->other_kind;
         }
-        TSFieldId field_id = ts_tree_cursor_current_field_id(&cursor);
+        TSFieldId field_id = parent_fieldless.items[depth] ? 0 : ts_tree_cursor_current_field_id(&cursor);
         HLNodeRecord *record = &out->records[index];
         record->start = ts_node_start_byte(node);
         record->end = ts_node_end_byte(node);
@@ -227,6 +255,12 @@ static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, c
         if (old != -2 && ts_tree_cursor_goto_first_child(&cursor)) {
             if (!(ok = stack_push(&parents, index))) break;
             depth++;
+            int32_t child_fieldless = !is_error && is_fieldless(fieldless, symbol);
+            if (depth == parent_fieldless.count) {
+                if (!(ok = stack_push(&parent_fieldless, child_fieldless))) break;
+            } else {
+                parent_fieldless.items[depth] = child_fieldless;
+            }
             if (depth == last_at_depth.count) {
                 if (!(ok = stack_push(&last_at_depth, -1))) break;
             } else {
@@ -246,6 +280,7 @@ static int walk(const TSTree *tree, const HLKindTables *tables, bool keep_ids, c
     ts_tree_cursor_delete(&cursor);
     free(parents.items);
     free(last_at_depth.items);
+    free(parent_fieldless.items);
     if (ok) out->records[0].subtree_end = (int32_t)out->count;
 
     // The kind index: a stable counting sort of node indices by kind.

@@ -69,9 +69,11 @@ public struct FileDiscovery: Sendable {
         let matcher = configuration.excludeMatcher
         let manager = FileManager.default
         let rootAbsolute = Configuration.absolute(root)
-        // The root itself is never checked against the excludes (its files are, in full).
+        // A directory the user named is checked even if it, or a directory above it, matches an
+        // exclude (`site-packages/django`): as in ruff, excludes apply to what the walk finds below it,
+        // so the root counts as clean. With `--force-exclude` the whole path counts, as before.
         var stack = [Visit(path: root, absolute: rootAbsolute, relative: configuration.relativePath(absolute: rootAbsolute),
-                           isClean: false)]
+                           isClean: !forceExclude)]
         while let directory = stack.popLast() {
             guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { continue }
             // Reverse-sorted onto the stack so directories are visited in name order.

@@ -22,7 +22,23 @@ public enum SourceEncoding: Sendable, Equatable {
 
 /// Reads and decodes Python source files.
 public enum SourceLoader {
-    public static func load(path: String) -> LoadedSource {
+    public static func load(path: String) -> LoadedSource { loadKeepingBytes(path: path).source }
+
+    /// `load`, and the file's bytes as read (nil when it could not be read): `--fix` writes only over
+    /// a file that still holds them.
+    public static func loadKeepingBytes(path: String) -> (source: LoadedSource, raw: [UInt8]?) {
+        switch readBytes(path: path) {
+        case .unreadable(let message): return (.unreadable(message), nil)
+        case .bytes(let raw): return (decode(raw), raw)
+        }
+    }
+
+    private enum ReadResult {
+        case bytes([UInt8])
+        case unreadable(String)
+    }
+
+    private static func readBytes(path: String) -> ReadResult {
         var info = stat()
         if stat(path, &info) != 0 {
             let error = errno
@@ -58,7 +74,7 @@ public enum SourceLoader {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return decode(bytes)
+        return .bytes(bytes)
     }
 
     private static func errorText(_ code: Int32) -> String {

@@ -21,10 +21,11 @@ public final class PythonParser {
     /// has no error at all.
     public func parse(_ source: SourceText) -> SyntaxTree {
         let cTree = parseC(source, old: nil)
-        if ts_node_has_error(ts_tree_root_node(cTree.pointer)), let clean = parseJoiningBracketLines(source) {
+        if cTree.tooDeepAt == nil, ts_node_has_error(ts_tree_root_node(cTree.pointer)),
+           let clean = parseJoiningBracketLines(source) {
             return clean
         }
-        return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
+        return TreeFlattener.flatten(cTree, source: source, keepingIDs: false, reusing: nil)
     }
 
     /// The tree of `source` parsed with the newlines inside brackets turned into spaces (`BracketLines`,
@@ -34,8 +35,8 @@ public final class PythonParser {
         let input = Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes
         guard let joined = BracketLines.joined(input) else { return nil }
         let cTree = parseC(bytes: joined, old: nil)
-        guard !ts_node_has_error(ts_tree_root_node(cTree.pointer)) else { return nil }
-        return TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: false, reusing: nil)
+        guard cTree.tooDeepAt == nil, !ts_node_has_error(ts_tree_root_node(cTree.pointer)) else { return nil }
+        return TreeFlattener.flatten(cTree, source: source, keepingIDs: false, reusing: nil)
     }
 
     /// Parses and keeps the C tree, so later edits can be re-parsed incrementally.
@@ -57,8 +58,12 @@ public final class PythonParser {
             new_end_point: Self.point(newSource.position(of: newEnd)))
         guard let edited = ts_tree_copy(document.cTree.pointer) else { return parseDocument(newSource) }
         ts_tree_edit(edited, &input)
-        let old = CTree(edited)
+        let old = CTree(edited, tooDeepAt: document.cTree.tooDeepAt)
         let cTree = parseC(newSource, old: old)
+        // Capped brackets change bytes outside the edit, which tree-sitter's reuse does not know of.
+        if cTree.tooDeepAt != nil || old.tooDeepAt != nil {
+            return ParsedDocument(source: newSource, cTree: parseC(newSource, old: nil), previous: nil)
+        }
         return ParsedDocument(source: newSource, cTree: cTree, previous: document)
     }
 
@@ -72,7 +77,9 @@ public final class PythonParser {
         parseC(bytes: Self.loneCarriageReturnsAsNewlines(source.bytes) ?? source.bytes, old: old)
     }
 
-    private func parseC(bytes input: [UInt8], old: CTree?) -> CTree {
+    private func parseC(bytes original: [UInt8], old: CTree?) -> CTree {
+        let capped = BracketLines.cappingNesting(original)
+        let input = capped?.bytes ?? original
         let pointer: OpaquePointer? = input.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 ts_parser_parse_string(parser, old?.pointer, chars.baseAddress, UInt32(chars.count))
@@ -80,7 +87,7 @@ public final class PythonParser {
         }
         // With no timeout or cancellation flag set, tree-sitter always returns a tree.
         guard let pointer else { preconditionFailure("tree-sitter returned no tree without a timeout") }
-        return CTree(pointer)
+        return CTree(pointer, tooDeepAt: capped?.tooDeep)
     }
 
     /// A copy of `bytes` with lone `\r` (not followed by `\n`) replaced by `\n`; nil when there is none.
@@ -104,7 +111,12 @@ public final class PythonParser {
 final class CTree: @unchecked Sendable {
     // Immutable after creation; tree-sitter trees may be read from several threads.
     let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    /// Where `BracketLines.cappingNesting` changed the parsed bytes, nil if it did not.
+    let tooDeepAt: BracketLines.TooDeep?
+    init(_ pointer: OpaquePointer, tooDeepAt: BracketLines.TooDeep? = nil) {
+        self.pointer = pointer
+        self.tooDeepAt = tooDeepAt
+    }
     deinit { ts_tree_delete(pointer) }
 }
 
@@ -119,7 +131,7 @@ public final class ParsedDocument: Sendable {
     init(source: SourceText, cTree: CTree, previous: ParsedDocument?) {
         self.source = source
         self.cTree = cTree
-        self.syntax = TreeFlattener.flatten(cTree.pointer, source: source, keepingIDs: true, reusing: previous?.syntax)
+        self.syntax = TreeFlattener.flatten(cTree, source: source, keepingIDs: true, reusing: previous?.syntax)
     }
 }
 
@@ -175,7 +187,8 @@ enum TreeFlattener {
 
     /// `keepingIDs` stores node ids for a later incremental flattening; `previous` (flattened with ids
     /// from the tree `tree` was re-parsed from) lends its records to the subtrees tree-sitter reused.
-    static func flatten(_ tree: OpaquePointer, source: SourceText, keepingIDs: Bool, reusing previous: SyntaxTree?) -> SyntaxTree {
+    static func flatten(_ cTree: CTree, source: SourceText, keepingIDs: Bool, reusing previous: SyntaxTree?) -> SyntaxTree {
+        let tree = cTree.pointer
         var flat = HLFlatTree()
         let status = symbolKinds.withUnsafeBufferPointer { kinds in
             fieldKinds.withUnsafeBufferPointer { fields in
@@ -194,7 +207,11 @@ enum TreeFlattener {
         guard status == 0 else { fatalError("heaplint: out of memory while flattening a syntax tree") }
         let language = tree_sitter_python()
         var errors: [SyntaxError] = []
-        errors.reserveCapacity(flat.error_count)
+        errors.reserveCapacity(flat.error_count + 1)
+        if let tooDeep = cTree.tooDeepAt, tooDeep.offset >= 0 {
+            errors.append(SyntaxError(range: SourceRange(start: tooDeep.offset, end: tooDeep.offset + 1), isMissing: false,
+                                      expected: nil, message: tooDeep.message))
+        }
         for i in 0..<flat.error_count {
             let error = flat.errors[i]
             let record = flat.records[Int(error.index)]
@@ -204,6 +221,7 @@ enum TreeFlattener {
             errors.append(SyntaxError(range: SourceRange(start: Int(record.start), end: Int(record.end)),
                                       isMissing: missing, expected: expected))
         }
+        if cTree.tooDeepAt != nil { errors.sort { $0.range.start < $1.range.start } }
         return SyntaxTree(source: source, flat: flat, syntaxErrors: errors)
     }
 }

@@ -167,6 +167,15 @@ public struct SyntaxError: Sendable, Hashable {
     public let isMissing: Bool
     /// For a missing token, the grammar's name of what was expected (`)` or `identifier`).
     public let expected: String?
+    /// Set for errors heaplint finds itself, before tree-sitter (CPython's wording where it has one).
+    public let message: String?
+
+    init(range: SourceRange, isMissing: Bool, expected: String?, message: String? = nil) {
+        self.range = range
+        self.isMissing = isMissing
+        self.expected = expected
+        self.message = message
+    }
 }
 
 /// A node of a `SyntaxTree`: an index plus the tree that owns it.

@@ -147,7 +147,13 @@ struct Check: ParsableCommand {
             }
             options.outputFormat = outputFormat
         }
-        if let cacheDir { options.cacheDir = Configuration.absolutePath(cacheDir) }
+        if let cacheDir {
+            // An empty value would put the cache (and its `*` .gitignore) in the working directory.
+            guard !cacheDir.isEmpty else {
+                throw ConfigError.invalidValue(key: "--cache-dir", file: "command line", expected: "a directory path")
+            }
+            options.cacheDir = Configuration.absolutePath(cacheDir)
+        }
         if preview { options.preview = true } else if noPreview { options.preview = false }
         return options
     }
@@ -191,7 +197,13 @@ struct Check: ParsableCommand {
             return
         }
         if files.isEmpty && !silent {
-            printWarning("no Python files found under \(givenPaths.joined(separator: ", "))")
+            let excluded = forceExclude ? givenPaths.filter { configuration.isExcluded(path: $0) } : []
+            if excluded.isEmpty {
+                printWarning("no Python files found under \(givenPaths.joined(separator: ", "))")
+            } else {
+                printWarning("no Python files checked: \(excluded.joined(separator: ", ")) "
+                             + "\(excluded.count == 1 ? "matches" : "match") the excludes (--force-exclude applies them to named paths)")
+            }
         }
         var cache: DiagnosticCache? = nil
         if !noCache && fixMode == .report {

@@ -64,3 +64,28 @@ import Testing
         #expect(!names[1].textEquals("othe" as String))
     }
 }
+
+/// Children of collections and argument lists get no field without asking tree-sitter (flatten.c's
+/// fieldless parents); the nodes inside them keep theirs.
+@Suite struct FieldlessParentTests {
+    @Test func fieldsInsideCollectionsAreKept() throws {
+        let text = "x = [f(a=1), {k: v}, (p, q.r), {s}, g(*t)[0]]\ny = 1, h(b=2)\n"
+        let tree = PythonParser().parse(SourceText(text))
+        #expect(tree.syntaxErrors.isEmpty)
+        let calls = tree.allNodes.filter { $0.kind == .call }
+        #expect(calls.count == 3)
+        for call in calls {
+            #expect(call.child(.function) != nil && call.child(.arguments) != nil)
+        }
+        let keywords = tree.allNodes.filter { $0.kind == .keywordArgument }
+        #expect(keywords.count == 2 && keywords.allSatisfy { $0.child(.name) != nil && $0.child(.value) != nil })
+        let pair = try #require(tree.allNodes.first { $0.kind == .pair })
+        #expect(pair.child(.key) != nil && pair.child(.value) != nil)
+        let attribute = try #require(tree.allNodes.first { $0.kind == .attribute })
+        #expect(attribute.child(.object) != nil && attribute.child(.attribute) != nil)
+        // The collections' own children: no field.
+        for list in tree.allNodes where [.list, .tuple, .set, .dictionary, .argumentList, .expressionList].contains(list.kind) {
+            #expect(list.children.allSatisfy { $0.field == .none })
+        }
+    }
+}

@@ -26,9 +26,24 @@ import Testing
         #expect(!tree.syntaxErrors.isEmpty)
     }
 
+    @Test func bracketsPastCPythonsLimitAreOneSyntaxError() {
+        // 200 nested brackets compile in CPython; the 201st is "too many nested parentheses". Deeper
+        // runs are capped before tree-sitter (it corrupts its heap near 65,535 unreduced entries).
+        let ok = "x = " + String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200) + "\n"
+        #expect(PythonParser().parse(SourceText(ok)).syntaxErrors.isEmpty)
+        for depth in [201, 10_000, 65_534, 70_000] {
+            let text = "x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "\n"
+            let errors = PythonParser().parse(SourceText(text)).syntaxErrors
+            #expect(errors.map(\.range.start) == [4 + 200])
+            #expect(errors.first?.message?.contains("too many nested parentheses") == true)
+        }
+        let unclosed = "x = " + String(repeating: "(", count: 65_534) + "\n"
+        #expect(!PythonParser().parse(SourceText(unclosed)).syntaxErrors.isEmpty)
+    }
+
     @Test func deepNestingDoesNotCrash() {
         let depth = 10_000
-        let text = "x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "\n"
+        let text = "x = " + String(repeating: "-", count: depth) + "1" + "\n"
         let tree = PythonParser().parse(SourceText(text))
         #expect(tree.nodeCount > depth)
         // Walking every node and every ancestor chain stays iterative.

@@ -83,7 +83,9 @@ import Testing
     }
 
     @Test func deepNestingOfManyKindsParsesWithoutRecursion() {
-        for (open, close) in [("(", ")"), ("[", "]"), ("{1: ", "}"), ("f(", ")"), ("not ", ""), ("lambda: ", "")] {
+        // Brackets deeper than CPython's 200 are capped before parsing (ParseTests), so the deep trees
+        // come from the constructs without brackets.
+        for (open, close) in [("-", ""), ("~", ""), ("not ", ""), ("lambda: ", "")] {
             let text = "x = " + String(repeating: open, count: 10_000) + "1" + String(repeating: close, count: 10_000) + "\n"
             let tree = PythonParser().parse(SourceText(text))
             #expect(tree.nodeCount > 10_000)

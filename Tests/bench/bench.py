@@ -158,6 +158,15 @@ def generated_module(megabytes):
     return path
 
 
+def long_literal(elements):
+    """One module holding a one-line list literal of `elements` integers (issue 15)."""
+    path = os.path.join(WORK, f"long-literal-{elements}.py")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("x = [" + ", ".join(str(i) for i in range(elements)) + "]\n")
+    return path
+
+
 def file_list(paths, name):
     path = os.path.join(WORK, name)
     with open(path, "w") as f:
@@ -288,10 +297,30 @@ def main():
             real = os.path.getsize(path) / 1e6
             wall, cpu, rss, code, out = measure(base + ["--no-cache", path], 1)
             per_mb.append(cpu / real)
+            floor = ""
+            if ts_parse:  # tree-sitter alone's peak memory on the same file (issue 15: within 1.5x)
+                ts = measure([ts_parse, file_list([path], "files-generated.txt"), "1"], 1)
+                floor = f"; tree-sitter alone {ts[0]:.2f} s, {ts[2]:.0f} MB (RSS {rss / ts[2]:.2f}x)"
             print(f"  {real:5.1f} MB: wall {wall:6.2f} s, cpu {cpu:6.2f} s ({cpu / real:.3f} cpu s/MB), "
-                  f"peak RSS {rss:5.0f} MB, {len(out.splitlines())} findings, exit {code}", flush=True)
+                  f"peak RSS {rss:5.0f} MB, {len(out.splitlines())} findings, exit {code}{floor}", flush=True)
         print(f"  cpu s/MB from 12.5 to 50 MB: {per_mb[0]:.3f} -> {per_mb[-1]:.3f} "
               f"({'linear' if per_mb[-1] <= 1.25 * per_mb[0] else 'SUPERLINEAR'} within 25%)")
+
+
+    if not args.quick:
+        # Issue 15: a one-line list literal was quadratic (3.2M elements 22 s). Target: within 1.5x of
+        # tree-sitter alone (one thread, same file) in time and in peak memory.
+        print("\nlong list literal on one line (heaplint, every rule, --no-cache; tree-sitter alone, 1 thread):")
+        for elements in (800_000, 1_600_000, 3_200_000):
+            path = long_literal(elements)
+            wall, cpu, rss, code, _ = measure(base + ["--no-cache", path], 1)
+            line = (f"  {elements / 1e6:.1f}M elements ({os.path.getsize(path) / 1e6:5.1f} MB): heaplint wall {wall:6.2f} s, "
+                    f"cpu {cpu:6.2f} s, RSS {rss:5.0f} MB, exit {code}")
+            if ts_parse:
+                tw, tc, trss, _, _ = measure([ts_parse, file_list([path], "files-literal.txt"), "1"], 1)
+                line += (f"; tree-sitter alone wall {tw:6.2f} s, cpu {tc:6.2f} s, RSS {trss:5.0f} MB; cpu {cpu / tc:.2f}x, "
+                         f"RSS {rss / trss:.2f}x {'met' if cpu / tc <= 1.5 and rss / trss <= 1.5 else 'NOT met'}")
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

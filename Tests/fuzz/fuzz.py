@@ -76,7 +76,10 @@ def mutate(rng, data, other):
         elif op in (5, 6, 7):  # insert a token (or several)
             out[pos:pos] = b"".join(rng.choice(TOKENS) for _ in range(rng.choice([1, 1, 3, 20])))
         elif op == 8:  # deep nesting
-            depth = rng.choice([100, 1000, 5000])
+            # 200/201: CPython's bracket limit. The 65,533+ depths of issue 15 are not drawn here yet: mixed
+            # into real files they still reach tree-sitter's stack bug where this scanner's idea of a
+            # broken string differs from tree-sitter's (docs/performance.md); make test's smoke would fail.
+            depth = rng.choice([100, 200, 201, 1000, 5000])
             opener, closer = rng.choice([(b"(", b")"), (b"[", b"]"), (b"{", b"}"), (b"f(", b")"), (b"not ", b""),
                                          (b"lambda: ", b""), (b"-", b""), (b"f'{", b"}'")])
             close = closer * depth if rng.random() < 0.7 else b""

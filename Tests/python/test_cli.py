@@ -348,9 +348,13 @@ def test_deep_nesting(tmp_path):
     depth = 10_000
     (tmp_path / "deep.py").write_text("x = " + "[" * depth + "]" * depth + "\n")
     (tmp_path / "deep_bad.py").write_text("x = " + "(" * depth + "\n")
+    (tmp_path / "deep_ok.py").write_text("x = " + "[" * 200 + "]" * 200 + "\n")
     proc = check(tmp_path, "--output-format", "json")
     assert proc.returncode == 1, proc.stderr
-    assert {os.path.basename(i["filename"]) for i in as_json(proc)} == {"deep_bad.py"}
+    # CPython refuses more than 200 nested brackets ("too many nested parentheses"), and so does heaplint
+    found = {os.path.basename(i["filename"]): i["message"] for i in as_json(proc)}
+    assert set(found) == {"deep.py", "deep_bad.py"}
+    assert "too many nested parentheses" in found["deep.py"]
 
 
 def test_discovery_skips_virtualenvs_and_caches(tmp_path):
@@ -372,6 +376,32 @@ def test_exclude_and_explicit_files(tmp_path):
     assert check(tmp_path).returncode == 0
     assert check(tmp_path, "gen/g.py").returncode == 1  # named files are always checked
     assert check(tmp_path, "gen/g.py", "--force-exclude").returncode == 0
+
+
+def test_named_directory_inside_default_excludes_is_checked(tmp_path):
+    """`heaplint check venv/lib/python3.11/site-packages/django`: excludes apply to what discovery
+    finds below a named directory, not to the path the user named (as in ruff), unless --force-exclude."""
+    django = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "django"
+    (django / "sub").mkdir(parents=True)
+    (django / "__pycache__").mkdir()
+    (django / "a.py").write_text(BAD)
+    (django / "sub" / "b.py").write_text(BAD)
+    (django / "__pycache__" / "c.py").write_text(BAD)  # still excluded: found by the walk
+    named = "venv/lib/python3.11/site-packages/django"
+    proc = check(tmp_path, "--isolated", "--output-format", "json", named)
+    assert proc.returncode == 1
+    assert sorted(os.path.relpath(i["filename"], django) for i in as_json(proc)) == ["a.py", "sub/b.py"]
+    assert check(tmp_path, "--isolated").returncode == 0  # discovery from the root still skips the venv
+    forced = check(tmp_path, "--isolated", "--force-exclude", named)
+    assert forced.returncode == 0
+    assert "matches the excludes" in forced.stderr and named in forced.stderr
+
+
+def test_empty_cache_dir_is_a_usage_error(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    proc = run("check", "--cache-dir", "", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and "--cache-dir" in proc.stderr
+    assert sorted(os.listdir(tmp_path)) == ["good.py"]  # no 0.1.0/ or .gitignore written
 
 
 def test_symlink_loop_does_not_hang(tmp_path):

@@ -180,6 +180,45 @@ def test_ten_thousand_deep_nesting(tmp_path, kind):
     assert codes(found.get("deep.py", [])) in ([], ["HL001"])
 
 
+@pytest.mark.parametrize("opener", ["(", "[", "{", "f(", "(["])
+@pytest.mark.parametrize("count", [65_532, 65_533, 65_534, 65_536, 70_000])
+def test_unclosed_brackets_around_tree_sitters_stack_limit(tmp_path, opener, count):
+    """tree-sitter 0.20.7 corrupts its heap when a parse ends in an error with about 65,535 entries on
+    its stack (`x = ` and 65,533 `(` abort in ts_tree_delete, tree-sitter alone too): heaplint caps
+    bracket nesting at CPython's own limit (200) before parsing, so these are HL001, not a signal."""
+    closed = 0 if opener == "(" else 7  # some runs partially closed
+    closer = {"(": ")", "[": "]", "{": "}", "f(": ")", "([": "])"}[opener]
+    (tmp_path / "deep.py").write_text("x = " + opener * count + closer * closed + "\n")
+    proc, found = heaplint(tmp_path, "deep.py")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert codes(found["deep.py"]) == ["HL001"]
+
+
+@pytest.mark.parametrize("prefix", ["-", "~", "+", "not ", "lambda: ", "- "])
+def test_operand_less_prefix_runs_around_tree_sitters_stack_limit(tmp_path, prefix):
+    """The same tree-sitter bug through 65,534 prefix operators with no operand: capped past 10,000
+    in a row (CPython gives up far sooner), HL001, no signal."""
+    (tmp_path / "deep.py").write_text("x = " + prefix * 65_534 + "\n")
+    proc, found = heaplint(tmp_path, "deep.py")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert codes(found["deep.py"]) == ["HL001"]
+
+
+@pytest.mark.parametrize("depth", [200, 201])
+def test_bracket_nesting_limit_is_cpythons(tmp_path, depth):
+    source = "x = " + "(" * depth + "1" + ")" * depth + "\n"
+    try:
+        compile(source, "nest.py", "exec")
+        expected = []
+    except SyntaxError:
+        expected = ["HL001"]
+    (tmp_path / "nest.py").write_text(source)
+    proc, found = heaplint(tmp_path, "nest.py")
+    assert codes(found.get("nest.py", [])) == expected
+    if expected:
+        assert "too many nested parentheses" in found["nest.py"][0]["message"]
+
+
 def test_very_long_lines(tmp_path):
     line = "x = [" + ", ".join(str(i) for i in range(400_000)) + "]"  # about 3 MB on one line
     (tmp_path / "long.py").write_text(line + "\n")

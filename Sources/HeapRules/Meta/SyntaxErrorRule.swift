@@ -28,7 +28,9 @@ public struct SyntaxErrorRule: Rule {
             if line == lastLine { continue }
             lastLine = line
             let message: String
-            if error.isMissing, let expected = error.expected {
+            if let own = error.message {
+                message = "Syntax error: \(own)"
+            } else if error.isMissing, let expected = error.expected {
                 message = "Syntax error: expected `\(expected)`"
             } else {
                 let text = context.source.text(error.range.range)

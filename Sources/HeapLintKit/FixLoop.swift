@@ -1,0 +1,84 @@
+import HeapDiagnostics
+import HeapRules
+import HeapSyntax
+
+/// `--fix` / `--diff` for one file: the passes that apply fixes until the text is stable, then the
+/// write (`FileReplacement`) or the diff.
+extension ProjectCheck {
+    /// Analyses `original`, applies fixes until stable (`fixMode`), and with `.apply` writes the result
+    /// to `target` if that file still holds `raw` (the bytes `original` was decoded from).
+    func check(source original: SourceText, encoding: SourceEncoding, path: String, writeTo target: String?,
+               readAs raw: [UInt8]?, parser: PythonParser) -> FileResult {
+        let originalTree = parser.parse(original)
+        // Files from disk take part in the project index; stdin text stands alone.
+        let module = target.map { ModuleIdentity.of(path: $0) }
+        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
+        let originalDiagnostics = analysis.diagnostics
+        let interface = analysis.interface
+        guard fixMode != .report, encoding.isWritable || target == nil else {
+            let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
+            return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
+                              fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
+        }
+        var source = original
+        var fixed = 0
+        var syntaxErrorCount = originalTree.syntaxErrors.count
+        // Apply until stable: each pass takes every applicable fix that does not overlap an earlier one.
+        for _ in 0..<Self.maxFixPasses {
+            var chosen: [TextEdit] = []
+            var taken = 0
+            var lastEnd = -1
+            let fixes = analysis.diagnostics.compactMap(\.fix).filter(isApplicable)
+                .sorted { ($0.edits.first?.range.lowerBound ?? 0) < ($1.edits.first?.range.lowerBound ?? 0) }
+            for fix in fixes where !fix.edits.isEmpty {
+                guard let first = fix.edits.first, first.range.lowerBound > lastEnd || (lastEnd == -1) else { continue }
+                chosen.append(contentsOf: fix.edits)
+                lastEnd = fix.edits.map(\.range.upperBound).max() ?? lastEnd
+                taken += 1
+            }
+            if chosen.isEmpty { break }
+            var bytes = source.bytes
+            for edit in chosen.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }).reversed() {
+                let lower = max(0, min(edit.range.lowerBound, bytes.count))
+                let upper = max(lower, min(edit.range.upperBound, bytes.count))
+                bytes.replaceSubrange(lower..<upper, with: edit.replacement)
+            }
+            if bytes == source.bytes { break }
+            let candidate = SourceText(bytes: bytes)
+            let candidateTree = parser.parse(candidate)
+            // A fix must never break the file: if this pass adds syntax errors, keep the previous text.
+            if candidateTree.syntaxErrors.count > syntaxErrorCount { break }
+            syntaxErrorCount = candidateTree.syntaxErrors.count
+            source = candidate
+            fixed += taken
+            analysis = analyzer.analyze(tree: candidateTree, path: path)
+        }
+        guard fixed > 0 else {
+            return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
+                              fromCache: false, interface: interface)
+        }
+        var diff: String? = nil
+        if fixMode == .diff || target == nil {
+            diff = UnifiedDiff.make(old: original.text(0..<original.byteCount), new: source.text(0..<source.byteCount),
+                                    path: path)
+        }
+        if fixMode == .apply, let target {
+            let bytes = encoding == .utf8WithBOM ? [0xEF, 0xBB, 0xBF] + source.bytes : source.bytes
+            let message: String?
+            switch raw.map({ FileReplacement.replace(path: target, expecting: $0, with: bytes) }) ?? .refused("it was not read") {
+            case .replaced: message = nil
+            case .changedOnDisk: message = "File changed on disk while heaplint was checking it; fixes were not written"
+            case .refused(let reason): message = "Cannot write fixes to file: \(reason); it was left unchanged"
+            }
+            if let message {
+                let finding = Finding(code: UnreadableFile.metadata.code, range: SourceRange(start: 0, end: 0),
+                                      message: message, severity: .error)
+                return FileResult(path: path, source: original,
+                                  diagnostics: [Diagnostic(path: path, finding: finding, source: original)] + originalDiagnostics,
+                                  fixedCount: 0, diff: nil, fromCache: false, interface: interface)
+            }
+        }
+        return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: fixed, diff: diff,
+                          fromCache: false, interface: interface)
+    }
+}
