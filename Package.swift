@@ -2,6 +2,7 @@
 // heaplint: a static analyzer that finds memory problems in Python code from a model of CPython's heap.
 //
 // Targets flow one way: Syntax -> Semantics -> HeapModel -> Rules -> Diagnostics -> Kit -> front ends.
+// docs/modules.md's import graph is the one list of what each target may import (Tests/python/test_module_graph.py).
 // The grammar target compiles sources fetched by grammars/fetch-python.sh (run `make grammar` first).
 import PackageDescription
 
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
         .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
-        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapRules"]),
+        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapModel", "HeapRules"]),
         .target(
             name: "HeapLintKit",
             dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
@@ -44,8 +45,7 @@ let package = Package(
         .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
         .target(
             name: "HeapLintServer",
-            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapRules",
-                           "HeapModel", "HeapSyntax"]
+            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
         ),
         .executableTarget(
             name: "heaplint",
@@ -53,7 +53,6 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
-        .testTarget(name: "HeapEagerModelTests", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),

@@ -1,5 +1,4 @@
 import HeapDiagnostics
-import HeapRules
 import HeapSyntax
 import LSPProtocol
 

@@ -1,6 +1,4 @@
 import HeapDiagnostics
-import HeapModel
-import HeapRules
 import HeapSyntax
 
 /// Typing inside a comment changes no finding: rules read the syntax tree and the semantic model,

@@ -1,6 +1,5 @@
 import HeapDiagnostics
-import HeapModel
-import HeapRules
+import HeapLintKit
 import HeapSyntax
 import LSPProtocol
 

@@ -3,8 +3,6 @@
 /// diagnostics, explanations and fixes onto LSP diagnostics, hovers and code actions. It never walks a
 /// syntax tree itself.
 import HeapLintKit
-import HeapModel
-import HeapRules
 import LSPProtocol
 
 /// One layer of settings: each field set here overrides the layer below. Layers, lowest first:

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HeapRules
+import HeapLintKit
 
 /// `heaplint rule HL101` prints a rule's documentation; `--all` every rule; JSON for tools and the
 /// oracle tests (which run each rule's examples under CPython).

@@ -192,17 +192,41 @@ import HeapSyntax
     }
 }
 
+/// Each deep expression (10,000 brackets, parentheses or attribute steps; 2,000 nested calls) sits inside a
+/// `try` whose handler keeps the exception, in a method that also closes a cycle through `self`. The walks
+/// must go through the deep expression without overflowing the stack and still find both facts after it:
+/// a depth limit that gave up on the scope (or a crash) fails the test, not just a stack overflow.
 @Suite struct HeapGraphDepthTests {
-    @Test func deeplyNestedExpressionsDoNotOverflowTheStack() {
+    @Test func deeplyNestedExpressionsDoNotOverflowTheStackOrHideFacts() throws {
         let depth = 10_000
-        let brackets = "x = " + String(repeating: "[", count: depth) + "x" + String(repeating: "]", count: depth) + "\n"
-        let parens = "y = " + String(repeating: "(", count: depth) + "y" + String(repeating: ")", count: depth) + "\n"
-        let chain = "z = a" + String(repeating: ".b", count: depth) + "\nz.c = z\n"
-        let calls = "def f(self):\n    self.x = " + String(repeating: "g(", count: 2_000) + "self" + String(repeating: ")", count: 2_000) + "\n"
-        for text in [brackets, parens, chain, calls] {
+        let deep = [
+            String(repeating: "[", count: depth) + "x" + String(repeating: "]", count: depth),
+            String(repeating: "(", count: depth) + "y" + String(repeating: ")", count: depth),
+            "a" + String(repeating: ".b", count: depth),
+            String(repeating: "g(", count: 2_000) + "self" + String(repeating: ")", count: 2_000),
+        ]
+        for expression in deep {
+            let text = """
+                class Tree:
+                    def __init__(self):
+                        self.children = []
+
+                    def add(self, node):
+                        try:
+                            value = \(expression)
+                        except ValueError as exc:
+                            err = exc
+                        node.parent = self
+                        self.children.append(node)
+                        return err
+
+                """
             let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
-            #expect(heap.frameRetentions.isEmpty)
+            #expect(heap.frameRetentions.map(\.localName) == ["err"], "\(expression.prefix(8))")
+            #expect(heap.frameRetentions.map(\.kind) == [.exception], "\(expression.prefix(8))")
+            let cycle = try #require(heap.cycles(closedBy: .instanceAttributes).first, "\(expression.prefix(8))")
+            #expect(heap.cycles.count == 1)
+            #expect(cycle.classNames == ["Tree"])
         }
     }
-
 }

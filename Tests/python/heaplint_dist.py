@@ -49,12 +49,10 @@ def dist() -> Dist:
     return Dist(binary=binary, wheel=wheels[0], sdist=sdists[0] if sdists else None)
 
 
-def rule_examples(binary: Path, code: str) -> list[str] | None:
-    """Triggering example sources of `code` from `heaplint rule CODE --output-format json`, or None when
-    this build does not have the rule (it lands from another branch)."""
+def rule_examples(binary: Path, code: str) -> list[str]:
+    """Triggering example sources of `code` from `heaplint rule CODE --output-format json`."""
     import json
     proc = subprocess.run([str(binary), "rule", code, "--output-format", "json"], capture_output=True, text=True)
-    if proc.returncode != 0:
-        return None
+    assert proc.returncode == 0, f"`heaplint rule {code}` failed: {proc.stderr}"
     doc = json.loads(proc.stdout)
     return [ex["source"] for ex in doc.get("examples", []) if ex.get("triggering")]

@@ -14,14 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from required_tools import skip_unless
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("HEAPLINT_BIN", str(ROOT / ".build" / "debug" / "heaplint"))
 ALE = Path("/usr/share/vim-ale")
 EDITORS_VIM = ROOT / "editors" / "vim"
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("vim") is None, reason="vim is not installed (make editor-test-debs)"),
-    pytest.mark.skipif(not (ALE / "plugin" / "ale.vim").exists(), reason="vim-ale is not installed (make editor-test-debs)"),
+    skip_unless(shutil.which("vim") is not None, "vim is not installed (make editor-test-debs)"),
+    skip_unless((ALE / "plugin" / "ale.vim").exists(), "vim-ale is not installed (make editor-test-debs)"),
 ]
 
 PRELUDE = f"""
@@ -111,8 +113,7 @@ def json_stdin_supported() -> bool:
 
 
 def test_ale_lints_a_buffer_end_to_end(tmp_path):
-    if not json_stdin_supported():
-        pytest.skip(f"{BIN} does not support `check --output-format json --stdin-filename F -` yet (CLI issue)")
+    assert json_stdin_supported(), f"{BIN} rejects `check --output-format json --stdin-filename F -`"
     (tmp_path / "t.py").write_text('def ok():\n    return 1\n\ns = "héllo" + (\n')
     items = run_vim(tmp_path, f"""
 let g:ale_python_heaplint_executable = '{BIN}'

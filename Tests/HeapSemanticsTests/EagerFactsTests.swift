@@ -1,9 +1,9 @@
 import Testing
-import HeapModel
 import HeapSemantics
 import HeapSyntax
 
-/// Facts the HL3xx-HL5xx rules rely on: constant folding, iterable sizes and the byte model.
+/// Facts the HL3xx-HL5xx rules rely on: constant folding and iterable sizes (the byte model is in
+/// HeapModelTests/CollectionSizesTests.swift).
 @Suite struct ConstantFoldingTests {
     func value(_ source: String, last: Bool = true) -> Int? {
         let tree = PythonParser().parse(SourceText(source))
@@ -85,25 +85,5 @@ import HeapSyntax
         #expect(IterableSize.exactly(10_000).reaches(10_000))
         #expect(!IterableSize.exactly(9_999).reaches(10_000))
         #expect(IterableSize.unbounded(source: "x").reaches(10_000))
-    }
-}
-
-@Suite struct CollectionSizesTests {
-    /// heap-facts.md: tracemalloc peaks on CPython 3.11 (within 5 %).
-    @Test func reproducesMeasuredPeaks() {
-        func mb(_ container: CollectionSizes.Container, _ n: Int) -> Double {
-            let e = CollectionSizes.estimate(container, size: .exactly(n), shape: .int(maxMagnitude: n), version: .py311)
-            return Double(e.upperBytes!) / 1_000_000
-        }
-        #expect(abs(mb(.grownList, 1_000_000) - 40.5) / 40.5 < 0.05)
-        #expect(abs(mb(.exactList, 1_000_000) - 40.0) / 40.0 < 0.05)
-        #expect(abs(mb(.set, 1_000_000) - 65.5) / 65.5 < 0.05)
-        #expect(abs(mb(.dict, 1_000_000) - 73.9) / 73.9 < 0.05)
-    }
-
-    @Test func unboundedHasNoUpper() {
-        let e = CollectionSizes.estimate(.grownList, size: .unbounded(source: "f"), shape: .string, version: .py311)
-        #expect(e.isUnbounded)
-        #expect(CollectionSizes.formatCount(10_000_000) == "10,000,000")
     }
 }
