@@ -21,6 +21,7 @@ final class ModuleFacts: @unchecked Sendable {
     /// Import-resolved names of imported callables given one of the scope's objects (`Child(self)` with
     /// `Child` imported): what a project index may answer, and what the module depends on.
     var unresolvedCallees: Set<String> = []
+
     var inProgress: Set<Node> = []
 
     /// Classes whose teardown path removes items from some container (`del map[fd]`, `.pop()`,
@@ -662,7 +663,11 @@ struct ScopeInterpreter {
         // an item, or a container/callback method. A scope without one is not interpreted, unless it is
         // a callee (depth > 0) whose returned object may carry the caller's references back.
         guard statements.contains(where: { Self.mayStoreReference($0) })
-            || (depth > 0 && statements.contains(where: { $0.kind == .returnStatement && $0.firstNamedChild?.kind == .call }))
+            || (depth > 0 && statements.contains(where: { statement in
+                guard statement.kind == .returnStatement, let value = statement.firstNamedChild else { return false }
+                return value.kind == .call || value.kind == .lambda
+                    || (value.kind == .identifier && statements.contains { $0.kind == .functionDefinition && $0.child(.name)?.textEquals(value.text) == true })
+            }))
         else { return }
         for node in statements { step(node) }
     }
@@ -951,6 +956,12 @@ struct ScopeInterpreter {
         if let methodName, Self.loopSchedulers.contains(methodName) {
             return scheduledHandle(node, method: methodName)
         }
+        if let className = factoryClass(function) {
+            let (positional, keywords) = Self.arguments(of: node)
+            let instance = newObject(.instance(className: className), label: className)
+            applyConstructor(className, instance: instance, positional: positional, keywords: keywords, site: node)
+            return instance
+        }
         // Most calls are neither modelled constructors nor container/callback operations nor methods
         // of a known object: answer them without collecting arguments.
         if !headIsName {
@@ -969,7 +980,14 @@ struct ScopeInterpreter {
         let qualified = headIsName ? semantics.qualifiedName(of: function) : nil
         if let qualified {
             switch qualified {
-            case "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
+            case "weakref.ref", "weakref.proxy":
+                // The referent is weak; the callback (`weakref.ref(item, self._remove)`) is held strongly.
+                let reference = newObject(.instance(className: nil), label: "weakref")
+                if positional.count >= 2, let callback = evaluate(positional[1]) {
+                    addEdge(from: reference, to: callback, kind: .argument, via: "__callback__", site: positional[1], implicit: true)
+                }
+                return reference
+            case "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
                 return newObject(.instance(className: nil), label: "weakref")
             case "functools.partial", "functools.partialmethod":
                 let partial = newObject(.callable(.partial), label: "functools.partial")
@@ -1104,6 +1122,39 @@ struct ScopeInterpreter {
         killField(holder, field)
         addEdge(from: holder, to: value, kind: .attribute, via: field, site: node)
         return nil
+    }
+
+    /// The module class a factory call makes: `self.features_class(self)` where the class body says
+    /// `features_class = DatabaseFeatures`, or `handler_factory(self)` where the parameter's default is
+    /// `handler_factory=BaseHandler` (the class the code is written for).
+    func factoryClass(_ function: Node) -> String? {
+        switch function.kind {
+        case .attribute:
+            guard let object = function.child(.object), object.kind == .identifier, let receiver = env[object.text],
+                  objects[receiver].isSelf, let className = objects[receiver].className,
+                  let field = function.child(.attribute)?.text, facts.fields(of: className)[field] == nil else { return nil }
+            for model in facts.lineage(className) where model.classAttributes.contains(field) {
+                guard let body = model.node.child(.body) else { continue }
+                for statement in body.namedChildren where statement.kind == .expressionStatement {
+                    guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
+                          assignment.child(.left)?.textEquals(field) == true, let value = assignment.child(.right),
+                          value.kind == .identifier, semantics.classes[value.text] != nil else { continue }
+                    return value.text
+                }
+            }
+            return nil
+        case .identifier:
+            guard let scope, scope.parameters.contains(function.text), env[function.text] == parameterObjects[function.text],
+                  let parameters = scope.node.child(.parameters) else { return nil }
+            for parameter in parameters.namedChildren where parameter.kind == .defaultParameter || parameter.kind == .typedDefaultParameter {
+                guard parameter.child(.name)?.textEquals(function.text) == true, let value = parameter.child(.value),
+                      value.kind == .identifier, semantics.classes[value.text] != nil else { continue }
+                return value.text
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// A call's positional arguments (without splats) and keyword arguments by name.

@@ -40,6 +40,22 @@ public struct FrameCycle: Sendable, Hashable {
     public let stored: Stored?
     /// `generatorStored`: the generator function (`_produce`).
     public let generatorName: String?
+    /// `exceptionStored` from `__exit__`: the traceback's frame is the one that ran the `with` block
+    /// (which holds the context manager), not `__exit__`'s own.
+    public var throughWithBlock = false
+
+    init(kind: Kind, site: SourceRange, line: Int, holder: String, rootLocal: String, functionName: String,
+         stored: Stored?, generatorName: String?, throughWithBlock: Bool = false) {
+        self.kind = kind
+        self.site = site
+        self.line = line
+        self.holder = holder
+        self.rootLocal = rootLocal
+        self.functionName = functionName
+        self.stored = stored
+        self.generatorName = generatorName
+        self.throughWithBlock = throughWithBlock
+    }
 
     /// `_exc` for `self._exc`, `[0]` for `errors[0]`.
     static func pathAfterRoot(_ holder: String, _ root: String) -> String {
@@ -50,13 +66,18 @@ public struct FrameCycle: Sendable, Hashable {
 
     public func explanation(for version: TargetVersion) -> HeapExplanation {
         let line = self.line + 1
-        let frame = "frame of \(functionName)()"
+        let frame = throughWithBlock ? "frame running the with block" : "frame of \(functionName)()"
         var path: [ReferenceStep] = []
         var lower = CPythonSizes.frame
         var upper = CPythonSizes.frame + 512
         var parts = ["frame"]
         /// Steps from the frame to the holder expression (`self` → `_exc`); the last one lands on `target`.
         func steps(to target: String) -> [ReferenceStep] {
+            if throughWithBlock {
+                // The with block's frame keeps the context manager (`as cm`), which is `self` here.
+                return [ReferenceStep(from: frame, via: "f_locals[<context manager>]", to: rootLocal),
+                        ReferenceStep(from: rootLocal, via: Self.pathAfterRoot(holder, rootLocal), to: target, site: site, line: line)]
+            }
             var result = [ReferenceStep(from: frame, via: "f_locals[\(rootLocal)]", to: rootLocal == holder ? target : rootLocal,
                                         site: site, line: line)]
             if rootLocal != holder {
@@ -162,10 +183,15 @@ struct FrameCycleSearch {
         for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause) {
             if node.kind == .raiseStatement {
                 guard let raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }),
-                      raised.kind != .call || raised.child(.function)?.child(.attribute)?.textEquals("with_traceback") == true
+                      raised.kind != .call || raised.child(.function)?.child(.attribute).map({
+                          $0.textEquals("with_traceback") || FunctionContext.returnsHeldException($0.text)
+                      }) == true
                 else { continue }
             }
             admit(node)
+        }
+        for (node, scope) in semantics.functionScopes where scope.name == "__exit__" || scope.name == "__aexit__" {
+            candidates.insert(node)
         }
         for node in semantics.tree.nodes(ofKind: .call) {
             guard let callee = node.child(.function) else { continue }
@@ -222,10 +248,18 @@ struct FunctionContext {
         var result: [FrameCycle] = []
         for node in statements where node.kind == .raiseStatement {
             guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { continue }
-            // `raise exc.with_traceback(tb)` raises `exc` itself.
+            // `raise exc.with_traceback(tb)` raises `exc` itself; `raise fut.exception()` raises what the
+            // future (a local) holds.
             while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
-                  callee.child(.attribute)?.textEquals("with_traceback") == true, let object = callee.child(.object) {
-                raised = object
+                  let method = callee.child(.attribute), let object = callee.child(.object) {
+                if method.textEquals("with_traceback") {
+                    raised = object
+                } else if raised.child(.arguments)?.firstNamedChild == nil, Self.returnsHeldException(method.text) {
+                    raised = object
+                    break
+                } else {
+                    break
+                }
             }
             guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { continue }
             // Python deletes an `except ... as e` name when its handler ends, on every path.
@@ -346,6 +380,11 @@ struct FunctionContext {
         return false
     }
 
+    /// Accessors that return an exception their object keeps: `future.exception()`, `result.error()`.
+    static func returnsHeldException(_ method: String) -> Bool {
+        ["exception", "error", "get_exception", "get_error"].contains(method)
+    }
+
     /// Names that by convention hold a class: `ExcClass`, `exc_type`, `error_cls`, `klass`.
     static func namesAClass(_ name: String) -> Bool {
         let bare = name.drop { $0 == "_" }
@@ -382,6 +421,14 @@ struct FunctionContext {
                    releases(finally, holder: holder, root: root) {
                     return true
                 }
+                // Caught here by a handler for any exception that drops the name first (`except Exception:
+                // del e; raise`, lightning-thunder's fix).
+                if child.kind != .exceptClause, child.kind != .exceptGroupClause,
+                   ancestor.namedChildren.contains(where: { clause in
+                       clause.kind == .exceptClause && Self.catchesEverything(clause) && releases(clause, holder: holder, root: root)
+                   }) {
+                    return true
+                }
                 // Caught here: the code after the `try` runs too.
                 if child.kind != .exceptClause, child.kind != .exceptGroupClause,
                    ancestor.namedChildren.contains(where: { $0.kind == .exceptClause || $0.kind == .exceptGroupClause }),
@@ -392,6 +439,15 @@ struct FunctionContext {
             child = ancestor
         }
         return false
+    }
+
+    /// `except:`, `except Exception:`, `except BaseException:` (with or without `as`).
+    static func catchesEverything(_ clause: Node) -> Bool {
+        guard let first = clause.namedChildren.first(where: { $0.kind != .comment }) else { return true }
+        var kind = first
+        if kind.kind == .asPattern, let inner = kind.firstNamedChild { kind = inner }
+        if kind.kind == .block { return true }
+        return kind.textEquals("Exception") || kind.textEquals("BaseException")
     }
 
     /// A statement of `block`'s own list (not nested in a branch) that releases the holder.
@@ -436,6 +492,13 @@ struct FunctionContext {
         switch value.kind {
         case .identifier:
             if caughtNames(at: site).contains(value.text) { return .exception }
+            if let position = exitParameterPosition(value.text) { return position == 2 ? .exception : .traceback }
+            return nil
+        case .tuple, .list, .parenthesizedExpression:
+            // `(now, type(e), e)`: the literal holds the exception.
+            for element in value.namedChildren {
+                if let tie = frameTie(element, at: site) { return tie == .excInfo ? .excInfo : tie }
+            }
             return nil
         case .attribute:
             if value.child(.attribute)?.textEquals("__traceback__") == true, let object = value.child(.object),
@@ -465,6 +528,35 @@ struct FunctionContext {
         default:
             return nil
         }
+    }
+
+    /// In `__exit__(self, kind, value, tb)` / `__aexit__`: 2 for the exception parameter, 3 for the
+    /// traceback. Their traceback starts at the frame that ran the `with` block, which holds the context
+    /// manager (`with ... as cm`, or `with self:`).
+    func exitParameterPosition(_ name: String) -> Int? {
+        guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4,
+              let position = scope.parameters.firstIndex(of: name), position == 2 || position == 3 else { return nil }
+        return position
+    }
+
+    /// Whether the class's own `with self:` blocks (the frames its `__exit__` exceptions point at) all
+    /// drop `self` in a `finally` (`self = None`), as unittest's `handle()` does. False when the class
+    /// has none: it is then used as `with X() as cm` elsewhere, and that frame keeps it.
+    func withBlocksReleaseContext() -> Bool {
+        guard let className = scope.enclosingClass, let model = semantics.classes[className] else { return false }
+        var blocks = 0
+        var released = 0
+        for method in model.methods.values {
+            guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName else { continue }
+            walkScope(method.child(.body) ?? method) { node in
+                guard node.kind == .withStatement,
+                      node.descendants(ofKind: .withItem).contains(where: { $0.firstNamedChild?.textEquals(selfName) == true }) else { return }
+                blocks += 1
+                let context = FunctionContext(scope: methodScope, statements: [], semantics: semantics)
+                if context.isReleased(holder: selfName, root: selfName, after: node) { released += 1 }
+            }
+        }
+        return blocks > 0 && blocks == released
     }
 
     /// Except aliases in effect at `site`, and locals copied from a caught exception before it
@@ -522,9 +614,19 @@ struct FunctionContext {
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
                 if isReleased(holder: holder.text, root: root.text, after: node) { continue }
+                // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
+                // undone by this function itself, so the cycle does not outlive it.
+                if holder.kind == .attribute, statements.contains(where: {
+                    $0.range.start > node.range.end && Self.isRelease($0, holder: holder.text, root: root.text) && !$0.textEquals(node.text)
+                }) {
+                    continue
+                }
                 seen.insert(node.range)
+                let throughWith = value.kind == .identifier && exitParameterPosition(value.text) != nil
+                if throughWith, withBlocksReleaseContext() { continue }
                 result.append(FrameCycle(kind: .exceptionStored, site: node.range, line: node.start.line, holder: holder.text,
-                                         rootLocal: root.text, functionName: scope.name, stored: stored, generatorName: nil))
+                                         rootLocal: root.text, functionName: throughWith ? "the with block's function" : scope.name,
+                                         stored: stored, generatorName: nil, throughWithBlock: throughWith))
             }
         }
         return result

@@ -12,8 +12,11 @@ public struct ExceptionStoredOnObject: Rule {
                 Inside a function: an exception caught there (`except ... as e`, `sys.exc_info()[1]`, \
                 `sys.exception()`, or a local copied from one), its `__traceback__`, `sys.exc_info()`, or \
                 `inspect.currentframe()` stored on an object that a local or parameter reaches — `self._exc = e`, \
-                `result.error = e`, `self.errors.append(e)`, `state["error"] = e`, `future.set_exception(e)` — \
-                without the traceback being dropped.
+                `result.error = e`, `self.errors.append(e)`, `state["error"] = e`, `future.set_exception(e)`, \
+                also inside a tuple (`self.history.append((when, e))`) — without the traceback being dropped. And in \
+                `__exit__`/`__aexit__`, storing the exception or traceback parameter on `self`: their traceback \
+                starts at the frame that ran the `with` block, which keeps the context manager \
+                (`with self.assertRaises(E) as cm:` is the classic case).
                 """,
             whyItMatters: """
                 The traceback of an exception caught in a function starts at that function's frame (`tb_frame`), and \
@@ -70,6 +73,11 @@ public struct ExceptionStoredOnObject: Rule {
             case .traceback: what = "the traceback of an exception caught here"
             case .excInfo: what = "sys.exc_info() (the caught exception and its traceback)"
             case .frame: what = "the current frame"
+            }
+            if cycle.throughWithBlock {
+                return Finding(Self.self, range: cycle.site,
+                               message: "`\(cycle.holder)` now holds the exception passed to `__exit__`, whose traceback refers to the frame that ran the `with` block, which keeps the context manager (`with ... as cm`): a reference cycle only the cyclic garbage collector can free",
+                               explanation: cycle.explanation(for: context.settings.targetVersion))
             }
             return Finding(Self.self, range: cycle.site,
                            message: "`\(cycle.holder)` now holds \(what), whose traceback refers to the frame of `\(cycle.functionName)()`, which holds `\(cycle.rootLocal)`: a reference cycle only the cyclic garbage collector can free",

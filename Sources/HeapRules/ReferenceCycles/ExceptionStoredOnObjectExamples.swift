@@ -94,6 +94,99 @@ extension ExceptionStoredOnObject {
             Connection().open("host")
 
             """),
+        .triggering("""
+            class Raises:
+                def __init__(self, expected):
+                    self.expected = expected
+                    self.exception = None
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, kind, value, tb):
+                    if kind is not None and issubclass(kind, self.expected):
+                        ↓self.exception = value
+                        return True
+                    return False
+
+
+            def check():
+                with Raises(KeyError) as caught:
+                    {}["missing"]
+                return caught.exception.args
+
+
+            check()
+
+            """),
+        .triggering("""
+            import time
+
+
+            class Strategy:
+                def __init__(self):
+                    self.history = []
+
+                def open(self, address):
+                    try:
+                        int(address)
+                    except ValueError as exc:
+                        ↓self.history.append((time.time(), type(exc), exc))
+
+
+            Strategy().open("ldap")
+
+            """),
+        .nonTriggering("""
+            class Raises:
+                def __init__(self, expected):
+                    self.expected = expected
+                    self.kind = None
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, kind, value, tb):
+                    self.kind = kind
+                    return kind is not None and issubclass(kind, self.expected)
+
+
+            def check():
+                with Raises(KeyError) as caught:
+                    {}["missing"]
+                return caught.kind
+
+
+            check()
+
+            """),
+        .nonTriggering("""
+            class Raises:
+                def __init__(self, expected):
+                    self.expected = expected
+                    self.exception = None
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, kind, value, tb):
+                    if kind is not None and issubclass(kind, self.expected):
+                        self.exception = value
+                        return True
+                    return False
+
+                def handle(self, action):
+                    try:
+                        with self:
+                            action()
+                        return self.exception
+                    finally:
+                        self = None
+
+
+            Raises(KeyError).handle(lambda: {}["missing"])
+
+            """),
         .nonTriggering("""
             class Job:
                 def __init__(self, work):

@@ -215,6 +215,32 @@ extension FrameKeptInLocal {
             innermost_line()
 
             """),
+        .triggering("""
+            class Future:
+                def __init__(self):
+                    self._exception = None
+
+                def set_exception(self, exc):
+                    self._exception = exc
+
+                def exception(self):
+                    return self._exception
+
+
+            def connect(address):
+                future = Future()
+                future.set_exception(ConnectionRefusedError(address))
+                if future.exception() is not None:
+                    ↓raise future.exception()
+                return future
+
+
+            try:
+                connect("localhost:9")
+            except ConnectionError:
+                pass
+
+            """),
         .nonTriggering("""
             def connect(addresses):
                 last = None

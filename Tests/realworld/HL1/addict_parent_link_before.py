@@ -1,0 +1,33 @@
+# upstream: mewwts/addict (Dict auto-vivification)
+# reference: issue #86 (closed; fixed in release 2.0.1 per the maintainer)
+# url: https://github.com/mewwts/addict/issues/86
+# leaked: `a.x.y = 1` creates a child Dict that keeps `__parent` (a) and `__key`; once the child is
+#   stored in the parent, `a` contains `a.x` and `a.x.__parent` points back to `a`: a cycle.
+# fix: "__setitem__ should probably clear __parent and __key after they've served their purpose".
+# expect: HL101
+
+
+class Dict(dict):
+    def __init__(self, parent=None, key=None):
+        super().__init__()
+        object.__setattr__(self, "_parent", parent)
+        object.__setattr__(self, "_key", key)
+
+    def __getattr__(self, name):
+        if name in self:
+            return self[name]
+        return Dict(parent=self, key=name)
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name, value)
+        parent = object.__getattribute__(self, "_parent")
+        if parent is not None:
+            parent[object.__getattribute__(self, "_key")] = self
+
+
+def scenario():
+    a = Dict()
+    a.x.y = 1

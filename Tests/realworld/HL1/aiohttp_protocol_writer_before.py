@@ -1,0 +1,34 @@
+# upstream: aio-libs/aiohttp (parsers.StreamProtocol)
+# reference: PR #226 (merged) "Trivial patch: Break a cycle"
+# url: https://github.com/aio-libs/aiohttp/pull/226
+# leaked: "aiohttp.parsers.StreamProtocol.writer referring to a StreamWriter object,
+#   asyncio.StreamWriter._protocol referring to the protocol, so protocol => writer => protocol".
+# fix: "Once the connection is closed, remove the references from the protocol to the reader and
+#   writer objects".
+# expect: HL101
+
+
+class StreamWriter:
+    def __init__(self, transport, protocol):
+        self._transport = transport
+        self._protocol = protocol
+
+
+class StreamProtocol:
+    def __init__(self):
+        self.transport = None
+        self.writer = None
+        self.reader = []
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.writer = StreamWriter(transport, self)
+
+    def connection_lost(self, exc):
+        self.transport = None
+
+
+def scenario():
+    protocol = StreamProtocol()
+    protocol.connection_made(object())
+    protocol.connection_lost(None)

@@ -1,0 +1,31 @@
+# upstream: CPython (Lib/asyncio/base_events.py create_connection, selector_events sock_connect)
+# reference: gh-88863, PR #95739 (merged)
+# url: https://github.com/python/cpython/pull/95739
+# leaked: create_connection collects the error of every failed address in a local list `exceptions`
+#   and raises one of them; the frame holds the list, the list the exceptions, their tracebacks the frame.
+# fix: the locals holding exceptions (the list, and futures holding an exception) are set to None once
+#   they are no longer needed.
+# expect: HL103
+
+
+def _connect_one(address):
+    raise ConnectionRefusedError(111, "Connect call failed %r" % (address,))
+
+
+def create_connection(addresses):
+    exceptions = []
+    for address in addresses:
+        try:
+            return _connect_one(address)
+        except OSError as exc:
+            exceptions.append(exc)
+    if len(exceptions) == 1:
+        raise exceptions[0]
+    raise OSError("Multiple exceptions: %s" % ", ".join(str(e) for e in exceptions))
+
+
+def scenario():
+    try:
+        create_connection([("127.0.0.1", 8080), ("::1", 8080)])
+    except OSError:
+        pass
