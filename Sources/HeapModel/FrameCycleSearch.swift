@@ -267,6 +267,9 @@ struct FunctionContext {
                 continue
             }
             if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
+            // `raise errors[0]`: only a container shown to hold exceptions (imaplib's `raise dat[0]` raises
+            // a server response string).
+            if raised.kind == .subscript, let container = raised.child(.value), !holdsExceptions(container) { continue }
             if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
                 if Self.namesAClass(last) { continue }
                 // `raise self._exc`: only when the class keeps an exception instance there; other chains
@@ -323,6 +326,11 @@ struct FunctionContext {
             case .subscript:
                 // `kind = sys.exc_info()[0]`, `classes[key]`.
                 if right.child(.subscript)?.textEquals("0") == true, right.child(.value)?.kind == .call { return true }
+            case .conditionalExpression:
+                // `kind = FullResultSet if full else EmptyResultSet` (django's lookups).
+                if right.namedChildren.contains(where: { $0.kind == .identifier && (Self.namesAClass($0.text) || semantics.classes[$0.text] != nil) }) {
+                    return true
+                }
             default:
                 break
             }
@@ -333,7 +341,42 @@ struct FunctionContext {
     /// `error`, `_exc`, `last_exception`, `failure`, `connectException`: names of a held exception.
     static func namesAnExceptionValue(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return ["error", "exc", "exception", "failure", "raises"].contains { lowered.contains($0) }
+        return ["error", "exc", "exception", "failure", "raises", "defect"].contains { lowered.contains($0) }
+    }
+
+    /// Whether a subscripted container holds exceptions: its name says so (`exceptions`, `exc_info`,
+    /// `header.defects`), or this function fills it with caught exceptions or builds it from exception
+    /// constructors (`[ValueError(v) for v in values]`).
+    func holdsExceptions(_ container: Node) -> Bool {
+        let name = container.kind == .attribute ? container.child(.attribute)?.text ?? "" : container.text
+        if Self.namesAnExceptionValue(name) { return true }
+        guard container.kind == .identifier else { return false }
+        for node in statements {
+            switch node.kind {
+            case .assignment:
+                guard node.child(.left)?.textEquals(name) == true, let right = node.child(.right) else { continue }
+                var elements: [Node] = right.kind == .listComprehension ? [right.child(.body)].compactMap { $0 } : right.namedChildren.array
+                if right.kind == .call { elements = [right] }
+                if elements.contains(where: { element in
+                    element.kind == .call && (element.child(.function).map { Self.constructsException($0) } ?? false)
+                }) {
+                    return true
+                }
+            case .call:
+                guard let callee = node.child(.function), callee.kind == .attribute, callee.child(.object)?.textEquals(name) == true,
+                      let argument = node.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }) else { continue }
+                if frameTie(argument, at: node) == .exception { return true }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    /// `ValueError`, `errors.ConfigError`, `TimeoutWarning`: a callee named like an exception class.
+    static func constructsException(_ callee: Node) -> Bool {
+        let name = callee.kind == .attribute ? callee.child(.attribute)?.text ?? "" : callee.text
+        return ["Error", "Exception", "Warning", "Exit", "Interrupt"].contains { name.hasSuffix($0) }
     }
 
     /// Whether the class (or a base in this module) stores something other than a class in `field`:
