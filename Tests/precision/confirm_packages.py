@@ -4,8 +4,9 @@ tornado, celery) of `make realworld-venv`.
 "Doubtful" means the verdict in hl12_verdicts.tsv depended on a run-time value or on a store whose
 reachability had to be reasoned about: `raise self.x` where `x` might be a class, an exception parked on an
 object by code elsewhere, `raise name` where `name` holds a class (a false alarm), a cycle that ends when a
-transaction ends. The negative (lookups.py:689) was a false alarm of main f9c025f, no longer reported since
-39893d0; it stays as a check that the class choice really leaves no cycle. Each scenario drives the flagged package code once with the collector disabled, then
+transaction ends. Two scenarios are negatives: lookups.py:689 was a false alarm of main f9c025f, no longer
+reported since 39893d0 (it stays as a check that the class choice really leaves no cycle); transaction.py:125
+is still reported and is a false alarm (contextlib drops the generator frame from the traceback). Each scenario drives the flagged package code once with the collector disabled, then
 collects with gc.DEBUG_SAVEALL and asks whether the object the finding names -- the frame of the flagged
 function (HL103/HL106) or an instance of the flagged class (HL101) -- lies *on a cycle* among the collected
 objects: it must reach itself through gc.get_referents, without going through a frame's f_back (so a cycle
@@ -49,6 +50,25 @@ def django_isnull_raises_a_class():
         lookups.pop().as_sql(None, connection)
     except FullResultSet:
         pass
+
+
+def django_rollback_mark():
+    # transaction.py:125 `connection.rollback_exc = exc` in a @contextmanager generator: when the generator
+    # re-raises the exception thrown into it, contextlib's __exit__ resets `exc.__traceback__` to the with
+    # block's traceback, so the generator's frame leaves it and no cycle remains (a false alarm).
+    configure_django()
+    from django.db import connection, transaction
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.mark_for_rollback_on_error():
+                    raise KeyError("inside")
+            except KeyError:
+                pass
+    except Exception:
+        pass
+    connection.rollback_exc = None
+    connection.close()
 
 
 def django_bad_serializer():
@@ -169,6 +189,7 @@ def celery_eager_retry():
 # (name, function, (kind, name) of the object that must (or must not) be on a cycle, finding, expected)
 SCENARIOS = [
     ("django IsNull raises a result-set class", django_isnull_raises_a_class, ("frame", "as_sql"), "django db/models/lookups.py:689 HL103 (false alarm, not flagged since main 39893d0)", False),
+    ("django mark_for_rollback_on_error parks the exception", django_rollback_mark, ("frame", "mark_for_rollback_on_error"), "django db/transaction.py:125 HL106 (false alarm)", False),
     ("django BadSerializer re-raises its ImportError", django_bad_serializer, ("frame", "__call__"), "django core/serializers/__init__.py:52 HL103", True),
     ("django ValidationError holds itself in error_list", django_validation_error_list, ("instance", "ValidationError"), "django core/exceptions.py:178 HL101", True),
     ("django get_template keeps the chain of misses", django_get_template_chain, ("frame", "get_template"), "django template/loader.py:17 HL103", True),
