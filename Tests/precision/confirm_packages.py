@@ -134,6 +134,25 @@ def sqlalchemy_dbapi_error():
     engine.dispose()
 
 
+def sqlalchemy_lambda_sequence():
+    # sql/lambdas.py:849 `closure_trackers.append(self._cache_key_getter_closure_variable(...))`: the getter
+    # made for a closure variable that is a sequence (line 999) closes over `self`. AnalyzedCode objects are
+    # cached per code object (`AnalyzedCode._fns`) and their AnalyzedFunction in `_closure_per_cache_key`;
+    # the scenario removes its entries so that only the cycle can keep the AnalyzedCode.
+    from sqlalchemy import column, lambda_stmt, select, table
+    from sqlalchemy.sql import lambdas
+    columns = table("t", column("a"), column("b")).c
+    def build(selected):
+        return lambda_stmt(lambda: select(*selected))
+    cached = set(lambdas.AnalyzedCode._fns)
+    functions = set(lambdas._closure_per_cache_key)
+    build([columns.a, columns.b])
+    for key in set(lambdas.AnalyzedCode._fns) - cached:
+        del lambdas.AnalyzedCode._fns[key]
+    for key in set(lambdas._closure_per_cache_key) - functions:
+        del lambdas._closure_per_cache_key[key]
+
+
 def tornado_rethrow():
     # httpclient.py:688 `raise self.error`.
     from tornado.httpclient import HTTPClientError, HTTPRequest, HTTPResponse
@@ -196,6 +215,7 @@ SCENARIOS = [
     ("sqlalchemy safe_reraise re-raises", sqlalchemy_safe_reraise, ("frame", "__exit__"), "sqlalchemy util/langhelpers.py:166 HL103", True),
     ("sqlalchemy connection dropped inside a transaction", sqlalchemy_transaction_left_open, ("instance", "RootTransaction"), "sqlalchemy engine/base.py:911 HL101", True),
     ("sqlalchemy wraps a DBAPI error", sqlalchemy_dbapi_error, ("frame", "_handle_dbapi_exception"), "sqlalchemy engine/base.py:2351 HL103", True),
+    ("sqlalchemy lambda closing over a list of columns", sqlalchemy_lambda_sequence, ("instance", "AnalyzedCode"), "sqlalchemy sql/lambdas.py:849 HL102", True),
     ("tornado HTTPResponse.rethrow", tornado_rethrow, ("frame", "rethrow"), "tornado httpclient.py:688 HL103", True),
     ("twisted RaisingMemoryReactor.connectTCP", twisted_raising_memory_reactor, ("frame", "connectTCP"), "twisted internet/testing.py:908 HL103", True),
     ("twisted Failure.raiseException", twisted_failure_raise, ("frame", "raiseException"), "twisted python/failure.py:455 HL103", True),
