@@ -1,10 +1,12 @@
 """Run-time confirmations of heaplint's HL103/HL106/HL107 findings on the standard library.
 
 Each scenario drives the flagged stdlib code once with the collector disabled, then collects with
-gc.DEBUG_SAVEALL and looks in gc.garbage for the object the finding names: the frame of the flagged
-function (HL103/HL106: the frame is on the cycle) or an instance of the flagged class (HL107). Negative
-scenarios drive code heaplint does not flag (it breaks the cycle) and must leave no such frame. A scenario
-may return a weak reference instead: the object must then outlive reference counting and die in gc.collect().
+gc.DEBUG_SAVEALL and looks in gc.garbage for the object the finding names -- the frame of the flagged
+function (HL103/HL106) or an instance of the flagged class (HL107) -- *on a cycle*: it must reach itself
+through gc.get_referents without going through a frame's f_back, so a cycle of a caller (e.g. the
+scenario's own frame once it catches the exception) does not count. Negative scenarios drive code heaplint
+does not flag (it breaks the cycle) and must leave no such cycle. A scenario may return a weak reference
+instead: the object must then outlive reference counting and die in gc.collect().
 
 `python confirm_stdlib.py` prints one JSON object per scenario; Tests/python/test_stdlib_confirmations.py
 runs it and checks every verdict. Written against CPython 3.11's standard library; where a module has a C accelerator (asyncio futures,
@@ -117,6 +119,23 @@ def work_item_failure():
     del future
 
 
+async def task_group_body():
+    async def fail():
+        raise ValueError("child failed")
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(fail())
+            raise KeyError("body failed")
+    except* (KeyError, ValueError):
+        pass
+
+
+def task_group_errors():
+    # taskgroups.py:137 appends the body's exception to `self._errors`, and the `finally` of line 147 always
+    # drops the list again: the frame holding the group (`as group`) is on no cycle (not flagged).
+    asyncio.run(task_group_body())
+
+
 def maildir_next():
     with tempfile.TemporaryDirectory() as directory:
         box = mailbox.Maildir(directory + "/box", create=True)
@@ -148,19 +167,41 @@ SCENARIOS = [
     ("warnings filter 'error'", warnings_as_errors, ("frame", "warn_explicit"), "warnings.py:370 HL103", True),
     ("email policy raise_on_defect", email_raise_on_defect, ("frame", "handle_defect"), "email/_policybase.py:185 HL103", True),
     ("multiprocessing.pool reraise helper", pool_reraise_helper, ("frame", "_helper_reraises_exception"), "multiprocessing/pool.py:144 HL103", True),
-    ("mock side_effect exception", mock_side_effect, ("frame", "_execute_mock_call"), "unittest/mock.py:1187 HL103", True),
+    ("mock side_effect exception", mock_side_effect, ("frame", "_execute_mock_call"), "unittest/mock.py:1183 HL103", True),
     ("contextlib.ExitStack re-raise", exit_stack_reraise, ("frame", "__exit__"), "contextlib.py:601 HL103", True),
     ("concurrent.futures work item drops self after storing", work_item_failure, ("frame", "run"), "concurrent/futures/thread.py:60 (not flagged)", False),
     ("Maildir.next keeps a generator", maildir_next, ("instance", "Maildir"), "mailbox.py:567 HL107", True),
+    ("TaskGroup drops its errors in a finally", task_group_errors, ("frame", "task_group_body"), "asyncio/taskgroups.py:137 (not flagged)", False),
     ("socket.create_connection clears its exceptions", socket_create_connection_refused, ("frame", "create_connection"), "socket.py:851 (not flagged)", False),
 ]
 
 
-def garbage_matches(kind, name):
-    for obj in gc.garbage:
-        if kind == "frame" and isinstance(obj, types.FrameType) and obj.f_code.co_name == name:
+def referents(obj):
+    # A frame's f_back is its caller: a cycle through it belongs to the caller, not to the finding.
+    back = obj.f_back if isinstance(obj, types.FrameType) else None
+    return [r for r in gc.get_referents(obj) if r is not back]
+
+
+def on_cycle(target, collected):
+    seen = set()
+    stack = referents(target)
+    while stack:
+        obj = stack.pop()
+        if obj is target:
             return True
-        if kind == "instance" and type(obj).__name__ == name:
+        if id(obj) in seen or id(obj) not in collected:
+            continue
+        seen.add(id(obj))
+        stack.extend(referents(obj))
+    return False
+
+
+def garbage_matches(kind, name):
+    collected = {id(obj) for obj in gc.garbage}
+    for obj in gc.garbage:
+        if kind == "frame" and isinstance(obj, types.FrameType) and obj.f_code.co_name == name and on_cycle(obj, collected):
+            return True
+        if kind == "instance" and type(obj).__name__ == name and on_cycle(obj, collected):
             return True
     return False
 
