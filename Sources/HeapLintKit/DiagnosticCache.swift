@@ -86,6 +86,20 @@ public struct DiagnosticCache: Sendable {
         var diagnostics: [CachedDiagnostic]
         /// The module's interface for the project index (absent in entries of files without cycle rules).
         var interface: ModuleInterface?
+        /// The cross-module pass's diagnostics for this content, and the key of the index classes they
+        /// were computed with (`CrossModulePass.dependencyKey`): valid while both match.
+        var cross: CrossEntry?
+    }
+
+    struct CrossEntry: Codable, Sendable {
+        var key: String
+        var diagnostics: [CachedDiagnostic]
+    }
+
+    /// The cross-module diagnostics of a file whose content hash and dependency key both match.
+    func crossDiagnostics(forPath path: String, hash: String, key: String, source: SourceText, displayPath: String) -> [Diagnostic]? {
+        guard let entry = entries[path], entry.hash == hash, let cross = entry.cross, cross.key == key else { return nil }
+        return cross.diagnostics.map { $0.diagnostic(path: displayPath, source: source) }
     }
 
     public let file: String
@@ -133,12 +147,16 @@ public struct DiagnosticCache: Sendable {
 
     /// Writes the new entries (replacing the old file atomically). Returns false when it could not.
     @discardableResult
-    public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)]) -> Bool {
+    public func save(_ results: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)],
+                     cross: [String: (key: String, diagnostics: [Diagnostic])] = [:]) -> Bool {
         // Entries of files that no longer exist are dropped so the cache does not grow forever.
         var merged = entries.filter { FileManager.default.fileExists(atPath: $0.key) }
         for result in results {
             merged[result.path] = Entry(hash: result.hash, diagnostics: result.diagnostics.map(CachedDiagnostic.init),
                                         interface: result.interface)
+        }
+        for (path, update) in cross where merged[path] != nil {
+            merged[path]?.cross = CrossEntry(key: update.key, diagnostics: update.diagnostics.map(CachedDiagnostic.init))
         }
         let directory = (file as NSString).deletingLastPathComponent
         do {

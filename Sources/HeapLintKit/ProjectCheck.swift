@@ -80,20 +80,21 @@ public struct ProjectCheck: Sendable {
             }
         }
         var results = box.values
-        if let cache {
-            // One copy of the hashes: `values` copies the whole array under its lock, so reading it per
-            // file made saving quadratic in the number of files.
-            let hashValues = hashes.values
-            var fresh: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)] = []
+        // One copy of the hashes: `values` copies the whole array under its lock, so reading it per
+        // file made saving quadratic in the number of files.
+        let hashValues = hashes.values
+        var fresh: [(path: String, hash: String, diagnostics: [Diagnostic], interface: ModuleInterface?)] = []
+        if cache != nil {
             for (index, result) in results.enumerated() where !result.fromCache {
                 if let hash = hashValues[index] {
                     fresh.append((Configuration.absolute(result.path), hash, result.diagnostics, result.interface))
                 }
             }
-            if !fresh.isEmpty { cache.save(fresh) }
         }
-        // The cache keeps each file's own findings; what other modules' classes add is found afresh.
-        CrossModulePass(analyzer: analyzer).run(&results, files: files)
+        // The cache keeps each file's own findings, and beside them what other modules' classes add,
+        // under the key of the classes it used.
+        let cross = CrossModulePass(analyzer: analyzer, cache: cache).run(&results, hashes: hashValues)
+        if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
         for index in results.indices { results[index].tree = nil }
         return results.sorted { $0.path < $1.path }
     }
