@@ -971,12 +971,7 @@ struct ScopeInterpreter {
                       let className = objects[receiver].className, facts.method(methodName, of: className) != nil else { return nil }
             }
         }
-        let arguments = node.child(.arguments)?.namedChildren.array ?? []
-        let positional = arguments.filter { ![.keywordArgument, .listSplat, .dictionarySplat, .comment].contains($0.kind) }
-        var keywords: [String: Node] = [:]
-        for argument in arguments where argument.kind == .keywordArgument {
-            if let name = argument.child(.name)?.text, let value = argument.child(.value) { keywords[name] = value }
-        }
+        let (positional, keywords) = Self.arguments(of: node)
         let qualified = headIsName ? semantics.qualifiedName(of: function) : nil
         if let qualified {
             switch qualified {
