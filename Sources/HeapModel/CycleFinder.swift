@@ -23,9 +23,13 @@ enum CycleFinder {
         for (index, edge) in heap.edges.enumerated() where heap.live[index] {
             outgoing[edge.from, default: []].append(index)
         }
-        let closing = heap.edges.indices
-            .filter { heap.live[$0] && !heap.edges[$0].isImplicit && !heap.edges[$0].isFromCallee }
-            .sorted { heap.edges[$0].anchor.start > heap.edges[$1].anchor.start }
+        // Edges the scope makes itself first (latest first), then those its calls make: a cycle that
+        // only the calls of this scope close together (`b = B(a)` then `a.set_b(b)`) is found here,
+        // at the last of those calls, and nowhere else.
+        let byLatest: (Int, Int) -> Bool = { heap.edges[$0].anchor.start > heap.edges[$1].anchor.start }
+        let live = heap.edges.indices.filter { heap.live[$0] && !heap.edges[$0].isImplicit }
+        let closing = live.filter { !heap.edges[$0].isFromCallee }.sorted(by: byLatest)
+            + live.filter { heap.edges[$0].isFromCallee }.sorted(by: byLatest)
         var covered = Set<Int>()
         var result: [CycleWitness] = []
         for start in closing {
@@ -139,14 +143,22 @@ enum CycleFinder {
     static func witness(_ cycle: [Int], heap: ScopeResult, facts: ModuleFacts, scopeName: String,
                         brokenOnlyInFinalizer: FinalizerBreak? = nil) -> CycleWitness? {
         var edges = cycle.map { heap.edges[$0] }
-        guard edges.contains(where: { !$0.isImplicit && !$0.isFromCallee }) else { return nil }
+        let ownEdges = edges.filter { !$0.isImplicit && !$0.isFromCallee }
+        // A cycle made by one call alone is its callee's finding (reported in the callee's own scope). A
+        // call counts only when it ties objects that existed before it: a constructor that merely made the
+        // list a later call appends to does not close anything.
+        let callSites = Set(edges.filter { !$0.isImplicit && $0.isFromCallee && $0.reachesEarlierObject }.map(\.anchor))
+        guard !ownEdges.isEmpty || callSites.count >= 2 else { return nil }
         // Start the path at `self` or at an instance of a known class, as a reader would tell it.
         if let startIndex = edges.firstIndex(where: { heap.objects[$0.from].isSelf })
             ?? edges.firstIndex(where: { heap.objects[$0.from].className != nil }) {
             edges = Array(edges[startIndex...] + edges[..<startIndex])
         }
         let objects = edges.map { heap.objects[$0.from] }
-        let closing = edges.filter { !$0.isImplicit && !$0.isFromCallee }.max { $0.anchor.start < $1.anchor.start }
+        // The last statement that closes it; of nested calls (`a.set(B(a))`), the outer one.
+        let closing = ownEdges.isEmpty
+            ? edges.filter { !$0.isImplicit }.max { ($0.anchor.end, $1.anchor.start) < ($1.anchor.end, $0.anchor.start) }
+            : ownEdges.max { $0.anchor.start < $1.anchor.start }
         guard let site = closing?.anchor else { return nil }
         let kind: CycleKind
         let vias = Set(edges.filter { $0.kind == .attribute }.map(\.via))

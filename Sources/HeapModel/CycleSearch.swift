@@ -39,7 +39,8 @@ final class ModuleFacts: @unchecked Sendable {
         self.semantics = semantics
         self.project = project
         let finalizerOnly = ModuleFacts.finalizerOnlyFunctions(semantics)
-        let teardown = ModuleFacts.teardownFunctions(semantics, excluding: finalizerOnly)
+        let weakrefCallbacks = ModuleFacts.weakrefCallbackNames(semantics)
+        let teardown = ModuleFacts.teardownFunctions(semantics, excluding: finalizerOnly, weakrefCallbacks: weakrefCallbacks)
         func inTeardown(_ node: Node) -> Bool {
             for ancestor in node.ancestors {
                 if ancestor.kind == .finallyClause { return !inFinalizer(node) }
@@ -110,6 +111,12 @@ final class ModuleFacts: @unchecked Sendable {
                       let method = function.child(.attribute)?.text, let receiver = function.child(.object) else { continue }
                 if method == "start", let name = field(of: receiver) { started[name, default: []].insert(owner(node)) }
                 guard ["clear", "remove", "pop", "discard", "popitem", "cancel", "remove_done_callback", "popleft"].contains(method) else { continue }
+                // A weakref callback (`weakref.ref(item, self._remove)`) runs only when its referent dies,
+                // which a long-lived referent never does: what it removes is not a teardown of the holder
+                // (SQLAlchemy's WeakSequence, issue #5050), unless a teardown path calls it too.
+                if let enclosing = semantics.enclosingFunction(of: node), weakrefCallbacks.contains(enclosing.name), !inTeardown(node) {
+                    continue
+                }
                 // Removing items from a container attribute anywhere shows the code manages its lifetime,
                 // except in `__del__`, which cannot run while the cycle holds the object.
                 if let name = field(of: receiver) {
@@ -127,6 +134,57 @@ final class ModuleFacts: @unchecked Sendable {
         weakFields = weak
         classesRemovingItemsOnTeardown = removingClasses
     }
+
+    /// Names of the methods and functions passed as the callback of `weakref.ref(obj, callback)` or
+    /// `weakref.proxy(obj, callback)` (`self._remove`, `_on_dead`): CPython calls them when the referent
+    /// is freed, not when the object that holds the weak reference is done.
+    static func weakrefCallbackNames(_ semantics: SemanticModel) -> Set<String> {
+        var result = Set<String>()
+        for call in semantics.tree.nodes(ofKind: .call) {
+            guard let function = call.child(.function), function.kind == .attribute || function.kind == .identifier,
+                  let qualified = semantics.qualifiedName(of: function), qualified == "weakref.ref" || qualified == "weakref.proxy" else { continue }
+            let (positional, keywords) = ScopeInterpreter.arguments(of: call)
+            guard let callback = positional.count >= 2 ? positional[1] : keywords["callback"] else { continue }
+            switch callback.kind {
+            case .attribute: if let name = callback.child(.attribute)?.text { result.insert(name) }
+            case .identifier: result.insert(callback.text)
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// Names of the module's methods that store a parameter on an object (`self._transport = transport`)
+    /// or call a method on a parameter or a field with arguments (`self._reader.set_transport(transport)`):
+    /// a call to one of them may make an edge the caller's scope needs to be interpreted for.
+    private(set) lazy var storingMethodNames: Set<String> = {
+        var result = Set<String>()
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && scope.enclosingClass != nil {
+            guard let selfName = scope.selfName, scope.parameters.count > 1, let body = node.child(.body) else { continue }
+            let parameters = Set(scope.parameters)
+            var stores = false
+            walkScope(body) { inner in
+                guard !stores else { return }
+                switch inner.kind {
+                case .assignment:
+                    guard let left = inner.child(.left), left.kind == .attribute || left.kind == .subscript,
+                          let root = ScopeInterpreter.rootName(of: left.kind == .subscript ? (left.child(.value) ?? left) : left),
+                          parameters.contains(root), let right = inner.child(.right) else { return }
+                    stores = right.kind == .identifier && parameters.contains(right.text) && right.text != selfName
+                case .call:
+                    guard let function = inner.child(.function), function.kind == .attribute,
+                          let receiver = function.child(.object), let root = ScopeInterpreter.rootName(of: receiver),
+                          parameters.contains(root), receiver.kind == .attribute || root != selfName,
+                          let arguments = inner.child(.arguments) else { return }
+                    stores = arguments.namedChildren.contains { $0.kind == .identifier && parameters.contains($0.text) }
+                default:
+                    return
+                }
+            }
+            if stores { result.insert(scope.name) }
+        }
+        return result
+    }()
 
     /// Module-level functions by name (a name defined twice is left out: which one runs is not known).
     private(set) lazy var moduleFunctions: [String: Node] = {
@@ -279,12 +337,16 @@ final class ModuleFacts: @unchecked Sendable {
 
     /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
     /// the methods they call on `self`, transitively.
-    static func teardownFunctions(_ semantics: SemanticModel, excluding finalizerOnly: Set<Node> = []) -> Set<Node> {
+    /// A weakref callback named like a teardown (`_remove`) is not one by its name: it runs when the
+    /// referent dies; it is on a teardown path only when a teardown method calls it.
+    static func teardownFunctions(_ semantics: SemanticModel, excluding finalizerOnly: Set<Node> = [],
+                                  weakrefCallbacks: Set<String> = []) -> Set<Node> {
         var result = Set<Node>()
         var queue: [Node] = []
         for node in semantics.tree.nodes(ofKind: .functionDefinition) where !finalizerOnly.contains(node) {
             // Most names fail on their first letter: look at the bytes before making a string.
-            guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text) else { continue }
+            guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text),
+                  !weakrefCallbacks.contains(name.text) else { continue }
             result.insert(node)
             queue.append(node)
         }
@@ -424,6 +486,19 @@ struct ScopeResult {
     var startedObjects: Set<Int>
     /// Objects the scope's `return` statements return (a constructor's result, a parameter, ...).
     var returned: [Int] = []
+    /// Method calls on objects whose class this scope cannot know (a parameter, `self.reader`): replayed
+    /// by the caller that knows it.
+    var deferredCalls: [DeferredCall] = []
+}
+
+/// `self._stream_reader.set_transport(transport)` inside a method: which method, on which object of the
+/// summary, with which of its objects as arguments. The caller that maps `self._stream_reader` to an
+/// instance of a module class replays that class's method there (asyncio's StreamReaderProtocol, bpo-34638).
+struct DeferredCall {
+    let receiver: Int
+    let method: String
+    let positional: [Int?]
+    let keywords: [String: Int]
 }
 
 extension ScopeResult {
@@ -431,6 +506,7 @@ extension ScopeResult {
     /// method points back at `self`, a parameter or a value read from one of them. Edges that only
     /// point away from the caller's objects into new ones cannot close a cycle there.
     var pointsBackAtCaller: Bool {
+        if !deferredCalls.isEmpty { return true }
         let roots = Set(parameterObjects.values).union(derivedFrom.keys)
         return edges.indices.contains { index in
             live[index] && !edges[index].isImplicit && roots.contains(edges[index].to)
@@ -460,7 +536,7 @@ struct CycleSearch {
         // In source order, the module and the defs; the others would find nothing to model and stop
         // (`ScopeInterpreter.start`), so they are not interpreted.
         var scopes: [(Node, FunctionScope?)] = []
-        for index in Self.scopesThatMayStore(semantics.tree).sorted() {
+        for index in Self.scopesThatMayStore(semantics.tree, storingMethods: facts.storingMethodNames).sorted() {
             let node = semantics.tree.node(index)
             if index == 0 { scopes.append((node, nil)) } else if let scope = semantics.functionScopes[node] { scopes.append((node, scope)) }
         }
@@ -484,9 +560,10 @@ extension CycleSearch {
     /// the kind index instead of walking every scope: a superset of the scopes in which
     /// `ScopeInterpreter.start` finds a statement that `mayStoreReference` (it also admits stores in a
     /// def's decorators or defaults), so skipping the others changes no result.
-    static func scopesThatMayStore(_ tree: SyntaxTree) -> Set<NodeIndex> {
+    static func scopesThatMayStore(_ tree: SyntaxTree, storingMethods: Set<String> = []) -> Set<NodeIndex> {
         var result = Set<NodeIndex>()
-        for node in tree.nodes(ofKinds: .assignment, .call) where ScopeInterpreter.mayStoreReference(node) {
+        for node in tree.nodes(ofKinds: .assignment, .call)
+        where ScopeInterpreter.mayStoreReference(node) || ScopeInterpreter.callsStoringMethod(node, storingMethods) {
             var scope: NodeIndex = 0
             var ancestor = node.parent
             while let current = ancestor {
@@ -517,6 +594,8 @@ struct ScopeInterpreter {
     var parameterObjects: [String: Int] = [:]
     var startedObjects = Set<Int>()
     var returnedObjects: [Int] = []
+    var deferredCalls: [DeferredCall] = []
+    var deferredReplayDepth = 0
 
     struct FieldKey: Hashable {
         let holder: Int
@@ -529,7 +608,8 @@ struct ScopeInterpreter {
         return ScopeResult(objects: interpreter.objects, edges: interpreter.edges, live: interpreter.live,
                            derivedFrom: interpreter.derivedFrom, selfObject: interpreter.selfObject,
                            parameterObjects: interpreter.parameterObjects, parameterOrder: scope?.parameters ?? [],
-                           startedObjects: interpreter.startedObjects, returned: interpreter.returnedObjects)
+                           startedObjects: interpreter.startedObjects, returned: interpreter.returnedObjects,
+                           deferredCalls: interpreter.deferredCalls)
     }
 
     /// Summary of a method (its heap at the end, in terms of `self` and its parameters), memoised.
@@ -552,14 +632,14 @@ struct ScopeInterpreter {
     }
 
     mutating func addEdge(from: Int, to: Int, kind: EdgeKind, via: String, site: Node, implicit: Bool = false,
-                          fromCallee: Bool = false, calleeSite: (SourceRange, Int)? = nil) {
+                          fromCallee: Bool = false, calleeSite: (SourceRange, Int)? = nil, reachesEarlierObject: Bool = true) {
         if isWeak(from, kind: kind) { return }
         let (arms, exits) = branchContext(of: site)
         let range = calleeSite?.0 ?? site.range
         let line = calleeSite?.1 ?? site.start.line
         edges.append(ReferenceEdge(from: from, to: to, kind: kind, via: via, site: range, line: line,
                                    isImplicit: implicit, isFromCallee: fromCallee, arms: arms, exitingBlocks: exits,
-                                   anchor: site.range))
+                                   anchor: site.range, reachesEarlierObject: reachesEarlierObject))
         live.append(true)
         if kind == .attribute { fieldEdge[FieldKey(holder: from, name: via)] = edges.count - 1 }
     }
@@ -662,7 +742,8 @@ struct ScopeInterpreter {
         // Every reported cycle needs a reference this scope makes itself: a store into an attribute or
         // an item, or a container/callback method. A scope without one is not interpreted, unless it is
         // a callee (depth > 0) whose returned object may carry the caller's references back.
-        guard statements.contains(where: { Self.mayStoreReference($0) })
+        guard statements.contains(where: { Self.mayStoreReference($0) || Self.callsStoringMethod($0, facts.storingMethodNames) })
+            || (depth > 0 && statements.contains(where: { isDeferrableCall($0) }))
             || (depth > 0 && statements.contains(where: { statement in
                 guard statement.kind == .returnStatement, let value = statement.firstNamedChild else { return false }
                 return value.kind == .call || value.kind == .lambda
@@ -670,6 +751,25 @@ struct ScopeInterpreter {
             }))
         else { return }
         for node in statements { step(node) }
+    }
+
+    /// A statement call `p.m(args)` or `self.f.m(args)`, with `p` a parameter and at least one argument:
+    /// a callee's call that its caller may be able to resolve (see `DeferredCall`).
+    func isDeferrableCall(_ node: Node) -> Bool {
+        guard node.kind == .call, node.parent?.kind == .expressionStatement, let scope,
+              let function = node.child(.function), function.kind == .attribute,
+              let receiver = function.child(.object), let root = Self.rootName(of: receiver), scope.parameters.contains(root),
+              node.child(.arguments)?.namedChildren.contains(where: { $0.kind != .comment }) == true else { return false }
+        return true
+    }
+
+    /// `obj.connection_made(transport)`: a call with arguments of a method that some class of the module
+    /// defines and that stores or passes on its arguments (`ModuleFacts.storingMethodNames`).
+    static func callsStoringMethod(_ node: Node, _ names: Set<String>) -> Bool {
+        guard !names.isEmpty, node.kind == .call, let function = node.child(.function), function.kind == .attribute,
+              let method = function.child(.attribute), names.contains(method.text),
+              node.child(.arguments)?.namedChildren.contains(where: { $0.kind != .comment }) == true else { return false }
+        return true
     }
 
     static func mayStoreReference(_ node: Node) -> Bool {
@@ -968,7 +1068,11 @@ struct ScopeInterpreter {
             guard let methodName else { return nil }
             if !Self.modelledMethods.contains(methodName) {
                 guard function.child(.object)?.kind == .identifier, let receiver = env[head.text],
-                      let className = objects[receiver].className, facts.method(methodName, of: className) != nil else { return nil }
+                      let className = objects[receiver].className, facts.method(methodName, of: className) != nil else {
+                    // Also at depth 0: `allCycles` keeps a method's own interpretation as its summary.
+                    if asStatement, isDeferrableCall(node) { deferCall(node, method: methodName) }
+                    return nil
+                }
             }
         }
         let (positional, keywords) = Self.arguments(of: node)
@@ -1079,6 +1183,19 @@ struct ScopeInterpreter {
             return applySummary(of: methodNode, receiver: receiver, positional: positional, keywords: keywords, site: node)
         }
         return nil
+    }
+
+    /// Records a callee's method call on an object of unknown class whose arguments are objects of
+    /// this scope, for the caller to replay (`applySummary`).
+    mutating func deferCall(_ node: Node, method: String) {
+        guard let receiverNode = node.child(.function)?.child(.object), let receiver = evaluate(receiverNode),
+              objects[receiver].className == nil || semantics.classes[objects[receiver].className ?? ""] == nil else { return }
+        let (positional, keywords) = Self.arguments(of: node)
+        let positionalObjects = positional.map { evaluate($0) }
+        var keywordObjects: [String: Int] = [:]
+        for (name, argument) in keywords { if let object = evaluate(argument) { keywordObjects[name] = object } }
+        guard positionalObjects.contains(where: { $0 != nil }) || !keywordObjects.isEmpty else { return }
+        deferredCalls.append(DeferredCall(receiver: receiver, method: method, positional: positionalObjects, keywords: keywordObjects))
     }
 
     /// The name at the base of an attribute chain (`self` in `self.a.b`).
@@ -1240,15 +1357,24 @@ struct ScopeInterpreter {
                   summary.derivedFrom[first] == nil else { return nil }
             return newObject(summary.objects[first].kind, label: summary.objects[first].label, field: summary.objects[first].fieldName)
         }
+        let parameters = receiver == nil ? summary.parameterOrder : Array(summary.parameterOrder.dropFirst())
+        var positionalObjects: [Int?] = []
+        for argument in positional.prefix(parameters.count) { positionalObjects.append(evaluate(argument)) }
+        var keywordObjects: [String: Int] = [:]
+        for (name, argument) in keywords where parameters.contains(name) {
+            if let object = evaluate(argument) { keywordObjects[name] = object }
+        }
+        return replay(summary, receiver: receiver, positional: positionalObjects, keywords: keywordObjects, site: site)
+    }
+
+    /// `applySummary` once the arguments are objects of this scope.
+    mutating func replay(_ summary: ScopeResult, receiver: Int?, positional: [Int?], keywords: [String: Int], site: Node) -> Int? {
         var arguments: [String: Int] = [:]
         let parameters = receiver == nil ? summary.parameterOrder : Array(summary.parameterOrder.dropFirst())
-        for (name, argument) in zip(parameters, positional) {
-            if let object = evaluate(argument) { arguments[name] = object }
-        }
-        for (name, argument) in keywords where parameters.contains(name) {
-            if let object = evaluate(argument) { arguments[name] = object }
-        }
+        for (name, object) in zip(parameters, positional) { if let object { arguments[name] = object } }
+        for (name, object) in keywords where parameters.contains(name) { arguments[name] = object }
         var mapping: [Int: Int] = [:]
+        let firstNewObject = objects.count
         if let selfObject = summary.selfObject, let receiver { mapping[selfObject] = receiver }
         for (name, object) in summary.parameterObjects where receiver == nil || name != summary.parameterOrder.first {
             if let argument = arguments[name] { mapping[object] = argument }
@@ -1266,7 +1392,21 @@ struct ScopeInterpreter {
             guard let from = mapping[edge.from], let to = mapping[edge.to] else { continue }
             if edge.kind == .attribute { killField(from, edge.via) }
             addEdge(from: from, to: to, kind: edge.kind, via: edge.via, site: site, fromCallee: true,
-                    calleeSite: (edge.site, edge.line))
+                    calleeSite: (edge.site, edge.line), reachesEarlierObject: to < firstNewObject)
+        }
+        // Calls the callee could not resolve, on objects that are now of a known module class; nested
+        // at most three deep, since mutually calling classes would replay each other forever.
+        guard deferredReplayDepth < 3 else { return summary.returned.lazy.compactMap { mapping[$0] }.first }
+        deferredReplayDepth += 1
+        defer { deferredReplayDepth -= 1 }
+        for call in summary.deferredCalls {
+            guard let target = mapping[call.receiver], let className = objects[target].className,
+                  let methodNode = facts.method(call.method, of: className), semantics.scope(of: methodNode)?.selfName != nil,
+                  let callee = Self.summary(of: methodNode, facts: facts, depth: depth) else { continue }
+            let positional = call.positional.map { $0.flatMap { mapping[$0] } }
+            var keywords: [String: Int] = [:]
+            for (name, object) in call.keywords { if let mapped = mapping[object] { keywords[name] = mapped } }
+            _ = replay(callee, receiver: target, positional: positional, keywords: keywords, site: site)
         }
         return summary.returned.lazy.compactMap { mapping[$0] }.first
     }

@@ -13,11 +13,17 @@ import HeapSyntax
 /// - `generatorStored`: a generator made from this function's locals (`self._it = self._produce()`)
 ///   stored on one of them: object → generator → `gi_frame` → frame → `self` → object, until the
 ///   generator is exhausted or closed (both clear its frame).
+/// - `futureResultRaised`: `future.result()` with `future` a local holding a future this function made or
+///   got from a call (`Future()`, `executor.submit(...)`, `asyncio.run_coroutine_threadsafe(...)`, a
+///   function of the module returning one): when the future failed, `result()` raises the exception the
+///   future keeps in `_exception`, its traceback gets this frame, and the frame keeps `future`:
+///   frame → future → `_exception` → exception → `__traceback__` → traceback → frame.
 public struct FrameCycle: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case raisedFromLocal
         case exceptionStored
         case generatorStored
+        case futureResultRaised
     }
 
     /// What an `exceptionStored` cycle stores.
@@ -122,6 +128,14 @@ public struct FrameCycle: Sendable, Hashable {
             lower += CPythonSizes.instanceWithDict.lowerBound
             upper += CPythonSizes.instanceWithDict.upperBound
             parts.append("the holding instance")
+        case .futureResultRaised:
+            path = steps(to: "future")
+            path.append(ReferenceStep(from: "future", via: "_exception", to: "exception"))
+            path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback", site: site, line: line))
+            path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
+            lower += CPythonSizes.exception + CPythonSizes.traceback + CPythonSizes.instanceWithDict.lowerBound
+            upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4 + CPythonSizes.instanceWithDict.upperBound
+            parts += ["traceback", "exception", "future"]
         case .generatorStored:
             let generator = "generator \(generatorName ?? "")()"
             path = [ReferenceStep(from: rootLocal, via: Self.pathAfterRoot(holder, rootLocal),
@@ -153,6 +167,10 @@ public struct FrameCycle: Sendable, Hashable {
             remedy = stored == .frame
                 ? "Do not store the frame; keep only what you need from it (f_code.co_name, f_lineno)."
                 : "Store the exception without its traceback (`\(holder) = exc.with_traceback(None)`, or keep `traceback.format_exception(exc)` as text), or clear the stored value when it has been used."
+        case .futureResultRaised:
+            mechanism = CPythonSizes.cycleMechanism
+                + " The cycle forms only when the future failed: `result()` raises the exception it keeps, and the traceback gets this frame, which still holds `\(holder)`."
+            remedy = "Drop the future before the exception leaves the frame (`try: return \(holder).result()` / `finally: del \(holder)`), or do not keep it in a local (`return submit(...).result()`)."
         case .generatorStored:
             mechanism = "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
                 + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame."
@@ -197,6 +215,7 @@ struct FrameCycleSearch {
             guard let callee = node.child(.function) else { continue }
             let name = callee.kind == .attribute ? callee.child(.attribute) : callee
             if let name, name.textEquals("currentframe") || name.textEquals("_getframe") { admit(node) }
+            if callee.kind == .attribute, name?.textEquals("result") == true, callee.child(.object)?.kind == .identifier { admit(node) }
         }
         if !generators.isEmpty {
             for node in semantics.tree.nodes(ofKind: .assignment) where node.child(.right)?.kind == .call {
@@ -216,6 +235,7 @@ struct FrameCycleSearch {
             result += context.raisedFromLocals()
             result += context.storedExceptions()
             result += context.storedGenerators(generators: generators)
+            result += context.futureResultsRaised()
         }
         return result.sorted { $0.site < $1.site }
     }
@@ -287,6 +307,76 @@ struct FunctionContext {
                                      rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: nil))
         }
         return result
+    }
+
+    // MARK: future.result()
+
+    /// `future.result()` where `future` is a local this function bound to a future (see
+    /// `FrameCycle.Kind.futureResultRaised`), not released on the way out.
+    func futureResultsRaised() -> [FrameCycle] {
+        var result: [FrameCycle] = []
+        var reported = Set<String>()
+        for node in statements where node.kind == .call {
+            guard let callee = node.child(.function), callee.kind == .attribute, callee.child(.attribute)?.textEquals("result") == true,
+                  let object = callee.child(.object), object.kind == .identifier else { continue }
+            let name = object.text
+            guard !reported.contains(name), isFrameLocal(name), !(scope.parameters.contains(name)), bindsFuture(name),
+                  !isReleased(holder: name, root: name, after: node) else { continue }
+            reported.insert(name)
+            result.append(FrameCycle(kind: .futureResultRaised, site: node.range, line: node.start.line, holder: name,
+                                     rootLocal: name, functionName: scope.name, stored: nil, generatorName: nil))
+        }
+        return result
+    }
+
+    /// Whether every assignment of `name` in this function binds a future.
+    func bindsFuture(_ name: String) -> Bool {
+        var bindings = 0
+        for node in statements where node.kind == .assignment {
+            guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(name) }) else { continue }
+            guard left.kind == .identifier, let right = node.child(.right), right.kind == .call, Self.makesFuture(right, semantics) else { return false }
+            bindings += 1
+        }
+        return bindings > 0
+    }
+
+    /// Library calls that return a future whose `result()` re-raises a stored exception.
+    static let futureFactories: Set<String> = [
+        "concurrent.futures.Future", "concurrent.futures._base.Future", "asyncio.Future", "asyncio.futures.Future",
+        "asyncio.run_coroutine_threadsafe", "asyncio.ensure_future", "asyncio.create_task",
+    ]
+    /// Method names that return a future whatever the receiver: an executor's `submit`, a loop's `create_future`.
+    static let futureMethods: Set<String> = ["submit", "create_future", "run_coroutine_threadsafe"]
+
+    /// `Future()`, `executor.submit(fn)`, `asyncio.run_coroutine_threadsafe(coro, loop)`, or a call to a
+    /// module-level function whose `return` statements all return a local bound to one of these.
+    static func makesFuture(_ call: Node, _ semantics: SemanticModel, depth: Int = 0) -> Bool {
+        guard let callee = call.child(.function) else { return false }
+        if let qualified = semantics.qualifiedName(of: callee), futureFactories.contains(qualified) { return true }
+        if callee.kind == .attribute, let method = callee.child(.attribute)?.text, futureMethods.contains(method) { return true }
+        guard depth == 0, callee.kind == .identifier, semantics.importedNames[callee.text] == nil else { return false }
+        // One level into the module's own functions (dramatiq's `_submit` building the future).
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && scope.name == callee.text
+            && scope.enclosingClass == nil && scope.enclosingFunction == nil {
+            guard let body = node.child(.body) else { return false }
+            var returned: [Node] = []
+            var assignments: [Node] = []
+            walkScope(body) { inner in
+                if inner.kind == .returnStatement { returned.append(inner) }
+                if inner.kind == .assignment { assignments.append(inner) }
+            }
+            guard !returned.isEmpty else { return false }
+            return returned.allSatisfy { statement in
+                guard let value = statement.firstNamedChild else { return false }
+                if value.kind == .call { return makesFuture(value, semantics, depth: depth + 1) }
+                guard value.kind == .identifier else { return false }
+                let bound = assignments.filter { $0.child(.left)?.textEquals(value.text) == true }
+                return !bound.isEmpty && bound.allSatisfy { assignment in
+                    assignment.child(.right).map { $0.kind == .call && makesFuture($0, semantics, depth: depth + 1) } ?? false
+                }
+            }
+        }
+        return false
     }
 
     /// The local at the base of `name`, `a.b.c`, `a[0]`, `a.b[k].c`.

@@ -82,6 +82,9 @@ public struct ReferenceEdge: Sendable, Hashable {
     let exitingBlocks: [SourceRange]
     /// The statement in the analysed scope that creates the edge (the call, for callee edges).
     let anchor: SourceRange
+    /// For a callee edge: it points at an object that existed before the call (an argument, the receiver
+    /// or what they hold), not at one the call made. Only such edges can tie a caller's objects together.
+    var reachesEarlierObject = true
 }
 
 struct BranchArm: Sendable, Hashable {

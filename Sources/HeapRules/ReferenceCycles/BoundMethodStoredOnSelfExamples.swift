@@ -101,6 +101,29 @@ extension BoundMethodStoredOnSelf {
             retry = Retry(3)
 
             """),
+        // A removal inside a weakref callback is not a teardown: it runs only when an item dies, and the
+        // callback itself is the bound method that holds the sequence (SQLAlchemy `WeakSequence`, #5050).
+        .triggering("""
+            import weakref
+
+
+            class Mapper:
+                # Long-lived referents, as mappers are: their weak references never fire.
+                registry = []
+
+
+            class WeakSequence:
+                def __init__(self, items=()):
+                    ↓self._storage = [weakref.ref(item, self._remove) for item in items]
+
+                def _remove(self, ref):
+                    self._storage.remove(ref)
+
+
+            Mapper.registry.extend([Mapper(), Mapper()])
+            WeakSequence(Mapper.registry)
+
+            """),
         // Reading a caching descriptor gives its value, not a bound method (SQLAlchemy `relationships.py`).
         .nonTriggering("""
             class memoized_property:

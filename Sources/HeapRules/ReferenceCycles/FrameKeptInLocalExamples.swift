@@ -241,6 +241,56 @@ extension FrameKeptInLocal {
                 pass
 
             """),
+        .triggering("""
+            import concurrent.futures
+
+
+            def failed_future():
+                future = concurrent.futures.Future()
+                future.set_exception(ValueError("boom"))
+                return future
+
+
+            def wait_for_result():
+                future = failed_future()
+                return ↓future.result()
+
+
+            try:
+                wait_for_result()
+            except ValueError:
+                pass
+
+            """),
+        .nonTriggering("""
+            import concurrent.futures
+
+
+            def failed_future():
+                future = concurrent.futures.Future()
+                future.set_exception(ValueError("boom"))
+                return future
+
+
+            def wait_for_result():
+                future = failed_future()
+                try:
+                    return future.result()
+                finally:
+                    del future
+
+
+            def wait_without_a_local():
+                return failed_future().result()
+
+
+            for wait in (wait_for_result, wait_without_a_local):
+                try:
+                    wait()
+                except ValueError:
+                    pass
+
+            """),
         .nonTriggering("""
             def connect(addresses):
                 last = None

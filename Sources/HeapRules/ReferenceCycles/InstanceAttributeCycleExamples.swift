@@ -126,6 +126,56 @@ extension InstanceAttributeCycle {
             Owner()
 
             """),
+        // The cycle is closed by two calls, neither of which is a cycle alone: the constructor stores `a`
+        // on the new `B`, the setter stores the `B` on `a`.
+        .triggering("""
+            class Session:
+                def __init__(self):
+                    self.transport = None
+
+                def attach(self, transport):
+                    self.transport = transport
+
+
+            class Transport:
+                def __init__(self, session):
+                    self.session = session
+
+
+            def connect():
+                session = Session()
+                transport = Transport(session)
+                ↓session.attach(transport)
+                return session
+
+
+            connect()
+
+            """),
+        .nonTriggering("""
+            class Session:
+                def __init__(self):
+                    self.transport = None
+
+                def attach(self, transport):
+                    self.transport = transport
+
+
+            class Transport:
+                def __init__(self, name):
+                    self.name = name
+
+
+            def connect():
+                session = Session()
+                transport = Transport("tcp")
+                session.attach(transport)
+                return session
+
+
+            connect()
+
+            """),
         // A container class deriving from a weak one holds its members weakly (SQLAlchemy `util.WeakSequence`).
         .nonTriggering("""
             import weakref
