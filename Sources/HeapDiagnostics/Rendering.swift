@@ -111,6 +111,9 @@ public enum Renderer {
         var notes: [String] = []
         if let e = d.explanation {
             if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary) }
+            if !e.alsoClosedAt.isEmpty {
+                notes.append("also closed at: " + e.alsoClosedAt.map { "line \($0.line) (\($0.summary))" }.joined(separator: ", "))
+            }
             if let estimate = e.estimate {
                 notes.append("size: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
             }
@@ -184,6 +187,10 @@ public enum Renderer {
             } ?? NSNull(),
             "mechanism": e.mechanism,
             "remedy": e.remedy,
+            "also_closed_at": e.alsoClosedAt.map { other -> [String: Any] in
+                let location: Any = source.map { Self.location($0.position(of: other.site.start)) } ?? ["row": other.line, "column": 1]
+                return ["location": location, "summary": other.summary]
+            },
         ]
     }
 
@@ -320,6 +327,16 @@ public enum Renderer {
                             "physicalLocation": [
                                 "artifactLocation": artifactLocation(d.path, report: report),
                                 "region": region(source.position(of: site.start), source.position(of: site.end)),
+                            ],
+                        ])
+                    }
+                    for (number, other) in e.alsoClosedAt.enumerated() {
+                        related.append([
+                            "id": e.path.count + number,
+                            "message": ["text": "also closes this cycle: \(other.summary)"],
+                            "physicalLocation": [
+                                "artifactLocation": artifactLocation(d.path, report: report),
+                                "region": region(source.position(of: other.site.start), source.position(of: other.site.end)),
                             ],
                         ])
                     }

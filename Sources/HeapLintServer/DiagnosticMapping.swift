@@ -14,6 +14,9 @@ public struct DiagnosticMapping: Sendable {
             guard let site = step.site else { return nil }
             return DiagnosticRelatedInformation(
                 location: Location(uri: uri, range: positions.range(site, in: source)), message: step.summary)
+        } + (d.explanation?.alsoClosedAt ?? []).map { other in
+            DiagnosticRelatedInformation(location: Location(uri: uri, range: positions.range(other.site, in: source)),
+                                         message: "also closes this cycle: \(other.summary)")
         }
         var tags: [DiagnosticTag] = []
         // An unused suppression is dead text: editors grey it out.

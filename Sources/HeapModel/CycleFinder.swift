@@ -45,7 +45,79 @@ enum CycleFinder {
                 result.append(witness)
             }
         }
-        return result
+        return oneWitnessPerCycle(result, heap: heap, source: facts.semantics.tree.source)
+    }
+
+    /// Witnesses whose objects lie in one strongly connected component of the scope's heap describe one
+    /// structure that CPython frees (or not) as a whole: six bound methods stored on one object make six
+    /// two-object cycles, but refcounting frees none of them and one collection frees all. They become one
+    /// witness, at the first statement that closes a cycle there, with the other closing statements kept
+    /// as `alsoClosedAt`. Witnesses of different kinds stay apart (each rule reports its own kind).
+    static func oneWitnessPerCycle(_ witnesses: [CycleWitness], heap: ScopeResult, source: SourceText) -> [CycleWitness] {
+        guard witnesses.count > 1 else { return witnesses }
+        let component = stronglyConnectedComponents(heap)
+        struct Key: Hashable { let component: Int; let kind: CycleKind; let brokenInFinalizer: Bool }
+        var groups: [Key: [CycleWitness]] = [:]
+        var order: [Key] = []
+        for witness in witnesses {
+            guard let first = witness.edges.first, let id = component[first.from] else { continue }
+            let key = Key(component: id, kind: witness.kind, brokenInFinalizer: witness.brokenOnlyInFinalizer != nil)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(witness)
+        }
+        return order.compactMap { key in
+            guard let members = groups[key]?.sorted(by: { $0.site.start < $1.site.start }), let primary = members.first else { return nil }
+            let others = members.dropFirst().map { ClosingSite(site: $0.site, line: source.position(of: $0.site.start).line + 1, summary: $0.closingSummary) }
+            return primary.merging(alsoClosedAt: others)
+        }
+    }
+
+    /// Component number of every object that has a live edge, by Tarjan's algorithm (iterative, so a
+    /// long chain of objects cannot overflow the stack).
+    static func stronglyConnectedComponents(_ heap: ScopeResult) -> [Int: Int] {
+        var outgoing: [Int: [Int]] = [:]
+        for (index, edge) in heap.edges.enumerated() where heap.live[index] {
+            outgoing[edge.from, default: []].append(edge.to)
+        }
+        var indexOf: [Int: Int] = [:]
+        var lowLink: [Int: Int] = [:]
+        var onStack = Set<Int>()
+        var stack: [Int] = []
+        var component: [Int: Int] = [:]
+        var nextIndex = 0
+        var nextComponent = 0
+        for root in outgoing.keys.sorted() where indexOf[root] == nil {
+            // Each frame: the object and how many of its successors were visited.
+            var work: [(object: Int, next: Int)] = [(root, 0)]
+            indexOf[root] = nextIndex; lowLink[root] = nextIndex; nextIndex += 1
+            stack.append(root); onStack.insert(root)
+            while let (object, next) = work.last {
+                let successors = outgoing[object] ?? []
+                if next < successors.count {
+                    work[work.count - 1].next += 1
+                    let successor = successors[next]
+                    if indexOf[successor] == nil {
+                        indexOf[successor] = nextIndex; lowLink[successor] = nextIndex; nextIndex += 1
+                        stack.append(successor); onStack.insert(successor)
+                        work.append((successor, 0))
+                    } else if onStack.contains(successor) {
+                        lowLink[object] = min(lowLink[object]!, indexOf[successor]!)
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last?.object { lowLink[parent] = min(lowLink[parent]!, lowLink[object]!) }
+                if lowLink[object] == indexOf[object] {
+                    while let member = stack.popLast() {
+                        onStack.remove(member)
+                        component[member] = nextComponent
+                        if member == object { break }
+                    }
+                    nextComponent += 1
+                }
+            }
+        }
+        return component
     }
 
     /// Breadth-first search over live edges that can happen together with every edge on the way.

@@ -10,12 +10,28 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
     public var mechanism: String
     /// The structural fix in words: "hold the parent through weakref.ref", ...
     public var remedy: String
+    /// Other statements that close the same cycle (one finding per cycle: they are shown with it).
+    public var alsoClosedAt: [ClosingSite]
 
-    public init(path: [ReferenceStep], estimate: ByteEstimate? = nil, mechanism: String, remedy: String) {
+    public init(path: [ReferenceStep], estimate: ByteEstimate? = nil, mechanism: String, remedy: String,
+                alsoClosedAt: [ClosingSite] = []) {
         self.path = path
         self.estimate = estimate
         self.mechanism = mechanism
         self.remedy = remedy
+        self.alsoClosedAt = alsoClosedAt
+    }
+
+    private enum CodingKeys: String, CodingKey { case path, estimate, mechanism, remedy, alsoClosedAt }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode([ReferenceStep].self, forKey: .path)
+        estimate = try container.decodeIfPresent(ByteEstimate.self, forKey: .estimate)
+        mechanism = try container.decode(String.self, forKey: .mechanism)
+        remedy = try container.decode(String.self, forKey: .remedy)
+        // Absent in entries written before cycles were merged.
+        alsoClosedAt = try container.decodeIfPresent([ClosingSite].self, forKey: .alsoClosedAt) ?? []
     }
 
     /// `Tree.children (line 7) → list → Node; Node.parent (line 3) → Tree` style one-liner.
@@ -36,6 +52,21 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
             previousTarget = step.to
         }
         return text
+    }
+}
+
+/// A statement that closes a cycle already reported at another statement: `Owner._on_done → bound method`.
+public struct ClosingSite: Sendable, Hashable, Codable {
+    public var site: SourceRange
+    /// 1-based line of `site`, for text renderings.
+    public var line: Int
+    /// The reference it stores, as a path step reads (`Owner._on_done → bound method`).
+    public var summary: String
+
+    public init(site: SourceRange, line: Int, summary: String) {
+        self.site = site
+        self.line = line
+        self.summary = summary
     }
 }
 

@@ -133,6 +133,9 @@ public struct CycleWitness: Sendable {
     public let scopeName: String
     /// Set when the only code that breaks the cycle runs in a finalizer (HL203 reports these).
     public let brokenOnlyInFinalizer: FinalizerBreak?
+    /// Other statements of the same scope that close a cycle through the same objects (one strongly
+    /// connected component): reported with this witness, not as findings of their own.
+    public private(set) var alsoClosedAt: [ClosingSite] = []
 
     init(kind: CycleKind, site: SourceRange, objects: [AbstractObject], edges: [ReferenceEdge], classNames: Set<String>,
          scopeName: String, brokenOnlyInFinalizer: FinalizerBreak? = nil) {
@@ -143,6 +146,25 @@ public struct CycleWitness: Sendable {
         self.classNames = classNames
         self.scopeName = scopeName
         self.brokenOnlyInFinalizer = brokenOnlyInFinalizer
+    }
+
+    func merging(alsoClosedAt others: [ClosingSite]) -> CycleWitness {
+        var copy = self
+        copy.alsoClosedAt = others
+        return copy
+    }
+
+    /// The edge created at `site` (the closing statement), or the first edge.
+    private var closingEdge: ReferenceEdge? {
+        edges.first { $0.anchor == site && !$0.isImplicit } ?? edges.first
+    }
+
+    /// `Owner._callback → bound method`: what the closing statement stores.
+    var closingSummary: String {
+        guard let edge = closingEdge, let index = edges.firstIndex(of: edge) else { return "" }
+        let from = objects[index].label
+        let to = objects[(index + 1) % objects.count].label
+        return edge.kind == .item ? "\(from) → \(to)" : "\(from).\(edge.via) → \(to)"
     }
 
     public var steps: [ReferenceStep] {
@@ -165,7 +187,7 @@ public struct CycleWitness: Sendable {
     /// Path, estimate, mechanism and remedy for this cycle under `version`.
     public func explanation(for version: TargetVersion) -> HeapExplanation {
         HeapExplanation(path: steps, estimate: CPythonSizes.estimate(objects: objects, version: version),
-                        mechanism: mechanism, remedy: remedy)
+                        mechanism: mechanism, remedy: remedy, alsoClosedAt: alsoClosedAt)
     }
 
     /// How CPython frees it. A cycle through a done-callback is temporary for an asyncio `Future`/`Task`:

@@ -9,6 +9,8 @@ import HeapSyntax
 /// - `# expect: HL101` — a finding with that code must start on this line;
 /// - `# missed: HL101 (why)` — a known miss: no finding expected, and one appearing fails (update it);
 /// - `# false-alarm: HL101 (why)` — a known false alarm: a finding is tolerated on this line.
+/// - `# also-closes: HL101` — this statement closes a cycle already reported at another statement
+///   (one finding per cycle): it must be listed in that finding's `alsoClosedAt`, not reported itself.
 /// Any finding of the code on an unmarked line fails, as does an `expect` marker without a finding.
 /// Files named `<CODE>_preview*.py` run with preview behaviour on (`--preview`).
 @Suite struct FixtureTests {
@@ -34,12 +36,17 @@ import HeapSyntax
         let settings = RuleSettings(preview: relativePath.contains("_preview"))
         let result = Analyzer(rules: [rule], ruleSettings: settings).analyze(source: source, path: relativePath)
         let findingLines = Set(result.diagnostics.filter { $0.code == code }.map { $0.start.line })
+        let alsoClosingLines = Set(result.diagnostics.filter { $0.code == code }
+            .flatMap { $0.explanation?.alsoClosedAt ?? [] }.map { $0.line - 1 })
         for line in 0..<source.lineIndex.lineCount {
             let text = source.lineText(line)
             let expects = text.contains("# expect: \(code)") || text.contains("expect: \(code)")
             let tolerated = text.contains("false-alarm: \(code)")
             let missed = text.contains("missed: \(code)")
+            let alsoCloses = text.contains("also-closes: \(code)")
             let here = findingLines.contains(line)
+            #expect(alsoCloses == alsoClosingLines.contains(line),
+                    "\(relativePath):\(line + 1): `also-closes: \(code)` marker and the findings' other closing statements disagree")
             if expects {
                 #expect(here, "\(relativePath):\(line + 1): expected \(code), found none")
             } else if missed {

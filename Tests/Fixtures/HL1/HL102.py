@@ -8,9 +8,9 @@ from concurrent.futures import Future
 class Widget:
     def __init__(self):
         self.on_click = self.handle_click  # expect: HL102
-        self.handlers = {"key": self.handle_key}  # expect: HL102
+        self.handlers = {"key": self.handle_key}  # also-closes: HL102
         self.listeners = []
-        self.listeners.append(self.handle_key)  # expect: HL102
+        self.listeners.append(self.handle_key)  # also-closes: HL102
 
     def handle_click(self):
         pass
@@ -22,7 +22,7 @@ class Widget:
 class Worker:
     def __init__(self):
         self.thread = threading.Thread(target=self.loop)  # expect: HL102
-        self.retry = functools.partial(Worker.loop, self)  # expect: HL102
+        self.retry = functools.partial(Worker.loop, self)  # also-closes: HL102
 
     def loop(self):
         pass
