@@ -49,6 +49,8 @@ public struct FrameCycle: Sendable, Hashable {
     /// `exceptionStored` from `__exit__`: the traceback's frame is the one that ran the `with` block
     /// (which holds the context manager), not `__exit__`'s own.
     public var throughWithBlock = false
+    /// The class of the method's `self` when the cycle runs through it (`self._it = self._produce()`).
+    public var selfClass: String?
 
     init(kind: Kind, site: SourceRange, line: Int, holder: String, rootLocal: String, functionName: String,
          stored: Stored?, generatorName: String?, throughWithBlock: Bool = false) {
@@ -232,10 +234,16 @@ struct FrameCycleSearch {
                 }
             }
             let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            result += context.raisedFromLocals()
-            result += context.storedExceptions()
-            result += context.storedGenerators(generators: generators)
-            result += context.futureResultsRaised()
+            var found = context.raisedFromLocals() + context.storedExceptions()
+                + context.storedGenerators(generators: generators) + context.futureResultsRaised()
+            // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
+            // then runs only from the collector); not through a `with` block, whose frame is the caller's.
+            if let selfName = scope.selfName, let owner = scope.enclosingClass {
+                for index in found.indices where found[index].rootLocal == selfName && !found[index].throughWithBlock {
+                    found[index].selfClass = owner
+                }
+            }
+            result += found
         }
         return result.sorted { $0.site < $1.site }
     }

@@ -11,7 +11,9 @@ public struct FinalizerInCycle: Rule {
         doc: RuleDoc(
             whatItFinds: """
                 A `__del__` method (defined on the class or an in-module base class) of a class whose instances lie on a \
-                reference cycle that heaplint reports (HL101, HL102, HL104).
+                reference cycle that heaplint reports (HL101, HL102, HL104), including cycles through a method's \
+                frame: a generator made from a method of `self` and stored on it (HL107), a caught exception or \
+                traceback stored on `self` (HL106) or raised while `self` holds it (HL103).
                 """,
             whyItMatters: """
                 Since Python 3.4 (PEP 442) cycles with finalizers are collected, so this is not a permanent leak. But \
@@ -54,23 +56,35 @@ public struct FinalizerInCycle: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        var firstCycle: [Node: (CycleWitness, String)] = [:]
-        for cycle in context.heap.cycles {
-            for className in cycle.classNames.sorted() {
-                for model in context.semantics.classLineage(className) {
-                    guard let finalizer = model.finalizer else { continue }
-                    if firstCycle[finalizer] == nil { firstCycle[finalizer] = (cycle, className) }
-                    break
+        // The first cycle (in source order) each finalizer's class lies on: an object cycle, or a frame
+        // cycle through the method's `self` (a stored generator or exception whose frame holds `self`).
+        struct FirstCycle { let site: SourceRange; let className: String; let explanation: HeapExplanation }
+        var firstCycle: [Node: FirstCycle] = [:]
+        let version = context.settings.targetVersion
+        func note(_ className: String, site: SourceRange, explanation: () -> HeapExplanation) {
+            for model in context.semantics.classLineage(className) {
+                guard let finalizer = model.finalizer else { continue }
+                if firstCycle[finalizer].map({ site < $0.site }) ?? true {
+                    firstCycle[finalizer] = FirstCycle(site: site, className: className, explanation: explanation())
                 }
+                break
             }
         }
+        for cycle in context.heap.cycles {
+            for className in cycle.classNames.sorted() {
+                note(className, site: cycle.site) { cycle.explanation(for: version) }
+            }
+        }
+        for cycle in context.heap.frameCycles {
+            guard let className = cycle.selfClass else { continue }
+            note(className, site: cycle.site) { cycle.explanation(for: version) }
+        }
         return firstCycle.sorted { $0.key.index < $1.key.index }.compactMap { finalizer, entry in
-            let (cycle, className) = entry
             guard let name = finalizer.child(.name) else { return nil }
-            let line = context.source.position(of: cycle.site.start).line + 1
+            let line = context.source.position(of: entry.site.start).line + 1
             return Finding(Self.self, range: name.range,
-                           message: "`\(className)` has a `__del__` finalizer and its instances form a reference cycle (line \(line)): it runs only when the cyclic garbage collector frees the cycle (never while gc is disabled), in undefined order within it",
-                           explanation: cycle.explanation(for: context.settings.targetVersion))
+                           message: "`\(entry.className)` has a `__del__` finalizer and its instances form a reference cycle (line \(line)): it runs only when the cyclic garbage collector frees the cycle (never while gc is disabled), in undefined order within it",
+                           explanation: entry.explanation)
         }
     }
 }

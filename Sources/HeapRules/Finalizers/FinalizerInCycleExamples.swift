@@ -96,6 +96,76 @@ extension FinalizerInCycle {
             handle = Handle()
 
             """),
+        // A generator made from a method and stored on `self`: its suspended frame holds `self`.
+        .triggering("""
+            class Reader:
+                def __init__(self, lines):
+                    self.lines = lines
+                    self._rows = self._produce()
+                    next(self._rows)
+
+                def _produce(self):
+                    for line in self.lines:
+                        yield line.strip()
+
+                def ↓__del__(self):
+                    print("reader closed")
+
+
+            Reader(["a", "b"])
+
+            """),
+        // A caught exception stored on `self`: its traceback holds the frame of `run`, which holds `self`.
+        .triggering("""
+            class Job:
+                def run(self):
+                    try:
+                        raise ValueError("boom")
+                    except ValueError as exc:
+                        self.error = exc
+
+                def ↓__del__(self):
+                    print("job finalized")
+
+
+            Job().run()
+
+            """),
+        // The same job keeping only the message: no traceback, no frame, no cycle.
+        .nonTriggering("""
+            class Job:
+                def run(self):
+                    try:
+                        raise ValueError("boom")
+                    except ValueError as exc:
+                        self.error = str(exc)
+
+                def __del__(self):
+                    print("job finalized")
+
+
+            Job().run()
+
+            """),
+        // A generator over a plain list, not a method of `self`: its frame does not hold the reader.
+        .nonTriggering("""
+            def produce(lines):
+                for line in lines:
+                    yield line.strip()
+
+
+            class Reader:
+                def __init__(self, lines):
+                    self._rows = produce(lines)
+                    next(self._rows)
+
+                def __del__(self):
+                    print("reader closed")
+
+
+            Reader(["a", "b"])
+
+            """),
         .nonTriggering("""
             class TempFile:
                 def __init__(self, path):
