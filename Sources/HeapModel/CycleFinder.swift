@@ -227,10 +227,11 @@ enum CycleFinder {
             edges = Array(edges[startIndex...] + edges[..<startIndex])
         }
         let objects = edges.map { heap.objects[$0.from] }
-        // The last statement that closes it; of nested calls (`a.set(B(a))`), the outer one.
-        let closing = ownEdges.isEmpty
-            ? edges.filter { !$0.isImplicit }.max { ($0.anchor.end, $1.anchor.start) < ($1.anchor.end, $0.anchor.start) }
-            : ownEdges.max { $0.anchor.start < $1.anchor.start }
+        // The last statement that closes it (a store, or a call whose callee stores: `self.done =
+        // Signal()` then `self.done.connect(self.on_done)` closes at the call); of nested calls
+        // (`a.set(B(a))`), the outer one.
+        let closing = edges.filter { !$0.isImplicit && (!$0.isFromCallee || $0.reachesEarlierObject || ownEdges.isEmpty) }
+            .max { ($0.anchor.end, $1.anchor.start) < ($1.anchor.end, $0.anchor.start) }
         guard let site = closing?.anchor else { return nil }
         let kind: CycleKind
         let vias = Set(edges.filter { $0.kind == .attribute }.map(\.via))

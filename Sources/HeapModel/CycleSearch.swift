@@ -588,7 +588,9 @@ struct ScopeInterpreter {
     var edges: [ReferenceEdge] = []
     var live: [Bool] = []
     var env: [String: Int] = [:]
-    var fieldEdge: [FieldKey: Int] = [:]
+    /// The attribute edges that may hold each field now: more than one when stores on different branch
+    /// arms (`if fn is None: self.fn = self._default` / `else: self.fn = fn`) each hold it on their path.
+    var fieldEdges: [FieldKey: [Int]] = [:]
     var derivedFrom: [Int: (Int, String)] = [:]
     var selfObject: Int?
     var parameterObjects: [String: Int] = [:]
@@ -641,7 +643,7 @@ struct ScopeInterpreter {
                                    isImplicit: implicit, isFromCallee: fromCallee, arms: arms, exitingBlocks: exits,
                                    anchor: site.range, reachesEarlierObject: reachesEarlierObject))
         live.append(true)
-        if kind == .attribute { fieldEdge[FieldKey(holder: from, name: via)] = edges.count - 1 }
+        if kind == .attribute { fieldEdges[FieldKey(holder: from, name: via), default: []].append(edges.count - 1) }
     }
 
     func isWeak(_ holder: Int, kind: EdgeKind) -> Bool {
@@ -649,11 +651,19 @@ struct ScopeInterpreter {
         return ModuleFacts.holdsItemsWeakly(container)
     }
 
-    mutating func killField(_ holder: Int, _ name: String) {
-        if let index = fieldEdge[FieldKey(holder: holder, name: name)] {
-            live[index] = false
-            fieldEdge[FieldKey(holder: holder, name: name)] = nil
+    /// A store or `del` of `holder.name` at `site` removes the edges it replaces on every path where it
+    /// runs: an earlier edge survives when the kill sits on a branch arm the edge's statement is not in
+    /// (the other arm of an `if`, or a conditional overwrite of an unconditional store), since on the
+    /// paths that skip the kill the field still holds the earlier value.
+    mutating func killField(_ holder: Int, _ name: String, site: Node? = nil) {
+        let key = FieldKey(holder: holder, name: name)
+        guard let indices = fieldEdges[key] else { return }
+        let killArms = site.map { Set(branchContext(of: $0).0) } ?? []
+        var kept: [Int] = []
+        for index in indices {
+            if killArms.isSubset(of: edges[index].arms) { live[index] = false } else { kept.append(index) }
         }
+        fieldEdges[key] = kept.isEmpty ? nil : kept
     }
 
     mutating func killItems(_ holder: Int) {
@@ -743,7 +753,7 @@ struct ScopeInterpreter {
         // an item, or a container/callback method. A scope without one is not interpreted, unless it is
         // a callee (depth > 0) whose returned object may carry the caller's references back.
         guard statements.contains(where: { Self.mayStoreReference($0) || Self.callsStoringMethod($0, facts.storingMethodNames) })
-            || (depth > 0 && statements.contains(where: { isDeferrableCall($0) }))
+            || (depth > 0 && statements.contains(where: { isDeferrableCall($0) || Self.isSuperCall($0) }))
             || (depth > 0 && statements.contains(where: { statement in
                 guard statement.kind == .returnStatement, let value = statement.firstNamedChild else { return false }
                 return value.kind == .call || value.kind == .lambda
@@ -836,7 +846,7 @@ struct ScopeInterpreter {
                     env[target.text] = nil
                 case .attribute:
                     if let object = target.child(.object), let holder = evaluate(object), let field = target.child(.attribute) {
-                        killField(holder, field.text)
+                        killField(holder, field.text, site: node)
                     }
                 case .subscript:
                     if let value = target.child(.value), let holder = evaluate(value) { killItems(holder) }
@@ -882,7 +892,7 @@ struct ScopeInterpreter {
         case .attribute:
             guard let holderNode = target.child(.object), let field = target.child(.attribute)?.text,
                   let holder = evaluate(holderNode) else { return }
-            killField(holder, field)
+            killField(holder, field, site: site)
             derivedCache[FieldKey(holder: holder, name: field)] = nil
             if let object { addEdge(from: holder, to: object, kind: .attribute, via: field, site: site) }
         case .subscript:
@@ -905,9 +915,11 @@ struct ScopeInterpreter {
     /// `holder.field` as an object: the value assigned earlier in this scope, a bound method, or the
     /// value the attribute held on entry (which `holder` keeps alive).
     mutating func readField(_ holder: Int, _ field: String, site: Node) -> Int? {
-        if let index = fieldEdge[FieldKey(holder: holder, name: field)], live[index],
-           edges[index].arms.isEmpty || CycleFinder.armsCompatible(edges[index].arms, branchContext(of: site).0) {
-            return edges[index].to
+        if let indices = fieldEdges[FieldKey(holder: holder, name: field)] {
+            let arms = branchContext(of: site).0
+            for index in indices.reversed() where live[index] && (edges[index].arms.isEmpty || CycleFinder.armsCompatible(edges[index].arms, arms)) {
+                return edges[index].to
+            }
         }
         if let cached = derivedCache[FieldKey(holder: holder, name: field)] { return cached }
         var containerKind: String?
@@ -1040,6 +1052,10 @@ struct ScopeInterpreter {
         // Names bound in this scope are values, not imports or classes: skip resolving them.
         var head = function
         while head.kind == .attribute, let object = head.child(.object) { head = object }
+        if head.kind == .call, function.kind == .attribute, let method = superMethod(function) {
+            let (positional, keywords) = Self.arguments(of: node)
+            return applySummary(of: method.node, receiver: method.receiver, positional: positional, keywords: keywords, site: node)
+        }
         guard head.kind == .identifier else { return nil }
         let headIsName = env[head.text] == nil
             && (semantics.importedNames[head.text] != nil || semantics.classes[head.text] != nil
@@ -1067,8 +1083,13 @@ struct ScopeInterpreter {
         if !headIsName {
             guard let methodName else { return nil }
             if !Self.modelledMethods.contains(methodName) {
-                guard function.child(.object)?.kind == .identifier, let receiver = env[head.text],
-                      let className = objects[receiver].className, facts.method(methodName, of: className) != nil else {
+                // `obj.m(...)` on a local, or `self.signal.connect(self.on_done)` when `m` stores or passes on
+                // its arguments: replayed from the method of the receiver's class when that class is known.
+                let receiverNode = function.child(.object)
+                let receiver: Int? = receiverNode?.kind == .identifier ? env[head.text]
+                    : receiverNode?.kind == .attribute && facts.storingMethodNames.contains(methodName) && env[head.text] != nil
+                        ? receiverNode.flatMap { evaluate($0) } : nil
+                guard let receiver, let className = objects[receiver].className, facts.method(methodName, of: className) != nil else {
                     // Also at depth 0: `allCycles` keeps a method's own interpretation as its summary.
                     if asStatement, isDeferrableCall(node) { deferCall(node, method: methodName) }
                     return nil
@@ -1185,6 +1206,30 @@ struct ScopeInterpreter {
         return nil
     }
 
+    /// `super().m` or `super(Class, self).m` inside a method of a module class: the `m` that the method
+    /// resolution order finds after the enclosing class, called on this frame's `self`. Base classes'
+    /// `__init__` store back-references this way (`super().__init__(owner, **kwargs)`).
+    func superMethod(_ function: Node) -> (node: Node, receiver: Int)? {
+        guard let call = function.child(.object), call.kind == .call, let callee = call.child(.function),
+              callee.kind == .identifier, callee.textEquals("super"), env["super"] == nil,
+              let name = function.child(.attribute)?.text, let scope, let owner = scope.enclosingClass,
+              let selfName = scope.selfName, let receiver = env[selfName], receiver == selfObject else { return nil }
+        for model in facts.lineage(owner).dropFirst() {
+            if let method = model.methods[name] {
+                return semantics.scope(of: method)?.selfName != nil ? (method, receiver) : nil
+            }
+        }
+        return nil
+    }
+
+    /// `super().m(args)` as a statement of a method: a call that may store its arguments on `self`.
+    static func isSuperCall(_ node: Node) -> Bool {
+        guard node.kind == .call, let function = node.child(.function), function.kind == .attribute,
+              let call = function.child(.object), call.kind == .call, let callee = call.child(.function) else { return false }
+        return callee.kind == .identifier && callee.textEquals("super")
+            && node.child(.arguments)?.namedChildren.contains(where: { $0.kind != .comment }) == true
+    }
+
     /// Records a callee's method call on an object of unknown class whose arguments are objects of
     /// this scope, for the caller to replay (`applySummary`).
     mutating func deferCall(_ node: Node, method: String) {
@@ -1231,7 +1276,7 @@ struct ScopeInterpreter {
         guard positional.count == 3, let holder = evaluate(positional[0]), let value = evaluate(positional[2]) else { return nil }
         let nameNode = positional[1]
         let field = nameNode.kind == .string ? String(nameNode.text.dropFirst().dropLast()) : "<\(nameNode.text)>"
-        killField(holder, field)
+        killField(holder, field, site: node)
         addEdge(from: holder, to: value, kind: .attribute, via: field, site: node)
         return nil
     }
@@ -1390,7 +1435,7 @@ struct ScopeInterpreter {
         }
         for (index, edge) in summary.edges.enumerated() where summary.live[index] && !(edge.isImplicit && summary.derivedFrom[edge.to] != nil) {
             guard let from = mapping[edge.from], let to = mapping[edge.to] else { continue }
-            if edge.kind == .attribute { killField(from, edge.via) }
+            if edge.kind == .attribute { killField(from, edge.via, site: site) }
             addEdge(from: from, to: to, kind: edge.kind, via: edge.via, site: site, fromCallee: true,
                     calleeSite: (edge.site, edge.line), reachesEarlierObject: to < firstNewObject)
         }

@@ -1,5 +1,82 @@
 extension BoundMethodStoredOnSelf {
     static let examples: [RuleExample] = [
+        // The bound method reaches another object's list through that object's method: `connect`
+        // appends its argument to `handlers`, so the job holds its own bound method two hops away.
+        .triggering("""
+            class Signal:
+                def __init__(self):
+                    self.handlers = []
+
+                def connect(self, handler):
+                    self.handlers.append(handler)
+
+
+            class Job:
+                def __init__(self):
+                    self.done = Signal()
+                    ↓self.done.connect(self.on_done)
+
+                def on_done(self):
+                    pass
+
+
+            Job()
+
+            """),
+        .nonTriggering("""
+            class Signal:
+                def __init__(self):
+                    self.handlers = []
+
+                def connect(self, handler):
+                    self.handlers.append(handler)
+
+
+            def log_done():
+                print("done")
+
+
+            class Job:
+                def __init__(self):
+                    self.done = Signal()
+                    self.done.connect(log_done)
+
+
+            Job()
+
+            """),
+        // A bound method stored on one branch only: on that path the object holds itself.
+        .triggering("""
+            class Runner:
+                def __init__(self, fn=None):
+                    if fn is None:
+                        ↓self.fn = self._default
+                    else:
+                        self.fn = fn
+
+                def _default(self):
+                    return 1
+
+
+            Runner()
+
+            """),
+        .nonTriggering("""
+            def default():
+                return 1
+
+
+            class Runner:
+                def __init__(self, fn=None):
+                    if fn is None:
+                        self.fn = default
+                    else:
+                        self.fn = fn
+
+
+            Runner()
+
+            """),
         .triggering("""
             class Button:
                 def __init__(self, label):

@@ -1,5 +1,46 @@
 extension InstanceAttributeCycle {
     static let examples: [RuleExample] = [
+        // The back-reference is stored by the base class's `__init__`, reached through `super()`.
+        .triggering("""
+            class Base:
+                def __init__(self, owner, **kwargs):
+                    self.owner = owner
+                    self.options = kwargs
+
+
+            class Child(Base):
+                def __init__(self, owner, **kwargs):
+                    super().__init__(owner, **kwargs)
+
+
+            class Owner:
+                def __init__(self):
+                    ↓self.child = Child(self, name="x")
+
+
+            Owner()
+
+            """),
+        .nonTriggering("""
+            class Base:
+                def __init__(self, owner, **kwargs):
+                    self.owner_id = id(owner)
+                    self.options = kwargs
+
+
+            class Child(Base):
+                def __init__(self, owner, **kwargs):
+                    super().__init__(owner, **kwargs)
+
+
+            class Owner:
+                def __init__(self):
+                    self.child = Child(self, name="x")
+
+
+            Owner()
+
+            """),
         .triggering("""
             class Node:
                 def __init__(self, name):
