@@ -58,6 +58,8 @@ struct Check: ParsableCommand {
     var cacheDir: String?
     @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
     var outputFile: String?
+    @Option(help: "Colour the text output: auto (only on a terminal; NO_COLOR or FORCE_COLOR set and non-empty turn it off or on), always or never.")
+    var color: ColorChoice = .auto
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
     var stdinFilename: String?
 
@@ -75,7 +77,7 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename",
+        "-o", "--stdin-filename", "--color",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -234,7 +236,11 @@ struct Check: ParsableCommand {
                 FileHandle.standardOutput.write(data)
             }
             let report = makeReport([result])
-            if !silent { FileHandle.standardError.write(Data(Renderer.render(report, as: .concise).utf8)) }
+            if !silent {
+                let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                              isTerminal: isatty(STDERR_FILENO) == 1)
+                FileHandle.standardError.write(Data(Renderer.render(report, as: .concise, colored: colored).utf8))
+            }
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
@@ -265,9 +271,12 @@ struct Check: ParsableCommand {
         }
 
         if !silent {
+            // A report written with -o is a file, not a terminal: colour there only when asked for.
+            let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                          isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
                 ? Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines)
-                : Renderer.render(report, as: format)
+                : Renderer.render(report, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
             }
@@ -301,5 +310,23 @@ struct Check: ParsableCommand {
             out += "[*] \(fixable) fixable with the `--fix` option.\n"
         }
         return out
+    }
+}
+
+/// `--color`: whether the human formats carry ANSI colours.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// The flag beats the environment; under `auto`, a non-empty FORCE_COLOR forces colour and beats a
+    /// non-empty NO_COLOR (as ruff does, https://no-color.org), else colour only on a terminal.
+    func isEnabled(environment: [String: String], isTerminal: Bool) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let force = environment["FORCE_COLOR"], !force.isEmpty { return true }
+            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+            return isTerminal
+        }
     }
 }
