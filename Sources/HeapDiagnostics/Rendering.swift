@@ -196,6 +196,8 @@ public enum Renderer {
     }
 
     static func serialize(_ value: Any, pretty: Bool) -> String {
+        // Foundation pretty-prints an empty array as "[\n\n]"; tools and people expect `[]` (as ruff prints).
+        if let array = value as? [Any], array.isEmpty { return "[]" }
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         if pretty { options.insert(.prettyPrinted) }
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: options) else { return "null" }
@@ -540,12 +542,17 @@ public enum Renderer {
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
     }
 
-    public static func renderStatistics(_ diagnostics: [Diagnostic], json: Bool) -> String {
+    /// The formats `--statistics` can be written in; the others (SARIF, annotations, reports) describe
+    /// individual findings, so the CLI refuses the combination.
+    public static let statisticsFormats: [OutputFormat] = [.text, .full, .concise, .json, .jsonLines]
+
+    public static func renderStatistics(_ diagnostics: [Diagnostic], as format: OutputFormat) -> String {
         let stats = statistics(diagnostics)
-        if json {
-            return serialize(stats.map { ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0] },
-                             pretty: true) + "\n"
+        let objects: [[String: Any]] = stats.map {
+            ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0]
         }
+        if format == .json { return serialize(objects, pretty: true) + "\n" }
+        if format == .jsonLines { return objects.map { serialize($0, pretty: false) + "\n" }.joined() }
         let width = String(stats.first?.count ?? 0).count
         return stats.map { s in
             let count = String(s.count)

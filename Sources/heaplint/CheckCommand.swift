@@ -69,6 +69,9 @@ struct Check: ParsableCommand {
         } catch let error as ConfigError {
             printError(error.description)
             throw ExitCode(2)
+        } catch let error as UsageError {
+            printError(error.message)
+            throw ExitCode(2)
         }
     }
 
@@ -161,6 +164,9 @@ struct Check: ParsableCommand {
     }
 
     func resolveConfiguration(paths: [String]) throws -> Configuration {
+        if isolated, config != nil {
+            throw UsageError("`--isolated` cannot be used with `--config`: --isolated ignores every configuration file")
+        }
         let base: Configuration
         if isolated {
             base = .isolated()
@@ -182,6 +188,10 @@ struct Check: ParsableCommand {
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
+        if statistics, !Renderer.statisticsFormats.contains(format) {
+            throw UsageError("`--statistics` cannot be used with `--output-format \(format.rawValue)`; it supports "
+                             + Renderer.statisticsFormats.map(\.rawValue).joined(separator: ", "))
+        }
         for code in configuration.previewCodesSelectedWithoutPreview where !silent {
             printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
         }
@@ -275,7 +285,7 @@ struct Check: ParsableCommand {
             let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
                                           isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
-                ? Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines)
+                ? Renderer.renderStatistics(report.diagnostics, as: format)
                 : Renderer.render(report, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)

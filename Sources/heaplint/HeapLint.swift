@@ -21,7 +21,7 @@ struct HeapLint: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((styledUsageMessage(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
@@ -43,6 +43,24 @@ extension HeapLint {
         check.paths = operands
         return check
     }
+}
+
+/// ArgumentParser's "Error: Unknown option ..." in heaplint's one error style, "heaplint: error: unknown
+/// option ...", so scripts and people see the same prefix for every usage error; the usage lines stay.
+func styledUsageMessage(_ message: String) -> String {
+    guard message.hasPrefix("Error: ") else { return message }
+    var rest = message.dropFirst("Error: ".count)
+    // Lower-case the first word as ruff does, unless it is an acronym or a flag.
+    if let first = rest.first, first.isUppercase, rest.dropFirst().first?.isLowercase == true {
+        rest = first.lowercased() + rest.dropFirst()
+    }
+    return "heaplint: error: " + rest
+}
+
+/// A command line that parses but asks for something contradictory (exit 2).
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 /// Prints `heaplint: error: ...` on stderr.

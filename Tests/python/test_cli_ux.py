@@ -111,3 +111,59 @@ def test_output_file_is_not_a_terminal(project):
 def test_bad_color_value_is_a_usage_error(project):
     proc = check(project, "--color", "sometimes", "bad.py")
     assert proc.returncode == 2 and "sometimes" in proc.stderr
+
+
+# ---- empty results and conflicts ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "gitlab"])
+def test_an_empty_json_result_prints_an_empty_array(tmp_path, fmt):
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    proc = check(tmp_path, "--output-format", fmt, "ok.py")
+    assert proc.returncode == 0 and proc.stdout == "[]\n", repr(proc.stdout)
+    stats = check(tmp_path, "--statistics", "--output-format", "json", "ok.py")
+    assert stats.stdout == "[]\n", repr(stats.stdout)
+
+
+def test_statistics_as_json_lines_prints_one_object_a_line(project):
+    (project / "other.py").write_text(BAD)
+    proc = check(project, "--statistics", "--output-format", "json-lines", ".")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [{"code": "HL001", "count": 2, "fixable": False,
+                                                     "name": "syntax-error"}]
+
+
+def assert_usage_error(proc, *fragments):
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("heaplint: error: "), proc.stderr
+    assert "Error:" not in proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr.splitlines()[0], proc.stderr
+    assert proc.stdout == ""
+
+
+def test_rule_code_and_all_conflict(tmp_path):
+    proc = subprocess.run([BIN, "rule", "HL101", "--all"], capture_output=True, text=True, env=CLEAN_ENV)
+    assert_usage_error(proc, "HL101", "--all")
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab", "rdjson"])
+def test_statistics_is_refused_with_per_finding_formats(project, fmt):
+    assert_usage_error(check(project, "--statistics", "--output-format", fmt, "bad.py"), "--statistics", fmt)
+
+
+def test_isolated_and_config_conflict(project):
+    (project / "heaplint.toml").write_text("")
+    assert_usage_error(check(project, "--isolated", "--config", "heaplint.toml", "bad.py"), "--isolated", "--config")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["check", "--bogus"], "unknown option '--bogus'"),
+    (["check", "--output-format"], "missing value for '--output-format"),
+    (["frob"], "unexpected argument 'frob'"),
+    (["rule"], "give a rule code"),
+])
+def test_argument_parser_errors_share_the_style(tmp_path, args, fragment):
+    proc = subprocess.run([BIN, *args], cwd=tmp_path, capture_output=True, text=True, env=CLEAN_ENV)
+    assert_usage_error(proc, fragment)
+    assert "Usage: heaplint" in proc.stderr  # the usage lines follow, as in ruff
