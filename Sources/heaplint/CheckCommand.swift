@@ -37,12 +37,16 @@ struct Check: ParsableCommand {
     @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
     var config: String?
     @Flag(help: "Ignore all configuration files.") var isolated = false
-    @Flag(help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size).") var preview = false
-    @Flag(name: .customLong("no-preview"), help: .hidden) var noPreview = false
+    // Paired flags: the last one given wins (`--preview --no-preview` is off), as in ruff.
+    @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size); --no-preview turns it off.")
+    var preview: Bool?
 
-    @Flag(help: "Apply safe fixes in place.") var fix = false
-    @Flag(name: .customLong("no-fix"), help: .hidden) var noFix = false
-    @Flag(name: .customLong("unsafe-fixes"), help: "Also apply unsafe fixes.") var unsafeFixes = false
+    @Flag(inversion: .prefixedNo, exclusivity: .chooseLast, help: "Apply safe fixes in place (--no-fix: report only).")
+    var fix = false
+    @Flag(name: .customLong("unsafe-fixes"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Also apply unsafe fixes (--no-unsafe-fixes: only safe ones).")
+    var unsafeFixes = false
     @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
 
     @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
@@ -159,7 +163,7 @@ struct Check: ParsableCommand {
             }
             options.cacheDir = Configuration.absolutePath(cacheDir)
         }
-        if preview { options.preview = true } else if noPreview { options.preview = false }
+        if let preview { options.preview = preview }
         return options
     }
 
@@ -196,7 +200,7 @@ struct Check: ParsableCommand {
             printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
         }
         let analyzer = Analyzer(configuration: configuration)
-        let fixMode: FixMode = diff ? .diff : (fix && !noFix) ? .apply : .report
+        let fixMode: FixMode = diff ? .diff : fix ? .apply : .report
 
         if givenPaths == ["-"] {
             try checkStdin(configuration: configuration, analyzer: analyzer, format: format, fixMode: fixMode)
@@ -272,7 +276,9 @@ struct Check: ParsableCommand {
             if !silent {
                 writeStdout(diffs.joined())
                 if !quiet {
-                    FileHandle.standardError.write(Data((fixed == 0 ? "No fixes available.\n"
+                    let hidden = hiddenFixCount(results.flatMap(\.diagnostics))
+                    FileHandle.standardError.write(Data((fixed == 0
+                        ? "No fixes available\(hidden > 0 ? " (\(Self.hiddenFixes(hidden)))" : "").\n"
                         : "Would fix \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8))
                 }
             }
@@ -315,11 +321,28 @@ struct Check: ParsableCommand {
         } else {
             out += "All checks passed!\n"
         }
-        let fixable = diagnostics.filter { $0.fix?.applicability == .safe }.count
+        // As ruff: with --unsafe-fixes the unsafe ones count as fixable, otherwise they are "hidden".
+        let fixable = diagnostics.filter {
+            $0.fix?.applicability == .safe || (unsafeFixes && $0.fix?.applicability == .unsafe)
+        }.count
+        let hidden = hiddenFixCount(diagnostics)
         if fixable > 0 && fixed == 0 {
-            out += "[*] \(fixable) fixable with the `--fix` option.\n"
+            out += "[*] \(fixable) fixable with the `--fix` option"
+                + (hidden > 0 ? " (\(Self.hiddenFixes(hidden)))" : "") + ".\n"
+        } else if hidden > 0 {
+            out += "No fixes available (\(Self.hiddenFixes(hidden))).\n"
         }
         return out
+    }
+
+    /// Unsafe fixes that this run neither applies nor counts as fixable (no `--unsafe-fixes`).
+    func hiddenFixCount(_ diagnostics: [Diagnostic]) -> Int {
+        unsafeFixes ? 0 : diagnostics.filter { $0.fix?.applicability == .unsafe }.count
+    }
+
+    /// ruff's wording, so users of both tools recognise it.
+    static func hiddenFixes(_ count: Int) -> String {
+        "\(count) hidden fix\(count == 1 ? "" : "es") can be enabled with the `--unsafe-fixes` option"
     }
 }
 

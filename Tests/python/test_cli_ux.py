@@ -167,3 +167,67 @@ def test_argument_parser_errors_share_the_style(tmp_path, args, fragment):
     proc = subprocess.run([BIN, *args], cwd=tmp_path, capture_output=True, text=True, env=CLEAN_ENV)
     assert_usage_error(proc, fragment)
     assert "Usage: heaplint" in proc.stderr  # the usage lines follow, as in ruff
+
+
+# ---- fixes hidden behind --unsafe-fixes ------------------------------------------------------------
+
+SAFE_FIX = "def total():\n    return sum([i * i for i in range(10**7)])\n"          # HL301, safe fix
+UNSAFE_FIX = "def probe():\n    return any([print(r) or r for r in range(10**7)])\n"  # side effects: unsafe
+HIDDEN_1 = "1 hidden fix can be enabled with the `--unsafe-fixes` option"
+
+
+def test_summary_names_the_hidden_unsafe_fixes(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "u.py").stdout
+    assert out.endswith(f"Found 1 problem.\nNo fixes available ({HIDDEN_1}).\n"), out
+    (tmp_path / "v.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "u.py", "v.py").stdout
+    assert "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n" in out
+
+
+def test_summary_with_safe_and_hidden_fixes(tmp_path):
+    (tmp_path / "s.py").write_text(SAFE_FIX)
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "s.py", "u.py").stdout
+    assert out.endswith(f"Found 2 problems.\n[*] 1 fixable with the `--fix` option ({HIDDEN_1}).\n"), out
+
+
+def test_unsafe_fixes_shows_them_as_fixable(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "--unsafe-fixes", "u.py").stdout
+    assert out.endswith("[*] 1 fixable with the `--fix` option.\n") and "hidden" not in out, out
+
+
+def test_diff_without_fixes_names_the_hidden_ones(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    proc = check(tmp_path, "--diff", "u.py")
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr == f"No fixes available ({HIDDEN_1}).\n", proc.stderr
+    proc = check(tmp_path, "--diff", "--unsafe-fixes", "u.py")
+    assert proc.returncode == 1 and "+    return any(print(r) or r" in proc.stdout
+    assert proc.stderr == "Would fix 1 problem.\n"
+
+
+# ---- paired flags: the last one wins -----------------------------------------------------------------
+
+PREVIEW_ONLY = "SQUARES = [i * i for i in range(10**6)]\n"  # HL406 is a preview rule
+
+
+@pytest.mark.parametrize("flags, reported", [
+    (["--preview"], True), (["--preview", "--no-preview"], False), (["--no-preview", "--preview"], True),
+])
+def test_preview_flags_last_one_wins(tmp_path, flags, reported):
+    (tmp_path / "p.py").write_text(PREVIEW_ONLY)
+    proc = check(tmp_path, "--output-format", "concise", *flags, "p.py")
+    assert ("HL406" in proc.stdout) == reported, proc.stdout
+
+
+@pytest.mark.parametrize("flags, applied", [
+    (["--fix", "--no-fix"], False), (["--no-fix", "--fix"], True),
+    (["--fix", "--unsafe-fixes", "--no-unsafe-fixes"], False), (["--fix", "--no-unsafe-fixes", "--unsafe-fixes"], True),
+])
+def test_fix_flags_last_one_wins(tmp_path, flags, applied):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX if "--unsafe-fixes" in flags else SAFE_FIX)
+    before = (tmp_path / "u.py").read_text()
+    check(tmp_path, *flags, "u.py")
+    assert ((tmp_path / "u.py").read_text() != before) == applied
