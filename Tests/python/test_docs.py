@@ -15,6 +15,7 @@ import yaml  # PyYAML: a dependency of pre-commit, which `make venv` installs
 from heaplint_dist import ROOT, dist
 
 EDITORS = ROOT / "editors"
+BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ROOT / ".build" / "debug" / "heaplint"))
 # What users read and follow: the README, every editor/CI doc and config, the hook definitions.
 USER_DOCS = [ROOT / "README.md", ROOT / ".pre-commit-hooks.yaml",
              *sorted(p for p in EDITORS.rglob("*") if p.is_file() and p.suffix in {".md", ".yml", ".lua", ".rs"})]
@@ -92,18 +93,34 @@ def test_readme_names_the_binary_each_make_target_builds():
     assert swift and not any("-c release" in line for line in swift), recipe
 
 
-def test_make_demo_says_it_is_building_before_the_long_step(tmp_path):
-    # A stand-in swift records when the build starts; the announcement must already be on stdout.
+def run_make_demo(tmp_path) -> str:
+    """`make demo`'s stdout, with a stand-in swift (the build is not under test here) and the binary under
+    test as the release binary, shown under its real path."""
     fake_swift = tmp_path / "swift"
     fake_swift.write_text("#!/bin/sh\necho FAKE-SWIFT \"$@\"\n")
-    fake_bin = tmp_path / "heaplint"
-    fake_bin.write_text("#!/bin/sh\necho FAKE-HEAPLINT \"$@\"\n")
-    for f in (fake_swift, fake_bin):
+    release = tmp_path / "heaplint"
+    release.write_text(f"#!/bin/sh\nexec {BIN} \"$@\"\n")
+    for f in (fake_swift, release):
         f.chmod(0o755)
-    proc = subprocess.run(["make", "demo", f"SWIFT={fake_swift}", f"RELEASE_BIN={fake_bin}"], cwd=ROOT,
+    proc = subprocess.run(["make", "demo", f"SWIFT={fake_swift}", f"RELEASE_BIN={release}"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = proc.stdout
-    assert "FAKE-SWIFT build -q -c release" in out and "FAKE-HEAPLINT check docs/demo-project" in out, out
+    return proc.stdout.replace(str(release), ".build/release/heaplint")
+
+
+def test_make_demo_says_it_is_building_before_the_long_step(tmp_path):
+    out = run_make_demo(tmp_path)
+    assert "FAKE-SWIFT build -q -c release" in out, out
     before = out.split("FAKE-SWIFT", 1)[0]
     assert re.search(r"building the release binary .*minutes", before), out
+
+
+def test_readme_shows_what_make_demo_prints(tmp_path):
+    out = "".join(line + "\n" for line in run_make_demo(tmp_path).splitlines() if not line.startswith("FAKE-SWIFT"))
+    readme = (ROOT / "README.md").read_text()
+    (block,) = re.findall(r"`make demo` prints.*?```text\n(.*?)```", readme, flags=re.S)
+    chunks = block.split("…\n")
+    assert len(chunks) >= 2 and out.startswith(chunks[0]) and out.endswith(chunks[-1]), \
+        f"README's make demo output differs from this run; update it from:\n{out}"
+    for chunk in chunks[1:-1]:
+        assert chunk in out, f"README's make demo excerpt is not in the output:\n{chunk}"
