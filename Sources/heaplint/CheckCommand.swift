@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     var ignore: [String] = []
     @Option(name: .customLong("extend-select"), help: ArgumentHelp("Rule codes or prefixes to enable in addition.", valueName: "CODES"))
     var extendSelect: [String] = []
-    @Option(name: .customLong("extend-ignore"), help: .hidden)
+    @Option(name: .customLong("extend-ignore"), help: ArgumentHelp("Rule codes or prefixes to disable in addition (the same as --ignore).", valueName: "CODES"))
     var extendIgnore: [String] = []
     @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
     var exclude: [String] = []

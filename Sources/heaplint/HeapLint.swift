@@ -5,7 +5,8 @@ import HeapLintKit
 @main
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
-    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self]
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self,
+                                                                 VersionCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
@@ -34,7 +35,9 @@ extension HeapLint {
     /// before ArgumentParser sees them and put back into the parsed command (see
     /// `Check.separatingOperands`); every other command line goes to ArgumentParser as it is.
     static func parseCommand() throws -> ParsableCommand {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // ruff's short form; ArgumentParser only knows the long `--version`.
+        if arguments == ["-V"] { arguments = ["--version"] }
         guard arguments.first == "check", arguments.count > 128,
               let (options, operands) = Check.separatingOperands(Array(arguments.dropFirst())),
               operands.count > 64 else { return try parseAsRoot(arguments) }
@@ -43,6 +46,13 @@ extension HeapLint {
         check.paths = operands
         return check
     }
+}
+
+/// `heaplint version`: the same line as `heaplint --version` (as `ruff version` is).
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
+
+    func run() throws { print(HeapLintVersion.string) }
 }
 
 /// ArgumentParser's "Error: Unknown option ..." in heaplint's one error style, "heaplint: error: unknown

@@ -231,3 +231,19 @@ def test_fix_flags_last_one_wins(tmp_path, flags, applied):
     before = (tmp_path / "u.py").read_text()
     check(tmp_path, *flags, "u.py")
     assert ((tmp_path / "u.py").read_text() != before) == applied
+
+
+# ---- version and help ----------------------------------------------------------------------------------
+
+def test_version_forms_agree(tmp_path):
+    outs = [subprocess.run([BIN, *args], capture_output=True, text=True, env=CLEAN_ENV)
+            for args in (["--version"], ["-V"], ["version"])]
+    assert [p.returncode for p in outs] == [0, 0, 0]
+    assert outs[0].stdout.strip() and outs[1].stdout == outs[0].stdout == outs[2].stdout
+
+
+def test_check_help_lists_what_a_ruff_user_reaches_for(tmp_path):
+    help_text = subprocess.run([BIN, "check", "--help"], capture_output=True, text=True, env=CLEAN_ENV).stdout
+    for option in ("--extend-ignore <CODES>", "--fix/--no-fix", "--preview/--no-preview",
+                   "--unsafe-fixes/--no-unsafe-fixes", "--color <color>"):
+        assert option in help_text, option
