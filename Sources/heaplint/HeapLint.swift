@@ -5,7 +5,7 @@ import HeapLintKit
 @main
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
-    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self]
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
@@ -35,6 +35,12 @@ extension HeapLint {
     /// `Check.separatingOperands`); every other command line goes to ArgumentParser as it is.
     static func parseCommand() throws -> ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "verify", let terminator = arguments.firstIndex(of: "--") {
+            let command = try parseAsRoot(Array(arguments[..<terminator]))
+            guard var verify = command as? VerifyCommand else { return command }  // `--help`
+            verify.command = Array(arguments[(terminator + 1)...])
+            return verify
+        }
         guard arguments.first == "check", arguments.count > 128,
               let (options, operands) = Check.separatingOperands(Array(arguments.dropFirst())),
               operands.count > 64 else { return try parseAsRoot(arguments) }
