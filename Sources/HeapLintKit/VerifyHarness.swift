@@ -109,6 +109,8 @@ def _report(out):
 
     def module_of(filename):
         # "logging/__init__.py" -> "logging", "re/_parser.py" -> "re" (first path part under a library dir)
+        if filename.startswith("<frozen "):  # "<frozen importlib._bootstrap>"
+            return filename[len("<frozen "):-1].split(".")[0]
         real = os.path.realpath(filename)
         for prefix in library:
             if real.startswith(prefix):
@@ -140,13 +142,19 @@ def _report(out):
         if not frames:
             return None, []
         user = [{"file": os.path.realpath(name), "line": line} for name, line in frames if is_user_file(name)]
-        return frames[0][0], user
+        innermost = frames[0][0]
+        if not is_user_file(innermost) and any(name.startswith("<frozen importlib") for name, _ in frames):
+            # Made by a library module's import-time code (datetime's pure-Python classes replaced by
+            # _datetime's, ...): the user's `import` line is on the traceback, but the program made nothing.
+            innermost = "<frozen importlib._bootstrap>"
+        return innermost, user
 
     cycles, dropped = [], 0
     for component in components:
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue
         objects, counts = [], False
+        bookkeeping = _class_bookkeeping([garbage[i] for i in component])
         for i in component:
             obj = garbage[i]
             innermost, user = sites_of(obj)
@@ -159,7 +167,7 @@ def _report(out):
             if defined and is_user_file(defined):
                 entry["defined_in"] = os.path.realpath(defined)
             objects.append(entry)
-            if isinstance(obj, type) or not user or innermost is None:
+            if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
                 continue
             if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
                 continue
@@ -201,6 +209,33 @@ def _managed_dict_traceback(obj):
         return [(name, line) for name, line in frames] if frames else None
     except Exception:
         return None
+
+
+def _class_bookkeeping(objects):
+    # A class is always on cycles of its own (class -> __dict__ -> descriptors and methods -> class,
+    # class -> __mro__ -> class): the ids of those objects, which never make a cycle the program's.
+    import types
+
+    classes = [obj for obj in objects if isinstance(obj, type)]
+    if not classes:
+        return set()
+    ids = set()
+    for cls in classes:
+        ids.add(id(cls.__mro__))
+        ids.add(id(cls.__bases__))
+        for referent in gc_referents(cls):
+            if isinstance(referent, dict):  # the dict behind cls.__dict__'s mappingproxy
+                ids.add(id(referent))
+                ids.update(id(value) for value in referent.values()
+                           if isinstance(value, (types.FunctionType, staticmethod, classmethod, property,
+                                                 types.GetSetDescriptorType, types.MemberDescriptorType)))
+    return ids
+
+
+def gc_referents(obj):
+    import gc
+
+    return gc.get_referents(obj)
 
 
 def _defined_in(obj):
