@@ -7,13 +7,16 @@ enum VerifyHarness {
 # PYTHONPATH; stdlib only, CPython 3.8+). It never changes the program's code. When HEAPLINT_VERIFY_OUT
 # is set it:
 #   * starts tracemalloc (HEAPLINT_VERIFY_FRAMES frames, default 8) so every object has an allocation site;
-#   * disables the cyclic collector: cyclic garbage then stays in memory until exit instead of being
-#     freed by an automatic collection we would not see (the cost: a program that makes many cycles
-#     uses more memory under verify; an explicit gc.collect() or gc.enable() in the program frees or
-#     lets the collector free cycles before exit, and those are not reported);
-#   * at exit (the first atexit handler registered, so the last to run) collects with gc.DEBUG_SAVEALL,
-#     groups gc.garbage into strongly connected components over gc.get_referents, drops interpreter
-#     noise (see NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT.
+#   * sets gc.DEBUG_SAVEALL for the whole run, so every collection (automatic, or an explicit
+#     gc.collect() such as pytest's at session end) puts what it found unreachable in gc.garbage instead
+#     of freeing it, and a gc.callbacks hook moves it from there into a list of its own after each
+#     collection (the program still sees an empty gc.garbage; objects kept alive by that list are never
+#     garbage again, so nothing is reported twice). The cost: cyclic garbage is never freed, so a program
+#     that makes many cycles uses more memory under verify. Finalizers still run, in the collection that
+#     finds them, as without the harness;
+#   * at exit (the first atexit handler registered, so the last to run) collects once more, groups what
+#     was kept into strongly connected components over gc.get_referents, drops interpreter noise (see
+#     NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT.
 # An existing sitecustomize later on sys.path is loaded too, so the environment's own hook still runs.
 import os
 import sys
@@ -61,8 +64,16 @@ def _install():
     except ValueError:
         frames = 8
     tracemalloc.start(max(1, frames))
-    gc.disable()
-    atexit.register(_report, out)
+    kept = []
+
+    def harvest(phase, info):
+        if phase == "stop" and gc.garbage:
+            kept.extend(gc.garbage)
+            del gc.garbage[:]
+
+    gc.callbacks.append(harvest)
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
+    atexit.register(_report, out, kept)
 
 
 def _library_dirs():
@@ -86,7 +97,7 @@ def _library_dirs():
     return tuple(d.rstrip(os.sep) + os.sep for d in dirs if d)
 
 
-def _report(out):
+def _report(out, kept):
     import gc
     import json
     import tracemalloc
@@ -118,11 +129,11 @@ def _report(out):
                 return part[:-3] if part.endswith(".py") else part
         return None
 
-    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
     gc.collect()
-    gc.set_debug(0)
-    garbage = list(gc.garbage)
-    del gc.garbage[:]
+    gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+    garbage = kept + list(gc.garbage)  # gc.garbage too, in case the program removed the hook
+    del gc.garbage[:], kept[:]
     tracemalloc_on = tracemalloc.is_tracing()
 
     index = {id(obj): i for i, obj in enumerate(garbage)}

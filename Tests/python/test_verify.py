@@ -136,6 +136,28 @@ def test_clean_script_reports_nothing_and_exits_zero(tmp_path):
     assert report["confirmed"] == report["runtime_only"] == report["not_exercised"] == []
 
 
+def test_cycle_freed_by_the_programs_own_collection_is_still_seen(tmp_path):
+    # DEBUG_SAVEALL plus the gc.callbacks hook keep what an explicit gc.collect() finds; the program still
+    # sees an empty gc.garbage, as it would without the harness.
+    path = script(tmp_path, "collects.py", TREE + """\
+import gc
+assert gc.collect() > 0
+assert gc.garbage == [], gc.garbage
+""")
+    proc, report = verify(tmp_path, command=[sys.executable, str(path)])
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [item["code"] for item in report["confirmed"]] == ["HL101"]
+
+
+def test_pytest_run_reports_the_cycle_a_test_leaves(tmp_path):
+    # pytest collects several times at session end (unraisable-exception hook): the cycle is still seen.
+    script(tmp_path, "test_leaky.py", "import pytest\n\n" + TREE.replace("build()\n", "def test_build():\n    build()\n"))
+    proc, report = verify(tmp_path, command=[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_leaky.py"])
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [item["code"] for item in report["confirmed"]] == ["HL101"]
+    assert report["runtime_only"] == []
+
+
 def test_finding_the_run_never_reaches_is_not_exercised(tmp_path):
     path = script(tmp_path, "unused.py", TREE.replace("build()\n", "pass\n"))
     assert "\nbuild()" not in path.read_text()
