@@ -158,6 +158,18 @@ def test_pytest_run_reports_the_cycle_a_test_leaves(tmp_path):
     assert report["runtime_only"] == []
 
 
+def test_each_python_process_reports(tmp_path):
+    # A child process inherits the environment, so it loads the harness too and appends its own line.
+    child = script(tmp_path, "tree.py", TREE)
+    parent = script(tmp_path, "parent.py", "import subprocess, sys\n"
+                    "subprocess.run([sys.executable, %r], check=True)\n" % str(child))
+    proc, report = verify(tmp_path, command=[sys.executable, str(parent)])
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert len(report["processes"]) == 2
+    assert sorted(p["cycles"] for p in report["processes"]) == [0, 1]
+    assert [item["code"] for item in report["confirmed"]] == ["HL101"]
+
+
 def test_finding_the_run_never_reaches_is_not_exercised(tmp_path):
     path = script(tmp_path, "unused.py", TREE.replace("build()\n", "pass\n"))
     assert "\nbuild()" not in path.read_text()
