@@ -91,9 +91,11 @@ public struct RuntimeRecord: Codable, Sendable {
     public let tracemalloc: Bool
     public let cycles: [RuntimeCycle]
     public let noiseCycles: Int
+    /// Set when the harness itself failed in this process (its cycles are then missing).
+    public let error: String?
 
     enum CodingKeys: String, CodingKey {
-        case pid, python, argv, tracemalloc, cycles
+        case pid, python, argv, tracemalloc, cycles, error
         case noiseCycles = "noise_cycles"
     }
 }
@@ -350,7 +352,8 @@ extension VerifyMatcher.Report {
             "command": ["argv": command, "exit_code": Int(commandStatus)],
             "processes": records.map { ["pid": $0.pid, "python": $0.python, "argv": $0.argv,
                                         "tracemalloc": $0.tracemalloc, "cycles": $0.cycles.count,
-                                        "noise_cycles": $0.noiseCycles] as [String: Any] },
+                                        "noise_cycles": $0.noiseCycles,
+                                        "error": $0.error.map { $0 as Any } ?? NSNull()] as [String: Any] },
             "confirmed": confirmed.map { item -> [String: Any] in
                 var o = diagnosticObject(item.diagnostic)
                 o["cycles"] = item.cycles.map(cycleObject)

@@ -98,6 +98,25 @@ def _library_dirs():
 
 
 def _report(out, kept):
+    try:
+        _write_report(out, kept)
+    except Exception as error:  # a harness failure must not change the program's exit; verify warns
+        import json
+
+        record = {"version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+                  "tracemalloc": False, "noise_cycles": 0, "cycles": [], "error": repr(error)}
+        _append_line(out, json.dumps(record, sort_keys=True))
+
+
+def _append_line(out, text):
+    fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (text + "\n").encode("utf-8"))  # one write per process: lines do not interleave
+    finally:
+        os.close(fd)
+
+
+def _write_report(out, kept):
     import gc
     import json
     import tracemalloc
@@ -195,12 +214,7 @@ def _report(out, kept):
         "tracemalloc": tracemalloc_on, "garbage": len(garbage), "noise_cycles": dropped, "cycles": cycles,
     }
     del garbage, index, edges
-    line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
-    fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)  # one write per process: lines of concurrent processes do not interleave
-    finally:
-        os.close(fd)
+    _append_line(out, json.dumps(record, sort_keys=True))
 
 
 def _managed_dict_traceback(obj):

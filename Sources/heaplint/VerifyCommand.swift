@@ -73,6 +73,9 @@ struct VerifyCommand: ParsableCommand {
             printWarning("no Python process of the command reported (is it a CPython program? "
                          + "`python -S` and `python -I` skip sitecustomize)")
         }
+        for record in outcome.records {
+            if let error = record.error { printWarning("the harness failed in process \(record.pid): \(error)") }
+        }
         if outcome.unreadableRecords > 0 {
             printWarning("\(outcome.unreadableRecords) process report(s) could not be read")
         }

@@ -170,6 +170,16 @@ def test_each_python_process_reports(tmp_path):
     assert [item["code"] for item in report["confirmed"]] == ["HL101"]
 
 
+def test_harness_failure_is_a_warning_not_the_programs_failure(tmp_path):
+    # The program breaks what the harness needs at exit: the process still exits 0, and verify says so.
+    path = script(tmp_path, "breaks.py", TREE + "import gc\ngc.get_referents = None\n")
+    proc, report = verify(tmp_path, command=[sys.executable, str(path)])
+    assert report["command"]["exit_code"] == 0
+    assert "TypeError" in report["processes"][0]["error"]
+    assert "the harness failed in process" in proc.stderr
+    assert proc.returncode == 0 and report["confirmed"] == report["runtime_only"] == []
+
+
 def test_finding_the_run_never_reaches_is_not_exercised(tmp_path):
     path = script(tmp_path, "unused.py", TREE.replace("build()\n", "pass\n"))
     assert "\nbuild()" not in path.read_text()
