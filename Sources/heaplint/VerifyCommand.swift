@@ -8,6 +8,7 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Run a Python command and confirm heaplint's cycle findings against the cycles it really leaves.",
+        usage: "heaplint verify [--output-format text|json] [--frames N] [PATH ...] -- COMMAND ...",
         discussion: """
             Reports confirmed findings, runtime-only cycles (HL004) and findings the run did not exercise. \
             Exit status: 0 nothing confirmed and no runtime-only cycle, 1 otherwise, 2 when COMMAND failed \
@@ -69,7 +70,7 @@ struct VerifyCommand: ParsableCommand {
         writeStdout(outputFormat == "json"
             ? report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records)
             : report.renderText(commandStatus: outcome.status))
-        if outcome.records.isEmpty {
+        if outcome.records.isEmpty && outcome.status == 0 {
             printWarning("no Python process of the command reported (is it a CPython program? "
                          + "`python -S` and `python -I` skip sitecustomize)")
         }
