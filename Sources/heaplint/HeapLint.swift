@@ -5,7 +5,7 @@ import HeapLintKit
 @main
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
-    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self,
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self,
                                                                  VersionCommand.self]
 
     static let configuration = CommandConfiguration(
@@ -38,6 +38,12 @@ extension HeapLint {
         var arguments = Array(CommandLine.arguments.dropFirst())
         // ruff's short form; ArgumentParser only knows the long `--version`.
         if arguments == ["-V"] { arguments = ["--version"] }
+        if arguments.first == "verify", let terminator = arguments.firstIndex(of: "--") {
+            let command = try parseAsRoot(Array(arguments[..<terminator]))
+            guard var verify = command as? VerifyCommand else { return command }  // `--help`
+            verify.command = Array(arguments[(terminator + 1)...])
+            return verify
+        }
         guard arguments.first == "check", arguments.count > 128,
               let (options, operands) = Check.separatingOperands(Array(arguments.dropFirst())),
               operands.count > 64 else { return try parseAsRoot(arguments) }
