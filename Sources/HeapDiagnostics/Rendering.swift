@@ -48,10 +48,13 @@ public struct DiagnosticReport: Sendable {
 
 /// Turns diagnostics into text. Each format is one function; none of them analyses anything.
 public enum Renderer {
-    public static func render(_ report: DiagnosticReport, as format: OutputFormat) -> String {
-        switch format {
-        case .text, .full: text(report)
-        case .concise: concise(report)
+    /// `colored` adds ANSI colours to the human formats (text, full, concise) as ruff does; the machine
+    /// formats never carry them.
+    public static func render(_ report: DiagnosticReport, as format: OutputFormat, colored: Bool = false) -> String {
+        let style = TerminalStyle(isColored: colored)
+        return switch format {
+        case .text, .full: text(report, style: style)
+        case .concise: concise(report, style: style)
         case .json: json(report)
         case .jsonLines: jsonLines(report)
         case .sarif: sarif(report)
@@ -64,19 +67,23 @@ public enum Renderer {
 
     // MARK: concise / text
 
-    public static func headline(_ d: Diagnostic) -> String {
-        let fixable = d.fix.map { $0.applicability == .safe ? " [*]" : "" } ?? ""
-        return "\(d.path):\(d.row):\(d.column): \(d.code)\(fixable) \(d.message)"
+    public static func headline(_ d: Diagnostic) -> String { headline(d, style: TerminalStyle(isColored: false)) }
+
+    /// ruff's colours: bold path, cyan separators, bold red code, cyan `[*]`; the message stays plain.
+    static func headline(_ d: Diagnostic, style: TerminalStyle) -> String {
+        let fixable = d.fix.map { $0.applicability == .safe ? " " + style.cyan("[*]") : "" } ?? ""
+        let colon = style.cyan(":")
+        return "\(style.bold(d.path))\(colon)\(d.row)\(colon)\(d.column)\(colon) \(style.boldRed(d.code))\(fixable) \(d.message)"
     }
 
-    static func concise(_ report: DiagnosticReport) -> String {
-        report.diagnostics.map { headline($0) + "\n" }.joined()
+    static func concise(_ report: DiagnosticReport, style: TerminalStyle) -> String {
+        report.diagnostics.map { headline($0, style: style) + "\n" }.joined()
     }
 
-    static func text(_ report: DiagnosticReport) -> String {
+    static func text(_ report: DiagnosticReport, style: TerminalStyle) -> String {
         var out = ""
         for d in report.diagnostics {
-            out += headline(d) + "\n"
+            out += headline(d, style: style) + "\n"
             if let source = report.source(of: d), source.byteCount > 0 {
                 let lineNumber = String(d.row)
                 let gutter = String(repeating: " ", count: lineNumber.count)
@@ -94,13 +101,14 @@ public enum Renderer {
                 let caretEnd = d.end.line == d.start.line ? d.end.scalarColumn - d.start.scalarColumn + caretStart : lineLength
                 let width = max(1, min(caretEnd, lineLength) - caretStart)
                 let indent = String(line.unicodeScalars.prefix(caretStart).map { $0 == "\t" ? "\t" : " " })
-                out += "\(gutter) |\n"
-                out += "\(lineNumber) | \(line)\n"
-                out += "\(gutter) | \(indent)\(String(repeating: "^", count: width))\n"
-                for note in notes(d) { out += "\(gutter) = \(note)\n" }
+                // As ruff's snippets: a bold blue gutter, bold red carets.
+                out += style.boldBlue("\(gutter) |") + "\n"
+                out += style.boldBlue("\(lineNumber) |") + " \(line)\n"
+                out += style.boldBlue("\(gutter) |") + " \(indent)\(style.boldRed(String(repeating: "^", count: width)))\n"
+                for note in notes(d) { out += style.boldBlue("\(gutter) =") + " \(note)\n" }
                 out += "\n"
             } else {
-                for note in notes(d) { out += "  = \(note)\n" }
+                for note in notes(d) { out += "  " + style.boldBlue("=") + " \(note)\n" }
             }
         }
         return out
@@ -195,6 +203,8 @@ public enum Renderer {
     }
 
     static func serialize(_ value: Any, pretty: Bool) -> String {
+        // Foundation pretty-prints an empty array as "[\n\n]"; tools and people expect `[]` (as ruff prints).
+        if let array = value as? [Any], array.isEmpty { return "[]" }
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         if pretty { options.insert(.prettyPrinted) }
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: options) else { return "null" }
@@ -549,12 +559,17 @@ public enum Renderer {
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
     }
 
-    public static func renderStatistics(_ diagnostics: [Diagnostic], json: Bool) -> String {
+    /// The formats `--statistics` can be written in; the others (SARIF, annotations, reports) describe
+    /// individual findings, so the CLI refuses the combination.
+    public static let statisticsFormats: [OutputFormat] = [.text, .full, .concise, .json, .jsonLines]
+
+    public static func renderStatistics(_ diagnostics: [Diagnostic], as format: OutputFormat) -> String {
         let stats = statistics(diagnostics)
-        if json {
-            return serialize(stats.map { ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0] },
-                             pretty: true) + "\n"
+        let objects: [[String: Any]] = stats.map {
+            ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0]
         }
+        if format == .json { return serialize(objects, pretty: true) + "\n" }
+        if format == .jsonLines { return objects.map { serialize($0, pretty: false) + "\n" }.joined() }
         let width = String(stats.first?.count ?? 0).count
         return stats.map { s in
             let count = String(s.count)
@@ -564,3 +579,20 @@ public enum Renderer {
     }
 }
 
+
+/// ANSI SGR colouring for the human formats; with `isColored` false every function returns its text as is,
+/// so the plain rendering has one code path.
+public struct TerminalStyle: Sendable {
+    public let isColored: Bool
+
+    public init(isColored: Bool) { self.isColored = isColored }
+
+    func sgr(_ codes: String, _ text: String) -> String {
+        isColored && !text.isEmpty ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
+    }
+
+    public func bold(_ text: String) -> String { sgr("1", text) }
+    public func cyan(_ text: String) -> String { sgr("36", text) }
+    public func boldRed(_ text: String) -> String { sgr("1;31", text) }
+    public func boldBlue(_ text: String) -> String { sgr("1;94", text) }
+}

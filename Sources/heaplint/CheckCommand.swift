@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     var ignore: [String] = []
     @Option(name: .customLong("extend-select"), help: ArgumentHelp("Rule codes or prefixes to enable in addition.", valueName: "CODES"))
     var extendSelect: [String] = []
-    @Option(name: .customLong("extend-ignore"), help: .hidden)
+    @Option(name: .customLong("extend-ignore"), help: ArgumentHelp("Rule codes or prefixes to disable in addition (the same as --ignore).", valueName: "CODES"))
     var extendIgnore: [String] = []
     @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
     var exclude: [String] = []
@@ -37,12 +37,16 @@ struct Check: ParsableCommand {
     @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
     var config: String?
     @Flag(help: "Ignore all configuration files.") var isolated = false
-    @Flag(help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size).") var preview = false
-    @Flag(name: .customLong("no-preview"), help: .hidden) var noPreview = false
+    // Paired flags: the last one given wins (`--preview --no-preview` is off), as in ruff.
+    @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size); --no-preview turns it off.")
+    var preview: Bool?
 
-    @Flag(help: "Apply safe fixes in place.") var fix = false
-    @Flag(name: .customLong("no-fix"), help: .hidden) var noFix = false
-    @Flag(name: .customLong("unsafe-fixes"), help: "Also apply unsafe fixes.") var unsafeFixes = false
+    @Flag(inversion: .prefixedNo, exclusivity: .chooseLast, help: "Apply safe fixes in place (--no-fix: report only).")
+    var fix = false
+    @Flag(name: .customLong("unsafe-fixes"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Also apply unsafe fixes (--no-unsafe-fixes: only safe ones).")
+    var unsafeFixes = false
     @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
 
     @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
@@ -58,6 +62,8 @@ struct Check: ParsableCommand {
     var cacheDir: String?
     @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
     var outputFile: String?
+    @Option(help: "Colour the text output: auto (only on a terminal; NO_COLOR or FORCE_COLOR set and non-empty turn it off or on), always or never.")
+    var color: ColorChoice = .auto
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
     var stdinFilename: String?
 
@@ -67,6 +73,9 @@ struct Check: ParsableCommand {
         } catch let error as ConfigError {
             printError(error.description)
             throw ExitCode(2)
+        } catch let error as UsageError {
+            printError(error.message)
+            throw ExitCode(2)
         }
     }
 
@@ -75,7 +84,7 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename",
+        "-o", "--stdin-filename", "--color",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -154,11 +163,14 @@ struct Check: ParsableCommand {
             }
             options.cacheDir = Configuration.absolutePath(cacheDir)
         }
-        if preview { options.preview = true } else if noPreview { options.preview = false }
+        if let preview { options.preview = preview }
         return options
     }
 
     func resolveConfiguration(paths: [String]) throws -> Configuration {
+        if isolated, config != nil {
+            throw UsageError("`--isolated` cannot be used with `--config`: --isolated ignores every configuration file")
+        }
         let base: Configuration
         if isolated {
             base = .isolated()
@@ -180,11 +192,15 @@ struct Check: ParsableCommand {
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
+        if statistics, !Renderer.statisticsFormats.contains(format) {
+            throw UsageError("`--statistics` cannot be used with `--output-format \(format.rawValue)`; it supports "
+                             + Renderer.statisticsFormats.map(\.rawValue).joined(separator: ", "))
+        }
         for code in configuration.previewCodesSelectedWithoutPreview where !silent {
             printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
         }
         let analyzer = Analyzer(configuration: configuration)
-        let fixMode: FixMode = diff ? .diff : (fix && !noFix) ? .apply : .report
+        let fixMode: FixMode = diff ? .diff : fix ? .apply : .report
 
         if givenPaths == ["-"] {
             try checkStdin(configuration: configuration, analyzer: analyzer, format: format, fixMode: fixMode)
@@ -234,7 +250,11 @@ struct Check: ParsableCommand {
                 FileHandle.standardOutput.write(data)
             }
             let report = makeReport([result])
-            if !silent { FileHandle.standardError.write(Data(Renderer.render(report, as: .concise).utf8)) }
+            if !silent {
+                let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                              isTerminal: isatty(STDERR_FILENO) == 1)
+                FileHandle.standardError.write(Data(Renderer.render(report, as: .concise, colored: colored).utf8))
+            }
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
@@ -256,7 +276,9 @@ struct Check: ParsableCommand {
             if !silent {
                 writeStdout(diffs.joined())
                 if !quiet {
-                    FileHandle.standardError.write(Data((fixed == 0 ? "No fixes available.\n"
+                    let hidden = hiddenFixCount(results.flatMap(\.diagnostics))
+                    FileHandle.standardError.write(Data((fixed == 0
+                        ? "No fixes available\(hidden > 0 ? " (\(Self.hiddenFixes(hidden)))" : "").\n"
                         : "Would fix \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8))
                 }
             }
@@ -265,9 +287,12 @@ struct Check: ParsableCommand {
         }
 
         if !silent {
+            // A report written with -o is a file, not a terminal: colour there only when asked for.
+            let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                          isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
-                ? Renderer.renderStatistics(report.diagnostics, json: format == .json || format == .jsonLines)
-                : Renderer.render(report, as: format)
+                ? Renderer.renderStatistics(report.diagnostics, as: format)
+                : Renderer.render(report, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
             }
@@ -296,10 +321,45 @@ struct Check: ParsableCommand {
         } else {
             out += "All checks passed!\n"
         }
-        let fixable = diagnostics.filter { $0.fix?.applicability == .safe }.count
+        // As ruff: with --unsafe-fixes the unsafe ones count as fixable, otherwise they are "hidden".
+        let fixable = diagnostics.filter {
+            $0.fix?.applicability == .safe || (unsafeFixes && $0.fix?.applicability == .unsafe)
+        }.count
+        let hidden = hiddenFixCount(diagnostics)
         if fixable > 0 && fixed == 0 {
-            out += "[*] \(fixable) fixable with the `--fix` option.\n"
+            out += "[*] \(fixable) fixable with the `--fix` option"
+                + (hidden > 0 ? " (\(Self.hiddenFixes(hidden)))" : "") + ".\n"
+        } else if hidden > 0 {
+            out += "No fixes available (\(Self.hiddenFixes(hidden))).\n"
         }
         return out
+    }
+
+    /// Unsafe fixes that this run neither applies nor counts as fixable (no `--unsafe-fixes`).
+    func hiddenFixCount(_ diagnostics: [Diagnostic]) -> Int {
+        unsafeFixes ? 0 : diagnostics.filter { $0.fix?.applicability == .unsafe }.count
+    }
+
+    /// ruff's wording, so users of both tools recognise it.
+    static func hiddenFixes(_ count: Int) -> String {
+        "\(count) hidden fix\(count == 1 ? "" : "es") can be enabled with the `--unsafe-fixes` option"
+    }
+}
+
+/// `--color`: whether the human formats carry ANSI colours.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// The flag beats the environment; under `auto`, a non-empty FORCE_COLOR forces colour and beats a
+    /// non-empty NO_COLOR (as ruff does, https://no-color.org), else colour only on a terminal.
+    func isEnabled(environment: [String: String], isTerminal: Bool) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let force = environment["FORCE_COLOR"], !force.isEmpty { return true }
+            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+            return isTerminal
+        }
     }
 }

@@ -5,7 +5,8 @@ import HeapLintKit
 @main
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
-    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, RuleCommand.self, ServerCommand.self]
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self,
+                                                                 VersionCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
@@ -21,7 +22,7 @@ struct HeapLint: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((styledUsageMessage(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
@@ -34,7 +35,15 @@ extension HeapLint {
     /// before ArgumentParser sees them and put back into the parsed command (see
     /// `Check.separatingOperands`); every other command line goes to ArgumentParser as it is.
     static func parseCommand() throws -> ParsableCommand {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // ruff's short form; ArgumentParser only knows the long `--version`.
+        if arguments == ["-V"] { arguments = ["--version"] }
+        if arguments.first == "verify", let terminator = arguments.firstIndex(of: "--") {
+            let command = try parseAsRoot(Array(arguments[..<terminator]))
+            guard var verify = command as? VerifyCommand else { return command }  // `--help`
+            verify.command = Array(arguments[(terminator + 1)...])
+            return verify
+        }
         guard arguments.first == "check", arguments.count > 128,
               let (options, operands) = Check.separatingOperands(Array(arguments.dropFirst())),
               operands.count > 64 else { return try parseAsRoot(arguments) }
@@ -43,6 +52,31 @@ extension HeapLint {
         check.paths = operands
         return check
     }
+}
+
+/// `heaplint version`: the same line as `heaplint --version` (as `ruff version` is).
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
+
+    func run() throws { print(HeapLintVersion.string) }
+}
+
+/// ArgumentParser's "Error: Unknown option ..." in heaplint's one error style, "heaplint: error: unknown
+/// option ...", so scripts and people see the same prefix for every usage error; the usage lines stay.
+func styledUsageMessage(_ message: String) -> String {
+    guard message.hasPrefix("Error: ") else { return message }
+    var rest = message.dropFirst("Error: ".count)
+    // Lower-case the first word as ruff does, unless it is an acronym or a flag.
+    if let first = rest.first, first.isUppercase, rest.dropFirst().first?.isLowercase == true {
+        rest = first.lowercased() + rest.dropFirst()
+    }
+    return "heaplint: error: " + rest
+}
+
+/// A command line that parses but asks for something contradictory (exit 2).
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 /// Prints `heaplint: error: ...` on stderr.

@@ -15,7 +15,8 @@ struct RuleCommand: ParsableCommand {
     @Option(name: .customLong("output-format"), help: "text (markdown) or json.") var outputFormat: Format = .text
 
     func validate() throws {
-        if code == nil && !all { throw ValidationError("Give a rule code (such as HL101) or --all.") }
+        if code == nil && !all { throw ValidationError("give a rule code (such as HL101) or --all") }
+        if let code, all { throw ValidationError("give a rule code (\(code)) or --all, not both") }
     }
 
     func run() throws {

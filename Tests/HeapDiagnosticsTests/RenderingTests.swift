@@ -75,6 +75,15 @@ import HeapSyntax
         #expect(out.contains("unsafe fix"))
     }
 
+    @Test func coloredTextIsThePlainTextWithSGRCodes() {
+        let plain = Renderer.render(report(), as: .text)
+        let colored = Renderer.render(report(), as: .text, colored: true)
+        #expect(colored.hasPrefix("\u{1B}[1mpkg/m.py\u{1B}[0m\u{1B}[36m:\u{1B}[0m2"))
+        #expect(colored.contains("\u{1B}[1;31mHL001\u{1B}[0m"))
+        #expect(colored.replacing(/\u{1B}\[[0-9;]*m/, with: "") == plain)
+        #expect(!Renderer.render(report(), as: .json, colored: true).contains("\u{1B}"))
+    }
+
     @Test func junitIsEscaped() {
         let out = Renderer.render(report(), as: .junit)
         #expect(out.contains("A &lt;cycle&gt; &amp; &quot;more&quot;"))

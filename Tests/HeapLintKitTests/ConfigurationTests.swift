@@ -25,7 +25,7 @@ import HeapRules
         options.select = ["ALL"]
         #expect(Configuration.isolated().overlaid(with: options).selectedCodes.contains("HL002"))
         options.select = ["HL0"]
-        options.ignore = ["HL003"]
+        options.ignore = ["HL003", "HL004"]
         #expect(Configuration.isolated().overlaid(with: options).selectedCodes == ["HL001", "HL002"])
     }
 

@@ -495,7 +495,7 @@ VALUE_OPTIONS = {  # each value-taking option of `check`, with a value it accept
     "--output-format": "json", "--select": "HL0", "--ignore": "HL002", "--extend-select": "HL001",
     "--extend-ignore": "HL002", "--exclude": "nothing_here", "--extend-exclude": "nothing_here",
     "--target-version": "py312", "--large-threshold": "5", "--config": "heaplint.toml",
-    "--cache-dir": "cache", "--output-file": "report.json", "--stdin-filename": "x.py",
+    "--cache-dir": "cache", "--output-file": "report.json", "--stdin-filename": "x.py", "--color": "never",
 }
 
 

@@ -1,7 +1,8 @@
-"""Neovim (Debian's 0.7) with editors/neovim/heaplint.lua, headless: opening a file with a problem puts the
-heaplint diagnostic into vim.diagnostic.get()."""
+"""Neovim (Debian's 0.7) with the init.lua snippet of editors/neovim/README.md, headless: opening a file with a
+problem puts the heaplint diagnostic into vim.diagnostic.get()."""
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,14 +13,13 @@ from required_tools import skip_unless
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = REPO / "editors" / "neovim" / "heaplint.lua"
+README = REPO / "editors" / "neovim" / "README.md"
 NVIM = shutil.which("nvim")
 
 pytestmark = skip_unless(NVIM is not None, "nvim is not installed (make editors-deps)")
 
 PROBE = r"""
-local heaplint = dofile(%(config)s)
-heaplint.setup({ cmd = { %(bin)s, "server" } })
+%(snippet)s
 vim.cmd("edit " .. vim.fn.fnameescape(%(file)s))
 vim.cmd("setfiletype python")
 local out = %(out)s
@@ -47,16 +47,29 @@ def lua_string(s):
     return json.dumps(str(s))
 
 
+def readme_snippet():
+    """The README's init.lua block as a user pastes it, with the clone's path in place of /path/to/heaplint."""
+    (block,) = re.findall(r"```lua\n(.*?)```", README.read_text(), flags=re.S)
+    assert "/path/to/heaplint" in block and 'require("heaplint")' in block, block
+    return block.replace("/path/to/heaplint", str(REPO))
+
+
 def run_nvim(tmp_path, source, code):
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
     target = tmp_path / "demo.py"
     target.write_text(source)
     out = tmp_path / "result.json"
     probe = tmp_path / "probe.lua"
-    probe.write_text(PROBE % {"config": lua_string(CONFIG), "bin": lua_string(BIN), "file": lua_string(target),
+    probe.write_text(PROBE % {"snippet": readme_snippet(), "file": lua_string(target),
                               "out": lua_string(out), "code": lua_string(code)})
-    subprocess.run([NVIM, "--headless", "-u", "NONE", "-c", f"luafile {probe}"], cwd=tmp_path,
-                   capture_output=True, timeout=60)
+    # The snippet starts `heaplint` from PATH, as after `pip install`: put the binary under test there.
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "heaplint").symlink_to(BIN)
+    env = dict(os.environ, PATH=f"{shim}:{os.environ['PATH']}")
+    proc = subprocess.run([NVIM, "--headless", "-u", "NONE", "-c", f"luafile {probe}"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert "module 'heaplint' not found" not in proc.stdout + proc.stderr, proc.stderr
     assert out.exists(), "nvim wrote no result"
     return json.loads(out.read_text())
 

@@ -7,6 +7,7 @@ the binary `make dist` already built (HEAPLINT_PREBUILT_BINARY), so no second Sw
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,3 +79,57 @@ def test_hook_reports_a_reference_cycle(tmp_path, pre_commit_home):
     proc = try_repo(repo, pre_commit_home)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "HL101" in out and "cycle.py" in out, out
+
+
+README = ROOT / "editors" / "pre-commit" / "README.md"
+
+
+def readme_configs() -> list[str]:
+    """The README's `.pre-commit-config.yaml` snippets, in order (the remote hook, then the local one)."""
+    return re.findall(r"```yaml\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def head_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def run_pre_commit(repo: Path, home: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), HEAPLINT_PREBUILT_BINARY=str(dist().binary),
+               PRE_COMMIT_COLOR="never")
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.run([str(PRE_COMMIT), *args], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_readme_remote_hook_config_works_with_a_commit_as_rev(tmp_path, pre_commit_home):
+    # The snippet as written, with this clone as `repo` and its HEAD commit as `rev` (no tags exist).
+    config = readme_configs()[0]
+    assert "rev: v" not in config, "a version tag as rev: the repository has no tags"
+    placeholder = re.search(r"rev: ([0-9a-f]{40})", config).group(1)
+    config = config.replace("https://github.com/heaplint/heaplint", str(ROOT)).replace(placeholder, head_commit())
+    repo = throwaway_repo(tmp_path / "repo", {".pre-commit-config.yaml": config,
+                                              "broken.py": "def f(:\n    pass\n"})
+    proc = run_pre_commit(repo, pre_commit_home, "run", "--all-files")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "HL001" in out and "broken.py" in out, out
+
+
+def test_autoupdate_pins_the_newest_commit_while_there_are_no_tags(tmp_path, pre_commit_home):
+    config = readme_configs()[0].replace("https://github.com/heaplint/heaplint", str(ROOT))
+    repo = throwaway_repo(tmp_path / "repo", {".pre-commit-config.yaml": config})
+    proc = run_pre_commit(repo, pre_commit_home, "autoupdate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"rev: {head_commit()}" in (repo / ".pre-commit-config.yaml").read_text()
+
+
+def test_readme_local_hook_config_runs_the_installed_binary(tmp_path, pre_commit_home):
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "heaplint").symlink_to(dist().binary)  # what `pip install .` puts on the virtualenv's PATH
+    repo = throwaway_repo(tmp_path / "repo", {".pre-commit-config.yaml": readme_configs()[1],
+                                              "broken.py": "def f(:\n    pass\n", "fine.py": "x = 1\n"})
+    proc = run_pre_commit(repo, pre_commit_home, "run", "--all-files", path=f"{shim}:{os.environ['PATH']}")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and "HL001" in out and "broken.py" in out and "fine.py" not in out, out

@@ -1,5 +1,5 @@
 //! Starts `heaplint server` (LSP over stdio) for Python buffers, using the `heaplint` on the
-//! worktree's PATH (for example the one `pip install heaplint` put in the project's virtualenv).
+//! worktree's PATH (for example the one `pip install /path/to/heaplint` put in the project's virtualenv).
 use zed_extension_api::{self as zed, LanguageServerId, Result};
 
 struct HeaplintExtension;
@@ -16,7 +16,7 @@ impl zed::Extension for HeaplintExtension {
     ) -> Result<zed::Command> {
         let command = worktree
             .which("heaplint")
-            .ok_or_else(|| "heaplint is not on PATH: `pip install heaplint` first".to_string())?;
+            .ok_or_else(|| "heaplint is not on PATH: `pip install /path/to/heaplint` (a clone) first".to_string())?;
         Ok(zed::Command {
             command,
             args: vec!["server".into()],

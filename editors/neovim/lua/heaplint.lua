@@ -1,9 +1,11 @@
 -- heaplint for Neovim: diagnostics, hover and code actions from `heaplint server` (LSP over stdio).
--- Works with Neovim 0.7 (Debian bookworm) and later. Usage, in init.lua:
+-- Works with Neovim 0.7 (Debian bookworm) and later. Usage, in init.lua, with editors/neovim on 'runtimepath'
+-- (Neovim's `require` looks in lua/ under each runtimepath entry, hence this file's place):
 --
+--   vim.opt.runtimepath:append("/path/to/heaplint/editors/neovim")
 --   require("heaplint").setup({ cmd = { "heaplint", "server" }, settings = { ignore = { "HL3" } } })
 --
--- or, without putting this file on 'runtimepath':  dofile("/path/to/editors/neovim/heaplint.lua").setup()
+-- or, without putting this file on 'runtimepath':  dofile("/path/to/editors/neovim/lua/heaplint.lua").setup()
 local M = {}
 
 local defaults = {

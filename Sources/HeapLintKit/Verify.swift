@@ -1,0 +1,376 @@
+import Foundation
+import HeapDiagnostics
+import HeapSyntax
+
+// `heaplint verify`: run a Python command with the run-time harness (VerifyHarness.swift), then match
+// the cyclic garbage it really left to the static HL1/HL2 findings on the same files.
+
+/// A source line that allocated a run-time object (a frame of its tracemalloc traceback in the user's files).
+public struct RuntimeSite: Codable, Hashable, Sendable {
+    public let file: String
+    public let line: Int
+}
+
+/// One object of a run-time cycle, as the harness describes it.
+public struct RuntimeObject: Codable, Sendable {
+    public let index: Int
+    /// Its type: `Node`, `list`, `frame`, `pkg.mod.Class` (module-qualified unless builtins or `__main__`).
+    public let type: String
+    /// A function's qualname or a frame's code name.
+    public let name: String?
+    public let file: String?
+    public let line: Int?
+    /// Every user-file frame of its allocation traceback, innermost first.
+    public let sites: [RuntimeSite]?
+    /// The file defining its class, function or frame code.
+    public let definedIn: String?
+
+    enum CodingKeys: String, CodingKey {
+        case index, type, name, file, line, sites
+        case definedIn = "defined_in"
+    }
+
+    /// How the object reads in a path: `Node`, `frame of fail`, `function rec`.
+    public var label: String {
+        let short = type.split(separator: ".").last.map(String.init) ?? type
+        if let name, type == "frame" { return "frame of \(name)" }
+        if let name, type == "function" || type == "generator" || type == "coroutine" { return "\(type) \(name)" }
+        return short
+    }
+}
+
+/// One edge around a run-time cycle: `objects[from]` refers to `objects[to]` through the slot `via`
+/// (`.attr`, `[0]`, `['key']`, `.__self__`, `.cell_contents`, `.tb_frame`, `.f_locals['x']`, ...).
+public struct RuntimeStep: Codable, Sendable {
+    public let from: Int
+    public let via: String
+    public let to: Int
+}
+
+/// A strongly connected component of the garbage one process left to the cyclic collector.
+public struct RuntimeCycle: Codable, Sendable {
+    public let objects: [RuntimeObject]
+    public let path: [RuntimeStep]
+
+    func object(_ index: Int) -> RuntimeObject? { objects.first { $0.index == index } }
+
+    /// `Tree.children → list[0] → Node.tree → Tree`.
+    public var pathSummary: String {
+        guard let first = path.first, let start = object(first.from) else {
+            return objects.map(\.label).joined(separator: ", ")
+        }
+        var text = start.label
+        for step in path {
+            text += step.via + " → " + (object(step.to)?.label ?? "?")
+        }
+        return text
+    }
+
+    /// The files the cycle touches: allocation sites and the files defining its classes and code.
+    var files: Set<String> {
+        var files = Set<String>()
+        for object in objects {
+            for site in object.sites ?? [] { files.insert(site.file) }
+            if let file = object.definedIn { files.insert(file) }
+        }
+        return files
+    }
+
+    /// The first allocation site in the user's files, where the runtime-only report points.
+    public var primarySite: RuntimeSite? {
+        objects.compactMap { o in o.file.flatMap { f in o.line.map { RuntimeSite(file: f, line: $0) } } }
+            .min { ($0.file, $0.line) < ($1.file, $1.line) }
+    }
+}
+
+/// What one Python process of the command wrote (one JSON line per process).
+public struct RuntimeRecord: Codable, Sendable {
+    public let pid: Int
+    public let python: String
+    public let argv: [String]
+    public let tracemalloc: Bool
+    public let cycles: [RuntimeCycle]
+    public let noiseCycles: Int
+    /// Set when the harness itself failed in this process (its cycles are then missing).
+    public let error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case pid, python, argv, tracemalloc, cycles, error
+        case noiseCycles = "noise_cycles"
+    }
+}
+
+/// Runs the command under the harness.
+public struct VerifyRunner: Sendable {
+    public let command: [String]
+    /// tracemalloc frames kept per allocation.
+    public let frames: Int
+
+    public init(command: [String], frames: Int = 8) {
+        self.command = command
+        self.frames = frames
+    }
+
+    public struct Outcome: Sendable {
+        /// The command's exit status (128 + n when a signal ended it).
+        public let status: Int32
+        public let records: [RuntimeRecord]
+        /// Lines of the report file that did not decode (a process killed while writing).
+        public let unreadableRecords: Int
+    }
+
+    /// The command's stdout and stderr go to heaplint's stderr, so heaplint's stdout holds only the report.
+    public func run() throws -> Outcome {
+        let fileManager = FileManager.default
+        let directory = fileManager.temporaryDirectory
+            .appendingPathComponent("heaplint-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? fileManager.removeItem(at: directory) }
+        let harness = directory.appendingPathComponent("sitecustomize.py")
+        try VerifyHarness.sitecustomize.write(to: harness, atomically: true, encoding: .utf8)
+        let report = directory.appendingPathComponent("report.jsonl")
+
+        var environment = ProcessInfo.processInfo.environment
+        let existing = environment["PYTHONPATH"].map { $0.isEmpty ? "" : ":" + $0 } ?? ""
+        environment["PYTHONPATH"] = directory.path + existing
+        environment["HEAPLINT_VERIFY_OUT"] = report.path
+        environment["HEAPLINT_VERIFY_FRAMES"] = String(frames)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        process.environment = environment
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        try process.run()
+        process.waitUntilExit()
+        let status = process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+
+        var records: [RuntimeRecord] = []
+        var unreadable = 0
+        if let data = fileManager.contents(atPath: report.path) {
+            let decoder = JSONDecoder()
+            for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+                if let record = try? decoder.decode(RuntimeRecord.self, from: Data(line)) {
+                    records.append(record)
+                } else {
+                    unreadable += 1
+                }
+            }
+        }
+        return Outcome(status: status, records: records, unreadableRecords: unreadable)
+    }
+}
+
+/// The static side and the matching.
+public struct VerifyMatcher: Sendable {
+    public let configuration: Configuration
+
+    /// HL1 and HL2 with preview rules: the families whose findings are cycles the harness can see.
+    public init(base: Configuration) {
+        var options = Options()
+        options.select = ["HL1", "HL2"]
+        options.preview = true
+        configuration = base.overlaid(with: options)
+    }
+
+    public struct Confirmed: Sendable {
+        public let diagnostic: Diagnostic
+        public let cycles: [RuntimeCycle]
+    }
+
+    public struct Report: Sendable {
+        public let confirmed: [Confirmed]
+        public let runtimeOnly: [RuntimeCycle]
+        public let notExercised: [Diagnostic]
+        public let checkedFiles: [String]
+    }
+
+    /// The files to check: the given paths, else every existing Python file the cycles name.
+    public func files(paths: [String], cycles: [RuntimeCycle]) -> [DiscoveredFile] {
+        var named = paths
+        if named.isEmpty {
+            named = cycles.flatMap(\.files).filter { $0.hasSuffix(".py") && FileManager.default.fileExists(atPath: $0) }
+            named = Array(Set(named)).sorted()
+        }
+        return FileDiscovery(configuration: configuration).files(in: named)
+    }
+
+    public func report(paths: [String], cycles: [RuntimeCycle]) -> Report {
+        let files = files(paths: paths, cycles: cycles)
+        let results = ProjectCheck(analyzer: Analyzer(configuration: configuration)).run(files)
+        var sources: [String: SourceText] = [:]
+        for result in results { if let source = result.source { sources[result.path] = source } }
+        let diagnostics = results.flatMap(\.diagnostics).filter { $0.code.hasPrefix("HL1") || $0.code.hasPrefix("HL2") }
+            .sorted(by: Diagnostic.ordered)
+
+        var confirmed: [Confirmed] = [], notExercised: [Diagnostic] = []
+        var matchedCycles = Set<Int>()
+        for diagnostic in diagnostics {
+            let evidence = Evidence(diagnostic, source: sources[diagnostic.path])
+            let hits = cycles.indices.filter { evidence.matches(cycles[$0]) }
+            if hits.isEmpty {
+                notExercised.append(diagnostic)
+            } else {
+                matchedCycles.formUnion(hits)
+                confirmed.append(Confirmed(diagnostic: diagnostic, cycles: hits.map { cycles[$0] }))
+            }
+        }
+        let runtimeOnly = cycles.indices.filter { !matchedCycles.contains($0) }.map { cycles[$0] }
+        return Report(confirmed: confirmed, runtimeOnly: runtimeOnly, notExercised: notExercised,
+                      checkedFiles: results.map(\.path))
+    }
+
+    /// What a static finding says about the cycle it predicts, in terms the run time can confirm.
+    struct Evidence {
+        let file: String
+        /// The finding's line and the lines of its reference path (the stores that close the cycle).
+        let lines: Set<Int>
+        /// Attribute names on its path (`parent`, `children`).
+        let attributes: Set<String>
+        /// Identifiers naming the path's objects (`Node`, `fail` of `frame of fail()`).
+        let names: Set<String>
+
+        init(_ diagnostic: Diagnostic, source: SourceText?) {
+            file = VerifyMatcher.realPath(diagnostic.path)
+            var lines: Set<Int> = [diagnostic.row]
+            var attributes = Set<String>(), names = Set<String>()
+            for step in diagnostic.explanation?.path ?? [] {
+                if let line = step.line {
+                    lines.insert(line)
+                } else if let site = step.site, let source {
+                    lines.insert(source.position(of: site.start).line + 1)
+                }
+                if VerifyMatcher.isIdentifier(step.via) { attributes.insert(step.via) }
+                for text in [step.from, step.to] { names.formUnion(VerifyMatcher.identifiers(in: text)) }
+            }
+            self.lines = lines
+            self.attributes = attributes
+            self.names = names.subtracting(VerifyMatcher.genericNames)
+        }
+
+        /// Same file, and a shared line (an allocation site of the cycle is a line of the finding), a
+        /// shared attribute slot, or a shared class or function name. Allocation sites alone are not
+        /// enough: tracemalloc records where an object was created (often the caller), not where the
+        /// store closing the cycle ran, and container objects reused from CPython's free lists have none.
+        func matches(_ cycle: RuntimeCycle) -> Bool {
+            guard cycle.files.contains(file) else { return false }
+            for object in cycle.objects {
+                for site in object.sites ?? [] where site.file == file && lines.contains(site.line) { return true }
+            }
+            for step in cycle.path {
+                let slot = step.via.hasPrefix(".") ? String(step.via.dropFirst()) : ""
+                if attributes.contains(slot) { return true }
+            }
+            for object in cycle.objects where object.definedIn == file {
+                let short = object.type.split(separator: ".").last.map(String.init) ?? object.type
+                if names.contains(short) { return true }
+                if let name = object.name?.split(separator: ".").last, names.contains(String(name)) { return true }
+            }
+            return false
+        }
+    }
+
+    /// Words of heaplint's path labels that name no user object.
+    static let genericNames: Set<String> = [
+        "frame", "of", "list", "dict", "set", "tuple", "deque", "function", "closure", "cell", "traceback",
+        "exception", "generator", "coroutine", "bound", "method", "self", "instance", "object", "the", "a",
+        "partial", "lambda", "thread", "task", "future", "handle",
+    ]
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || CharacterSet.alphanumerics.contains($0) }
+    }
+
+    static func identifiers(in text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init).filter { isIdentifier($0) }
+    }
+
+    /// Absolute, symlinks resolved: the harness writes `os.path.realpath` names.
+    public static func realPath(_ path: String) -> String {
+        URL(fileURLWithPath: Configuration.absolutePath(path)).resolvingSymlinksInPath().path
+    }
+}
+
+extension VerifyMatcher.Report {
+    /// Paths relative to the working directory when below it, as `check` prints them.
+    static func display(_ path: String) -> String {
+        let cwd = VerifyMatcher.realPath(FileManager.default.currentDirectoryPath) + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    static func runtimeOnlyMessage(_ cycle: RuntimeCycle) -> String {
+        "Reference cycle seen at run time that static analysis did not find: \(cycle.pathSummary)"
+    }
+
+    static func allocationSummary(_ cycle: RuntimeCycle) -> String {
+        let sites = cycle.objects.compactMap { o -> String? in
+            guard let file = o.file, let line = o.line else { return nil }
+            return "\(o.label) at \(display(file)):\(line)"
+        }
+        return sites.isEmpty ? "no allocation site recorded" : "allocated: " + sites.joined(separator: ", ")
+    }
+
+    public func renderText(commandStatus: Int32) -> String {
+        var out = ""
+        for item in confirmed {
+            let d = item.diagnostic
+            out += "\(d.path):\(d.row):\(d.column): \(d.code) [confirmed] \(d.message)\n"
+            for cycle in item.cycles {
+                out += "    seen at run time: \(cycle.pathSummary)\n"
+            }
+        }
+        for cycle in runtimeOnly {
+            let site = cycle.primarySite
+            let location = site.map { "\(Self.display($0.file)):\($0.line):1" } ?? "<unknown>:1:1"
+            out += "\(location): HL004 [runtime-only] \(Self.runtimeOnlyMessage(cycle))\n"
+            out += "    \(Self.allocationSummary(cycle))\n"
+        }
+        for d in notExercised {
+            out += "\(d.path):\(d.row):\(d.column): \(d.code) [not exercised] \(d.message)\n"
+        }
+        out += "Verified: \(confirmed.count) confirmed, \(runtimeOnly.count) runtime-only, "
+            + "\(notExercised.count) not exercised (command exited with \(commandStatus)).\n"
+        return out
+    }
+
+    public func renderJSON(command: [String], commandStatus: Int32, records: [RuntimeRecord]) -> String {
+        func location(_ d: Diagnostic) -> [String: Any] { ["row": d.row, "column": d.column] }
+        func cycleObject(_ cycle: RuntimeCycle) -> [String: Any] {
+            let encoder = JSONEncoder()
+            let data = (try? encoder.encode(cycle)) ?? Data("{}".utf8)
+            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            object["summary"] = cycle.pathSummary
+            return object
+        }
+        func diagnosticObject(_ d: Diagnostic) -> [String: Any] {
+            ["code": d.code, "message": d.message, "filename": Configuration.absolutePath(d.path), "location": location(d)]
+        }
+        let object: [String: Any] = [
+            "command": ["argv": command, "exit_code": Int(commandStatus)],
+            "processes": records.map { ["pid": $0.pid, "python": $0.python, "argv": $0.argv,
+                                        "tracemalloc": $0.tracemalloc, "cycles": $0.cycles.count,
+                                        "noise_cycles": $0.noiseCycles,
+                                        "error": $0.error.map { $0 as Any } ?? NSNull()] as [String: Any] },
+            "confirmed": confirmed.map { item -> [String: Any] in
+                var o = diagnosticObject(item.diagnostic)
+                o["cycles"] = item.cycles.map(cycleObject)
+                return o
+            },
+            "runtime_only": runtimeOnly.map { cycle -> [String: Any] in
+                var o = cycleObject(cycle)
+                o["code"] = "HL004"
+                o["message"] = Self.runtimeOnlyMessage(cycle)
+                o["filename"] = cycle.primarySite.map { $0.file as Any } ?? NSNull()
+                o["location"] = cycle.primarySite.map { ["row": $0.line, "column": 1] as Any } ?? NSNull()
+                return o
+            },
+            "not_exercised": notExercised.map(diagnosticObject),
+            "checked_files": checkedFiles.map { Configuration.absolutePath($0) }.sorted(),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+    }
+}

@@ -1,0 +1,460 @@
+/// The run-time harness of `heaplint verify`, shipped inside the binary so the bare executable works:
+/// `VerifyRunner` writes it as `sitecustomize.py` into a fresh temporary directory put first on
+/// `PYTHONPATH`. Python (stdlib only, CPython 3.8+). `Tests/python/test_verify.py` runs it.
+enum VerifyHarness {
+    static let sitecustomize = #"""
+# heaplint verify: run-time harness (written by `heaplint verify` to a temporary directory put first on
+# PYTHONPATH; stdlib only, CPython 3.8+). It never changes the program's code. When HEAPLINT_VERIFY_OUT
+# is set it:
+#   * starts tracemalloc (HEAPLINT_VERIFY_FRAMES frames, default 8) so every object has an allocation site;
+#   * sets gc.DEBUG_SAVEALL for the whole run, so every collection (automatic, or an explicit
+#     gc.collect() such as pytest's at session end) puts what it found unreachable in gc.garbage instead
+#     of freeing it, and a gc.callbacks hook moves it from there into a list of its own after each
+#     collection (the program still sees an empty gc.garbage; objects kept alive by that list are never
+#     garbage again, so nothing is reported twice). The cost: cyclic garbage is never freed, so a program
+#     that makes many cycles uses more memory under verify. Finalizers still run, in the collection that
+#     finds them, as without the harness;
+#   * at exit (the first atexit handler registered, so the last to run) collects once more, groups what
+#     was kept into strongly connected components over gc.get_referents, drops interpreter noise (see
+#     NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT.
+# An existing sitecustomize later on sys.path is loaded too, so the environment's own hook still runs.
+import os
+import sys
+
+
+def _chain_existing_sitecustomize():
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        import importlib.machinery
+        import importlib.util
+
+        rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
+        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+        if spec is None or spec.loader is None:
+            return
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["_heaplint_chained_sitecustomize"] = module
+        spec.loader.exec_module(module)
+    except Exception as error:  # as site.py does: a broken hook is reported, never fatal
+        sys.stderr.write("heaplint verify: the existing sitecustomize failed: %r\n" % (error,))
+
+
+_chain_existing_sitecustomize()
+
+# Objects allocated by these modules are interpreter or library bookkeeping (lazy caches, registries,
+# import machinery, this harness): a cycle none of whose objects the program itself allocated is noise.
+NOISE_MODULES = (
+    "typing", "re", "sre_compile", "sre_parse", "_compiler", "_parser", "logging", "warnings", "functools",
+    "abc", "_py_abc", "weakref", "_weakrefset", "importlib", "collections", "enum", "inspect", "dataclasses",
+    "linecache", "tokenize", "tracemalloc", "traceback", "codecs", "encodings", "site", "sitecustomize",
+    "copyreg", "unittest", "doctest", "pytest", "_pytest", "pluggy",
+)
+
+
+def _install():
+    out = os.environ.get("HEAPLINT_VERIFY_OUT")
+    if not out:
+        return
+    import atexit
+    import gc
+    import tracemalloc
+
+    try:
+        frames = int(os.environ.get("HEAPLINT_VERIFY_FRAMES", "8"))
+    except ValueError:
+        frames = 8
+    tracemalloc.start(max(1, frames))
+    kept = []
+
+    def harvest(phase, info):
+        if phase == "stop" and gc.garbage:
+            kept.extend(gc.garbage)
+            del gc.garbage[:]
+
+    gc.callbacks.append(harvest)
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
+    atexit.register(_report, out, kept)
+
+
+def _library_dirs():
+    import sysconfig
+
+    dirs = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        try:
+            dirs.add(os.path.realpath(sysconfig.get_paths()[key]))
+        except Exception:
+            pass
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix):
+        dirs.add(os.path.realpath(os.path.join(prefix, "lib")))
+    try:
+        import site
+
+        for path in list(site.getsitepackages()) + [site.getusersitepackages()]:
+            dirs.add(os.path.realpath(path))
+    except Exception:
+        pass
+    return tuple(d.rstrip(os.sep) + os.sep for d in dirs if d)
+
+
+def _report(out, kept):
+    try:
+        _write_report(out, kept)
+    except Exception as error:  # a harness failure must not change the program's exit; verify warns
+        import json
+
+        record = {"version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+                  "tracemalloc": False, "noise_cycles": 0, "cycles": [], "error": repr(error)}
+        _append_line(out, json.dumps(record, sort_keys=True))
+
+
+def _append_line(out, text):
+    fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (text + "\n").encode("utf-8"))  # one write per process: lines do not interleave
+    finally:
+        os.close(fd)
+
+
+def _write_report(out, kept):
+    import gc
+    import json
+    import tracemalloc
+    import types
+
+    library = _library_dirs()
+    user_cache = {}
+
+    def is_user_file(filename):
+        known = user_cache.get(filename)
+        if known is None:
+            if filename.startswith("<"):
+                known = False
+            else:
+                real = os.path.realpath(filename)
+                known = (not real.startswith(library) and "site-packages" not in real
+                         and real != os.path.realpath(__file__))
+            user_cache[filename] = known
+        return known
+
+    def module_of(filename):
+        # "logging/__init__.py" -> "logging", "re/_parser.py" -> "re" (first path part under a library dir)
+        if filename.startswith("<frozen "):  # "<frozen importlib._bootstrap>"
+            return filename[len("<frozen "):-1].split(".")[0]
+        real = os.path.realpath(filename)
+        for prefix in library:
+            if real.startswith(prefix):
+                part = real[len(prefix):].split(os.sep)[0]
+                return part[:-3] if part.endswith(".py") else part
+        return None
+
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
+    gc.collect()
+    gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+    garbage = kept + list(gc.garbage)  # gc.garbage too, in case the program removed the hook
+    del gc.garbage[:], kept[:]
+    tracemalloc_on = tracemalloc.is_tracing()
+
+    index = {id(obj): i for i, obj in enumerate(garbage)}
+    edges = [[index[id(r)] for r in gc.get_referents(obj) if id(r) in index] for obj in garbage]
+    components = _strongly_connected(edges)
+
+    def sites_of(obj):
+        # (filename, lineno) pairs, most recent first.
+        frames = None
+        if tracemalloc_on:
+            tb = tracemalloc.get_object_traceback(obj)
+            if tb is not None:
+                # tracemalloc.Traceback is ordered oldest -> most recent on 3.7+.
+                frames = [(f.filename, f.lineno) for f in reversed(list(tb))]
+            else:
+                frames = _managed_dict_traceback(obj)
+        if not frames:
+            return None, []
+        user = [{"file": os.path.realpath(name), "line": line} for name, line in frames if is_user_file(name)]
+        innermost = frames[0][0]
+        if not is_user_file(innermost) and any(name.startswith("<frozen importlib") for name, _ in frames):
+            # Made by a library module's import-time code (datetime's pure-Python classes replaced by
+            # _datetime's, ...): the user's `import` line is on the traceback, but the program made nothing.
+            innermost = "<frozen importlib._bootstrap>"
+        return innermost, user
+
+    cycles, dropped = [], 0
+    for component in components:
+        if len(component) == 1 and component[0] not in edges[component[0]]:
+            continue
+        objects, counts = [], False
+        bookkeeping = _class_bookkeeping([garbage[i] for i in component])
+        for i in component:
+            obj = garbage[i]
+            innermost, user = sites_of(obj)
+            kind = type(obj)
+            entry = {"index": i, "type": _type_name(kind), "name": _object_name(obj)}
+            if user:
+                entry["file"], entry["line"] = user[0]["file"], user[0]["line"]
+                entry["sites"] = user
+            defined = _defined_in(obj)
+            if defined and is_user_file(defined):
+                entry["defined_in"] = os.path.realpath(defined)
+            objects.append(entry)
+            if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
+                continue
+            if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
+                continue
+            counts = True
+        if not counts:
+            dropped += 1
+            continue
+        path = _cycle_path(garbage, edges, set(component), component[0])
+        cycles.append({"objects": objects, "path": path})
+    # Deterministic order: by the first site of each cycle.
+    cycles.sort(key=lambda c: min(((o.get("file", "~"), o.get("line", 0)) for o in c["objects"])))
+    record = {
+        "version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+        "tracemalloc": tracemalloc_on, "garbage": len(garbage), "noise_cycles": dropped, "cycles": cycles,
+    }
+    del garbage, index, edges
+    _append_line(out, json.dumps(record, sort_keys=True))
+
+
+def _managed_dict_traceback(obj):
+    # CPython 3.11 only: instances of ordinary classes (Py_TPFLAGS_MANAGED_DICT, 1 << 4) have a
+    # two-pointer pre-header before the GC header, and tracemalloc.get_object_traceback() looks for the
+    # block at the wrong address (fixed in 3.12). Ask tracemalloc for the block's real start instead.
+    if sys.version_info[:2] != (3, 11) or not type(obj).__flags__ & (1 << 4):
+        return None
+    try:
+        import ctypes
+
+        lookup = ctypes.pythonapi._PyTraceMalloc_GetTraceback
+        lookup.restype = ctypes.py_object
+        lookup.argtypes = [ctypes.c_uint, ctypes.c_size_t]
+        pointer = ctypes.sizeof(ctypes.c_void_p)
+        frames = lookup(0, id(obj) - 4 * pointer)  # 2 pointers of GC header + 2 of pre-header
+        return [(name, line) for name, line in frames] if frames else None
+    except Exception:
+        return None
+
+
+def _class_bookkeeping(objects):
+    # A class is always on cycles of its own (class -> __dict__ -> descriptors and methods -> class,
+    # class -> __mro__ -> class): the ids of those objects, which never make a cycle the program's.
+    import types
+
+    classes = [obj for obj in objects if isinstance(obj, type)]
+    if not classes:
+        return set()
+    ids = set()
+    for cls in classes:
+        ids.add(id(cls.__mro__))
+        ids.add(id(cls.__bases__))
+        for referent in gc_referents(cls):
+            if isinstance(referent, dict):  # the dict behind cls.__dict__'s mappingproxy
+                ids.add(id(referent))
+                ids.update(id(value) for value in referent.values()
+                           if isinstance(value, (types.FunctionType, staticmethod, classmethod, property,
+                                                 types.GetSetDescriptorType, types.MemberDescriptorType)))
+    return ids
+
+
+def gc_referents(obj):
+    import gc
+
+    return gc.get_referents(obj)
+
+
+def _defined_in(obj):
+    # The file that defines the object's code: a function's or frame's code object, else the module of
+    # the object's class (which lets verify match a cycle to a finding about that class or function).
+    import types
+
+    code = None
+    if isinstance(obj, types.FunctionType):
+        code = obj.__code__
+    elif isinstance(obj, types.FrameType):
+        code = obj.f_code
+    elif isinstance(obj, (types.GeneratorType, types.CoroutineType)):
+        code = getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None)
+    if code is not None:
+        return code.co_filename
+    if isinstance(obj, type):
+        return None
+    module = sys.modules.get(getattr(type(obj), "__module__", None) or "")
+    # CPython removes __main__.__file__ when the script returns, before atexit; its loader keeps the path.
+    return getattr(module, "__file__", None) or getattr(getattr(module, "__loader__", None), "path", None)
+
+
+def _type_name(kind):
+    module = getattr(kind, "__module__", "builtins")
+    name = getattr(kind, "__qualname__", kind.__name__)
+    return name if module in ("builtins", "__main__") else module + "." + name
+
+
+def _object_name(obj):
+    import types
+
+    if isinstance(obj, (types.FunctionType, type, types.MethodType)):
+        return getattr(obj, "__qualname__", None)
+    if isinstance(obj, types.FrameType):
+        return obj.f_code.co_name
+    if isinstance(obj, (types.GeneratorType, types.CoroutineType)):
+        return getattr(obj, "__qualname__", None)
+    return None
+
+
+def _strongly_connected(edges):
+    # Tarjan's algorithm, iterative (garbage graphs can be deeper than the recursion limit).
+    n = len(edges)
+    order, low, on_stack = [-1] * n, [0] * n, [False] * n
+    stack, result, counter = [], [], 0
+    for root in range(n):
+        if order[root] != -1:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                order[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack[node] = True
+            recurse = False
+            for k in range(child, len(edges[node])):
+                nxt = edges[node][k]
+                if order[nxt] == -1:
+                    work.append((node, k + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if on_stack[nxt]:
+                    low[node] = min(low[node], order[nxt])
+            if recurse:
+                continue
+            if low[node] == order[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack[top] = False
+                    component.append(top)
+                    if top == node:
+                        break
+                result.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
+
+
+def _cycle_path(garbage, edges, members, start):
+    # Shortest path start -> ... -> start inside the component (breadth-first), each edge named as
+    # CPython names the slot that holds the reference.
+    previous = {}
+    queue, seen = [start], {start}
+    end = None
+    while queue and end is None:
+        following = []
+        for node in queue:
+            for nxt in edges[node]:
+                if nxt not in members:
+                    continue
+                if nxt == start:
+                    end = node
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    previous[nxt] = node
+                    following.append(nxt)
+            if end is not None:
+                break
+        queue = following
+    if end is None:
+        return []
+    nodes = [end]
+    while nodes[-1] != start:
+        nodes.append(previous[nodes[-1]])
+    nodes.reverse()
+    nodes.append(start)
+    steps = []
+    for a, b in zip(nodes, nodes[1:]):
+        steps.append({"from": a, "via": _slot_name(garbage[a], garbage[b]), "to": b})
+    # `X .__dict__ -> dict ['k'] -> Y` reads as `X.k -> Y`, as the source wrote it.
+    merged = []
+    for step in steps:
+        if merged and merged[-1]["via"] == ".__dict__" and step["via"].startswith("['") and step["via"].endswith("']"):
+            merged[-1] = {"from": merged[-1]["from"], "via": "." + step["via"][2:-2], "to": step["to"]}
+        else:
+            merged.append(step)
+    return merged
+
+
+def _slot_name(src, dst):
+    import types
+
+    try:
+        if isinstance(src, dict):
+            for key, value in src.items():
+                if value is dst:
+                    return "[%r]" % (key,)
+                if key is dst:
+                    return "(key %r)" % (key,)
+        if isinstance(src, (list, tuple)) or type(src).__name__ == "deque":
+            for i, value in enumerate(src):
+                if value is dst:
+                    return "[%d]" % i
+        if isinstance(src, (set, frozenset)):
+            return "(member)"
+        if isinstance(src, types.MethodType):
+            return ".__self__" if src.__self__ is dst else ".__func__"
+        if isinstance(src, types.FunctionType):
+            for name in ("__closure__", "__globals__", "__defaults__", "__kwdefaults__", "__dict__"):
+                if getattr(src, name, None) is dst:
+                    return "." + name
+        if isinstance(src, types.CellType if hasattr(types, "CellType") else ()) or type(src).__name__ == "cell":
+            return ".cell_contents"
+        if isinstance(src, BaseException):
+            for name in ("__traceback__", "__context__", "__cause__", "args"):
+                if getattr(src, name, None) is dst:
+                    return "." + name
+        if isinstance(src, types.TracebackType):
+            return ".tb_frame" if src.tb_frame is dst else ".tb_next"
+        if isinstance(src, types.FrameType):
+            for name, value in src.f_locals.items():
+                if value is dst:
+                    return ".f_locals[%r]" % (name,)
+            for name in ("f_back", "f_globals", "f_builtins", "f_code"):
+                if getattr(src, name, None) is dst:
+                    return "." + name
+        for attr in ("gi_frame", "cr_frame", "ag_frame"):
+            frame = getattr(src, attr, None)
+            if isinstance(frame, types.FrameType):
+                if frame is dst:
+                    return "." + attr
+                for name, value in frame.f_locals.items():
+                    if value is dst:
+                        return ".%s.f_locals[%r]" % (attr, name)
+        if isinstance(src, type):
+            if src.__mro__ is dst:
+                return ".__mro__"
+            if src.__bases__ is dst:
+                return ".__bases__"
+            if isinstance(dst, dict):
+                return ".__dict__"
+        attrs = getattr(src, "__dict__", None)
+        if attrs is dst:
+            return ".__dict__"
+        if isinstance(attrs, dict):
+            for name, value in attrs.items():
+                if value is dst:
+                    return "." + name
+        for klass in type(src).__mro__:
+            for name in getattr(klass, "__slots__", ()) or ():
+                if isinstance(name, str) and getattr(src, name, None) is dst:
+                    return "." + name
+    except Exception:
+        pass
+    return ""
+
+
+_install()
+"""#
+}

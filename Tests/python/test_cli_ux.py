@@ -1,0 +1,249 @@
+"""What a ruff user expects of `heaplint check` (issue 27): colour, one error style, empty results.
+
+Each test runs the built binary (HEAPLINT_BIN) as a user would, piped or on a pseudo-terminal.
+"""
+import json
+import os
+import pty
+import re
+import subprocess
+
+import pytest
+
+BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
+BAD = "def f(:\n    pass\n"
+ESC = "\x1b["
+# The caller's NO_COLOR / FORCE_COLOR must not decide these tests.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+
+
+def check(cwd, *args, env=None):
+    return subprocess.run([BIN, "check", "--no-cache", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**CLEAN_ENV, **(env or {})}, timeout=120)
+
+
+def on_terminal(cwd, *args, env=None) -> str:
+    """stdout of `heaplint check` run on a pseudo-terminal, as in an interactive shell."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([BIN, "check", "--no-cache", *args], cwd=cwd, stdout=terminal,
+                            stderr=subprocess.DEVNULL, env={**CLEAN_ENV, **(env or {})})
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "bad.py").write_text(BAD)
+    return tmp_path
+
+
+# ---- colour ---------------------------------------------------------------------------------
+
+def test_piped_output_has_no_escape_codes_by_default(project):
+    proc = check(project, "bad.py")
+    assert proc.returncode == 1 and "HL001" in proc.stdout
+    assert ESC not in proc.stdout + proc.stderr
+
+
+def test_color_always_colours_location_code_and_carets_as_ruff(project):
+    out = check(project, "--color", "always", "bad.py").stdout
+    assert out.startswith("\x1b[1mbad.py\x1b[0m\x1b[36m:\x1b[0m1\x1b[36m:\x1b[0m7\x1b[36m:\x1b[0m "
+                          "\x1b[1;31mHL001\x1b[0m Syntax error"), out
+    assert "\x1b[1;94m1 |\x1b[0m def f(:" in out
+    assert "\x1b[1;31m^\x1b[0m" in out
+    # Without the codes, the text is exactly the plain rendering.
+    plain = check(project, "bad.py").stdout
+    assert re.sub(r"\x1b\[[0-9;]*m", "", out) == plain
+
+
+def test_concise_is_coloured_too(project):
+    out = check(project, "--color", "always", "--output-format", "concise", "bad.py").stdout
+    assert "\x1b[1;31mHL001\x1b[0m" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson"])
+def test_machine_formats_never_carry_colour(project, fmt):
+    proc = check(project, "--color", "always", "--output-format", fmt, "bad.py", env={"FORCE_COLOR": "1"})
+    assert proc.stdout and ESC not in proc.stdout
+
+
+def test_auto_colours_on_a_terminal(project):
+    assert "\x1b[1;31mHL001\x1b[0m" in on_terminal(project, "bad.py")
+
+
+def test_no_color_turns_colour_off_on_a_terminal(project):
+    out = on_terminal(project, "bad.py", env={"NO_COLOR": "1"})
+    assert "HL001" in out and ESC not in out
+
+
+def test_empty_no_color_is_ignored(project):
+    assert ESC in on_terminal(project, "bad.py", env={"NO_COLOR": ""})
+
+
+def test_force_color_colours_piped_output(project):
+    assert "\x1b[1;31mHL001" in check(project, "bad.py", env={"FORCE_COLOR": "1"}).stdout
+    assert ESC not in check(project, "bad.py", env={"FORCE_COLOR": ""}).stdout
+
+
+def test_the_flag_beats_the_environment(project):
+    assert ESC not in check(project, "--color", "never", "bad.py", env={"FORCE_COLOR": "1"}).stdout
+    assert ESC in check(project, "--color", "always", "bad.py", env={"NO_COLOR": "1"}).stdout
+    assert ESC not in on_terminal(project, "--color", "never", "bad.py")
+
+
+def test_output_file_is_not_a_terminal(project):
+    out = on_terminal(project, "-o", "report.txt", "bad.py")
+    report = (project / "report.txt").read_text()
+    assert "HL001" in report and ESC not in report, out
+
+
+def test_bad_color_value_is_a_usage_error(project):
+    proc = check(project, "--color", "sometimes", "bad.py")
+    assert proc.returncode == 2 and "sometimes" in proc.stderr
+
+
+# ---- empty results and conflicts ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "gitlab"])
+def test_an_empty_json_result_prints_an_empty_array(tmp_path, fmt):
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    proc = check(tmp_path, "--output-format", fmt, "ok.py")
+    assert proc.returncode == 0 and proc.stdout == "[]\n", repr(proc.stdout)
+    stats = check(tmp_path, "--statistics", "--output-format", "json", "ok.py")
+    assert stats.stdout == "[]\n", repr(stats.stdout)
+
+
+def test_statistics_as_json_lines_prints_one_object_a_line(project):
+    (project / "other.py").write_text(BAD)
+    proc = check(project, "--statistics", "--output-format", "json-lines", ".")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [{"code": "HL001", "count": 2, "fixable": False,
+                                                     "name": "syntax-error"}]
+
+
+def assert_usage_error(proc, *fragments):
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("heaplint: error: "), proc.stderr
+    assert "Error:" not in proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr.splitlines()[0], proc.stderr
+    assert proc.stdout == ""
+
+
+def test_rule_code_and_all_conflict(tmp_path):
+    proc = subprocess.run([BIN, "rule", "HL101", "--all"], capture_output=True, text=True, env=CLEAN_ENV)
+    assert_usage_error(proc, "HL101", "--all")
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab", "rdjson"])
+def test_statistics_is_refused_with_per_finding_formats(project, fmt):
+    assert_usage_error(check(project, "--statistics", "--output-format", fmt, "bad.py"), "--statistics", fmt)
+
+
+def test_isolated_and_config_conflict(project):
+    (project / "heaplint.toml").write_text("")
+    assert_usage_error(check(project, "--isolated", "--config", "heaplint.toml", "bad.py"), "--isolated", "--config")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["check", "--bogus"], "unknown option '--bogus'"),
+    (["check", "--output-format"], "missing value for '--output-format"),
+    (["frob"], "unexpected argument 'frob'"),
+    (["rule"], "give a rule code"),
+])
+def test_argument_parser_errors_share_the_style(tmp_path, args, fragment):
+    proc = subprocess.run([BIN, *args], cwd=tmp_path, capture_output=True, text=True, env=CLEAN_ENV)
+    assert_usage_error(proc, fragment)
+    assert "Usage: heaplint" in proc.stderr  # the usage lines follow, as in ruff
+
+
+# ---- fixes hidden behind --unsafe-fixes ------------------------------------------------------------
+
+SAFE_FIX = "def total():\n    return sum([i * i for i in range(10**7)])\n"          # HL301, safe fix
+UNSAFE_FIX = "def probe():\n    return any([print(r) or r for r in range(10**7)])\n"  # side effects: unsafe
+HIDDEN_1 = "1 hidden fix can be enabled with the `--unsafe-fixes` option"
+
+
+def test_summary_names_the_hidden_unsafe_fixes(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "u.py").stdout
+    assert out.endswith(f"Found 1 problem.\nNo fixes available ({HIDDEN_1}).\n"), out
+    (tmp_path / "v.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "u.py", "v.py").stdout
+    assert "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).\n" in out
+
+
+def test_summary_with_safe_and_hidden_fixes(tmp_path):
+    (tmp_path / "s.py").write_text(SAFE_FIX)
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "s.py", "u.py").stdout
+    assert out.endswith(f"Found 2 problems.\n[*] 1 fixable with the `--fix` option ({HIDDEN_1}).\n"), out
+
+
+def test_unsafe_fixes_shows_them_as_fixable(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    out = check(tmp_path, "--unsafe-fixes", "u.py").stdout
+    assert out.endswith("[*] 1 fixable with the `--fix` option.\n") and "hidden" not in out, out
+
+
+def test_diff_without_fixes_names_the_hidden_ones(tmp_path):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX)
+    proc = check(tmp_path, "--diff", "u.py")
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr == f"No fixes available ({HIDDEN_1}).\n", proc.stderr
+    proc = check(tmp_path, "--diff", "--unsafe-fixes", "u.py")
+    assert proc.returncode == 1 and "+    return any(print(r) or r" in proc.stdout
+    assert proc.stderr == "Would fix 1 problem.\n"
+
+
+# ---- paired flags: the last one wins -----------------------------------------------------------------
+
+PREVIEW_ONLY = "SQUARES = [i * i for i in range(10**6)]\n"  # HL406 is a preview rule
+
+
+@pytest.mark.parametrize("flags, reported", [
+    (["--preview"], True), (["--preview", "--no-preview"], False), (["--no-preview", "--preview"], True),
+])
+def test_preview_flags_last_one_wins(tmp_path, flags, reported):
+    (tmp_path / "p.py").write_text(PREVIEW_ONLY)
+    proc = check(tmp_path, "--output-format", "concise", *flags, "p.py")
+    assert ("HL406" in proc.stdout) == reported, proc.stdout
+
+
+@pytest.mark.parametrize("flags, applied", [
+    (["--fix", "--no-fix"], False), (["--no-fix", "--fix"], True),
+    (["--fix", "--unsafe-fixes", "--no-unsafe-fixes"], False), (["--fix", "--no-unsafe-fixes", "--unsafe-fixes"], True),
+])
+def test_fix_flags_last_one_wins(tmp_path, flags, applied):
+    (tmp_path / "u.py").write_text(UNSAFE_FIX if "--unsafe-fixes" in flags else SAFE_FIX)
+    before = (tmp_path / "u.py").read_text()
+    check(tmp_path, *flags, "u.py")
+    assert ((tmp_path / "u.py").read_text() != before) == applied
+
+
+# ---- version and help ----------------------------------------------------------------------------------
+
+def test_version_forms_agree(tmp_path):
+    outs = [subprocess.run([BIN, *args], capture_output=True, text=True, env=CLEAN_ENV)
+            for args in (["--version"], ["-V"], ["version"])]
+    assert [p.returncode for p in outs] == [0, 0, 0]
+    assert outs[0].stdout.strip() and outs[1].stdout == outs[0].stdout == outs[2].stdout
+
+
+def test_check_help_lists_what_a_ruff_user_reaches_for(tmp_path):
+    help_text = subprocess.run([BIN, "check", "--help"], capture_output=True, text=True, env=CLEAN_ENV).stdout
+    for option in ("--extend-ignore <CODES>", "--fix/--no-fix", "--preview/--no-preview",
+                   "--unsafe-fixes/--no-unsafe-fixes", "--color <color>"):
+        assert option in help_text, option
