@@ -15,6 +15,12 @@ import HeapSyntax
 /// Any finding of the code on an unmarked line fails, as does an `expect` marker without a finding.
 /// Files named `<CODE>_preview*.py` run with preview behaviour on (`--preview`).
 ///
+/// Known misses of the heap model are data too: `<CODE>_missed_<shape>.py` holds one self-contained,
+/// module-level program per shape the rule should report and does not (issue 25's list), with its
+/// `# missed: <CODE> (why)` marker where the finding should land. When the model starts finding one, this
+/// suite fails and the marker becomes `# expect:`; `Tests/python/test_known_misses.py` runs each file under
+/// CPython and asserts it really leaves cyclic garbage, so a marker is never a shape that is fine.
+///
 /// Each fixture has a snapshot beside it, `<file>.py.expected`: the full rendering of the rule's findings
 /// (`CODE line:col message`, the reference path, the size estimate, each fix as a unified diff with its
 /// applicability; see `FixtureSnapshot`). The heap model is being rewritten, and a snapshot catches any change
