@@ -9,7 +9,8 @@ import HeapSyntax
 /// written on the lines themselves:
 /// - `# expect: HL101` — a finding with that code must start on this line;
 /// - `# missed: HL101 (why)` — a known miss: no finding expected, and one appearing fails (update it);
-/// - `# false-alarm: HL101 (why)` — a known false alarm: a finding is tolerated on this line.
+/// - `# false-alarm: HL101 (why)` — a known false alarm: a finding is expected on this line, and one
+///   disappearing fails (remove the marker: the model got better).
 /// - `# also-closes: HL101` — this statement closes a cycle already reported at another statement
 ///   (one finding per cycle): it must be listed in that finding's `alsoClosedAt`, not reported itself.
 /// Any finding of the code on an unmarked line fails, as does an `expect` marker without a finding.
@@ -18,8 +19,9 @@ import HeapSyntax
 /// Known misses of the heap model are data too: `<CODE>_missed_<shape>.py` holds one self-contained,
 /// module-level program per shape the rule should report and does not (issue 25's list), with its
 /// `# missed: <CODE> (why)` marker where the finding should land. When the model starts finding one, this
-/// suite fails and the marker becomes `# expect:`; `Tests/python/test_known_misses.py` runs each file under
-/// CPython and asserts it really leaves cyclic garbage, so a marker is never a shape that is fine.
+/// suite fails and the marker becomes `# expect:`. Known false alarms likewise: `<CODE>_false_alarm_<shape>.py`
+/// with a `# false-alarm: <CODE> (why)` marker. `Tests/python/test_known_misses.py` runs each such file under
+/// CPython and asserts that a miss really leaves cyclic garbage and a false alarm leaves none.
 ///
 /// Each fixture has a snapshot beside it, `<file>.py.expected`: the full rendering of the rule's findings
 /// (`CODE line:col message`, the reference path, the size estimate, each fix as a unified diff with its
@@ -75,7 +77,9 @@ import HeapSyntax
                 #expect(here, "\(relativePath):\(line + 1): expected \(code), found none")
             } else if missed {
                 #expect(!here, "\(relativePath):\(line + 1): a known miss is now found; turn it into `# expect:`")
-            } else if !tolerated {
+            } else if tolerated {
+                #expect(here, "\(relativePath):\(line + 1): a known false alarm is gone; remove the `# false-alarm:` marker")
+            } else {
                 #expect(!here, "\(relativePath):\(line + 1): unexpected \(code): \(text)")
             }
         }
