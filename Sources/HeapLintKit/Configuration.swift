@@ -113,11 +113,15 @@ public struct Configuration: Sendable {
                 if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
             }
             let pyproject = (current as NSString).appendingPathComponent("pyproject.toml")
-            if FileManager.default.isReadableFile(atPath: pyproject),
-               let text = try? String(contentsOfFile: pyproject, encoding: .utf8),
-               text.contains("heaplint") {
+            if FileManager.default.isReadableFile(atPath: pyproject) {
+                // TOML is UTF-8 only. A pyproject we cannot decode may hold our table, so skipping it
+                // would silently apply the parent directory's settings instead: a usage error, as for
+                // a heaplint.toml.
+                guard let text = try? String(contentsOfFile: pyproject, encoding: .utf8) else {
+                    throw ConfigError.unreadable(file: pyproject, reason: "not readable UTF-8 text")
+                }
                 // A pyproject without our table does not stop the walk (ruff behaves the same).
-                if try hasHeaplintTable(pyproject, text: text) { return pyproject }
+                if text.contains("heaplint"), try hasHeaplintTable(pyproject, text: text) { return pyproject }
             }
             let parent = (current as NSString).deletingLastPathComponent
             if parent == current || parent.isEmpty { return nil }

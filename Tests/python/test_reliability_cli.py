@@ -87,3 +87,25 @@ def test_range_fix_is_unsafe_under_wildcard_import(tmp_path):
     source = "from helpers import *\nfor i in list(range(10**6)):\n    pass\n"
     (tmp_path / "helpers.py").write_text("")
     assert fixed_source(tmp_path, source) == source
+
+
+# ---- a pyproject.toml that is not UTF-8 is an error, not a skip ------------------------------
+
+def test_non_utf8_pyproject_is_a_usage_error_naming_it(tmp_path):
+    # The parent's config must not silently apply in place of the undecodable one.
+    (tmp_path / "pyproject.toml").write_text('[tool.heaplint]\nselect = ["HL9"]\n')
+    child = tmp_path / "pkg"
+    child.mkdir()
+    (child / "pyproject.toml").write_bytes(b'# caf\xe9\n[tool.heaplint]\nselect = ["HL0"]\n')
+    (child / "m.py").write_text("x = 1\n")
+    proc = check(child, "m.py")
+    assert proc.returncode == 2
+    assert str(child / "pyproject.toml") in proc.stderr.decode()
+    assert b"UTF-8" in proc.stderr
+
+
+def test_heaplint_toml_non_utf8_is_the_same_error(tmp_path):
+    (tmp_path / "heaplint.toml").write_bytes(b'# caf\xe9\nselect = ["HL0"]\n')
+    (tmp_path / "m.py").write_text("x = 1\n")
+    proc = check(tmp_path, "m.py")
+    assert proc.returncode == 2 and b"heaplint.toml" in proc.stderr
