@@ -109,3 +109,38 @@ def test_heaplint_toml_non_utf8_is_the_same_error(tmp_path):
     (tmp_path / "m.py").write_text("x = 1\n")
     proc = check(tmp_path, "m.py")
     assert proc.returncode == 2 and b"heaplint.toml" in proc.stderr
+
+
+# ---- file names that are not UTF-8 are reported, never skipped -------------------------------
+
+def test_non_utf8_file_name_is_reported_as_hl003(tmp_path):
+    root = os.fsencode(tmp_path)
+    with open(root + b"/caf\xe9.py", "wb") as f:
+        f.write(b"x = 1\n")
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    proc = check(tmp_path, "--isolated", "--output-format", "json", ".")
+    findings = json.loads(proc.stdout)
+    assert proc.returncode == 1
+    [finding] = findings
+    assert finding["code"] == "HL003"
+    assert finding["filename"].endswith("caf\\xe9.py")
+    assert "not valid UTF-8" in finding["message"]
+
+
+def test_non_utf8_directory_name_is_reported_not_skipped(tmp_path):
+    sub = os.fsencode(tmp_path) + b"/pkg\xff"
+    os.mkdir(sub)
+    with open(sub + b"/m.py", "wb") as f:
+        f.write(b"x = 1\n")
+    proc = check(tmp_path, "--isolated", ".")
+    assert proc.returncode == 1
+    assert b"pkg\\xff" in proc.stdout and b"HL003" in proc.stdout
+    assert b"All checks passed" not in proc.stdout
+
+
+def test_non_utf8_name_that_is_not_python_is_ignored(tmp_path):
+    with open(os.fsencode(tmp_path) + b"/notes\xe9.txt", "wb") as f:
+        f.write(b"hello\n")
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    proc = check(tmp_path, "--isolated", ".")
+    assert proc.returncode == 0, proc.stdout
