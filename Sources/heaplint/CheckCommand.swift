@@ -273,9 +273,9 @@ struct Check: ParsableCommand {
             }
             if let outputFile {
                 do {
-                    try output.write(toFile: outputFile, atomically: true, encoding: .utf8)
+                    try ReportWriter.write(output, to: outputFile)
                 } catch {
-                    printError("cannot write \(outputFile): \(error.localizedDescription)")
+                    printError("cannot write \(outputFile): \(error)")
                     throw ExitCode(2)
                 }
             } else {

@@ -144,3 +144,94 @@ def test_non_utf8_name_that_is_not_python_is_ignored(tmp_path):
     (tmp_path / "ok.py").write_text("x = 1\n")
     proc = check(tmp_path, "--isolated", ".")
     assert proc.returncode == 0, proc.stdout
+
+
+# ---- -o/--output-file writes through what is at the path --------------------------------------
+
+@pytest.fixture
+def bad_project(tmp_path):
+    (tmp_path / "bad.py").write_text("def f(:\n    pass\n")
+    return tmp_path
+
+
+def test_output_file_dev_null_stays_a_character_device(bad_project):
+    # As root (CI containers), renaming over /dev/null replaced the system's null device.
+    import stat
+    before = os.stat("/dev/null")
+    proc = check(bad_project, "--isolated", "-o", "/dev/null", "bad.py")
+    assert proc.returncode == 1, proc.stderr
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+
+
+def test_output_file_dev_stdout_writes_to_stdout(bad_project):
+    proc = check(bad_project, "--isolated", "-o", "/dev/stdout", "bad.py")
+    assert proc.returncode == 1, proc.stderr
+    assert b"bad.py:1:7: HL001" in proc.stdout
+
+
+def test_output_file_dev_stdout_appends_when_stdout_is_appending(bad_project):
+    log = bad_project / "log.txt"
+    log.write_text("earlier line\n")
+    with open(log, "ab") as out:
+        proc = subprocess.run([BIN, "check", "--no-cache", "--isolated", "-o", "/dev/stdout", "bad.py"],
+                              cwd=bad_project, stdout=out, stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    text = log.read_text()
+    assert text.startswith("earlier line\n") and "HL001" in text
+
+
+def test_output_file_symlink_is_written_through_and_stays_a_link(bad_project):
+    target = bad_project / "report.txt"
+    target.write_text("old report\n")
+    link = bad_project / "latest.txt"
+    link.symlink_to("report.txt")
+    proc = check(bad_project, "--isolated", "-o", "latest.txt", "bad.py")
+    assert proc.returncode == 1, proc.stderr
+    assert link.is_symlink() and os.readlink(link) == "report.txt"
+    assert "HL001" in target.read_text() and "old report" not in target.read_text()
+
+
+def test_output_file_hard_link_keeps_its_link_count(bad_project):
+    report = bad_project / "report.txt"
+    report.write_text("old report\n")
+    other = bad_project / "also.txt"
+    os.link(report, other)
+    proc = check(bad_project, "--isolated", "-o", "report.txt", "bad.py")
+    assert proc.returncode == 1, proc.stderr
+    assert os.stat(report).st_nlink == 2 and os.stat(report).st_ino == os.stat(other).st_ino
+    assert "HL001" in other.read_text()
+
+
+def test_output_file_fifo_is_written_not_replaced(bad_project):
+    import stat
+    import threading
+    fifo = bad_project / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    proc = check(bad_project, "--isolated", "-o", "pipe", "bad.py")
+    reader.join(timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert b"HL001" in received[0]
+
+
+def test_output_file_regular_file_is_replaced_keeping_its_mode(bad_project):
+    report = bad_project / "report.txt"
+    report.write_text("a much longer old report that must not leave a tail behind\n")
+    os.chmod(report, 0o640)
+    proc = check(bad_project, "--isolated", "-o", "report.txt", "bad.py")
+    assert proc.returncode == 1, proc.stderr
+    assert report.read_text().startswith("bad.py:1:7: HL001") and "tail behind" not in report.read_text()
+    assert os.stat(report).st_mode & 0o777 == 0o640
+    assert [p.name for p in bad_project.iterdir() if "heaplint-" in p.name] == []
+
+
+def test_output_file_new_file_and_directory_error(bad_project):
+    proc = check(bad_project, "--isolated", "-o", "new.txt", "bad.py")
+    assert proc.returncode == 1 and "HL001" in (bad_project / "new.txt").read_text()
+    (bad_project / "adir").mkdir()
+    proc = check(bad_project, "--isolated", "-o", "adir", "bad.py")
+    assert proc.returncode == 2 and b"adir" in proc.stderr
