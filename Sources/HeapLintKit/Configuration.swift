@@ -251,6 +251,13 @@ public struct Configuration: Sendable {
             guard let dir = value.string, !dir.isEmpty else {
                 throw ConfigError.invalidValue(key: "cache-dir", file: file, expected: "a directory path")
             }
+            // A checked repository must not direct writes outside itself (`../outside/deep`, `/tmp/x`):
+            // from a file, the cache stays below the config file's directory. An absolute or outside
+            // directory is the user's choice, made with --cache-dir or HEAPLINT_CACHE_DIR.
+            guard Self.isInsideRoot(relative: dir) else {
+                throw ConfigError.invalidValue(key: "cache-dir", file: file,
+                                               expected: "a directory below the config file's directory (an absolute or outside path only with --cache-dir or HEAPLINT_CACHE_DIR)")
+            }
             options.cacheDir = dir
         }
         return options
@@ -388,6 +395,43 @@ public struct Configuration: Sendable {
     public var cacheDirectory: String {
         let dir = options.cacheDir ?? ".heaplint_cache"
         return dir.hasPrefix("/") ? dir : (projectRoot as NSString).appendingPathComponent(dir)
+    }
+
+    /// Whether `path` names a directory strictly below the directory it is relative to: not absolute,
+    /// not the directory itself, and no `..` climbing above it (judged on the text; symlinks are
+    /// `cacheDirectoryRefusal`'s concern).
+    static func isInsideRoot(relative path: String) -> Bool {
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return false }
+        var depth = 0
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." {
+                depth -= 1
+                if depth < 0 { return false }
+            } else {
+                depth += 1
+            }
+        }
+        return depth > 0
+    }
+
+    /// Why the cache must not be used, or nil. A project-relative cache directory (the default or a
+    /// config file's) is refused when it, or a directory between the project root and it, is a
+    /// symlink: a committed `.heaplint_cache -> ../elsewhere` would send writes outside the project.
+    /// A directory given on the command line or in the environment is the user's and is followed.
+    public var cacheDirectoryRefusal: String? {
+        let dir = options.cacheDir ?? ".heaplint_cache"
+        guard !dir.hasPrefix("/") else { return nil }
+        var current = projectRoot
+        for part in dir.split(separator: "/") where part != "." {
+            current = part == ".." ? (current as NSString).deletingLastPathComponent
+                                   : (current as NSString).appendingPathComponent(String(part))
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return nil }  // not created yet: save makes real directories
+            if info.st_mode & S_IFMT == S_IFLNK {
+                return "cache disabled: \(current) is a symbolic link, which is not followed (a cache directory in the project must be a real directory; use --cache-dir for another place)"
+            }
+        }
+        return nil
     }
 
     public static func targetVersion(_ raw: String, key: String, file: String) throws -> TargetVersion {

@@ -153,6 +153,9 @@ struct Check: ParsableCommand {
                 throw ConfigError.invalidValue(key: "--cache-dir", file: "command line", expected: "a directory path")
             }
             options.cacheDir = Configuration.absolutePath(cacheDir)
+        } else if let fromEnvironment = ProcessInfo.processInfo.environment["HEAPLINT_CACHE_DIR"], !fromEnvironment.isEmpty {
+            // As RUFF_CACHE_DIR: the user's own choice, so any place is allowed (unlike a config file's).
+            options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if preview { options.preview = true } else if noPreview { options.preview = false }
         return options
@@ -207,7 +210,11 @@ struct Check: ParsableCommand {
         }
         var cache: DiagnosticCache? = nil
         if !noCache && fixMode == .report {
-            cache = DiagnosticCache(directory: configuration.cacheDirectory, configuration: configuration)
+            if let refusal = configuration.cacheDirectoryRefusal {
+                printWarning(refusal)
+            } else {
+                cache = DiagnosticCache(directory: configuration.cacheDirectory, configuration: configuration)
+            }
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let results = checker.run(files)

@@ -235,3 +235,65 @@ def test_output_file_new_file_and_directory_error(bad_project):
     (bad_project / "adir").mkdir()
     proc = check(bad_project, "--isolated", "-o", "adir", "bad.py")
     assert proc.returncode == 2 and b"adir" in proc.stderr
+
+
+# ---- a checked repository cannot direct cache writes outside itself ---------------------------
+
+@pytest.fixture
+def repo(tmp_path):
+    """A checked repository (`repo/`) with a sibling directory it must not write into."""
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "m.py").write_text("x = 1\n")
+    (tmp_path / "elsewhere").mkdir()
+    return tmp_path / "repo"
+
+
+def cached_check(cwd, *args, env=None):
+    return run("check", *args, ".", cwd=cwd, env=env)
+
+
+def tree(path):
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
+
+
+@pytest.mark.parametrize("value", ["../outside/deep", "ABSOLUTE", "sub/../..", "."])
+def test_config_cache_dir_outside_the_project_is_refused(repo, value):
+    value = str(repo.parent / "outside") if value == "ABSOLUTE" else value
+    (repo / "pyproject.toml").write_text(f'[tool.heaplint]\ncache-dir = "{value}"\n')
+    proc = cached_check(repo)
+    assert proc.returncode == 2
+    assert b"cache-dir" in proc.stderr and str(repo / "pyproject.toml").encode() in proc.stderr
+    assert not (repo.parent / "outside").exists()
+
+
+def test_config_cache_dir_inside_the_project_is_used(repo):
+    (repo / "pyproject.toml").write_text('[tool.heaplint]\ncache-dir = "build/../.cache/heaplint"\n')
+    proc = cached_check(repo)
+    assert proc.returncode == 0, proc.stderr
+    assert (repo / ".cache" / "heaplint").is_dir()
+
+
+def test_symlinked_cache_directory_is_not_followed(repo):
+    (repo / ".heaplint_cache").symlink_to("../elsewhere")
+    proc = cached_check(repo)
+    assert proc.returncode == 0
+    assert b"warning" in proc.stderr and b".heaplint_cache" in proc.stderr and b"symbolic link" in proc.stderr
+    assert tree(repo.parent / "elsewhere") == []
+
+
+def test_symlinked_directory_above_a_configured_cache_is_not_followed(repo):
+    (repo / "pyproject.toml").write_text('[tool.heaplint]\ncache-dir = "tmp/cache"\n')
+    (repo / "tmp").symlink_to("../elsewhere")
+    proc = cached_check(repo)
+    assert proc.returncode == 0 and b"symbolic link" in proc.stderr
+    assert tree(repo.parent / "elsewhere") == []
+
+
+def test_cache_dir_outside_from_command_line_or_environment_is_allowed(repo):
+    outside = repo.parent / "elsewhere"
+    proc = cached_check(repo, "--cache-dir", str(outside / "cli"))
+    assert proc.returncode == 0, proc.stderr
+    assert (outside / "cli").is_dir()
+    proc = cached_check(repo, env={"HEAPLINT_CACHE_DIR": str(outside / "env")})
+    assert proc.returncode == 0, proc.stderr
+    assert (outside / "env").is_dir() and not (repo / ".heaplint_cache").exists()
