@@ -479,7 +479,7 @@ struct ExcludeMatcher {
         var components: [String] = [], paths: [String] = []
         for pattern in patterns {
             let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
-            if trimmed.contains("/") { paths.append(trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed) }
+            if trimmed.contains("/") { paths.append(contentsOf: Glob.expandingRecursive(trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed)) }
             else { components.append(trimmed) }
         }
         componentPatterns = components
@@ -488,7 +488,7 @@ struct ExcludeMatcher {
 
     /// `Glob.matches` of every pattern against `relative`.
     func matches(relative: String) -> Bool {
-        componentPatterns.contains { Glob.matches($0, path: relative) } || pathPatterns.contains { Glob.matches($0, path: relative) }
+        componentPatterns.contains { Glob.matches($0, path: relative) } || pathPatterns.contains { Glob.matchesExpanded($0, path: relative) }
     }
 
     /// The same answer for a path whose every leading directory is known to match nothing: only its
@@ -505,15 +505,47 @@ public enum Glob {
         let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
         if trimmed.contains("/") {
             let p = trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
-            // Match the path or any leading directory of it (`tests/fixtures` excludes its files).
-            if fnmatch(p, path, 0) == 0 { return true }
-            var prefix = ""
-            for component in path.split(separator: "/").dropLast() {
-                prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
-                if fnmatch(p, prefix, 0) == 0 { return true }
-            }
-            return false
+            return expandingRecursive(p).contains { matchesExpanded($0, path: path) }
         }
         return path.split(separator: "/").contains { fnmatch(trimmed, String($0), 0) == 0 }
+    }
+
+    /// A path pattern already through `expandingRecursive`: the path or any leading directory of it
+    /// (`tests/fixtures` excludes its files).
+    static func matchesExpanded(_ p: String, path: String) -> Bool {
+        if fnmatch(p, path, 0) == 0 { return true }
+        var prefix = ""
+        for component in path.split(separator: "/").dropLast() {
+            prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
+            if fnmatch(p, prefix, 0) == 0 { return true }
+        }
+        return false
+    }
+
+    /// `**/` as ruff's (and gitignore's) globs read it: zero or more directories. fnmatch without
+    /// FNM_PATHNAME lets `*` cross `/` but always wants the `/` after it, so `tests/**/*.py` missed
+    /// `tests/t.py` and `**/*.py` missed root files. Each `**/` becomes two fnmatch patterns, one
+    /// without it (no directory) and one with `*/` (one or more). Past 8 occurrences the rest keep
+    /// the `*/` reading only, which bounds the expansion at 256 patterns.
+    static func expandingRecursive(_ pattern: String) -> [String] {
+        guard pattern.contains("**/") else { return [pattern] }
+        var variants = [""]
+        var rest = Substring(pattern)
+        var expanded = 0
+        var previous: Character? = nil  // the pattern's character before `rest`
+        while let range = rest.range(of: "**/") {
+            let head = rest[..<range.lowerBound]
+            // Only a whole `**` component is recursive (`a**/` is an ordinary `*`).
+            let before = head.last ?? previous
+            if (before == nil || before == "/") && expanded < 8 {
+                variants = variants.flatMap { [$0 + head, $0 + head + "*/"] }
+                expanded += 1
+            } else {
+                variants = variants.map { $0 + head + "*/" }
+            }
+            previous = "/"
+            rest = rest[range.upperBound...]
+        }
+        return variants.map { $0 + rest }
     }
 }

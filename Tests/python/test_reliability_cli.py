@@ -297,3 +297,46 @@ def test_cache_dir_outside_from_command_line_or_environment_is_allowed(repo):
     proc = cached_check(repo, env={"HEAPLINT_CACHE_DIR": str(outside / "env")})
     assert proc.returncode == 0, proc.stderr
     assert (outside / "env").is_dir() and not (repo / ".heaplint_cache").exists()
+
+
+# ---- `**` is a recursive wildcard (ruff's and gitignore's reading) ---------------------------
+
+BAD = "def f(:\n    pass\n"
+LAYOUT = ["top.py", "tests/t.py", "tests/a/b/t.py", "src/gen/x.py", "src/pkg/gen/y.py", "src/keep.py"]
+
+
+def glob_project(tmp_path, table):
+    for name in LAYOUT:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text("[tool.heaplint]\nselect = [\"HL001\"]\n" + table)
+    proc = check(tmp_path, "--output-format", "json", ".")
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted({os.path.relpath(f["filename"], tmp_path) for f in json.loads(proc.stdout)})
+
+
+def remaining(*excluded):
+    return sorted(set(LAYOUT) - set(excluded))
+
+
+@pytest.mark.parametrize("key", ["exclude", "extend-exclude"])
+@pytest.mark.parametrize("pattern, excluded", [
+    ("tests/**/*.py", ["tests/t.py", "tests/a/b/t.py"]),       # zero or more directories in the middle
+    ("**/*.py", LAYOUT),                                        # leading `**/` reaches the root's files
+    ("**/gen", ["src/gen/x.py", "src/pkg/gen/y.py"]),          # a directory at any depth
+    ("src/**/gen/*.py", ["src/gen/x.py", "src/pkg/gen/y.py"]),
+    ("tests/**", ["tests/t.py", "tests/a/b/t.py"]),            # trailing `/**`: everything inside
+])
+def test_recursive_wildcard_in_excludes(tmp_path, key, pattern, excluded):
+    assert glob_project(tmp_path, f'{key} = ["{pattern}"]\n') == remaining(*excluded)
+
+
+@pytest.mark.parametrize("pattern, ignored", [
+    ("tests/**/*.py", ["tests/t.py", "tests/a/b/t.py"]),
+    ("**/*.py", LAYOUT),
+    ("src/**/gen/*.py", ["src/gen/x.py", "src/pkg/gen/y.py"]),
+])
+def test_recursive_wildcard_in_per_file_ignores(tmp_path, pattern, ignored):
+    table = f'[tool.heaplint.per-file-ignores]\n"{pattern}" = ["HL001"]\n'
+    assert glob_project(tmp_path, table) == remaining(*ignored)
