@@ -416,13 +416,16 @@ public struct Configuration: Sendable {
 
     /// Why the cache must not be used, or nil. A project-relative cache directory (the default or a
     /// config file's) is refused when it, or a directory between the project root and it, is a
-    /// symlink: a committed `.heaplint_cache -> ../elsewhere` would send writes outside the project.
+    /// symlink (or the version directory inside it is): a committed `.heaplint_cache -> ../elsewhere` would
+    /// send writes outside the project.
     /// A directory given on the command line or in the environment is the user's and is followed.
     public var cacheDirectoryRefusal: String? {
         let dir = options.cacheDir ?? ".heaplint_cache"
         guard !dir.hasPrefix("/") else { return nil }
         var current = projectRoot
-        for part in dir.split(separator: "/") where part != "." {
+        // The version directory the cache writes in counts too: `.heaplint_cache/<version>` committed
+        // as a link would redirect the writes just the same.
+        for part in dir.split(separator: "/") + [Substring(HeapLintVersion.string)] where part != "." {
             current = part == ".." ? (current as NSString).deletingLastPathComponent
                                    : (current as NSString).appendingPathComponent(String(part))
             var info = stat()

@@ -340,3 +340,12 @@ def test_recursive_wildcard_in_excludes(tmp_path, key, pattern, excluded):
 def test_recursive_wildcard_in_per_file_ignores(tmp_path, pattern, ignored):
     table = f'[tool.heaplint.per-file-ignores]\n"{pattern}" = ["HL001"]\n'
     assert glob_project(tmp_path, table) == remaining(*ignored)
+
+
+def test_symlinked_version_directory_inside_the_cache_is_not_followed(repo):
+    version = run("--version", cwd=repo).stdout.decode().split()[-1]
+    (repo / ".heaplint_cache").mkdir()
+    (repo / ".heaplint_cache" / version).symlink_to("../../elsewhere")
+    proc = cached_check(repo)
+    assert proc.returncode == 0 and b"symbolic link" in proc.stderr
+    assert tree(repo.parent / "elsewhere") == []
