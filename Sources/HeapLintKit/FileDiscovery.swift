@@ -87,7 +87,7 @@ public struct FileDiscovery: Sendable {
             // which made `caf\xe9.py` vanish with "All checks passed!". They cannot be opened by a
             // String path, so each is reported, shown with `\xNN` escapes.
             for entry in listing.undecodable {
-                let isDirectory = entry.type == DT_DIR
+                let isDirectory = entry.type == Int32(DT_DIR)
                 guard isDirectory || entry.isPythonFileName else { continue }
                 let child = directory.path == "." ? entry.escaped : (directory.path as NSString).appendingPathComponent(entry.escaped)
                 let absolute = directory.absolute == "/" ? "/" + entry.escaped : directory.absolute + "/" + entry.escaped
@@ -154,7 +154,16 @@ public struct FileDiscovery: Sendable {
                 names.append(name)
             } else {
                 let isPython = bytes.count > 3 && (bytes.suffix(3).elementsEqual(".py".utf8) || bytes.suffix(4).elementsEqual(".pyi".utf8))
-                undecodable.append(UndecodableEntry(escaped: escape(bytes), isPythonFileName: isPython, type: Int32(entry.pointee.d_type)))
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    // Some filesystems leave the type to a stat; the raw name works relative to the directory.
+                    var info = stat()
+                    let found = (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                        fstatat(dirfd(handle), $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) == 0
+                    }
+                    if found && info.st_mode & S_IFMT == S_IFDIR { type = Int32(DT_DIR) }
+                }
+                undecodable.append(UndecodableEntry(escaped: escape(bytes), isPythonFileName: isPython, type: type))
             }
         }
         return (names, undecodable)
