@@ -113,11 +113,15 @@ public struct Configuration: Sendable {
                 if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
             }
             let pyproject = (current as NSString).appendingPathComponent("pyproject.toml")
-            if FileManager.default.isReadableFile(atPath: pyproject),
-               let text = try? String(contentsOfFile: pyproject, encoding: .utf8),
-               text.contains("heaplint") {
+            if FileManager.default.isReadableFile(atPath: pyproject) {
+                // TOML is UTF-8 only. A pyproject we cannot decode may hold our table, so skipping it
+                // would silently apply the parent directory's settings instead: a usage error, as for
+                // a heaplint.toml.
+                guard let text = try? String(contentsOfFile: pyproject, encoding: .utf8) else {
+                    throw ConfigError.unreadable(file: pyproject, reason: "not readable UTF-8 text")
+                }
                 // A pyproject without our table does not stop the walk (ruff behaves the same).
-                if try hasHeaplintTable(pyproject, text: text) { return pyproject }
+                if text.contains("heaplint"), try hasHeaplintTable(pyproject, text: text) { return pyproject }
             }
             let parent = (current as NSString).deletingLastPathComponent
             if parent == current || parent.isEmpty { return nil }
@@ -246,6 +250,13 @@ public struct Configuration: Sendable {
         if let value = table["cache-dir"] {
             guard let dir = value.string, !dir.isEmpty else {
                 throw ConfigError.invalidValue(key: "cache-dir", file: file, expected: "a directory path")
+            }
+            // A checked repository must not direct writes outside itself (`../outside/deep`, `/tmp/x`):
+            // from a file, the cache stays below the config file's directory. An absolute or outside
+            // directory is the user's choice, made with --cache-dir or HEAPLINT_CACHE_DIR.
+            guard Self.isInsideRoot(relative: dir) else {
+                throw ConfigError.invalidValue(key: "cache-dir", file: file,
+                                               expected: "a directory below the config file's directory (an absolute or outside path only with --cache-dir or HEAPLINT_CACHE_DIR)")
             }
             options.cacheDir = dir
         }
@@ -386,6 +397,46 @@ public struct Configuration: Sendable {
         return dir.hasPrefix("/") ? dir : (projectRoot as NSString).appendingPathComponent(dir)
     }
 
+    /// Whether `path` names a directory strictly below the directory it is relative to: not absolute,
+    /// not the directory itself, and no `..` climbing above it (judged on the text; symlinks are
+    /// `cacheDirectoryRefusal`'s concern).
+    static func isInsideRoot(relative path: String) -> Bool {
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return false }
+        var depth = 0
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." {
+                depth -= 1
+                if depth < 0 { return false }
+            } else {
+                depth += 1
+            }
+        }
+        return depth > 0
+    }
+
+    /// Why the cache must not be used, or nil. A project-relative cache directory (the default or a
+    /// config file's) is refused when it, or a directory between the project root and it, is a
+    /// symlink (or the version directory inside it is): a committed `.heaplint_cache -> ../elsewhere` would
+    /// send writes outside the project.
+    /// A directory given on the command line or in the environment is the user's and is followed.
+    public var cacheDirectoryRefusal: String? {
+        let dir = options.cacheDir ?? ".heaplint_cache"
+        guard !dir.hasPrefix("/") else { return nil }
+        var current = projectRoot
+        // The version directory the cache writes in counts too: `.heaplint_cache/<version>` committed
+        // as a link would redirect the writes just the same.
+        for part in dir.split(separator: "/") + [Substring(HeapLintVersion.string)] where part != "." {
+            current = part == ".." ? (current as NSString).deletingLastPathComponent
+                                   : (current as NSString).appendingPathComponent(String(part))
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return nil }  // not created yet: save makes real directories
+            if info.st_mode & S_IFMT == S_IFLNK {
+                return "cache disabled: \(current) is a symbolic link, which is not followed (a cache directory in the project must be a real directory; use --cache-dir for another place)"
+            }
+        }
+        return nil
+    }
+
     public static func targetVersion(_ raw: String, key: String, file: String) throws -> TargetVersion {
         guard let version = TargetVersion(rawValue: raw.lowercased()) else {
             throw ConfigError.invalidValue(key: key, file: file,
@@ -431,7 +482,7 @@ struct ExcludeMatcher {
         var components: [String] = [], paths: [String] = []
         for pattern in patterns {
             let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
-            if trimmed.contains("/") { paths.append(trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed) }
+            if trimmed.contains("/") { paths.append(contentsOf: Glob.expandingRecursive(trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed)) }
             else { components.append(trimmed) }
         }
         componentPatterns = components
@@ -440,7 +491,7 @@ struct ExcludeMatcher {
 
     /// `Glob.matches` of every pattern against `relative`.
     func matches(relative: String) -> Bool {
-        componentPatterns.contains { Glob.matches($0, path: relative) } || pathPatterns.contains { Glob.matches($0, path: relative) }
+        componentPatterns.contains { Glob.matches($0, path: relative) } || pathPatterns.contains { Glob.matchesExpanded($0, path: relative) }
     }
 
     /// The same answer for a path whose every leading directory is known to match nothing: only its
@@ -457,15 +508,47 @@ public enum Glob {
         let trimmed = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
         if trimmed.contains("/") {
             let p = trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
-            // Match the path or any leading directory of it (`tests/fixtures` excludes its files).
-            if fnmatch(p, path, 0) == 0 { return true }
-            var prefix = ""
-            for component in path.split(separator: "/").dropLast() {
-                prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
-                if fnmatch(p, prefix, 0) == 0 { return true }
-            }
-            return false
+            return expandingRecursive(p).contains { matchesExpanded($0, path: path) }
         }
         return path.split(separator: "/").contains { fnmatch(trimmed, String($0), 0) == 0 }
+    }
+
+    /// A path pattern already through `expandingRecursive`: the path or any leading directory of it
+    /// (`tests/fixtures` excludes its files).
+    static func matchesExpanded(_ p: String, path: String) -> Bool {
+        if fnmatch(p, path, 0) == 0 { return true }
+        var prefix = ""
+        for component in path.split(separator: "/").dropLast() {
+            prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
+            if fnmatch(p, prefix, 0) == 0 { return true }
+        }
+        return false
+    }
+
+    /// `**/` as ruff's (and gitignore's) globs read it: zero or more directories. fnmatch without
+    /// FNM_PATHNAME lets `*` cross `/` but always wants the `/` after it, so `tests/**/*.py` missed
+    /// `tests/t.py` and `**/*.py` missed root files. Each `**/` becomes two fnmatch patterns, one
+    /// without it (no directory) and one with `*/` (one or more). Past 8 occurrences the rest keep
+    /// the `*/` reading only, which bounds the expansion at 256 patterns.
+    static func expandingRecursive(_ pattern: String) -> [String] {
+        guard pattern.contains("**/") else { return [pattern] }
+        var variants = [""]
+        var rest = Substring(pattern)
+        var expanded = 0
+        var previous: Character? = nil  // the pattern's character before `rest`
+        while let range = rest.range(of: "**/") {
+            let head = rest[..<range.lowerBound]
+            // Only a whole `**` component is recursive (`a**/` is an ordinary `*`).
+            let before = head.last ?? previous
+            if (before == nil || before == "/") && expanded < 8 {
+                variants = variants.flatMap { [$0 + head, $0 + head + "*/"] }
+                expanded += 1
+            } else {
+                variants = variants.map { $0 + head + "*/" }
+            }
+            previous = "/"
+            rest = rest[range.upperBound...]
+        }
+        return variants.map { $0 + rest }
     }
 }

@@ -6,6 +6,10 @@ public struct DiscoveredFile: Sendable, Hashable {
     public let path: String
     /// Whether the user named it on the command line (named files are checked even if excluded).
     public let isExplicit: Bool
+    /// Set when the name on disk is not UTF-8 (`caf\xe9.py`): `path` shows the undecodable bytes as
+    /// `\xNN`, cannot be opened by that spelling, and the file is reported (HL003) with this message
+    /// instead of being skipped.
+    public var undecodableName: String? = nil
 }
 
 /// Walks the given paths for `*.py` and `*.pyi` files, skipping virtualenvs, caches, build output and
@@ -25,9 +29,11 @@ public struct FileDiscovery: Sendable {
         let patterns = configuration.excludePatterns
         var seen: Set<String> = []
         var result: [DiscoveredFile] = []
-        func add(_ path: String, explicit: Bool, absolute: String? = nil) {
+        func add(_ path: String, explicit: Bool, absolute: String? = nil, undecodable: String? = nil) {
             let key = absolute ?? Configuration.absolute(path)
-            if seen.insert(key).inserted { result.append(DiscoveredFile(path: path, isExplicit: explicit)) }
+            if seen.insert(key).inserted {
+                result.append(DiscoveredFile(path: path, isExplicit: explicit, undecodableName: undecodable))
+            }
         }
         for given in paths {
             let path = given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
@@ -35,7 +41,7 @@ public struct FileDiscovery: Sendable {
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             if exists && isDirectory.boolValue && !Self.isPythonFileName(path) {
                 if forceExclude && isExcluded(path, patterns: patterns) { continue }
-                walk(path, add: { add($0, explicit: false, absolute: $1) })
+                walk(path, add: { add($0, explicit: false, absolute: $1, undecodable: $2) })
             } else {
                 // Named files (and names that do not exist, or a directory called `x.py`) are handed to
                 // the loader, which reports what is wrong with them as HL003.
@@ -64,8 +70,9 @@ public struct FileDiscovery: Sendable {
         let isClean: Bool
     }
 
-    /// `add` receives each file's display path and absolute path.
-    private func walk(_ root: String, add: (String, String) -> Void) {
+    /// `add` receives each file's display path, absolute path, and for a name that is not UTF-8 the
+    /// HL003 message to report in place of checking it.
+    private func walk(_ root: String, add: (String, String, String?) -> Void) {
         let matcher = configuration.excludeMatcher
         let manager = FileManager.default
         let rootAbsolute = Configuration.absolute(root)
@@ -75,10 +82,23 @@ public struct FileDiscovery: Sendable {
         var stack = [Visit(path: root, absolute: rootAbsolute, relative: configuration.relativePath(absolute: rootAbsolute),
                            isClean: !forceExclude)]
         while let directory = stack.popLast() {
-            guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { continue }
+            guard let listing = Self.list(directory.path) else { continue }
+            // A file name is bytes on Linux; Foundation's listing drops the names that are not UTF-8,
+            // which made `caf\xe9.py` vanish with "All checks passed!". They cannot be opened by a
+            // String path, so each is reported, shown with `\xNN` escapes.
+            for entry in listing.undecodable {
+                let isDirectory = entry.type == Int32(DT_DIR)
+                guard isDirectory || entry.isPythonFileName else { continue }
+                let child = directory.path == "." ? entry.escaped : (directory.path as NSString).appendingPathComponent(entry.escaped)
+                let absolute = directory.absolute == "/" ? "/" + entry.escaped : directory.absolute + "/" + entry.escaped
+                if matcher.matches(relative: configuration.relativePath(absolute: absolute)) { continue }
+                add(child, absolute, isDirectory
+                    ? "Cannot check directory: its name is not valid UTF-8 (shown with \\x escapes), so the Python files under it were not checked; rename it"
+                    : "Cannot read file: its name is not valid UTF-8 (shown with \\x escapes); rename it to check it")
+            }
             // Reverse-sorted onto the stack so directories are visited in name order.
             var subdirectories: [Visit] = []
-            for name in names.sorted() {
+            for name in listing.names.sorted() {
                 let child = directory.path == "." ? name : (directory.path as NSString).appendingPathComponent(name)
                 var info = stat()
                 guard lstat(child, &info) == 0 else { continue }
@@ -99,10 +119,80 @@ public struct FileDiscovery: Sendable {
                 } else if type == S_IFREG || type == S_IFLNK {
                     // Regular files, symlinks (to files, or dangling: the loader reports those), and
                     // directories reached through a symlink named `x.py` (reported as HL003).
-                    add(child, absolute)
+                    add(child, absolute, nil)
                 }
             }
             stack.append(contentsOf: subdirectories.reversed())
         }
     }
+
+    /// A directory entry whose name is not valid UTF-8.
+    struct UndecodableEntry {
+        /// The name with each byte of an invalid sequence written as `\xNN` (as Python's
+        /// `backslashreplace` shows it).
+        let escaped: String
+        let isPythonFileName: Bool
+        /// `d_type` (`DT_DIR`, `DT_REG`, `DT_LNK`, `DT_UNKNOWN`).
+        let type: Int32
+    }
+
+    /// The entries of `path` (without `.` and `..`): UTF-8 names, and the others apart. Nil when the
+    /// directory cannot be opened.
+    static func list(_ path: String) -> (names: [String], undecodable: [UndecodableEntry])? {
+        guard let handle = opendir(path) else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        var undecodable: [UndecodableEntry] = []
+        while let entry = readdir(handle) {
+            let bytes: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
+            }
+            if bytes == [46] || bytes == [46, 46] { continue }
+            if let name = String(validating: bytes, as: UTF8.self) {
+                names.append(name)
+            } else {
+                let isPython = bytes.count > 3 && (bytes.suffix(3).elementsEqual(".py".utf8) || bytes.suffix(4).elementsEqual(".pyi".utf8))
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    // Some filesystems leave the type to a stat; the raw name works relative to the directory.
+                    var info = stat()
+                    let found = (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                        fstatat(dirfd(handle), $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) == 0
+                    }
+                    if found && info.st_mode & S_IFMT == S_IFDIR { type = Int32(DT_DIR) }
+                }
+                undecodable.append(UndecodableEntry(escaped: escape(bytes), isPythonFileName: isPython, type: type))
+            }
+        }
+        return (names, undecodable)
+    }
+
+    /// `caf\xe9.py`: valid UTF-8 sequences kept, every other byte as `\xNN`.
+    static func escape(_ bytes: [UInt8]) -> String {
+        var result = ""
+        var index = 0
+        while index < bytes.count {
+            // The longest valid sequence starting here is at most 4 bytes.
+            var decoded = false
+            for length in 1...4 where index + length <= bytes.count {
+                if let piece = String(validating: bytes[index..<index + length], as: UTF8.self) {
+                    result += piece
+                    index += length
+                    decoded = true
+                    break
+                }
+            }
+            if !decoded {
+                result += "\\x" + String(bytes[index], radix: 16).leftPadded(to: 2)
+                index += 1
+            }
+        }
+        return result
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

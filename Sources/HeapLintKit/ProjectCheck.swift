@@ -73,7 +73,8 @@ public struct ProjectCheck: Sendable {
             let parser = PythonParser()
             while let position = next.take(below: files.count) {
                 let index = order[position]
-                let (result, hash) = check(path: files[index].path, parser: parser)
+                let (result, hash) = files[index].undecodableName.map { (unreadable(path: files[index].path, message: $0), nil) }
+                    ?? check(path: files[index].path, parser: parser)
                 // Keep the text only where a renderer needs it: a large clean project is not held in memory.
                 box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
                 if let hash { hashes.set(index, hash) }

@@ -12,12 +12,15 @@ public struct ConstantFolder: Sendable {
     public let boundNames: Set<String>
     /// Names bound per scope: the innermost enclosing function's (or lambda's) node index, -1 for the module.
     let scopedNames: [NodeIndex: Set<String>]
+    /// Whether the module runs `from m import *`, which may bind any name, builtins included.
+    let hasWildcardImport: Bool
 
     public init(tree: SyntaxTree) {
         var assignmentCount: [String: Int] = [:]
         var moduleValue: [String: Node] = [:]
         var bound: Set<String> = []
         var scoped: [NodeIndex: Set<String>] = [:]
+        var wildcard = false
         func bind(_ name: String, _ site: Node) {
             bound.insert(name)
             var scope: NodeIndex = -1
@@ -31,7 +34,8 @@ public struct ConstantFolder: Sendable {
         // Visit order does not matter: the results are sets, counts and values kept only when bound once.
         for node in tree.nodes(ofKinds: .assignment, .augmentedAssignment, .functionDefinition, .classDefinition,
                                 .forStatement, .forInClause, .parameters, .lambdaParameters, .aliasedImport,
-                                .importStatement, .importFromStatement, .asPatternTarget, .namedExpression) {
+                                .importStatement, .importFromStatement, .asPatternTarget, .namedExpression,
+                                .globalStatement, .caseClause) {
             switch node.kind {
             case .assignment, .augmentedAssignment:
                 guard let left = node.child(.left) else { continue }
@@ -56,6 +60,7 @@ public struct ConstantFolder: Sendable {
             case .aliasedImport:
                 if let alias = node.child(.alias) { bind(alias.text, node); assignmentCount[alias.text, default: 0] += 1 }
             case .importStatement, .importFromStatement:
+                if node.kind == .importFromStatement, node.namedChildren.contains(where: { $0.kind == .wildcardImport }) { wildcard = true }
                 for child in node.children(.name) where child.kind == .dottedName {
                     let head = node.kind == .importStatement ? (child.firstNamedChild?.text ?? child.text) : child.text
                     bind(head, node)
@@ -64,14 +69,30 @@ public struct ConstantFolder: Sendable {
             case .asPatternTarget, .namedExpression:
                 let target = node.kind == .namedExpression ? node.child(.name) : node.firstNamedChild
                 if let target, target.kind == .identifier { bind(target.text, node); assignmentCount[target.text, default: 0] += 1 }
-            case .globalStatement, .nonlocalStatement:
-                continue
+            case .globalStatement:
+                // `global sum` then `sum = 3` in one function rebinds the module's `sum`, which every
+                // other function reads: the name is bound at module level too.
+                for name in node.namedChildren where name.kind == .identifier {
+                    bound.insert(name.text)
+                    scoped[-1, default: []].insert(name.text)
+                }
+            case .caseClause:
+                // A capture pattern (`case sum:`, `case [sum, *_]:`) binds its name like an assignment;
+                // the grammar spells a capture as a one-part `dotted_name` (a class pattern's class name
+                // looks the same and is counted too, which only makes the answer more cautious).
+                for part in node.children where part.field != .consequence && part.field != .guard {
+                    for name in [part] + Array(part.descendants) where name.kind == .dottedName {
+                        let parts = Array(name.namedChildren)
+                        if parts.count == 1, parts[0].kind == .identifier { bind(parts[0].text, node) }
+                    }
+                }
             default:
                 continue
             }
         }
         self.boundNames = bound
         self.scopedNames = scoped
+        self.hasWildcardImport = wildcard
         self.moduleConstants = moduleValue.filter { assignmentCount[$0.key] == 1 }
     }
 
@@ -108,6 +129,14 @@ public struct ConstantFolder: Sendable {
             if scopedNames[ancestor.index]?.contains(name) == true { return false }
         }
         return true
+    }
+
+    /// What the bare name `name` read at `node` calls, as a fix that writes or keeps a call to that
+    /// builtin must know: a fix is safe only where it certainly calls the builtin. `sum = 3` then
+    /// `sum(1 for ...)` is `TypeError: 'int' object is not callable`.
+    public func builtinBinding(_ name: String, at node: Node) -> BuiltinBinding {
+        if !isBuiltin(name, at: node) { return .shadowed }
+        return hasWildcardImport ? .unknown : .builtin
     }
 
     /// The value of an integer constant expression, or nil.
@@ -164,4 +193,15 @@ public struct ConstantFolder: Sendable {
         if text.hasPrefix("0b") { return Int(text.dropFirst(2), radix: 2) }
         return Int(text)
     }
+}
+
+/// Whether a bare name is the builtin where it is read.
+public enum BuiltinBinding: Sendable {
+    /// Nothing in scope binds it: the builtin.
+    case builtin
+    /// Bound in scope (module-level assignment, import, `def`/`class` name, parameter, local, a
+    /// `global` declaration in any function, a `case` capture): not the builtin.
+    case shadowed
+    /// Not bound by anything heaplint sees, but `from m import *` may have bound it.
+    case unknown
 }

@@ -162,6 +162,9 @@ struct Check: ParsableCommand {
                 throw ConfigError.invalidValue(key: "--cache-dir", file: "command line", expected: "a directory path")
             }
             options.cacheDir = Configuration.absolutePath(cacheDir)
+        } else if let fromEnvironment = ProcessInfo.processInfo.environment["HEAPLINT_CACHE_DIR"], !fromEnvironment.isEmpty {
+            // As RUFF_CACHE_DIR: the user's own choice, so any place is allowed (unlike a config file's).
+            options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if let preview { options.preview = preview }
         return options
@@ -223,7 +226,11 @@ struct Check: ParsableCommand {
         }
         var cache: DiagnosticCache? = nil
         if !noCache && fixMode == .report {
-            cache = DiagnosticCache(directory: configuration.cacheDirectory, configuration: configuration)
+            if let refusal = configuration.cacheDirectoryRefusal {
+                printWarning(refusal)
+            } else {
+                cache = DiagnosticCache(directory: configuration.cacheDirectory, configuration: configuration)
+            }
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let results = checker.run(files)
@@ -298,9 +305,9 @@ struct Check: ParsableCommand {
             }
             if let outputFile {
                 do {
-                    try output.write(toFile: outputFile, atomically: true, encoding: .utf8)
+                    try ReportWriter.write(output, to: outputFile)
                 } catch {
-                    printError("cannot write \(outputFile): \(error.localizedDescription)")
+                    printError("cannot write \(outputFile): \(error)")
                     throw ExitCode(2)
                 }
             } else {

@@ -35,6 +35,26 @@ import HeapSyntax
         #expect(!folder.isBuiltin("len"))
         #expect(folder.isBuiltin("max"))
     }
+
+    /// What `sum` is at the `probe()` call of each source: a fix may write `sum(...)` only for `.builtin`.
+    func sumBinding(_ source: String) -> BuiltinBinding {
+        let tree = PythonParser().parse(SourceText(source))
+        let probe = tree.nodes(ofKind: .call).first { $0.child(.function)?.textEquals("probe") == true }!
+        return ConstantFolder(tree: tree).builtinBinding("sum", at: probe)
+    }
+
+    @Test func builtinBindingSeesEveryShadow() {
+        #expect(sumBinding("probe()\n") == .builtin)
+        #expect(sumBinding("def g():\n    sum = 1\ndef f():\n    probe()\n") == .builtin, "another function's local")
+        #expect(sumBinding("sum = 1\ndef f():\n    probe()\n") == .shadowed, "module assignment")
+        #expect(sumBinding("def f(sum):\n    probe()\n") == .shadowed, "parameter")
+        #expect(sumBinding("def f():\n    sum = 1\n    probe()\n") == .shadowed, "local")
+        #expect(sumBinding("class sum: pass\nprobe()\n") == .shadowed, "class name")
+        #expect(sumBinding("import sum\nprobe()\n") == .shadowed, "import")
+        #expect(sumBinding("def g():\n    global sum\n    sum = 1\ndef f():\n    probe()\n") == .shadowed, "global in another function")
+        #expect(sumBinding("match x:\n    case [sum, *_]:\n        probe()\n") == .shadowed, "case capture")
+        #expect(sumBinding("from helpers import *\nprobe()\n") == .unknown, "wildcard import")
+    }
 }
 
 @Suite struct IterableSizeTests {

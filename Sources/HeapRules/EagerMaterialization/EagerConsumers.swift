@@ -27,6 +27,21 @@ struct EagerFacts {
         return name
     }
 
+    /// How safe a fix is that leaves calls to the builtins `names` at `node` (writes a new one, or
+    /// changes what an existing one receives): nil (no fix) when any is shadowed there, at most
+    /// `.unsafe` when a wildcard import may have rebound one, else `applicability`.
+    func fixApplicability(_ applicability: FixApplicability, calling names: [String], at node: Node) -> FixApplicability? {
+        var result = applicability
+        for name in names where !name.contains(".") {
+            switch folder.builtinBinding(name, at: node) {
+            case .builtin: continue
+            case .shadowed: return nil
+            case .unknown: result = .unsafe
+            }
+        }
+        return result
+    }
+
     /// Positional arguments of a call, without comments; nil if it has `*args`/`**kwargs`.
     func positionalArguments(_ call: Node) -> [Node]? {
         guard let arguments = call.child(.arguments) else { return nil }

@@ -38,7 +38,9 @@ public struct LenOfBuiltList: Rule {
             `len([e for x in xs if c])` → `sum(1 for x in xs if c)` drops the element expression `e`, so \
             the fix is unsafe when `e` or a filter may have side effects (a call, `await`, `:=`); it is \
             safe otherwise. No fix when a comment \
-            sits between `[` and the end of the element.
+            sits between `[` and the end of the element, nor when `sum` is not the builtin where the fix \
+            lands (bound in the module or the function: `sum = 3`, a parameter, an import, a `def`, a \
+            `global`); only an unsafe one after `from m import *`, which may bind `sum`.
             """,
             references: ["https://docs.python.org/3/library/functions.html#sum"]),
         examples: [
@@ -118,6 +120,12 @@ public struct LenOfBuiltList: Rule {
             def count(rows):
                 return len([r for r in rows if r.ok])
             """),
+            .triggering("""
+            sum = 0
+
+            def count_even():
+                return len(↓[i for i in range(10**6) if i % 2 == 0])
+            """),
             .nonTriggering("""
             def distinct_words(fh):
                 return len({w for line in fh for w in line.split()})
@@ -157,10 +165,13 @@ public struct LenOfBuiltList: Rule {
                 mechanism: "every element is built and kept until len() returns; then reference counting frees the \(name)",
                 remedy: isList ? "count with sum(1 for ...), which builds no element" : "count distinct values with a set you keep, or accept the set")
             var fix: Fix?
+            // The fix writes a call to `sum`: none when `sum` is not the builtin where it lands.
             if isList, let body = comprehension.child(.body),
-               !facts.hasComment(in: comprehension.range.start..<body.range.end) {
+               !facts.hasComment(in: comprehension.range.start..<body.range.end),
+               let applicability = facts.fixApplicability(facts.mayHaveSideEffects(comprehension) ? .unsafe : .safe,
+                                                          calling: ["len", "sum"], at: call) {
                 let close = comprehension.range.end - 1
-                fix = Fix(title: "Count with sum(1 for ...)", applicability: facts.mayHaveSideEffects(comprehension) ? .unsafe : .safe,
+                fix = Fix(title: "Count with sum(1 for ...)", applicability: applicability,
                           edits: [TextEdit(range: call.range.start..<body.range.end, replacement: "sum(1"),
                                   TextEdit(range: close..<close + 1, replacement: "")])
             }

@@ -61,7 +61,8 @@ public struct ListBuiltForOnePass: Rule {
             keeping comments. It is unsafe for `any`, `all` and `zip`, which stop early so fewer items are \
             evaluated, and when the element or filter may have side effects (a call, `await`, `:=`), whose \
             order relative to the consumer changes. Otherwise it is safe. No fix is offered when removing \
-            `list(` would delete a comment.
+            `list(` would delete a comment; only an unsafe one after `from m import *`, which may have \
+            bound the consumer's name to something else.
             """,
             references: [
                 "https://docs.python.org/3/reference/expressions.html#generator-expressions",
@@ -217,10 +218,17 @@ public struct ListBuiltForOnePass: Rule {
             mechanism: mechanism,
             remedy: "pass a generator expression so \(consumerName)() receives one item at a time")
         var fix: Fix?
-        if let edits {
-            let unsafe = consumer.stopsEarly || sideEffects
+        // The consumer (and `list`, `map`, `filter` when `list(...)` is removed) must be the builtins
+        // whose behaviour on a generator the safety reasoning above assumes.
+        var named = [consumerName]
+        if argument.kind == .call {
+            named.append("list")
+            if let only = facts.positionalArguments(argument)?.first, only.kind == .call, let inner = facts.calleeName(only) { named.append(inner) }
+        }
+        if let edits, let applicability = facts.fixApplicability(consumer.stopsEarly || sideEffects ? .unsafe : .safe,
+                                                                  calling: named, at: argument) {
             fix = Fix(title: "Pass a generator instead of building a \(containerName)",
-                      applicability: unsafe ? .unsafe : .safe, edits: edits)
+                      applicability: applicability, edits: edits)
         }
         return Finding(Self.self, range: argument.range, message: message, explanation: explanation, fix: fix)
     }

@@ -113,8 +113,9 @@ public struct LoopOverBuiltList: Rule {
                 let shape: ElementShape = bounds.isEmpty ? .int(maxMagnitude: nil) : .int(maxMagnitude: bounds.map(abs).max())
                 let estimate = CollectionSizes.estimate(.exactList, size: size, shape: shape, version: version)
                 var fix: Fix?
-                if !facts.hasComment(in: iterable.range.start..<range.range.start), !facts.hasComment(in: range.range.end..<iterable.range.end) {
-                    fix = Fix(title: "Iterate the range directly", applicability: .safe,
+                if !facts.hasComment(in: iterable.range.start..<range.range.start), !facts.hasComment(in: range.range.end..<iterable.range.end),
+                   let applicability = facts.fixApplicability(.safe, calling: ["list", "range"], at: iterable) {
+                    fix = Fix(title: "Iterate the range directly", applicability: applicability,
                               edits: [TextEdit(range: iterable.range.start..<range.range.start, replacement: ""),
                                       TextEdit(range: range.range.end..<iterable.range.end, replacement: "")])
                 }
