@@ -25,7 +25,9 @@ def test_known_misses_are_recorded():
     # Issue 25's list: super() with **kwargs, a bound method through another object's method, through a
     # base __init__, in a closure cell, on one branch; a class statement per call; a teardown by name only.
     # Plus the Tests/realworld before file still missed with --preview (addict_parent_link).
-    assert len(MISSED) >= 8, [path.name for path in MISSED]
+    # A miss that is found becomes an ordinary fixture (`# expect:`); the rest stay recorded here.
+    assert MISSED, "no known misses recorded"
+    assert all(MARKER.search(path.read_text(encoding="utf-8")) for path in MISSED)
     # The two _after.py files of Tests/realworld that still get a finding (pyro_weakmethod, aiohttp_dataqueue).
     assert len(FALSE_ALARMS) >= 2, [path.name for path in FALSE_ALARMS]
 
