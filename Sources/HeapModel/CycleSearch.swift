@@ -41,18 +41,18 @@ final class ModuleFacts: @unchecked Sendable {
         let finalizerOnly = ModuleFacts.finalizerOnlyFunctions(semantics)
         let weakrefCallbacks = ModuleFacts.weakrefCallbackNames(semantics)
         let teardown = ModuleFacts.teardownFunctions(semantics, excluding: finalizerOnly, weakrefCallbacks: weakrefCallbacks)
+        // Memoised ancestor lookups: a chained assignment nests its N assignments, and walking up
+        // from each one was quadratic (4,000 targets: seconds).
+        var enclosingFunction = NearestAncestor(where: { $0.kind == .functionDefinition })
+        var enclosingFunctionOrFinally = NearestAncestor(where: { $0.kind == .functionDefinition || $0.kind == .finallyClause })
         func inTeardown(_ node: Node) -> Bool {
-            for ancestor in node.ancestors {
-                if ancestor.kind == .finallyClause { return !inFinalizer(node) }
-                if ancestor.kind == .functionDefinition { return teardown.contains(ancestor) }
-            }
-            return false
+            guard let ancestor = enclosingFunctionOrFinally.of(node) else { return false }
+            if ancestor.kind == .finallyClause { return !inFinalizer(node) }
+            return teardown.contains(ancestor)
         }
         func finalizer(of node: Node) -> Node? {
-            for ancestor in node.ancestors where ancestor.kind == .functionDefinition {
-                return finalizerOnly.contains(ancestor) ? ancestor : nil
-            }
-            return nil
+            guard let function = enclosingFunction.of(node) else { return nil }
+            return finalizerOnly.contains(function) ? function : nil
         }
         func inFinalizer(_ node: Node) -> Bool { finalizer(of: node) != nil }
         var finalizerBroken: [String: [FinalizerBreak]] = [:]
@@ -562,14 +562,11 @@ extension CycleSearch {
     /// def's decorators or defaults), so skipping the others changes no result.
     static func scopesThatMayStore(_ tree: SyntaxTree, storingMethods: Set<String> = []) -> Set<NodeIndex> {
         var result = Set<NodeIndex>()
+        var opener = NearestAncestor(where: { $0.kind.opensScope })  // memoised: chained assignments nest deeply
         for node in tree.nodes(ofKinds: .assignment, .call)
         where ScopeInterpreter.mayStoreReference(node) || ScopeInterpreter.callsStoringMethod(node, storingMethods) {
             var scope: NodeIndex = 0
-            var ancestor = node.parent
-            while let current = ancestor {
-                if current.kind.opensScope { scope = current.kind == .functionDefinition ? current.index : -1; break }
-                ancestor = current.parent
-            }
+            if let current = opener.of(node) { scope = current.kind == .functionDefinition ? current.index : -1 }
             if scope >= 0 { result.insert(scope) }
         }
         return result

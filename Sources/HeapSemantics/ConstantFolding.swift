@@ -21,15 +21,11 @@ public struct ConstantFolder: Sendable {
         var bound: Set<String> = []
         var scoped: [NodeIndex: Set<String>] = [:]
         var wildcard = false
+        // Memoised: the N nested assignments of `a0 = a1 = ... = []` would each walk up the others.
+        var enclosingScope = NearestAncestor(where: { $0.kind == .functionDefinition || $0.kind == .lambda })
         func bind(_ name: String, _ site: Node) {
             bound.insert(name)
-            var scope: NodeIndex = -1
-            var ancestor = site.parent
-            while let current = ancestor {
-                if current.kind == .functionDefinition || current.kind == .lambda { scope = current.index; break }
-                ancestor = current.parent
-            }
-            scoped[scope, default: []].insert(name)
+            scoped[enclosingScope.of(site)?.index ?? -1, default: []].insert(name)
         }
         // Visit order does not matter: the results are sets, counts and values kept only when bound once.
         for node in tree.nodes(ofKinds: .assignment, .augmentedAssignment, .functionDefinition, .classDefinition,

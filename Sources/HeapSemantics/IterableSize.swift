@@ -1,3 +1,4 @@
+import Foundation
 import HeapSyntax
 
 /// How many items iterating an expression yields, as far as the source tells: an exact count
@@ -75,6 +76,10 @@ public enum ElementShape: Sendable, Hashable {
 public struct IterableSizer: Sendable {
     public let semantics: SemanticModel
     public let folder: ConstantFolder
+
+    /// Each scope's bindings, by name, built on first use: one scan per scope instead of one per
+    /// name looked up (N module-level loops each sizing a name scanned the module N times).
+    private let bindings = ScopeBindingsCache()
 
     public init(semantics: SemanticModel, folder: ConstantFolder) {
         self.semantics = semantics
@@ -265,33 +270,8 @@ public struct IterableSizer: Sendable {
                 if parameter.firstNamedChild?.text == text { return .atMost(Self.smallBound) }
             }
         }
-        var values: [Node] = []
-        var grows = false
-        var otherBinding = false
-        for node in scope.descendants {
-            switch node.kind {
-            case .assignment:
-                guard let left = node.child(.left) else { continue }
-                if left.kind == .identifier, left.text == text, let right = node.child(.right) { values.append(right) }
-                else if ConstantFolder.boundIdentifiers(in: left).contains(text) { otherBinding = true }
-            case .augmentedAssignment:
-                if node.child(.left)?.text == text { grows = true }
-            case .asPattern:
-                if let target = node.namedChildren.first(where: { $0.kind == .asPatternTarget }), target.text == text,
-                   let value = node.firstNamedChild { values.append(value) }
-            case .forStatement, .forInClause:
-                if let left = node.child(.left), ConstantFolder.boundIdentifiers(in: left).contains(text) { otherBinding = true }
-            case .call:
-                if let function = node.child(.function), function.kind == .attribute,
-                   function.child(.object)?.kind == .identifier, function.child(.object)?.text == text,
-                   let method = function.child(.attribute)?.text,
-                   ["append", "extend", "add", "update", "insert", "setdefault", "__setitem__"].contains(method) {
-                    grows = true
-                }
-            default:
-                continue
-            }
-        }
+        let found = bindings.of(scope)[text]
+        let values = found?.values ?? [], grows = found?.grows ?? false, otherBinding = found?.otherBinding ?? false
         if values.isEmpty, scope.kind != .module {
             // A global read inside a function: use the module's single binding, if any.
             if let value = folder.moduleConstants[text] { return sized(value, grows: grows, depth: depth, unknown: unknown) }
@@ -392,5 +372,61 @@ public struct IterableSizer: Sendable {
     static func short(_ text: String) -> String {
         let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return oneLine.count > 40 ? String(oneLine.prefix(37)) + "..." : oneLine
+    }
+}
+
+/// How a scope binds one name, as `size(ofName:)` reads it: the values assigned to it (in source
+/// order), whether something grows it in place, whether anything else (a loop, an unpacking) binds it.
+struct NameBindings {
+    var values: [Node] = []
+    var grows = false
+    var otherBinding = false
+}
+
+/// Per scope (a def or the module, nested defs included, as `size(ofName:)` always scanned), the
+/// bindings of every name: built in one pass over the scope the first time any name in it is sized.
+final class ScopeBindingsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byScope: [Node: [String: NameBindings]] = [:]
+
+    func of(_ scope: Node) -> [String: NameBindings] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = byScope[scope] { return known }
+        let built = Self.scan(scope)
+        byScope[scope] = built
+        return built
+    }
+
+    private static let growingMethods: Set<String> = ["append", "extend", "add", "update", "insert", "setdefault", "__setitem__"]
+
+    private static func scan(_ scope: Node) -> [String: NameBindings] {
+        var result: [String: NameBindings] = [:]
+        for node in scope.descendants {
+            switch node.kind {
+            case .assignment:
+                guard let left = node.child(.left) else { continue }
+                if left.kind == .identifier, let right = node.child(.right) { result[left.text, default: NameBindings()].values.append(right) }
+                else { for name in ConstantFolder.boundIdentifiers(in: left) { result[name, default: NameBindings()].otherBinding = true } }
+            case .augmentedAssignment:
+                if let left = node.child(.left) { result[left.text, default: NameBindings()].grows = true }
+            case .asPattern:
+                if let target = node.namedChildren.first(where: { $0.kind == .asPatternTarget }),
+                   let value = node.firstNamedChild { result[target.text, default: NameBindings()].values.append(value) }
+            case .forStatement, .forInClause:
+                if let left = node.child(.left) {
+                    for name in ConstantFolder.boundIdentifiers(in: left) { result[name, default: NameBindings()].otherBinding = true }
+                }
+            case .call:
+                if let function = node.child(.function), function.kind == .attribute,
+                   let object = function.child(.object), object.kind == .identifier,
+                   let method = function.child(.attribute)?.text, growingMethods.contains(method) {
+                    result[object.text, default: NameBindings()].grows = true
+                }
+            default:
+                continue
+            }
+        }
+        return result
     }
 }

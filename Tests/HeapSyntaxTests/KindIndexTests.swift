@@ -89,3 +89,23 @@ import Testing
         }
     }
 }
+
+/// An ERROR node's children get no field (flatten.c: error recovery nests one hidden error_repeat
+/// node per skipped token, and asking tree-sitter for each child's field walked that chain: a run
+/// of N error tokens cost N²/2 steps). The nodes inside those children keep theirs.
+@Suite struct ErrorChildrenFieldTests {
+    @Test func longErrorRunFlattensWithoutFields() throws {
+        let text = "x = (" + Array(repeating: "1", count: 5_000).joined(separator: " ") + "\n"
+        let tree = PythonParser().parse(SourceText(text))
+        let error = try #require(tree.allNodes.first { $0.kind == .error })
+        #expect(error.children.filter { $0.kind == .integer }.count == 5_000)
+        #expect(error.children.allSatisfy { $0.field == .none })
+    }
+
+    @Test func fieldsInsideAnErrorsChildrenAreKept() throws {
+        let tree = PythonParser().parse(SourceText("class C:\n    def f(self):\n        g(\n        self.x = self\n"))
+        let attribute = try #require(tree.allNodes.first { $0.kind == .attribute && $0.parent?.kind == .error })
+        #expect(attribute.field == .none)
+        #expect(attribute.child(.object)?.text == "self" && attribute.child(.attribute)?.text == "x")
+    }
+}

@@ -12,7 +12,8 @@ One table, measured in one run on the same explicit file lists:
             (every Nth file, about --pylint-files files) and scaled by bytes to the corpus: an estimate
 Corpora: this machine's standard library (minus site-packages) and, unless --quick, a synthetic tree of
 10 copies of it under .bench/stdlib-x10 (hard links: same bytes, distinct paths). Then a generated
-single module at 12.5, 25 and 50 MB to show that time grows linearly with size.
+single module at 12.5, 25 and 50 MB to show that time grows linearly with size, and the pathological
+shapes of issue 26 at n, 2n and 4n against tree-sitter alone (`--pathological` runs only those).
 
 Each round runs every tool of a corpus once, in turn, and each tool keeps its best round (--repeat
 rounds on the standard library, one on the larger corpora), so load that changes over minutes on a
@@ -167,11 +168,57 @@ def long_literal(elements):
     return path
 
 
+# Issue 26: shapes on which heaplint was super-linear while tree-sitter alone was not (an ancestor
+# walk, a scope scan or a field lookup per node). Each is written at n, 2n and 4n.
+PATHOLOGICAL = [
+    ("error run", 40_000, lambda n: "x = (" + " ".join("1" for _ in range(n)) + "\n"),
+    ("chained self", 16_000, lambda n: "class C:\n    def __init__(self):\n        "
+     + " = ".join(f"self.a{i}" for i in range(n)) + " = self\n"),
+    ("chained module", 16_000, lambda n: " = ".join(f"x{i}" for i in range(n)) + " = []\n"),
+    # tree-sitter's own error recovery is quadratic on this one: the bound is relative to it
+    ("unclosed call", 1_000, lambda n: "class C:\n    def f(self):\n        g(\n" + "        self.x = self\n" * n),
+    ("for loops", 8_000, lambda n: "".join(f"for x{i} in [y for y in z]: pass\n" for i in range(n))),
+]
+
+
+def pathological(name, n, write):
+    path = os.path.join(WORK, f"pathological-{name.replace(' ', '-')}-{n}.py")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(write(n))
+    return path
+
+
 def file_list(paths, name):
     path = os.path.join(WORK, name)
     with open(path, "w") as f:
         f.write("\n".join(paths) + "\n")
     return path
+
+
+def pathological_shapes(heaplint, ts_parse):
+    if not ts_parse:
+        return
+    base = [heaplint, "check", "--isolated", "--exit-zero", "--quiet", "--output-format", "concise"]
+    # Issue 26: per shape, heaplint (every rule, --no-cache) and tree-sitter alone (1 thread) at n,
+    # 2n and 4n. Bounds: heaplint within 5x tree-sitter's CPU time at 4n, and its time growing from
+    # n to 4n no faster than 1.5x tree-sitter's own growth (at least linear, 4x).
+    print("\npathological shapes (issue 26; heaplint every rule, --no-cache; tree-sitter alone, 1 thread):")
+    for name, n, write in PATHOLOGICAL:
+        cpus = []
+        for size in (n, 2 * n, 4 * n):
+            path = pathological(name, size, write)
+            _, cpu, _, code, out = measure(base + ["--no-cache", path], 1)
+            _, ts_cpu, _, _, _ = measure([ts_parse, file_list([path], "files-pathological.txt"), "1"], 1)
+            cpus.append((cpu, ts_cpu))
+            print(f"  {name:<15} n={size:>7}: heaplint cpu {cpu:6.2f} s, tree-sitter alone {ts_cpu:6.2f} s "
+                  f"({cpu / max(ts_cpu, 0.01):5.2f}x), {len(out.splitlines())} findings, exit {code}", flush=True)
+        growth = cpus[2][0] / max(cpus[0][0], 0.01)
+        ts_growth = max(4.0, cpus[2][1] / max(cpus[0][1], 0.01))
+        ratio = cpus[2][0] / max(cpus[2][1], 0.01)
+        verdict = "met" if growth <= 1.5 * ts_growth and ratio <= 5 else "NOT met"
+        print(f"  {name:<15} n -> 4n: heaplint x{growth:.1f} (tree-sitter x{cpus[2][1] / max(cpus[0][1], 0.01):.1f}), "
+              f"{ratio:.2f}x tree-sitter at 4n  {verdict}", flush=True)
 
 
 def main():
@@ -182,12 +229,16 @@ def main():
     parser.add_argument("--pylint-files", type=int, default=100)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--no-pylint", action="store_true", help="skip pylint (minutes on a shared machine)")
+    parser.add_argument("--pathological", action="store_true", help="only the pathological shapes (issue 26)")
     args = parser.parse_args()
     heaplint = os.path.abspath(args.heaplint)
     os.makedirs(WORK, exist_ok=True)
     cores = os.cpu_count() or 1
     tools = {} if args.no_peers else ensure_peers()
     ts_parse = build_ts_parse()
+    if args.pathological:
+        pathological_shapes(heaplint, ts_parse)
+        return
     stdlib, files = stdlib_files(heaplint)
     # (name, files, what to pass on the command line): the 10x tree goes by its 10 roots (argv limits)
     corpora = [("stdlib", files, files)]
@@ -321,6 +372,8 @@ def main():
                 line += (f"; tree-sitter alone wall {tw:6.2f} s, cpu {tc:6.2f} s, RSS {trss:5.0f} MB; cpu {cpu / tc:.2f}x, "
                          f"RSS {rss / trss:.2f}x {'met' if cpu / tc <= 1.5 and rss / trss <= 1.5 else 'NOT met'}")
             print(line, flush=True)
+
+    pathological_shapes(heaplint, ts_parse)
 
 
 if __name__ == "__main__":
