@@ -68,8 +68,8 @@ class RawServer:
                              and m["params"]["uri"] == uri and m["params"].get("version") == version,
                              f"diagnostics v{version}")["params"]["diagnostics"]
 
-    def initialize(self):
-        self.send({"id": "init", "method": "initialize", "params": {"capabilities": {}}})
+    def initialize(self, **params):
+        self.send({"id": "init", "method": "initialize", "params": {"capabilities": {}, **params}})
         self.response("init")
         self.send({"method": "initialized", "params": {}})
 
@@ -216,3 +216,40 @@ def test_slow_analysis_never_blocks_shutdown(server):
     assert not [m for m in server.seen if m.get("method") == "textDocument/publishDiagnostics"]
     server.send({"method": "exit"})
     assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
+def disk_files(root):
+    """One file per way a path on disk can fail to be Python source, and a valid latin-1 one."""
+    (root / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nclass Caf\xe9:\n    pass\n")
+    (root / "nul.py").write_bytes(b"x = 1\n\x00\n")
+    (root / "bad_utf8.py").write_bytes(b"x = '\xff'\n")
+    (root / "utf16.py").write_bytes("x = 1\n".encode("utf-16"))
+    (root / "dir.py").mkdir()
+    (root / "dangling.py").symlink_to(root / "missing.py")
+    return {"latin.py": [], "nul.py": ["HL003"], "bad_utf8.py": ["HL003"], "utf16.py": ["HL003"],
+            "dir.py": ["HL003"], "dangling.py": ["HL003"]}
+
+
+def test_pulled_diagnostics_for_unopened_files_use_the_cli_loader(server, tmp_path):
+    expected = disk_files(tmp_path)
+    server.initialize()
+    for name, codes in expected.items():
+        server.send({"id": name, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": (tmp_path / name).as_uri()}}})
+        report = server.response(name)["result"]
+        assert [d["code"] for d in report["items"]] == codes, name
+    # The message says why, as `heaplint check` does.
+    server.send({"id": "m", "method": "textDocument/diagnostic",
+                 "params": {"textDocument": {"uri": (tmp_path / "nul.py").as_uri()}}})
+    assert "NUL byte" in server.response("m")["result"]["items"][0]["message"]
+
+
+def test_workspace_diagnostics_use_the_cli_loader(server, tmp_path):
+    expected = disk_files(tmp_path)
+    server.initialize(rootUri=tmp_path.as_uri())
+    server.send({"id": "ws", "method": "workspace/diagnostic", "params": {"previousResultIds": []}})
+    items = {item["uri"]: item for item in server.response("ws")["result"]["items"]}
+    del expected["dir.py"]  # a real directory is walked into, as `heaplint check` does
+    for name, codes in expected.items():
+        item = items[(tmp_path / name).as_uri()]
+        assert [d["code"] for d in item["items"]] == codes, name
