@@ -253,3 +253,41 @@ def test_workspace_diagnostics_use_the_cli_loader(server, tmp_path):
     for name, codes in expected.items():
         item = items[(tmp_path / name).as_uri()]
         assert [d["code"] for d in item["items"]] == codes, name
+
+
+def test_size_cap_is_by_the_symlink_target_and_reported_as_hl003(server, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.py").write_text("x = 1\n" * 1000)  # 6,000 bytes, over the cap of 1,000
+    (tmp_path / "link.py").symlink_to(outside / "big.py")  # the link itself is a few dozen bytes
+    (tmp_path / "small.py").write_text("x = 1\n")
+    # A sparse 59 MB file under the default cap: refused by its size before any of it is read.
+    huge = tmp_path / "huge.py"
+    with open(huge, "wb") as f:
+        f.truncate(59_000_000)
+    server.initialize(initializationOptions={"maxFileBytes": 1000})
+    for name in ["link.py", "small.py", "huge.py"]:
+        server.send({"id": name, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": (tmp_path / name).as_uri()}}})
+    for name in ["link.py", "huge.py"]:
+        items = server.response(name)["result"]["items"]
+        assert [d["code"] for d in items] == ["HL003"], name
+        assert "limit" in items[0]["message"], name
+    assert server.response("small.py")["result"]["items"] == []
+
+
+@pytest.mark.parametrize("padding, indexed", [(100, True), (5000, False)])
+def test_workspace_index_skips_files_over_the_cap(server, tmp_path, padding, indexed):
+    # b.py's cycle goes through a.Child, which only the index of a.py on disk knows about.
+    (tmp_path / "a.py").write_text("class Child:\n    def __init__(self, parent):\n        self.parent = parent\n"
+                                   + "#" * padding + "\n")
+    user = "from a import Child\n\n\nclass Holder:\n    def __init__(self):\n        self.child = Child(self)\n"
+    (tmp_path / "b.py").write_text(user)
+    server.initialize(rootUri=tmp_path.as_uri(), initializationOptions={"maxFileBytes": 2000})
+    # The index is merged (and logged) before the document is opened, so v1 is analysed with it.
+    server.wait_for(lambda m: m.get("method") == "window/logMessage" and "project index" in m["params"]["message"],
+                    "the project index")
+    server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": (tmp_path / "b.py").as_uri(), "languageId": "python", "version": 1, "text": user}}})
+    codes = [d["code"] for d in server.diagnostics((tmp_path / "b.py").as_uri(), 1)]
+    assert ("HL101" in codes) == indexed
