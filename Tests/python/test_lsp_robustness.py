@@ -291,3 +291,22 @@ def test_workspace_index_skips_files_over_the_cap(server, tmp_path, padding, ind
         "uri": (tmp_path / "b.py").as_uri(), "languageId": "python", "version": 1, "text": user}}})
     codes = [d["code"] for d in server.diagnostics((tmp_path / "b.py").as_uri(), 1)]
     assert ("HL101" in codes) == indexed
+
+
+def test_lone_surrogate_in_an_edit_is_applied_as_replacement_character(server):
+    server.initialize()
+    open_doc(server, "s = '\ud800'\n")  # json.dumps sends the escape "\ud800" as a client would
+    assert server.diagnostics(URI, 1) == []
+    change(server, 2, (0, 5), (0, 6), "")                    # s = ''
+    change(server, 3, (0, 5), (0, 5), "\udc00")               # s = '\ufffd' (one UTF-16 unit)
+    assert server.diagnostics(URI, 3) == []
+    # In sync only if v3 was applied: this deletes the replacement character, not the closing quote.
+    change(server, 4, (0, 5), (0, 6), "")
+    assert server.diagnostics(URI, 4) == []
+    # A proper pair is kept as one character (two UTF-16 units).
+    change(server, 5, (0, 5), (0, 5), "\U0001F600")
+    change(server, 6, (0, 5), (0, 7), "")
+    assert server.diagnostics(URI, 6) == []
+    change(server, 7, (0, 5), (0, 6), "")                    # now the closing quote: a syntax error
+    assert [d["code"] for d in server.diagnostics(URI, 7)] == ["HL001"]
+
