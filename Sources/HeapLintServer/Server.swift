@@ -80,6 +80,12 @@ public actor HeapLintServer {
     @discardableResult
     public func handle(_ message: IncomingMessage) -> Int32? {
         let envelope = message.envelope
+        if envelope.hasInvalidID {
+            // Not handled at all (not even as a notification): the client gets its one answer.
+            sink.sendError(id: nil, code: ResponseError.invalidRequest,
+                           message: "Invalid request: id must be a string, an integer or null")
+            return nil
+        }
         guard let method = envelope.method else {
             if let id = envelope.id {
                 // A response to one of our requests (progress token creation, registration).

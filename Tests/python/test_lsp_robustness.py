@@ -310,3 +310,15 @@ def test_lone_surrogate_in_an_edit_is_applied_as_replacement_character(server):
     change(server, 7, (0, 5), (0, 6), "")                    # now the closing quote: a syntax error
     assert [d["code"] for d in server.diagnostics(URI, 7)] == ["HL001"]
 
+
+@pytest.mark.parametrize("bad_id", [1.5, True, {"a": 1}, [1]])
+def test_request_with_an_invalid_id_gets_invalid_request_with_null_id(server, bad_id):
+    server.initialize()
+    server.send({"id": bad_id, "method": "shutdown"})
+    error = server.wait_for(lambda m: "error" in m, "the Invalid Request error")
+    assert error["id"] is None and error["error"]["code"] == -32600
+    # Not handled as a shutdown: the server keeps serving.
+    open_doc(server, "def f(:\n")
+    assert [d["code"] for d in server.diagnostics(URI, 1)] == ["HL001"]
+    server.send({"id": 12, "method": "shutdown"})
+    assert server.response(12)["result"] is None
