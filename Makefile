@@ -50,7 +50,7 @@ test-swift: grammar
 	@$(SWIFT) test -q 2>&1 | tail -n 40
 
 test-python: build venv editors-deps editor-test-debs
-	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) HEAPLINT_REQUIRE_TOOLS=1 $(VENV_PY) -m pytest -q Tests/python
+	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) HEAPLINT_REQUIRE_TOOLS=1 $(VENV_PY) -m pytest -q --durations=15 Tests/python
 
 # The release build prints nothing for minutes on a cold clone, so say what is happening before it starts.
 demo:

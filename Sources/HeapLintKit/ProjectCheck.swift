@@ -138,14 +138,8 @@ public struct ProjectCheck: Sendable {
     }
 
     func unreadable(path: String, message: String) -> FileResult {
-        let code = UnreadableFile.metadata.code
-        guard analyzer.rules(forPath: path).contains(where: { $0.metadata.code == code }) else {
-            return FileResult(path: path, source: nil, diagnostics: [], fixedCount: 0, diff: nil, fromCache: false)
-        }
-        let empty = SourceText(bytes: [])
-        let finding = Finding(code: code, range: SourceRange(start: 0, end: 0), message: message,
-                              severity: UnreadableFile.metadata.severity)
-        return FileResult(path: path, source: empty, diagnostics: [Diagnostic(path: path, finding: finding, source: empty)],
+        let diagnostics = analyzer.unreadableFileDiagnostics(path: path, message: message)
+        return FileResult(path: path, source: diagnostics.isEmpty ? nil : SourceText(bytes: []), diagnostics: diagnostics,
                           fixedCount: 0, diff: nil, fromCache: false)
     }
 
@@ -165,5 +159,17 @@ extension DiagnosticReport {
         }
         let diagnostics = results.flatMap(\.diagnostics).sorted(by: Diagnostic.ordered)
         self.init(diagnostics: diagnostics, sources: sources, checkedPaths: results.map(\.path), absolutePaths: absolute)
+    }
+}
+
+extension Analyzer {
+    /// The HL003 diagnostic (at offset 0 of an empty source) for a file the loader refused, or none
+    /// when HL003 is not selected for the path. The CLI and the language server report alike.
+    public func unreadableFileDiagnostics(path: String, message: String) -> [Diagnostic] {
+        let code = UnreadableFile.metadata.code
+        guard rules(forPath: path).contains(where: { $0.metadata.code == code }) else { return [] }
+        let finding = Finding(code: code, range: SourceRange(start: 0, end: 0), message: message,
+                              severity: UnreadableFile.metadata.severity)
+        return [Diagnostic(path: path, finding: finding, source: SourceText(bytes: []))]
     }
 }

@@ -24,6 +24,16 @@ public enum SourceEncoding: Sendable, Equatable {
 public enum SourceLoader {
     public static func load(path: String) -> LoadedSource { loadKeepingBytes(path: path).source }
 
+    /// `load`, refusing files over `maxBytes` by the size of what the path resolves to (a symlink's
+    /// target, not the link), before reading any of it: the language server's cap, so one huge
+    /// generated file cannot take seconds and gigabytes.
+    public static func load(path: String, maxBytes: Int) -> LoadedSource {
+        switch readBytes(path: path, maxBytes: maxBytes) {
+        case .unreadable(let message): return .unreadable(message)
+        case .bytes(let raw): return decode(raw)
+        }
+    }
+
     /// `load`, and the file's bytes as read (nil when it could not be read): `--fix` writes only over
     /// a file that still holds them.
     public static func loadKeepingBytes(path: String) -> (source: LoadedSource, raw: [UInt8]?) {
@@ -38,7 +48,7 @@ public enum SourceLoader {
         case unreadable(String)
     }
 
-    private static func readBytes(path: String) -> ReadResult {
+    private static func readBytes(path: String, maxBytes: Int = .max) -> ReadResult {
         var info = stat()
         if stat(path, &info) != 0 {
             let error = errno
@@ -58,6 +68,7 @@ public enum SourceLoader {
             // A FIFO, socket or device named `*.py`: opening a FIFO would block forever.
             return .unreadable("Cannot read file: it is not a regular file (\(fileTypeName(info.st_mode)))")
         }
+        if info.st_size > maxBytes { return tooLarge(Int(info.st_size), maxBytes) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return .unreadable("Cannot read file: \(errorText(errno))") }
         defer { close(fd) }
@@ -73,8 +84,14 @@ public enum SourceLoader {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            // Grown since the stat: stop reading rather than follow a file that keeps growing.
+            if bytes.count > maxBytes { return tooLarge(bytes.count, maxBytes) }
         }
         return .bytes(bytes)
+    }
+
+    private static func tooLarge(_ size: Int, _ maxBytes: Int) -> ReadResult {
+        .unreadable("Cannot analyse file: it is \(size) bytes, over the analysis limit of \(maxBytes) bytes")
     }
 
     private static func errorText(_ code: Int32) -> String {

@@ -54,12 +54,13 @@ public struct WorkspaceIndex: Sendable {
     }
 
     /// Reads and parses `paths` for their class summaries (no rules run), by module name. Unreadable
-    /// files are skipped.
-    public static func scan(_ paths: [String]) -> DiskModules {
+    /// files, and files whose target is over `maxFileBytes`, are skipped (the server's memory stays
+    /// bounded whatever the workspace holds).
+    public static func scan(_ paths: [String], maxFileBytes: Int = .max) -> DiskModules {
         var result: [String: [ClassSummary]] = [:]
         let parser = PythonParser()
         for path in paths {
-            guard case let .text(source, _) = SourceLoader.load(path: path) else { continue }
+            guard case let .text(source, _) = SourceLoader.load(path: path, maxBytes: maxFileBytes) else { continue }
             let module = ModuleIdentity.of(path: path)
             let summaries = SemanticModel(tree: parser.parse(source)).classSummaries(moduleName: module.name)
             if !summaries.isEmpty { result[module.name] = summaries }

@@ -80,6 +80,12 @@ public actor HeapLintServer {
     @discardableResult
     public func handle(_ message: IncomingMessage) -> Int32? {
         let envelope = message.envelope
+        if envelope.hasInvalidID {
+            // Not handled at all (not even as a notification): the client gets its one answer.
+            sink.sendError(id: nil, code: ResponseError.invalidRequest,
+                           message: "Invalid request: id must be a string, an integer or null")
+            return nil
+        }
         guard let method = envelope.method else {
             if let id = envelope.id {
                 // A response to one of our requests (progress token creation, registration).
@@ -515,8 +521,9 @@ public actor HeapLintServer {
     private func indexWorkspace() {
         let files = workspaceFiles()
         guard !files.isEmpty else { return }
+        let maxFileBytes = options.maxFileBytes
         Task.detached(priority: .utility) {
-            let modules = WorkspaceIndex.scan(files)
+            let modules = WorkspaceIndex.scan(files, maxFileBytes: maxFileBytes)
             await self.mergeDiskIndex(modules, fileCount: files.count)
         }
     }
@@ -571,29 +578,42 @@ public actor HeapLintServer {
                          items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) })
         }
         // Not open: analyse the file on disk.
-        guard let path = Self.path(fromURI: uri), let report = try await diskReport(uri: uri, path: path, previous: params.previousResultId) else {
-            return .full(resultId: nil, items: [])
-        }
+        guard let path = Self.path(fromURI: uri) else { return .full(resultId: nil, items: []) }
+        let report = try await diskReport(uri: uri, path: path, previous: params.previousResultId)
         return report.kind == "unchanged" ? .unchanged(resultId: report.resultId ?? "")
             : .full(resultId: report.resultId, items: report.items ?? [])
     }
 
-    private func diskReport(uri: String, path: String, previous: String?) async throws -> WorkspaceDocumentDiagnosticReport? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let resultID = "disk-\(Int(modified * 1000))-\(size)-\(settingsGeneration)"
+    /// A file on disk read with the CLI's loader (PEP 263 cookies, BOMs; NUL bytes, bad UTF-8,
+    /// unreadable or dangling paths and files over `maxFileBytes` are HL003), so the editor shows what
+    /// `heaplint check` prints.
+    private func diskReport(uri: String, path: String, previous: String?) async throws -> WorkspaceDocumentDiagnosticReport {
+        // The target's identity (stat follows symlinks): a re-pointed link or an edited target changes it.
+        var info = stat()
+        let resultID = stat(path, &info) == 0
+            ? "disk-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_size)-\(info.st_ino)-\(settingsGeneration)"
+            : "disk-none-\(settingsGeneration)"
         if previous == resultID {
             return WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: resultID, uri: uri, version: nil, items: nil)
         }
-        guard size <= options.maxFileBytes, let data = FileManager.default.contents(atPath: path) else {
-            return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: [])
-        }
         let analyzer = analyzer(forPath: path)
-        let source = SourceText(bytes: [UInt8](data))
-        let analysis = await Self.analyzeFile(analyzer, source: source, path: path)
-        let items = analysis.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: source) }
+        let source: SourceText
+        let diagnostics: [Diagnostic]
+        switch await Self.loadFile(path, maxBytes: options.maxFileBytes) {
+        case .unreadable(let message):
+            source = SourceText(bytes: [])
+            diagnostics = analyzer.unreadableFileDiagnostics(path: path, message: message)
+        case .text(let text, _):
+            source = text
+            diagnostics = await Self.analyzeFile(analyzer, source: text, path: path).diagnostics
+        }
+        let items = diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: source) }
         return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: items)
+    }
+
+    /// Reading and transcoding run off the actor, like analysis.
+    private nonisolated static func loadFile(_ path: String, maxBytes: Int) async -> LoadedSource {
+        SourceLoader.load(path: path, maxBytes: maxBytes)
     }
 
     private nonisolated static func analyzeFile(_ analyzer: Analyzer, source: SourceText, path: String) async -> FileAnalysis {
@@ -626,8 +646,8 @@ public actor HeapLintServer {
                     ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: uri, version: result.version, items: nil)
                     : WorkspaceDocumentDiagnosticReport(kind: "full", resultId: id, uri: uri, version: result.version,
                         items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }))
-            } else if let report = try await diskReport(uri: uri, path: path, previous: previous[uri]) {
-                items.append(report)
+            } else {
+                items.append(try await diskReport(uri: uri, path: path, previous: previous[uri]))
             }
             let percent = files.isEmpty ? 100 : (index + 1) * 100 / files.count
             if let token, percent >= lastPercent + 5 {

@@ -5,13 +5,17 @@ public struct IncomingEnvelope: Sendable, Decodable {
     public let method: String?
     /// Present on responses to requests the server sent (e.g. `window/workDoneProgress/create`).
     public let error: ResponseError?
+    /// An `id` member that is neither a string, an integer nor null.
+    public let hasInvalidID: Bool
 
     private enum CodingKeys: String, CodingKey { case id, method, error }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        // A malformed id (an object, a float) is treated as absent rather than failing the message.
+        // A malformed id (an object, a float, a boolean) does not fail the message: it is flagged, so
+        // the server can answer Invalid Request with a null id, as JSON-RPC 2.0 requires.
         id = try? container.decodeIfPresent(RequestID.self, forKey: .id)
+        hasInvalidID = id == nil && container.contains(.id) && (try? container.decodeNil(forKey: .id)) != true
         method = try container.decodeIfPresent(String.self, forKey: .method)
         error = try? container.decodeIfPresent(ResponseError.self, forKey: .error)
     }

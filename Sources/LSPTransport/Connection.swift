@@ -124,7 +124,7 @@ public enum MessageReader {
                         writer.sendError(id: nil, code: ResponseError.parseError, message: "Malformed frame: \(reason)")
                         continuation.yield(.malformed(reason))
                     case .message(let body):
-                        let data = Data(body)
+                        let data = Data(LoneSurrogates.replaced(in: body))
                         do {
                             let envelope = try decoder.decode(IncomingEnvelope.self, from: data)
                             continuation.yield(.message(IncomingMessage(envelope: envelope, body: data)))

@@ -12,7 +12,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
-TIMEOUT = 10
+# A safety net only: every wait ends on the specific message it expects; the machine may be loaded.
+TIMEOUT = 60
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "server"]))

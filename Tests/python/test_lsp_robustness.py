@@ -11,7 +11,8 @@ import time
 import pytest
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
-TIMEOUT = 20
+# A safety net only: every wait ends on the specific message it expects; the machine may be loaded.
+TIMEOUT = 60
 
 
 class RawServer:
@@ -68,8 +69,8 @@ class RawServer:
                              and m["params"]["uri"] == uri and m["params"].get("version") == version,
                              f"diagnostics v{version}")["params"]["diagnostics"]
 
-    def initialize(self):
-        self.send({"id": "init", "method": "initialize", "params": {"capabilities": {}}})
+    def initialize(self, **params):
+        self.send({"id": "init", "method": "initialize", "params": {"capabilities": {}, **params}})
         self.response("init")
         self.send({"method": "initialized", "params": {}})
 
@@ -216,3 +217,109 @@ def test_slow_analysis_never_blocks_shutdown(server):
     assert not [m for m in server.seen if m.get("method") == "textDocument/publishDiagnostics"]
     server.send({"method": "exit"})
     assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
+def disk_files(root):
+    """One file per way a path on disk can fail to be Python source, and a valid latin-1 one."""
+    (root / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nclass Caf\xe9:\n    pass\n")
+    (root / "nul.py").write_bytes(b"x = 1\n\x00\n")
+    (root / "bad_utf8.py").write_bytes(b"x = '\xff'\n")
+    (root / "utf16.py").write_bytes("x = 1\n".encode("utf-16"))
+    (root / "dir.py").mkdir()
+    (root / "dangling.py").symlink_to(root / "missing.py")
+    return {"latin.py": [], "nul.py": ["HL003"], "bad_utf8.py": ["HL003"], "utf16.py": ["HL003"],
+            "dir.py": ["HL003"], "dangling.py": ["HL003"]}
+
+
+def test_pulled_diagnostics_for_unopened_files_use_the_cli_loader(server, tmp_path):
+    expected = disk_files(tmp_path)
+    server.initialize()
+    for name, codes in expected.items():
+        server.send({"id": name, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": (tmp_path / name).as_uri()}}})
+        report = server.response(name)["result"]
+        assert [d["code"] for d in report["items"]] == codes, name
+    # The message says why, as `heaplint check` does.
+    server.send({"id": "m", "method": "textDocument/diagnostic",
+                 "params": {"textDocument": {"uri": (tmp_path / "nul.py").as_uri()}}})
+    assert "NUL byte" in server.response("m")["result"]["items"][0]["message"]
+
+
+def test_workspace_diagnostics_use_the_cli_loader(server, tmp_path):
+    expected = disk_files(tmp_path)
+    server.initialize(rootUri=tmp_path.as_uri())
+    server.send({"id": "ws", "method": "workspace/diagnostic", "params": {"previousResultIds": []}})
+    items = {item["uri"]: item for item in server.response("ws")["result"]["items"]}
+    del expected["dir.py"]  # a real directory is walked into, as `heaplint check` does
+    for name, codes in expected.items():
+        item = items[(tmp_path / name).as_uri()]
+        assert [d["code"] for d in item["items"]] == codes, name
+
+
+def test_size_cap_is_by_the_symlink_target_and_reported_as_hl003(server, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.py").write_text("x = 1\n" * 1000)  # 6,000 bytes, over the cap of 1,000
+    (tmp_path / "link.py").symlink_to(outside / "big.py")  # the link itself is a few dozen bytes
+    (tmp_path / "small.py").write_text("x = 1\n")
+    # A sparse 59 MB file under the default cap: refused by its size before any of it is read.
+    huge = tmp_path / "huge.py"
+    with open(huge, "wb") as f:
+        f.truncate(59_000_000)
+    server.initialize(initializationOptions={"maxFileBytes": 1000})
+    for name in ["link.py", "small.py", "huge.py"]:
+        server.send({"id": name, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": (tmp_path / name).as_uri()}}})
+    for name in ["link.py", "huge.py"]:
+        items = server.response(name)["result"]["items"]
+        assert [d["code"] for d in items] == ["HL003"], name
+        assert "limit" in items[0]["message"], name
+    assert server.response("small.py")["result"]["items"] == []
+
+
+@pytest.mark.parametrize("padding, indexed", [(100, True), (5000, False)])
+def test_workspace_index_skips_files_over_the_cap(server, tmp_path, padding, indexed):
+    # b.py's cycle goes through a.Child, which only the index of a.py on disk knows about.
+    (tmp_path / "a.py").write_text("class Child:\n    def __init__(self, parent):\n        self.parent = parent\n"
+                                   + "#" * padding + "\n")
+    user = "from a import Child\n\n\nclass Holder:\n    def __init__(self):\n        self.child = Child(self)\n"
+    (tmp_path / "b.py").write_text(user)
+    server.initialize(rootUri=tmp_path.as_uri(), initializationOptions={"maxFileBytes": 2000})
+    # The index is merged (and logged) before the document is opened, so v1 is analysed with it.
+    server.wait_for(lambda m: m.get("method") == "window/logMessage" and "project index" in m["params"]["message"],
+                    "the project index")
+    server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": (tmp_path / "b.py").as_uri(), "languageId": "python", "version": 1, "text": user}}})
+    codes = [d["code"] for d in server.diagnostics((tmp_path / "b.py").as_uri(), 1)]
+    assert ("HL101" in codes) == indexed
+
+
+def test_lone_surrogate_in_an_edit_is_applied_as_replacement_character(server):
+    server.initialize()
+    open_doc(server, "s = '\ud800'\n")  # json.dumps sends the escape "\ud800" as a client would
+    assert server.diagnostics(URI, 1) == []
+    change(server, 2, (0, 5), (0, 6), "")                    # s = ''
+    change(server, 3, (0, 5), (0, 5), "\udc00")               # s = '\ufffd' (one UTF-16 unit)
+    assert server.diagnostics(URI, 3) == []
+    # In sync only if v3 was applied: this deletes the replacement character, not the closing quote.
+    change(server, 4, (0, 5), (0, 6), "")
+    assert server.diagnostics(URI, 4) == []
+    # A proper pair is kept as one character (two UTF-16 units).
+    change(server, 5, (0, 5), (0, 5), "\U0001F600")
+    change(server, 6, (0, 5), (0, 7), "")
+    assert server.diagnostics(URI, 6) == []
+    change(server, 7, (0, 5), (0, 6), "")                    # now the closing quote: a syntax error
+    assert [d["code"] for d in server.diagnostics(URI, 7)] == ["HL001"]
+
+
+@pytest.mark.parametrize("bad_id", [1.5, True, {"a": 1}, [1]])
+def test_request_with_an_invalid_id_gets_invalid_request_with_null_id(server, bad_id):
+    server.initialize()
+    server.send({"id": bad_id, "method": "shutdown"})
+    error = server.wait_for(lambda m: "error" in m, "the Invalid Request error")
+    assert error["id"] is None and error["error"]["code"] == -32600
+    # Not handled as a shutdown: the server keeps serving.
+    open_doc(server, "def f(:\n")
+    assert [d["code"] for d in server.diagnostics(URI, 1)] == ["HL001"]
+    server.send({"id": 12, "method": "shutdown"})
+    assert server.response(12)["result"] is None
