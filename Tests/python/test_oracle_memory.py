@@ -108,7 +108,7 @@ def defined_functions(source: str) -> list[str]:
 
 
 HL3_CASES = [(code, i, e) for code in ("HL301", "HL302", "HL303")
-             for i, e in enumerate(om.examples(code, triggering=True)) if e["fixed"]]
+             for i, e in enumerate(om.examples(code, triggering=True)) if e.get("fixed")]
 
 
 @pytest.mark.parametrize("code,index,example", HL3_CASES, ids=[f"{c}-{i}" for c, i, _ in HL3_CASES])
