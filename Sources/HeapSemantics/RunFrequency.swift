@@ -28,7 +28,8 @@ public struct ClassCreation: Sendable {
 /// call itself (its public API) counts as per call, and one it calls only from import-time code as once.
 public struct RunFrequencies {
     public let semantics: SemanticModel
-    /// `test_*.py` / `*_test.py`: their `test*` functions run once per test.
+    /// `test_*.py`, `*_test.py`, `conftest.py`: their functions (tests, `setUp`, helpers) run a fixed number
+    /// of times per test, and a test runs once per test session.
     public let isTestFile: Bool
     private var memo: [Node: RunFrequency] = [:]
     private var inProgress: Set<Node> = []
@@ -38,12 +39,13 @@ public struct RunFrequencies {
     public init(semantics: SemanticModel, path: String? = nil) {
         self.semantics = semantics
         let file = path.map { String($0.split(separator: "/").last ?? "") } ?? ""
-        self.isTestFile = (file.hasPrefix("test_") || file.hasSuffix("_test.py")) && file.hasSuffix(".py")
+        self.isTestFile = ((file.hasPrefix("test_") || file.hasSuffix("_test.py")) && file.hasSuffix(".py")) || file == "conftest.py"
     }
 
     static let cachingDecorators = ["functools.lru_cache", "functools.cache", "lru_cache", "cache"]
-    /// Methods CPython calls once per class definition (at import, with the class statement).
-    static let classDefinitionHooks: Set<String> = ["__init_subclass__", "__set_name__", "__class_getitem__"]
+    /// Methods CPython calls once per class definition (at import, with the class statement): the hooks of
+    /// `type.__new__` and `__build_class__` (`__mro_entries__` resolves a non-class base).
+    static let classDefinitionHooks: Set<String> = ["__init_subclass__", "__set_name__", "__mro_entries__"]
 
     /// How often `function` (a `function_definition` or `lambda` node) runs.
     public mutating func frequency(of function: Node) -> RunFrequency {
@@ -65,7 +67,11 @@ public struct RunFrequencies {
             let callee = expression.kind == .call ? expression.child(.function) : expression
             if let callee, semantics.resolves(callee, toAnyOf: Self.cachingDecorators) { return .once }
         }
-        if isTestFile && scope.name.hasPrefix("test") { return .once }
+        if isTestFile { return .once }
+        // `def f` then `from _accelerator import f` (often in `try:`): the import replaces the Python
+        // version, which runs only where the accelerator is missing.
+        if function.enclosingScopeNode == nil, let imported = semantics.importedNames[scope.name],
+           imported.site.start > function.range.end { return .once }
         if let owner = function.enclosingScopeNode, owner.kind == .classDefinition {
             // `__init_subclass__` and a metaclass's `__new__`/`__init__` run per class statement, i.e. at import.
             if Self.classDefinitionHooks.contains(scope.name) { return .once }
@@ -81,6 +87,7 @@ public struct RunFrequencies {
             case .module: continue
             case .inLoop: return .perCall
             case .function(let caller):
+                if isLazyGlobalInit(use, in: caller) { continue }
                 if frequency(of: caller) == .perCall { return .perCall }
             }
         }
@@ -129,6 +136,22 @@ public struct RunFrequencies {
         guard let parent = identifier.parent else { return false }
         if parent.kind == .call && parent.child(.function) == identifier { return true }
         if parent.kind == .decorator { return true }
+        return false
+    }
+
+    /// `global X` … `if X is None: X = f()`: the call runs once, then the module keeps its result.
+    private func isLazyGlobalInit(_ callee: Node, in caller: Node) -> Bool {
+        guard let call = callee.parent, let assignment = call.parent, assignment.kind == .assignment,
+              assignment.child(.right) == call, let target = assignment.child(.left), target.kind == .identifier,
+              let scope = semantics.scope(of: caller), scope.globals.contains(target.text) else { return false }
+        for ancestor in assignment.ancestors {
+            if ancestor == caller { return false }
+            guard ancestor.kind == .ifStatement, let condition = ancestor.child(.condition),
+                  ancestor.child(.consequence)?.contains(assignment) ?? false else { continue }
+            var tested = false
+            walkScope(condition) { node in if node.kind == .identifier && node.textEquals(target.text) { tested = true } }
+            if tested { return true }
+        }
         return false
     }
 
@@ -215,20 +238,33 @@ public struct RunFrequencies {
         walkScope(body) { candidate in
             switch candidate.kind {
             case .assignment:
+                // `CACHE[key] = cls`, or a memo on an attribute, `self._classes[key] = cls`.
                 if let left = candidate.child(.left), left.kind == .subscript,
-                   let value = left.child(.value), value.kind == .identifier { stored.insert(value.text) }
+                   let value = left.child(.value), value.kind == .identifier || value.kind == .attribute {
+                    stored.insert(value.text)
+                }
             case .call:
                 if let callee = candidate.child(.function), callee.kind == .attribute,
                    let method = callee.child(.attribute), method.textEquals("setdefault"),
                    let object = callee.child(.object), object.kind == .identifier { stored.insert(object.text) }
-            case .identifier:
+            case .identifier, .attribute:
                 if candidate.range.start < node.range.start { readsBefore[candidate.text] = true }
             default:
                 break
             }
         }
+        // A module-level dict, or a parameter whose default is a dict (`def f(key, _cache={})`): both are
+        // made once, with the `def`, and outlive every call.
+        let memoParameters = Set(scope.node.child(.parameters)?.namedChildren.compactMap { parameter -> String? in
+            guard parameter.kind == .defaultParameter || parameter.kind == .typedDefaultParameter,
+                  let value = parameter.child(.value), value.kind == .dictionary,
+                  let name = parameter.child(.name) else { return nil }
+            return name.text
+        } ?? [])
         return stored.contains { name in
-            !scope.locals.contains(name) && !scope.parameters.contains(name) && readsBefore[name] == true
+            if name.contains(".") { return readsBefore[name] == true }
+            return (memoParameters.contains(name) || (!scope.locals.contains(name) && !scope.parameters.contains(name)))
+                && readsBefore[name] == true
         }
     }
 }

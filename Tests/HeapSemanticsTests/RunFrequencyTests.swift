@@ -196,4 +196,87 @@ import HeapSyntax
         #expect(perCallClasses(source, path: "pkg/tests/test_io.py").isEmpty)
         #expect(perCallClasses(source, path: "pkg/io.py") == ["test_roundtrip.Sample"])
     }
+
+    @Test func falseAlarmsFoundOnTheStandardLibrary() {
+        // functools.cmp_to_key (replaced by the C version), multiprocessing's MakeProxyType (a memo in a
+        // default argument), typing.NewType.__mro_entries__ (runs per class statement), distutils' test helpers.
+        let classes = perCallClasses("""
+            def cmp_to_key(mycmp):
+                class K:
+                    pass
+                return K
+
+            try:
+                from _functools import cmp_to_key
+            except ImportError:
+                pass
+
+            def make_proxy_type(name, _cache={}):
+                try:
+                    return _cache[name]
+                except KeyError:
+                    pass
+                proxy = type(name, (), {})
+                _cache[name] = proxy
+                return proxy
+
+            def no_memo(name, _cache=None):
+                return type(name, (), {})
+
+            class NewType:
+                def __mro_entries__(self, bases):
+                    class Dummy:
+                        pass
+                    return (Dummy,)
+            """)
+        #expect(classes == ["no_memo.name"])
+        let helper = """
+            class CompilerTestCase:
+                def customize(self):
+                    class Compiler:
+                        pass
+                    return Compiler
+            """
+        #expect(perCallClasses(helper, path: "tests/test_sysconfig.py").isEmpty)
+        #expect(perCallClasses(helper, path: "tests/conftest.py").isEmpty)
+        #expect(perCallClasses(helper, path: "pkg/sysconfig.py") == ["customize.Compiler"])
+    }
+
+    @Test func lazyGlobalInitAndAttributeMemosRunOnce() {
+        // pytest's doctest plugin (`global RUNNER_CLASS; if RUNNER_CLASS is None: ...`) and its py.error
+        // (`self._errno2class[eno]`).
+        let classes = perCallClasses("""
+            RUNNER_CLASS = None
+
+            def _init_runner_class():
+                class Runner:
+                    pass
+                return Runner
+
+            def get_runner():
+                global RUNNER_CLASS
+                if RUNNER_CLASS is None:
+                    RUNNER_CLASS = _init_runner_class()
+                return RUNNER_CLASS()
+
+            def _unguarded_class():
+                class Unguarded:
+                    pass
+                return Unguarded
+
+            def get_unguarded():
+                global RUNNER_CLASS
+                RUNNER_CLASS = _unguarded_class()
+
+            class ErrorMaker:
+                def errno_class(self, eno):
+                    try:
+                        return self._errno2class[eno]
+                    except KeyError:
+                        cls = type("Errno", (Exception,), {})
+                        self._errno2class[eno] = cls
+                        return cls
+            """)
+        #expect(classes == ["_unguarded_class.Unguarded"])
+    }
 }
