@@ -126,6 +126,10 @@ public struct RunFrequencies {
             if let parent = node.parent {
                 if parent.kind == .attribute && parent.child(.attribute) == node { return false }
                 if parent.kind == .keywordArgument && parent.child(.name) == node { return false }
+                // `del make` after its import-time call (dateutil's `gettz = __get_gettz(); del __get_gettz`).
+                if parent.kind == .deleteStatement || (parent.kind == .expressionList && parent.parent?.kind == .deleteStatement) {
+                    return false
+                }
             }
             return true
         }

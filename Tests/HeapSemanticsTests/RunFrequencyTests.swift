@@ -43,9 +43,16 @@ import HeapSyntax
             class Config:
                 value = factory()
 
+            def _get_gettz():
+                pass
+
+            gettz = _get_gettz()
+            del _get_gettz
+
             if __name__ == "__main__":
                 main()
             """)
+        #expect(facts["_get_gettz"] == .once)
         #expect(facts["main"] == .once)
         #expect(facts["setup"] == .once)
         #expect(facts["factory"] == .once)
