@@ -23,10 +23,13 @@ public final class AnalysisContext {
 
     /// The project's other modules as this one sees them (nil: the file alone).
     public let project: ProjectContext?
+    /// The file's path as given to the analyzer (nil: a bare source); some facts depend on it (test files).
+    public let path: String?
 
     public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil,
-                project: ProjectContext? = nil) {
+                project: ProjectContext? = nil, path: String? = nil) {
         self.tree = tree
+        self.path = path
         self.project = project
         self.memoSemantics = semantics
         self.settings = settings
