@@ -234,7 +234,7 @@ struct Check: ParsableCommand {
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let results = checker.run(files)
-        try finish(results, format: format, fixMode: fixMode)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -256,7 +256,7 @@ struct Check: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(data)
             }
-            let report = makeReport([result])
+            let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
             if !silent {
                 let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
                                               isTerminal: isatty(STDERR_FILENO) == 1)
@@ -265,15 +265,17 @@ struct Check: ParsableCommand {
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
-        try finish([result], format: format, fixMode: fixMode)
+        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
-    func makeReport(_ results: [FileResult]) -> DiagnosticReport {
-        DiagnosticReport(results: results)
+    func makeReport(_ results: [FileResult], ruleURLBase: String) -> DiagnosticReport {
+        var report = DiagnosticReport(results: results)
+        report.ruleURLBase = ruleURLBase
+        return report
     }
 
-    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode) throws {
-        let report = makeReport(results)
+    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String) throws {
+        let report = makeReport(results, ruleURLBase: ruleURLBase)
         let remaining = report.diagnostics.count
         let fixed = results.reduce(0) { $0 + $1.fixedCount }
         let isHuman = format == .text || format == .full || format == .concise
