@@ -55,6 +55,9 @@ struct Check: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print diagnostics only, no summary.") var quiet = false
     @Flag(name: [.short, .long], help: "Print nothing; use the exit status.") var silent = false
     @Flag(name: .customLong("show-files"), help: "List the files that would be checked, then exit.") var showFiles = false
+    @Flag(name: .customLong("respect-gitignore"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Skip files that .gitignore, .ignore and .git/info/exclude ignore (the default); --no-respect-gitignore checks them too. Named files are always checked.")
+    var respectGitignore: Bool?
     @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
@@ -167,6 +170,7 @@ struct Check: ParsableCommand {
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if let preview { options.preview = preview }
+        if let respectGitignore { options.respectGitignore = respectGitignore }
         return options
     }
 
