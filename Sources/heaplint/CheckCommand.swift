@@ -55,6 +55,10 @@ struct Check: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print diagnostics only, no summary.") var quiet = false
     @Flag(name: [.short, .long], help: "Print nothing; use the exit status.") var silent = false
     @Flag(name: .customLong("show-files"), help: "List the files that would be checked, then exit.") var showFiles = false
+    @Flag(name: .customLong("show-settings"), help: "Print the resolved settings (and which file they came from), then exit.")
+    var showSettings = false
+    @Flag(name: [.short, .long], help: "Report on stderr the settings file used, the files found, cache hits and timings.")
+    var verbose = false
     @Flag(name: .customLong("respect-gitignore"), inversion: .prefixedNo, exclusivity: .chooseLast,
           help: "Skip files that .gitignore, .ignore and .git/info/exclude ignore (the default); --no-respect-gitignore checks them too. Named files are always checked.")
     var respectGitignore: Bool?
@@ -198,6 +202,15 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
+        if showSettings {
+            writeStdout(configuration.settingsText)
+            return
+        }
+        let started = ContinuousClock.now
+        if verbose {
+            printVerbose("settings: \(configuration.configFile ?? (isolated ? "none (--isolated)" : "no configuration file found; defaults"))"
+                         + ", \(configuration.selectedRules.count) rules selected")
+        }
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         if statistics, !Renderer.statisticsFormats.contains(format) {
             throw UsageError("`--statistics` cannot be used with `--output-format \(format.rawValue)`; it supports "
@@ -215,6 +228,10 @@ struct Check: ParsableCommand {
         }
         let discovery = FileDiscovery(configuration: configuration, forceExclude: forceExclude)
         let files = discovery.files(in: givenPaths.filter { $0 != "-" })
+        if verbose {
+            printVerbose("found \(files.count) file\(files.count == 1 ? "" : "s") to check in \(Self.seconds(since: started))"
+                         + (configuration.respectsGitignore ? "" : " (ignore files not respected)"))
+        }
         if showFiles {
             writeStdout(files.map { Configuration.absolutePath($0.path) + "\n" }.sorted().joined())
             return
@@ -237,7 +254,15 @@ struct Check: ParsableCommand {
             }
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
+        let checkStarted = ContinuousClock.now
         let results = checker.run(files)
+        if verbose {
+            let hits = results.filter(\.fromCache).count
+            printVerbose(cache.map { "cache: \(hits) of \(results.count) from \($0.file)" }
+                         ?? "cache: not used (\(noCache ? "--no-cache" : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
+            printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
+                         + ", \(Self.seconds(since: started)) in all")
+        }
         try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
@@ -270,6 +295,17 @@ struct Check: ParsableCommand {
             return
         }
         try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+    }
+
+    /// `--verbose` lines: on stderr, so the report on stdout stays the same.
+    func printVerbose(_ message: String) {
+        FileHandle.standardError.write(Data("heaplint: \(message)\n".utf8))
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return String(format: "%.3f s", value)
     }
 
     func makeReport(_ results: [FileResult], ruleURLBase: String) -> DiagnosticReport {
