@@ -48,6 +48,9 @@ struct Check: ParsableCommand {
           help: "Also apply unsafe fixes (--no-unsafe-fixes: only safe ones).")
     var unsafeFixes = false
     @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
+    @Flag(name: .customLong("add-noqa"),
+          help: "Add a `# noqa: CODE` comment for every current finding (keeping other comments and other tools' codes), then exit.")
+    var addNoqa = false
 
     @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
     @Flag(name: .customLong("exit-zero"), help: "Exit with 0 even when problems are found.") var exitZero = false
@@ -202,6 +205,12 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
+        if addNoqa, fix || diff {
+            throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
+        }
+        if addNoqa, givenPaths.contains("-") {
+            throw UsageError("`--add-noqa` cannot be used with stdin (`-`): it edits files in place")
+        }
         if showSettings {
             writeStdout(configuration.settingsText)
             return
@@ -256,6 +265,16 @@ struct Check: ParsableCommand {
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let checkStarted = ContinuousClock.now
         let results = checker.run(files)
+        if addNoqa {
+            let outcome = NoqaAdder.apply(to: results)
+            for failure in outcome.failures where !silent {
+                printWarning("no noqa directives added to \(failure.path): \(failure.reason)")
+            }
+            if !silent {
+                FileHandle.standardError.write(Data("Added \(outcome.added) noqa directive\(outcome.added == 1 ? "" : "s").\n".utf8))
+            }
+            return
+        }
         if verbose {
             let hits = results.filter(\.fromCache).count
             printVerbose(cache.map { "cache: \(hits) of \(results.count) from \($0.file)" }
