@@ -32,11 +32,15 @@ public struct DiagnosticReport: Sendable {
     public let absolutePaths: [String: String]
     /// The directory relative display paths are relative to (SARIF `%SRCROOT%`).
     public let workingDirectory: String
+    /// Where rule links point (`rule-url-base`): JSON `url`, SARIF `helpUri`, rdjson `code.url`.
+    public var ruleURLBase: String
 
     public init(diagnostics: [Diagnostic], sources: [String: SourceText], checkedPaths: [String],
                 absolutePaths: [String: String] = [:],
-                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+                workingDirectory: String = FileManager.default.currentDirectoryPath,
+                ruleURLBase: String = RuleMetadata.defaultURLBase) {
         self.diagnostics = diagnostics
+        self.ruleURLBase = ruleURLBase
         self.workingDirectory = workingDirectory
         self.sources = sources
         self.checkedPaths = checkedPaths
@@ -150,7 +154,7 @@ public enum Renderer {
             "location": location(d.start),
             "end_location": location(d.end),
             "noqa_row": d.noqaRow,
-            "url": d.url.map { $0 as Any } ?? NSNull(),
+            "url": d.url(base: report.ruleURLBase).map { $0 as Any } ?? NSNull(),
             "cell": NSNull(),
         ]
         if let fix = d.fix {
@@ -299,8 +303,9 @@ public enum Renderer {
                 "name": m.name,
                 "shortDescription": ["text": m.summary],
                 "fullDescription": ["text": m.doc.whatItFinds],
-                "helpUri": m.url,
-                "help": ["text": "\(m.summary)\n\n\(m.doc.whatItFinds)\n\nSee \(m.url)", "markdown": m.markdown],
+                "helpUri": m.url(base: report.ruleURLBase),
+                "help": ["text": "\(m.summary)\n\n\(m.doc.whatItFinds)\n\nSee \(m.url(base: report.ruleURLBase))",
+                         "markdown": m.markdown],
                 "defaultConfiguration": ["level": sarifLevel(m.severity)],
                 "properties": [
                     "family": m.family.rawValue,
@@ -364,7 +369,7 @@ public enum Renderer {
             "runs": [[
                 "tool": ["driver": [
                     "name": "heaplint",
-                    "informationUri": "https://heaplint.dev",
+                    "informationUri": RuleMetadata.indexURL(base: report.ruleURLBase),
                     "version": HeapDiagnosticsInfo.version,
                     "semanticVersion": HeapDiagnosticsInfo.version,
                     "rules": driverRules,
@@ -431,7 +436,7 @@ public enum Renderer {
                     "range": ["start": rdjsonPosition(d.start), "end": rdjsonPosition(d.end)],
                 ] as [String: Any],
                 "severity": rdjsonSeverity(d.severity),
-                "code": ["value": d.code, "url": d.url ?? ""],
+                "code": ["value": d.code, "url": d.url(base: report.ruleURLBase) ?? ""],
             ]
             if let fix = d.fix, let source = report.source(of: d), !fix.edits.isEmpty {
                 object["suggestions"] = fix.edits.map { edit -> [String: Any] in
@@ -445,7 +450,7 @@ public enum Renderer {
             return object
         }
         let result: [String: Any] = [
-            "source": ["name": "heaplint", "url": "https://heaplint.dev"],
+            "source": ["name": "heaplint", "url": RuleMetadata.indexURL(base: report.ruleURLBase)],
             "diagnostics": diagnostics,
         ]
         return serialize(result, pretty: true) + "\n"

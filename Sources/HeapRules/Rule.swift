@@ -176,8 +176,22 @@ public struct RuleMetadata: Sendable {
         self.examples = examples
     }
 
+    /// Where the generated rule pages (`docs/rules/HLxxx.md`) are published: the repository's own
+    /// copy, so a link works for anyone browsing it. `rule-url-base` overrides it (a fork, a mirror).
+    public static let defaultURLBase = "https://github.com/heaplint/heaplint/blob/main/docs/rules/"
+
     /// The rule's documentation page (used as `url` in JSON and `codeDescription.href` in LSP).
-    public var url: String { "https://heaplint.dev/rules/\(code.lowercased())-\(name)" }
+    public var url: String { url(base: Self.defaultURLBase) }
+
+    /// The page under another base; a missing trailing slash is added, so `…/docs/rules` works too.
+    public func url(base: String) -> String {
+        Self.directory(base) + "\(code).md"
+    }
+
+    /// The index of every rule (`docs/rules/README.md`): SARIF `informationUri`, rdjson `source.url`.
+    public static func indexURL(base: String = defaultURLBase) -> String { directory(base) + "README.md" }
+
+    static func directory(_ base: String) -> String { base.hasSuffix("/") ? base : base + "/" }
 }
 
 /// A rule's user documentation, under fixed headings. Markdown in each field.
