@@ -16,6 +16,29 @@ enum FileReplacement {
         case changedOnDisk
         /// Nothing was written; the text says why, for the HL003 message.
         case refused(String)
+        /// The fixed text was written, but another program changed the file in the last instant
+        /// before the replacement (after heaplint's final look): its change may be lost.
+        case changedDuringFix
+    }
+
+    /// What identifies one version of a file cheaply: compared right before and right after the
+    /// replacement, where comparing the content would widen the window it guards.
+    private struct Version: Equatable {
+        var inode: UInt, size: Int, seconds: Int, nanoseconds: Int
+        init(_ info: stat) {
+            inode = UInt(info.st_ino)
+            size = Int(info.st_size)
+            seconds = Int(info.st_mtim.tv_sec)
+            nanoseconds = Int(info.st_mtim.tv_nsec)
+        }
+        static func of(fd: Int32) -> Version? {
+            var info = stat()
+            return fstat(fd, &info) == 0 ? Version(info) : nil
+        }
+        static func of(path: String) -> Version? {
+            var info = stat()
+            return stat(path, &info) == 0 ? Version(info) : nil
+        }
     }
 
     /// Replaces the content of `path` (through any symlinks) with `bytes`, if it still holds `original`.
@@ -75,6 +98,13 @@ enum FileReplacement {
         let name = (real as NSString).lastPathComponent
         let temporary = ((directory.isEmpty ? "." : directory) as NSString)
             .appendingPathComponent(".\(name).heaplint-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
+        // The original stays open: after the rename its inode is no longer at the path, but a write
+        // that reached it in the last instant still shows in its size and mtime.
+        let originalFd = open(real, O_RDONLY)
+        guard originalFd >= 0 else { return .refused("it could not be opened") }
+        defer { close(originalFd) }
+        // The content is compared once more below, after this version was taken.
+        guard let checked = Version.of(fd: originalFd) else { return .changedOnDisk }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { return nil }  // e.g. a read-only directory holding a writable file
         var keep = false
@@ -86,11 +116,16 @@ enum FileReplacement {
         guard fchown(fd, info.st_uid, info.st_gid) == 0, fchmod(fd, info.st_mode & 0o7777) == 0,
               copyExtendedAttributes(from: real, to: fd) else { return nil }
         guard writeAll(fd: fd, bytes, at: 0), fsync(fd) == 0 else { return .refused("writing a temporary copy failed") }
-        // The last look before the rename: a save by another program during the run is kept.
-        guard holds(path: real, original) else { return .changedOnDisk }
+        // The last looks before the rename: a save by another program during the run is kept. The
+        // content comparison takes time on a big file, so the cheap one (same inode at the path,
+        // same size and mtime as when the content was checked) comes after it, right before rename.
+        guard holds(fd: originalFd, original), Version.of(fd: originalFd) == checked,
+              Version.of(path: real) == checked else { return .changedOnDisk }
         guard rename(temporary, real) == 0 else { return .refused("the new version could not replace it") }
         keep = true
-        return .replaced
+        // What remains: a write to the original between that look and the rename is lost with the
+        // old inode. It cannot be prevented without the writer's cooperation, but it can be seen.
+        return Version.of(fd: originalFd) == checked ? .replaced : .changedDuringFix
     }
 
     /// Rewrites the file through its own inode: hard links, owner and attributes stay as they are.
@@ -99,10 +134,16 @@ enum FileReplacement {
         guard fd >= 0 else { return .refused("it could not be opened for writing") }
         defer { close(fd) }
         guard holds(fd: fd, original) else { return .changedOnDisk }
-        guard writeAll(fd: fd, bytes, at: 0), ftruncate(fd, off_t(bytes.count)) == 0, fsync(fd) == 0 else {
+        guard writeAll(fd: fd, bytes, at: 0) else {
             return .refused("writing it failed part way; it may be incomplete")
         }
-        return .replaced
+        // Our own write moves the mtime, so only the size can tell another writer apart here: an
+        // append since the check makes the file longer than the longer of the two versions.
+        guard Version.of(fd: fd)?.size == max(original.count, bytes.count) else { return .changedDuringFix }
+        guard ftruncate(fd, off_t(bytes.count)) == 0, fsync(fd) == 0 else {
+            return .refused("writing it failed part way; it may be incomplete")
+        }
+        return Version.of(fd: fd)?.size == bytes.count ? .replaced : .changedDuringFix
     }
 
     private static func writeAll(fd: Int32, _ bytes: [UInt8], at start: Int) -> Bool {

@@ -65,10 +65,22 @@ extension ProjectCheck {
         if fixMode == .apply, let target {
             let bytes = encoding == .utf8WithBOM ? [0xEF, 0xBB, 0xBF] + source.bytes : source.bytes
             let message: String?
+            var written = false
             switch raw.map({ FileReplacement.replace(path: target, expecting: $0, with: bytes) }) ?? .refused("it was not read") {
             case .replaced: message = nil
             case .changedOnDisk: message = "File changed on disk while heaplint was checking it; fixes were not written"
             case .refused(let reason): message = "Cannot write fixes to file: \(reason); it was left unchanged"
+            case .changedDuringFix:
+                message = "File changed during the fix; re-run: another program wrote to it in the instant heaplint replaced it, and that change may be lost"
+                written = true
+            }
+            if let message, written {
+                // The fixes are on disk: report them as applied, and the lost write beside them.
+                let finding = Finding(code: UnreadableFile.metadata.code, range: SourceRange(start: 0, end: 0),
+                                      message: message, severity: .error)
+                return FileResult(path: path, source: source,
+                                  diagnostics: [Diagnostic(path: path, finding: finding, source: source)] + analysis.diagnostics,
+                                  fixedCount: fixed, diff: diff, fromCache: false, interface: interface)
             }
             if let message {
                 let finding = Finding(code: UnreadableFile.metadata.code, range: SourceRange(start: 0, end: 0),

@@ -251,3 +251,110 @@ def test_edit_between_writing_and_renaming_is_not_lost(tmp_path):
     assert proc.returncode == 1
     assert any("changed on disk" in m for m in hl003(json.loads(proc.stdout)))
     assert sorted(os.listdir(p)) == ["m.py"]
+
+
+APPEND_AT_C = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+/* Appends a line to the file named in APPEND_TO, as another program's write would, at the moment
+   named in APPEND_AT: "rename" (after heaplint's last look, just before its rename replaces the
+   file) or "pwrite" (while it rewrites a hard-linked file in place). Once per process. */
+static int done;
+static void append(void) {
+    const char *victim = getenv("APPEND_TO");
+    if (done || !victim) return;
+    done = 1;
+    int v = open(victim, O_WRONLY | O_APPEND);
+    if (v >= 0) { write(v, "saved = 1\n", 10); close(v); }
+}
+static int at(const char *moment) {
+    const char *when = getenv("APPEND_AT");
+    return when && strcmp(when, moment) == 0;
+}
+int rename(const char *from, const char *to) {
+    static int (*real)(const char *, const char *);
+    if (!real) real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    if (at("rename") && strstr(from, ".heaplint-")) append();
+    return real(from, to);
+}
+ssize_t pwrite(int fd, const void *buffer, size_t count, off_t offset) {
+    static ssize_t (*real)(int, const void *, size_t, off_t);
+    if (!real) real = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite");
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    const char *victim = getenv("APPEND_TO");
+    if (n > 0 && victim && at("pwrite")) {
+        target[n] = 0;
+        char real_victim[4096];
+        if (realpath(victim, real_victim) && strcmp(target, real_victim) == 0) append();
+    }
+    return real(fd, buffer, count, offset);
+}
+"""
+
+
+def append_shim(tmp_path):
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler for the shim")
+    shim_c = tmp_path / "append.c"
+    shim_c.write_text(APPEND_AT_C)
+    shim = tmp_path / "append.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(shim), str(shim_c), "-ldl"], check=True)
+    return shim
+
+
+def test_write_in_the_instant_before_the_rename_is_reported(tmp_path):
+    """Issue 26: a write that lands after heaplint's last look and before its rename(2) goes with the
+    old inode. heaplint cannot stop it, but it sees it (the old inode, still open, grew) and says so:
+    the fixes are written, and HL003 asks for a re-run (exit 1)."""
+    shim = append_shim(tmp_path)
+    p = tmp_path / "p"
+    p.mkdir()
+    victim = p / "m.py"
+    victim.write_bytes(BEFORE)
+    env = dict(os.environ, LD_PRELOAD=str(shim), APPEND_AT="rename", APPEND_TO=str(victim))
+    proc = subprocess.run([BIN, *FIX, "m.py"], cwd=p, env=env, capture_output=True, timeout=120)
+    assert victim.read_bytes() == AFTER  # what remains: the append went with the replaced inode
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    messages = hl003(json.loads(proc.stdout))
+    assert len(messages) == 1 and "changed during the fix; re-run" in messages[0], messages
+    assert sorted(os.listdir(p)) == ["m.py"]
+
+
+def test_append_during_an_in_place_rewrite_is_reported(tmp_path):
+    """A hard-linked file is rewritten in place (pwrite, then ftruncate). An append that lands
+    between heaplint's last look and its write makes the file longer than either version: heaplint
+    does not truncate it away, and reports HL003 instead of "fixed"."""
+    shim = append_shim(tmp_path)
+    victim = tmp_path / "m.py"
+    victim.write_bytes(BEFORE)
+    os.link(victim, tmp_path / "other-name.py")
+    env = dict(os.environ, LD_PRELOAD=str(shim), APPEND_AT="pwrite", APPEND_TO=str(victim))
+    proc = subprocess.run([BIN, *FIX, "m.py"], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    content = victim.read_bytes()
+    assert content.endswith(b"saved = 1\n"), content  # the appended line is still there
+    assert os.stat(victim).st_nlink == 2
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    messages = hl003(json.loads(proc.stdout))
+    assert len(messages) == 1 and "changed during the fix; re-run" in messages[0], messages
+
+
+def test_append_shim_without_a_race_changes_nothing(tmp_path):
+    """The control: the same shim, with no moment chosen, lets both paths fix the file normally."""
+    shim = append_shim(tmp_path)
+    victim = tmp_path / "m.py"
+    victim.write_bytes(BEFORE)
+    linked = tmp_path / "n.py"
+    linked.write_bytes(BEFORE)
+    os.link(linked, tmp_path / "n2.py")
+    env = dict(os.environ, LD_PRELOAD=str(shim), APPEND_TO=str(victim))
+    proc = subprocess.run([BIN, *FIX, "m.py", "n.py"], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout
+    assert victim.read_bytes() == AFTER and linked.read_bytes() == AFTER
