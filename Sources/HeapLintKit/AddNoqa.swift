@@ -79,6 +79,10 @@ public enum NoqaAdder {
             case .replaced: outcome.added += added
             case .changedOnDisk: outcome.failures.append((result.path, "it changed on disk while heaplint was checking it"))
             case .refused(let reason): outcome.failures.append((result.path, reason))
+            case .changedDuringFix:
+                // The comments were written, but another program wrote in the same instant: its change may be lost.
+                outcome.added += added
+                outcome.failures.append((result.path, "it changed during the write; re-run"))
             }
         }
         return outcome
