@@ -51,6 +51,8 @@ public struct RuntimeStep: Codable, Sendable {
 public struct RuntimeCycle: Codable, Sendable {
     public let objects: [RuntimeObject]
     public let path: [RuntimeStep]
+    /// Under pytest, the node id of the test that left it (`tests/test_x.py::test_name`).
+    public let test: String?
 
     func object(_ index: Int) -> RuntimeObject? { objects.first { $0.index == index } }
 
@@ -128,6 +130,8 @@ public struct VerifyRunner: Sendable {
         defer { try? fileManager.removeItem(at: directory) }
         let harness = directory.appendingPathComponent("sitecustomize.py")
         try VerifyHarness.sitecustomize.write(to: harness, atomically: true, encoding: .utf8)
+        let plugin = directory.appendingPathComponent(VerifyHarness.pytestPluginModule + ".py")
+        try VerifyHarness.pytestPlugin.write(to: plugin, atomically: true, encoding: .utf8)
         let report = directory.appendingPathComponent("report.jsonl")
 
         var environment = ProcessInfo.processInfo.environment
@@ -135,6 +139,9 @@ public struct VerifyRunner: Sendable {
         environment["PYTHONPATH"] = directory.path + existing
         environment["HEAPLINT_VERIFY_OUT"] = report.path
         environment["HEAPLINT_VERIFY_FRAMES"] = String(frames)
+        // pytest imports the modules PYTEST_PLUGINS names at start-up: per-test attribution and the marker.
+        let plugins = environment["PYTEST_PLUGINS"].map { $0.isEmpty ? "" : "," + $0 } ?? ""
+        environment["PYTEST_PLUGINS"] = VerifyHarness.pytestPluginModule + plugins
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -305,6 +312,10 @@ extension VerifyMatcher.Report {
         "Reference cycle seen at run time that static analysis did not find: \(cycle.pathSummary)"
     }
 
+    static func testSuffix(_ cycle: RuntimeCycle) -> String {
+        cycle.test.map { " (left by test \($0))" } ?? ""
+    }
+
     static func allocationSummary(_ cycle: RuntimeCycle) -> String {
         let sites = cycle.objects.compactMap { o -> String? in
             guard let file = o.file, let line = o.line else { return nil }
@@ -319,14 +330,14 @@ extension VerifyMatcher.Report {
             let d = item.diagnostic
             out += "\(d.path):\(d.row):\(d.column): \(d.code) [confirmed] \(d.message)\n"
             for cycle in item.cycles {
-                out += "    seen at run time: \(cycle.pathSummary)\n"
+                out += "    seen at run time: \(cycle.pathSummary)\(Self.testSuffix(cycle))\n"
             }
         }
         for cycle in runtimeOnly {
             let site = cycle.primarySite
             let location = site.map { "\(Self.display($0.file)):\($0.line):1" } ?? "<unknown>:1:1"
             out += "\(location): HL004 [runtime-only] \(Self.runtimeOnlyMessage(cycle))\n"
-            out += "    \(Self.allocationSummary(cycle))\n"
+            out += "    \(Self.allocationSummary(cycle))\(Self.testSuffix(cycle))\n"
         }
         for d in notExercised {
             out += "\(d.path):\(d.row):\(d.column): \(d.code) [not exercised] \(d.message)\n"

@@ -16,7 +16,10 @@ enum VerifyHarness {
 #     finds them, as without the harness;
 #   * at exit (the first atexit handler registered, so the last to run) collects once more, groups what
 #     was kept into strongly connected components over gc.get_referents, drops interpreter noise (see
-#     NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT.
+#     NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT;
+#   * under pytest, the plugin written beside it (PYTEST_PLUGINS=heaplint_verify_pytest) collects after
+#     each test and records which slice of the kept garbage that test left (TEST_WINDOWS), so each cycle
+#     of the report names its test.
 # An existing sitecustomize later on sys.path is loaded too, so the environment's own hook still runs.
 import os
 import sys
@@ -47,8 +50,14 @@ NOISE_MODULES = (
     "typing", "re", "sre_compile", "sre_parse", "_compiler", "_parser", "logging", "warnings", "functools",
     "abc", "_py_abc", "weakref", "_weakrefset", "importlib", "collections", "enum", "inspect", "dataclasses",
     "linecache", "tokenize", "tracemalloc", "traceback", "codecs", "encodings", "site", "sitecustomize",
-    "copyreg", "unittest", "doctest", "pytest", "_pytest", "pluggy",
+    "copyreg", "unittest", "doctest", "pytest", "_pytest", "pluggy", "heaplint_verify_pytest",
 )
+
+# The garbage kept so far (None until _install runs) and, per pytest test, (start, end, node id): the
+# test left kept[start:end]. The pytest plugin reaches both through sys.modules["_heaplint_verify"].
+KEPT = None
+TEST_WINDOWS = []
+sys.modules["_heaplint_verify"] = sys.modules[__name__]
 
 
 def _install():
@@ -64,7 +73,8 @@ def _install():
     except ValueError:
         frames = 8
     tracemalloc.start(max(1, frames))
-    kept = []
+    global KEPT
+    kept = KEPT = []
 
     def harvest(phase, info):
         if phase == "stop" and gc.garbage:
@@ -94,6 +104,8 @@ def _library_dirs():
             dirs.add(os.path.realpath(path))
     except Exception:
         pass
+    # This harness's own directory (sitecustomize, the pytest plugin): its objects are never the user's.
+    dirs.add(os.path.dirname(os.path.realpath(__file__)))
     return tuple(d.rstrip(os.sep) + os.sep for d in dirs if d)
 
 
@@ -120,7 +132,27 @@ def _write_report(out, kept):
     import gc
     import json
     import tracemalloc
-    import types
+
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
+    gc.collect()
+    gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+    garbage = kept + list(gc.garbage)  # gc.garbage too, in case the program removed the hook
+    del gc.garbage[:], kept[:]
+    tracemalloc_on = tracemalloc.is_tracing()
+    cycles, dropped = analyse(garbage, TEST_WINDOWS)
+    record = {
+        "version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+        "tracemalloc": tracemalloc_on, "garbage": len(garbage), "noise_cycles": dropped, "cycles": cycles,
+    }
+    del garbage
+    _append_line(out, json.dumps(record, sort_keys=True))
+
+
+def analyse(garbage, windows=()):
+    # The program's cycles among `garbage` (noise dropped) and how many noise cycles were dropped. A cycle
+    # whose first object lies in a window (start, end, node id) of `windows` names that test.
+    import gc
+    import tracemalloc
 
     library = _library_dirs()
     user_cache = {}
@@ -148,14 +180,21 @@ def _write_report(out, kept):
                 return part[:-3] if part.endswith(".py") else part
         return None
 
-    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
-    gc.collect()
-    gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
-    garbage = kept + list(gc.garbage)  # gc.garbage too, in case the program removed the hook
-    del gc.garbage[:], kept[:]
     tracemalloc_on = tracemalloc.is_tracing()
-
     index = {id(obj): i for i, obj in enumerate(garbage)}
+    # On 3.11+ an instance of a class with a managed dict (Py_TPFLAGS_MANAGED_DICT, 1 << 4) keeps its
+    # attributes inline until something reads obj.__dict__ (naming a path does; so does an earlier
+    # analysis of the same garbage, for the pytest marker): from then on the instance refers to a dict
+    # made after the collection, which is not in `garbage`. Make every such dict now and count it as
+    # part of the garbage, so the edges below see the same graph whenever the analysis runs.
+    garbage = list(garbage)
+    for obj in list(garbage):
+        if isinstance(obj, type) or not type(obj).__flags__ & (1 << 4):
+            continue
+        attrs = getattr(obj, "__dict__", None)
+        if type(attrs) is dict and id(attrs) not in index:
+            index[id(attrs)] = len(garbage)
+            garbage.append(attrs)
     edges = [[index[id(r)] for r in gc.get_referents(obj) if id(r) in index] for obj in garbage]
     components = _strongly_connected(edges)
 
@@ -206,15 +245,17 @@ def _write_report(out, kept):
             dropped += 1
             continue
         path = _cycle_path(garbage, edges, set(component), component[0])
-        cycles.append({"objects": objects, "path": path})
+        cycle = {"objects": objects, "path": path}
+        # One collection finds a whole cycle, so all its objects lie in the same window.
+        for start, end, test in windows:
+            if start <= component[0] < end:
+                cycle["test"] = test
+                break
+        cycles.append(cycle)
     # Deterministic order: by the first site of each cycle.
     cycles.sort(key=lambda c: min(((o.get("file", "~"), o.get("line", 0)) for o in c["objects"])))
-    record = {
-        "version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
-        "tracemalloc": tracemalloc_on, "garbage": len(garbage), "noise_cycles": dropped, "cycles": cycles,
-    }
-    del garbage, index, edges
-    _append_line(out, json.dumps(record, sort_keys=True))
+    del index, edges
+    return cycles, dropped
 
 
 def _managed_dict_traceback(obj):
@@ -456,5 +497,80 @@ def _slot_name(src, dst):
 
 
 _install()
+"""#
+
+    /// Module name of the pytest plugin below, written beside `sitecustomize.py` and named in `PYTEST_PLUGINS`.
+    static let pytestPluginModule = "heaplint_verify_pytest"
+
+    static let pytestPlugin = #"""
+# heaplint verify: pytest plugin (written beside the harness's sitecustomize.py and loaded through
+# PYTEST_PLUGINS; stdlib and pytest only). With the harness active (sys.modules["_heaplint_verify"]):
+#   * after each test's teardown it runs a full collection; under the harness's gc.DEBUG_SAVEALL, what
+#     that collection (and any automatic one during the test) finds unreachable lands in the harness's
+#     kept list, and the slice the test added is recorded as that test's window, so the report at exit
+#     names the test that left each cycle;
+#   * @pytest.mark.heaplint(max_cycles=N) fails a test whose call phase left more than N cycles of the
+#     user's code (after the noise filter): it collects right after the test function returns, when its
+#     frame and locals are gone, and turns the passed call report into a failure naming the cycles.
+# Without the harness (plain pytest) the marker is registered and does nothing.
+import gc
+import sys
+
+import pytest
+
+
+def _harness():
+    harness = sys.modules.get("_heaplint_verify")
+    return harness if harness is not None and harness.KEPT is not None else None
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "heaplint(max_cycles=0): fail the test when it leaves more than max_cycles reference cycles "
+        "(checked only under `heaplint verify`)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    harness = _harness()
+    if harness is None:
+        yield
+        return
+    start = len(harness.KEPT)
+    item._heaplint_start = start
+    yield
+    gc.collect()  # DEBUG_SAVEALL is on: the harness's gc callback moves what it found into KEPT
+    end = len(harness.KEPT)
+    if end > start:
+        harness.TEST_WINDOWS.append((start, end, item.nodeid))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    marker = item.get_closest_marker("heaplint")
+    harness = _harness()
+    if marker is None or harness is None or call.when != "call":
+        return
+    report = outcome.get_result()
+    if not report.passed:
+        return
+    limit = marker.kwargs.get("max_cycles", marker.args[0] if marker.args else 0)
+    gc.collect()
+    cycles, _ = harness.analyse(harness.KEPT[getattr(item, "_heaplint_start", 0):])
+    if len(cycles) <= limit:
+        return
+    lines = ["heaplint: the test left %d reference cycle(s), more than max_cycles=%d:" % (len(cycles), limit)]
+    for cycle in cycles:
+        names = dict((o["index"], o["type"].split(".")[-1]) for o in cycle["objects"])
+        path = cycle["path"]
+        text = names.get(path[0]["from"], "?") if path else ", ".join(names.values())
+        for step in path:
+            text += step["via"] + " -> " + names.get(step["to"], "?")
+        sites = ["%s:%d" % (o["file"], o["line"]) for o in cycle["objects"] if "file" in o]
+        lines.append("  " + text + (" (allocated at " + ", ".join(sites) + ")" if sites else ""))
+    report.outcome = "failed"
+    report.longrepr = "\n".join(lines)
 """#
 }

@@ -1,0 +1,82 @@
+"""`heaplint verify` under pytest: the harness's pytest plugin (loaded through PYTEST_PLUGINS) names the test
+that left each run-time cycle, and `@pytest.mark.heaplint(max_cycles=N)` fails a test that leaves more.
+
+One verify run of a tiny project (tracemalloc at one frame keeps it short): two tests leave a cycle, one is
+clean.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+
+PROJECT = """\
+import pytest
+
+
+class Tree:
+    def __init__(self):
+        self.children = []
+
+
+class Node:
+    def __init__(self, tree):
+        self.tree = tree
+        tree.children.append(self)
+
+
+def build():
+    tree = Tree()
+    Node(tree)
+
+
+@pytest.mark.heaplint(max_cycles=0)
+def test_leaks():
+    build()
+
+
+@pytest.mark.heaplint(max_cycles=1)
+def test_leaks_within_allowance():
+    build()
+
+
+@pytest.mark.heaplint(max_cycles=0)
+def test_clean():
+    Tree()
+"""
+
+
+def run(tmp_path, output_format):
+    (tmp_path / "test_proj.py").write_text(textwrap.dedent(PROJECT))
+    return subprocess.run(
+        [os.path.abspath(BIN), "verify", "--frames", "1", "--output-format", output_format, "--",
+         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--strict-markers", "test_proj.py"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600)
+
+
+def test_cycles_name_their_test_and_the_marker_fails_only_the_test_over_its_allowance(tmp_path):
+    proc = run(tmp_path, "json")
+    report = json.loads(proc.stdout)
+    # --strict-markers accepted the marker (an unknown marker is a collection error, exit 4 or 2).
+    assert "not found in `markers`" not in proc.stderr
+    assert report["command"]["exit_code"] == 1  # pytest's own status: one test failed
+    assert "FAILED test_proj.py::test_leaks - " in proc.stderr
+    assert "heaplint: the test left 1 reference cycle(s), more than max_cycles=0:" in proc.stderr
+    assert "FAILED test_proj.py::test_leaks_within_allowance" not in proc.stderr
+    assert "Tree.children -> list[0] -> Node.tree -> Tree" in proc.stderr
+    assert "1 failed, 2 passed" in proc.stderr
+    (finding,) = report["confirmed"]
+    assert finding["code"] == "HL101"
+    assert sorted(c["test"] for c in finding["cycles"]) == [
+        "test_proj.py::test_leaks", "test_proj.py::test_leaks_within_allowance"]
+    assert "test_clean" not in proc.stdout
+
+
+def test_text_output_names_the_test(tmp_path):
+    proc = run(tmp_path, "text")
+    assert "seen at run time: Tree.children → list[0] → Node.tree → Tree (left by test test_proj.py::test_leaks)" \
+        in proc.stdout
+    assert "(left by test test_proj.py::test_leaks_within_allowance)" in proc.stdout
+    assert "test_clean" not in proc.stdout
