@@ -27,6 +27,8 @@ public struct FileResult: Sendable {
     public let fromCache: Bool
     /// The module's interface for the project index (nil when no cycle rule ran).
     public var interface: ModuleInterface? = nil
+    /// For a notebook, where its code cells start in `source` (renderers show cell-relative rows).
+    public var cells: NotebookCellMap? = nil
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
@@ -35,7 +37,7 @@ public struct FileResult: Sendable {
 extension FileResult {
     func droppingSource() -> FileResult {
         FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
-                   interface: interface, tree: tree)
+                   interface: interface, cells: cells, tree: tree)
     }
 }
 
@@ -121,19 +123,23 @@ public struct ProjectCheck: Sendable {
             if let cache, let hash,
                let cached = cache.lookup(path: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
                 return (FileResult(path: path, source: source, diagnostics: cached.diagnostics, fixedCount: 0, diff: nil,
-                                   fromCache: true, interface: cached.interface), nil)
+                                   fromCache: true, interface: cached.interface, cells: encoding.notebookCells), nil)
             }
-            return (check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser), hash)
+            var result = check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser)
+            result.cells = encoding.notebookCells
+            return (result, hash)
         }
     }
 
     /// Text from stdin (`-` with `--stdin-filename`): fixes are printed, not written.
     public func check(stdin bytes: [UInt8], displayPath: String) -> FileResult {
-        switch SourceLoader.decode(bytes) {
+        switch SourceLoader.decode(bytes, path: displayPath) {
         case .unreadable(let message):
             return unreadable(path: displayPath, message: message)
         case let .text(source, encoding):
-            return check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
+            var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
+            result.cells = encoding.notebookCells
+            return result
         }
     }
 
@@ -153,12 +159,15 @@ extension DiagnosticReport {
     public init(results: [FileResult]) {
         var sources: [String: SourceText] = [:]
         var absolute: [String: String] = [:]
+        var cells: [String: NotebookCellMap] = [:]
         for result in results {
             if let source = result.source { sources[result.path] = source }
+            if let map = result.cells { cells[result.path] = map }
             absolute[result.path] = result.path == "-" ? "-" : Configuration.absolute(result.path)
         }
         let diagnostics = results.flatMap(\.diagnostics).sorted(by: Diagnostic.ordered)
-        self.init(diagnostics: diagnostics, sources: sources, checkedPaths: results.map(\.path), absolutePaths: absolute)
+        self.init(diagnostics: diagnostics, sources: sources, checkedPaths: results.map(\.path), absolutePaths: absolute,
+                  notebookCells: cells)
     }
 }
 
