@@ -144,22 +144,28 @@ public enum Renderer {
                 out += style.boldBlue("\(gutter) |") + "\n"
                 out += style.boldBlue("\(lineNumber) |") + " \(line)\n"
                 out += style.boldBlue("\(gutter) |") + " \(indent)\(style.boldRed(String(repeating: "^", count: width)))\n"
-                for note in notes(d) { out += style.boldBlue("\(gutter) =") + " \(note)\n" }
+                for note in notes(d, cells: report.notebookCells[d.path]) { out += style.boldBlue("\(gutter) =") + " \(note)\n" }
                 out += "\n"
             } else {
-                for note in notes(d) { out += "  " + style.boldBlue("=") + " \(note)\n" }
+                for note in notes(d, cells: report.notebookCells[d.path]) { out += "  " + style.boldBlue("=") + " \(note)\n" }
             }
         }
         return out
     }
 
     /// The explanation, one line per fact, for the text format.
-    public static func notes(_ d: Diagnostic) -> [String] {
+    /// In a notebook (`cells`), lines are written as `cell 2, line 3`.
+    public static func notes(_ d: Diagnostic, cells: NotebookCellMap? = nil) -> [String] {
         var notes: [String] = []
+        let lineLabel: (Int) -> String = { line in
+            guard let cells else { return "line \(line)" }
+            let (cell, row) = cells.locate(line: line - 1)
+            return "cell \(cell), line \(row + 1)"
+        }
         if let e = d.explanation {
-            if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary) }
+            if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary(lineLabel: lineLabel)) }
             if !e.alsoClosedAt.isEmpty {
-                notes.append("also closed at: " + e.alsoClosedAt.map { "line \($0.line) (\($0.summary))" }.joined(separator: ", "))
+                notes.append("also closed at: " + e.alsoClosedAt.map { "\(lineLabel($0.line)) (\($0.summary))" }.joined(separator: ", "))
             }
             if let estimate = e.estimate {
                 notes.append("size: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
@@ -208,18 +214,31 @@ public enum Renderer {
         } else {
             object["fix"] = NSNull()
         }
-        object["explanation"] = d.explanation.map { explanationObject($0, source: report.source(of: d)) } ?? NSNull()
+        object["explanation"] = d.explanation.map {
+            explanationObject($0, source: report.source(of: d), cells: report.notebookCells[d.path])
+        } ?? NSNull()
         return object
     }
 
-    static func explanationObject(_ e: HeapExplanation, source: SourceText?) -> [String: Any] {
-        [
+    /// In a notebook (`cells`), each location's row counts from its cell, named by a `cell` key.
+    static func explanationObject(_ e: HeapExplanation, source: SourceText?, cells: NotebookCellMap? = nil) -> [String: Any] {
+        func place(_ p: SourcePosition) -> [String: Any] {
+            guard let cells else { return location(p) }
+            let (cell, line) = cells.locate(line: p.line)
+            return ["row": line + 1, "column": p.scalarColumn + 1, "cell": cell]
+        }
+        func place(line: Int) -> [String: Any] {
+            guard let cells else { return ["row": line, "column": 1] }
+            let (cell, row) = cells.locate(line: line - 1)
+            return ["row": row + 1, "column": 1, "cell": cell]
+        }
+        return [
             "path": e.path.map { step -> [String: Any] in
                 var location: Any = NSNull()
                 if let site = step.site, let source {
-                    location = Self.location(source.position(of: site.start))
+                    location = place(source.position(of: site.start))
                 } else if let line = step.line {
-                    location = ["row": line, "column": 1]
+                    location = place(line: line)
                 }
                 return ["from": step.from, "via": step.via, "to": step.to, "location": location]
             },
@@ -235,7 +254,7 @@ public enum Renderer {
             "mechanism": e.mechanism,
             "remedy": e.remedy,
             "also_closed_at": e.alsoClosedAt.map { other -> [String: Any] in
-                let location: Any = source.map { Self.location($0.position(of: other.site.start)) } ?? ["row": other.line, "column": 1]
+                let location: Any = source.map { place($0.position(of: other.site.start)) } ?? place(line: other.line)
                 return ["location": location, "summary": other.summary]
             },
         ]

@@ -18,7 +18,7 @@ public struct FileResult: Sendable {
     public let path: String
     /// The analysed text (nil when the file could not be read).
     public let source: SourceText?
-    public let diagnostics: [Diagnostic]
+    public internal(set) var diagnostics: [Diagnostic]
     /// How many fixes were applied (or would be, with `--diff`).
     public let fixedCount: Int
     /// A unified diff of the fixes (`--diff`), nil when nothing changes.
@@ -29,12 +29,25 @@ public struct FileResult: Sendable {
     public var interface: ModuleInterface? = nil
     /// For a notebook, where its code cells start in `source` (renderers show cell-relative rows).
     public var cells: NotebookCellMap? = nil
+    /// Fixes found in a notebook and dropped from its diagnostics: `--fix` does not write notebooks
+    /// yet (their text is the cells' code, not the file's JSON), so none is offered as fixable.
+    public internal(set) var withheldNotebookFixes = 0
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
 }
 
 extension FileResult {
+    /// A notebook's result with its fixes withheld (the ones this run would apply counted in
+    /// `withheldNotebookFixes`).
+    func withholdingNotebookFixes(counting applies: (Fix) -> Bool) -> FileResult {
+        guard cells != nil else { return self }
+        var copy = self
+        copy.withheldNotebookFixes = diagnostics.filter { $0.fix.map(applies) == true }.count
+        copy.diagnostics = diagnostics.map { $0.withoutFix() }
+        return copy
+    }
+
     func droppingSource() -> FileResult {
         FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
                    interface: interface, cells: cells, tree: tree)
@@ -98,7 +111,10 @@ public struct ProjectCheck: Sendable {
         // under the key of the classes it used.
         let cross = CrossModulePass(analyzer: analyzer, cache: cache).run(&results, hashes: hashValues)
         if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
-        for index in results.indices { results[index].tree = nil }
+        for index in results.indices {
+            results[index].tree = nil
+            results[index] = results[index].withholdingNotebookFixes(counting: isApplicable)
+        }
         return results.sorted { $0.path < $1.path }
     }
 
@@ -139,7 +155,7 @@ public struct ProjectCheck: Sendable {
         case let .text(source, encoding):
             var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
             result.cells = encoding.notebookCells
-            return result
+            return result.withholdingNotebookFixes(counting: isApplicable)
         }
     }
 
