@@ -143,6 +143,9 @@ public struct ProjectCheck: Sendable {
             }
             var result = check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser)
             result.cells = encoding.notebookCells
+            // A notebook cannot be imported: its classes must not stand in the project index for a
+            // module of the same name (it still asks the index about what it imports).
+            if result.cells != nil { result.interface?.classes = [] }
             return (result, hash)
         }
     }

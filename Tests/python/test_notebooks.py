@@ -216,3 +216,15 @@ def test_fix_leaves_the_notebook_untouched_and_says_why(tmp_path):
 
     diff = check(tmp_path, "nb.ipynb", "--diff")
     assert diff.stdout == "" and path.read_bytes() == before
+
+
+def test_a_notebook_is_not_an_importable_module_for_the_project_index(tmp_path):
+    child = "class Child:\n    def __init__(self, parent):\n        self.parent = parent\n"
+    app = "from nb import Child\n\nclass Parent:\n    def __init__(self):\n        self.child = Child(self)\n"
+    (tmp_path / "app.py").write_text(app)
+    write(tmp_path / "nb.ipynb", notebook(("code", child)))
+    assert json.loads(check(tmp_path, ".", "--output-format", "json").stdout) == []
+    # The same class in `nb.py` is importable and closes the cycle across modules.
+    (tmp_path / "nb.py").write_text(child)
+    found = json.loads(check(tmp_path, ".", "--output-format", "json").stdout)
+    assert [(os.path.basename(d["filename"]), d["code"]) for d in found] == [("app.py", "HL101")]
