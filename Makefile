@@ -15,7 +15,7 @@ PY_TEST_TOOLS += pre-commit==4.7.0
 PY_TEST_TOOLS += pytest-lsp==1.0.1
 PY_TEST_TOOLS += jsonschema==4.26.0
 
-.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps
+.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps rule-pages
 
 all: build
 
@@ -51,6 +51,11 @@ test-swift: grammar
 
 test-python: build venv editors-deps editor-test-debs
 	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) HEAPLINT_REQUIRE_TOOLS=1 $(VENV_PY) -m pytest -q --durations=15 Tests/python
+
+## rule-pages: regenerate docs/rules/ (one page per rule and the index) from the rule registry;
+## Tests/python/test_rule_pages.py fails until the committed pages match.
+rule-pages: build
+	@$(DEBUG_BIN) rule --all --out-dir docs/rules
 
 # The release build prints nothing for minutes on a cold clone, so say what is happening before it starts.
 demo:

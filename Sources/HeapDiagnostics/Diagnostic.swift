@@ -33,6 +33,7 @@ public struct Diagnostic: Sendable, Hashable {
     public var explanation: HeapExplanation? { finding.explanation }
     public var fix: Fix? { finding.fix }
     public var url: String? { RuleRegistry.rule(code: code)?.metadata.url }
+    public func url(base: String) -> String? { RuleRegistry.rule(code: code)?.metadata.url(base: base) }
     /// 1-based line where a `# noqa` comment suppresses this diagnostic.
     public var noqaRow: Int { noqaLine + 1 }
     /// 1-based line and column (Unicode scalars), as ruff prints them.

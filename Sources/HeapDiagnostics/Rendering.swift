@@ -34,12 +34,16 @@ public struct DiagnosticReport: Sendable {
     public let workingDirectory: String
     /// Display path → cell map, for notebooks: their rows are shown relative to the cell.
     public let notebookCells: [String: NotebookCellMap]
+    /// Where rule links point (`rule-url-base`): JSON `url`, SARIF `helpUri`, rdjson `code.url`.
+    public var ruleURLBase: String
 
     public init(diagnostics: [Diagnostic], sources: [String: SourceText], checkedPaths: [String],
                 absolutePaths: [String: String] = [:],
                 workingDirectory: String = FileManager.default.currentDirectoryPath,
+                ruleURLBase: String = RuleMetadata.defaultURLBase,
                 notebookCells: [String: NotebookCellMap] = [:]) {
         self.diagnostics = diagnostics
+        self.ruleURLBase = ruleURLBase
         self.notebookCells = notebookCells
         self.workingDirectory = workingDirectory
         self.sources = sources
@@ -195,7 +199,7 @@ public enum Renderer {
             "location": report.location(d.start, path: d.path),
             "end_location": report.location(d.end, path: d.path),
             "noqa_row": d.noqaRow,
-            "url": d.url.map { $0 as Any } ?? NSNull(),
+            "url": d.url(base: report.ruleURLBase).map { $0 as Any } ?? NSNull(),
             "cell": report.place(of: d).cell.map { $0 as Any } ?? NSNull(),
         ]
         if let fix = d.fix {
@@ -360,8 +364,9 @@ public enum Renderer {
                 "name": m.name,
                 "shortDescription": ["text": m.summary],
                 "fullDescription": ["text": m.doc.whatItFinds],
-                "helpUri": m.url,
-                "help": ["text": "\(m.summary)\n\n\(m.doc.whatItFinds)\n\nSee \(m.url)", "markdown": m.markdown],
+                "helpUri": m.url(base: report.ruleURLBase),
+                "help": ["text": "\(m.summary)\n\n\(m.doc.whatItFinds)\n\nSee \(m.url(base: report.ruleURLBase))",
+                         "markdown": m.markdown],
                 "defaultConfiguration": ["level": sarifLevel(m.severity)],
                 "properties": [
                     "family": m.family.rawValue,
@@ -429,7 +434,7 @@ public enum Renderer {
             "runs": [[
                 "tool": ["driver": [
                     "name": "heaplint",
-                    "informationUri": "https://heaplint.dev",
+                    "informationUri": RuleMetadata.indexURL(base: report.ruleURLBase),
                     "version": HeapDiagnosticsInfo.version,
                     "semanticVersion": HeapDiagnosticsInfo.version,
                     "rules": driverRules,
@@ -497,7 +502,7 @@ public enum Renderer {
                     "range": ["start": rdjsonPosition(d.start, cells: cells), "end": rdjsonPosition(d.end, cells: cells)],
                 ] as [String: Any],
                 "severity": rdjsonSeverity(d.severity),
-                "code": ["value": d.code, "url": d.url ?? ""],
+                "code": ["value": d.code, "url": d.url(base: report.ruleURLBase) ?? ""],
             ]
             if let fix = d.fix, let source = report.source(of: d), !fix.edits.isEmpty, cells == nil {
                 object["suggestions"] = fix.edits.map { edit -> [String: Any] in
@@ -511,7 +516,7 @@ public enum Renderer {
             return object
         }
         let result: [String: Any] = [
-            "source": ["name": "heaplint", "url": "https://heaplint.dev"],
+            "source": ["name": "heaplint", "url": RuleMetadata.indexURL(base: report.ruleURLBase)],
             "diagnostics": diagnostics,
         ]
         return serialize(result, pretty: true) + "\n"

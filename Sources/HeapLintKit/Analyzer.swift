@@ -44,7 +44,7 @@ public struct Analyzer: Sendable {
     /// `project`, the heap model sees the other modules' classes.
     public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil) -> FileAnalysis {
         let active = rules(forPath: path)
-        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project)
+        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path)
         var findings: [Finding] = []
         for rule in active {
             findings.append(contentsOf: rule.init().check(context))

@@ -43,6 +43,10 @@ public struct Options: Sendable, Equatable {
     public var cacheDir: String?
     /// Preview rules and preview behaviour (`--preview`, `preview = true`), off by default.
     public var preview: Bool?
+    /// Where rule links point (`rule-url-base`); the repository's `docs/rules/` by default.
+    public var ruleURLBase: String?
+    /// Skip what `.gitignore`, `.ignore` and `.git/info/exclude` ignore (`respect-gitignore`, default on).
+    public var respectGitignore: Bool?
 
     public init() {}
 }
@@ -70,6 +74,7 @@ public struct Configuration: Sendable {
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
         "target-version", "large-threshold", "output-format", "cache-dir", "preview",
+        "rule-url-base", "respect-gitignore",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson"]
     public static let defaultExcludes = [
@@ -262,6 +267,19 @@ public struct Configuration: Sendable {
             }
             options.cacheDir = dir
         }
+        if let value = table["respect-gitignore"] {
+            guard let flag = value.bool else {
+                throw ConfigError.invalidValue(key: "respect-gitignore", file: file, expected: "true or false")
+            }
+            options.respectGitignore = flag
+        }
+        if let value = table["rule-url-base"] {
+            guard let base = value.string, !base.isEmpty else {
+                throw ConfigError.invalidValue(key: "rule-url-base", file: file,
+                                               expected: "a URL, such as https://example.org/heaplint/rules/")
+            }
+            options.ruleURLBase = base
+        }
         return options
     }
 
@@ -301,6 +319,8 @@ public struct Configuration: Sendable {
         if let format = other.outputFormat { merged.outputFormat = format }
         if let dir = other.cacheDir { merged.cacheDir = dir }
         if let preview = other.preview { merged.preview = preview }
+        if let base = other.ruleURLBase { merged.ruleURLBase = base }
+        if let respect = other.respectGitignore { merged.respectGitignore = respect }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 
@@ -311,6 +331,12 @@ public struct Configuration: Sendable {
                      largeThreshold: options.largeThreshold ?? RuleSettings().largeThreshold,
                      preview: isPreview)
     }
+
+    /// Whether discovery skips what the ignore files ignore (`respect-gitignore`, on by default).
+    public var respectsGitignore: Bool { options.respectGitignore ?? true }
+
+    /// Where rule links point: `rule-url-base`, else the repository's generated `docs/rules/` pages.
+    public var ruleURLBase: String { options.ruleURLBase ?? RuleMetadata.defaultURLBase }
 
     /// Whether preview rules and preview behaviour are on (`--preview`, `preview = true`).
     public var isPreview: Bool { options.preview ?? false }

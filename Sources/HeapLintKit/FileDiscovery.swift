@@ -12,8 +12,9 @@ public struct DiscoveredFile: Sendable, Hashable {
     public var undecodableName: String? = nil
 }
 
-/// Walks the given paths for `*.py`, `*.pyi` and `*.ipynb` files, skipping virtualenvs, caches, build output and
-/// the configured excludes. The walk uses an explicit stack and never follows a symlink to a
+/// Walks the given paths for `*.py`, `*.pyi` and `*.ipynb` files, skipping virtualenvs, caches, build output,
+/// the configured excludes and (unless `respect-gitignore = false`) what `.gitignore`, `.ignore` and
+/// `.git/info/exclude` ignore; a path named on the command line is checked all the same. The walk uses an explicit stack and never follows a symlink to a
 /// directory, so link loops cannot hang it; symlinks to files are checked like files.
 public struct FileDiscovery: Sendable {
     public let configuration: Configuration
@@ -73,6 +74,9 @@ public struct FileDiscovery: Sendable {
         let absolute: String
         let relative: String
         let isClean: Bool
+        /// The absolute path split at `/`, and the ignore files in force in its parent (nil: not respected).
+        let components: [String]
+        let ignores: IgnoreRules?
     }
 
     /// `add` receives each file's display path, absolute path, and for a name that is not UTF-8 the
@@ -84,10 +88,13 @@ public struct FileDiscovery: Sendable {
         // A directory the user named is checked even if it, or a directory above it, matches an
         // exclude (`site-packages/django`): as in ruff, excludes apply to what the walk finds below it,
         // so the root counts as clean. With `--force-exclude` the whole path counts, as before.
+        let rootComponents = rootAbsolute.split(separator: "/").map(String.init)
         var stack = [Visit(path: root, absolute: rootAbsolute, relative: configuration.relativePath(absolute: rootAbsolute),
-                           isClean: !forceExclude)]
+                           isClean: !forceExclude, components: rootComponents,
+                           ignores: configuration.respectsGitignore ? IgnoreRules.above(rootAbsolute) : nil)]
         while let directory = stack.popLast() {
             guard let listing = Self.list(directory.path) else { continue }
+            let ignores = directory.ignores?.entering(directory.components)
             // A file name is bytes on Linux; Foundation's listing drops the names that are not UTF-8,
             // which made `caf\xe9.py` vanish with "All checks passed!". They cannot be opened by a
             // String path, so each is reported, shown with `\xNN` escapes.
@@ -117,10 +124,13 @@ public struct FileDiscovery: Sendable {
                     ? matcher.matchesLast(component: name, path: relative)
                     : matcher.matches(relative: relative)
                 if excluded { continue }
+                let components = directory.components + [name]
+                if let ignores, ignores.isIgnored(components, isDirectory: isDirectory) { continue }
                 if isDirectory {
                     // A virtualenv by any name: it has `pyvenv.cfg` at its root.
                     if manager.fileExists(atPath: (child as NSString).appendingPathComponent("pyvenv.cfg")) { continue }
-                    subdirectories.append(Visit(path: child, absolute: absolute, relative: relative, isClean: true))
+                    subdirectories.append(Visit(path: child, absolute: absolute, relative: relative, isClean: true,
+                                                components: components, ignores: ignores))
                 } else if type == S_IFREG || type == S_IFLNK {
                     // Regular files, symlinks (to files, or dangling: the loader reports those), and
                     // directories reached through a symlink named `x.py` (reported as HL003).

@@ -6,8 +6,18 @@ import LSPProtocol
 /// heaplint `Diagnostic` → LSP diagnostic, hover text.
 public struct DiagnosticMapping: Sendable {
     public let positions: PositionMapping
+    /// Where rule links point (`rule-url-base` of the document's configuration).
+    public var ruleURLBase: String
 
-    public init(positions: PositionMapping) { self.positions = positions }
+    public init(positions: PositionMapping, ruleURLBase: String = RuleMetadata.defaultURLBase) {
+        self.positions = positions
+        self.ruleURLBase = ruleURLBase
+    }
+
+    /// The same mapping with rule links under `base`.
+    public func linking(to base: String) -> DiagnosticMapping {
+        DiagnosticMapping(positions: positions, ruleURLBase: base)
+    }
 
     public func lspDiagnostic(_ d: Diagnostic, uri: String, source: SourceText) -> LSPDiagnostic {
         let related: [DiagnosticRelatedInformation] = (d.explanation?.path ?? []).compactMap { step in
@@ -25,7 +35,7 @@ public struct DiagnosticMapping: Sendable {
             range: LSPRange(start: positions.position(d.start), end: positions.position(d.end)),
             severity: Self.severity(d.severity),
             code: d.code,
-            codeDescription: d.url.map(CodeDescription.init(href:)),
+            codeDescription: d.url(base: ruleURLBase).map(CodeDescription.init(href:)),
             source: "heaplint",
             message: d.message,
             tags: tags.isEmpty ? nil : tags,
@@ -48,7 +58,7 @@ public struct DiagnosticMapping: Sendable {
             return r.contains(offset) || (offset == r.start) || (r.isEmpty && offset == r.end)
         }
         guard let first = hits.first else { return nil }
-        let markdown = hits.map(Self.markdown).joined(separator: "\n\n---\n\n")
+        let markdown = hits.map { Self.markdown($0, ruleURLBase: ruleURLBase) }.joined(separator: "\n\n---\n\n")
         var range = first.finding.range
         for d in hits.dropFirst() {
             range = SourceRange(start: min(range.start, d.finding.range.start), end: max(range.end, d.finding.range.end))
@@ -57,7 +67,7 @@ public struct DiagnosticMapping: Sendable {
                      range: positions.range(range, in: source))
     }
 
-    public static func markdown(_ d: Diagnostic) -> String {
+    public static func markdown(_ d: Diagnostic, ruleURLBase: String = RuleMetadata.defaultURLBase) -> String {
         let metadata = RuleRegistry.rule(code: d.code)?.metadata
         var lines: [String] = []
         let name = metadata.map { " (\($0.name))" } ?? ""
@@ -90,7 +100,7 @@ public struct DiagnosticMapping: Sendable {
         }
         if let metadata {
             lines.append("")
-            lines.append("\(metadata.summary) [\(d.code) documentation](\(metadata.url))")
+            lines.append("\(metadata.summary) [\(d.code) documentation](\(metadata.url(base: ruleURLBase)))")
         }
         return lines.joined(separator: "\n")
     }

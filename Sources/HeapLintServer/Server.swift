@@ -305,6 +305,12 @@ public actor HeapLintServer {
         return project.overlaid(with: editorLayer.options)
     }
 
+    /// The mapping with rule links under the document's `rule-url-base`.
+    private func mapping(for uri: String) -> DiagnosticMapping {
+        guard let path = Self.path(fromURI: uri) else { return mapping }
+        return mapping.linking(to: configuration(forPath: path).ruleURLBase)
+    }
+
     private func analyzer(forPath path: String) -> Analyzer {
         Analyzer(configuration: configuration(forPath: path))
     }
@@ -541,7 +547,7 @@ public actor HeapLintServer {
     private func publish(_ uri: String, _ result: AnalysisResult) {
         // A newer analysis is already waiting: skip the stale push, it follows shortly.
         guard pushesDiagnostics, let document = documents[uri], !document.isQueued else { return }
-        let items = result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }
+        let items = result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }
         sink.sendNotification("textDocument/publishDiagnostics",
                               PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
         if trace != "off" {
@@ -557,14 +563,14 @@ public actor HeapLintServer {
     private func hover(_ params: TextDocumentPositionParams) async -> Hover? {
         guard let result = await currentAnalysis(params.textDocument.uri) else { return nil }
         let offset = mapping.positions.byteOffset(params.position, in: result.text)
-        return mapping.hover(at: offset, diagnostics: result.diagnostics, source: result.text)
+        return mapping(for: params.textDocument.uri).hover(at: offset, diagnostics: result.diagnostics, source: result.text)
     }
 
     private func codeActions(_ params: CodeActionParams) async -> [CodeAction] {
         let uri = params.textDocument.uri
         guard let result = await currentAnalysis(uri) else { return [] }
         let range = mapping.positions.byteRange(params.range, in: result.text)
-        return CodeActionBuilder(mapping: mapping).actions(uri: uri, range: range, only: params.context.only,
+        return CodeActionBuilder(mapping: mapping(for: uri)).actions(uri: uri, range: range, only: params.context.only,
                                                            diagnostics: result.diagnostics, source: result.text)
     }
 
@@ -575,7 +581,7 @@ public actor HeapLintServer {
             try Task.checkCancellation()
             if params.previousResultId == result.resultID { return .unchanged(resultId: result.resultID) }
             return .full(resultId: result.resultID,
-                         items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) })
+                         items: result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) })
         }
         // Not open: analyse the file on disk.
         guard let path = Self.path(fromURI: uri) else { return .full(resultId: nil, items: []) }
@@ -607,7 +613,7 @@ public actor HeapLintServer {
             source = text
             diagnostics = await Self.analyzeFile(analyzer, source: text, path: path).diagnostics
         }
-        let items = diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: source) }
+        let items = diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: source) }
         return WorkspaceDocumentDiagnosticReport(kind: "full", resultId: resultID, uri: uri, version: nil, items: items)
     }
 
@@ -645,7 +651,7 @@ public actor HeapLintServer {
                 items.append(previous[uri] == id
                     ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: uri, version: result.version, items: nil)
                     : WorkspaceDocumentDiagnosticReport(kind: "full", resultId: id, uri: uri, version: result.version,
-                        items: result.diagnostics.map { mapping.lspDiagnostic($0, uri: uri, source: result.text) }))
+                        items: result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }))
             } else {
                 items.append(try await diskReport(uri: uri, path: path, previous: previous[uri]))
             }

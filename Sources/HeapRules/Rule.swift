@@ -23,10 +23,13 @@ public final class AnalysisContext {
 
     /// The project's other modules as this one sees them (nil: the file alone).
     public let project: ProjectContext?
+    /// The file's path as given to the analyzer (nil: a bare source); some facts depend on it (test files).
+    public let path: String?
 
     public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil,
-                project: ProjectContext? = nil) {
+                project: ProjectContext? = nil, path: String? = nil) {
         self.tree = tree
+        self.path = path
         self.project = project
         self.memoSemantics = semantics
         self.settings = settings
@@ -173,8 +176,22 @@ public struct RuleMetadata: Sendable {
         self.examples = examples
     }
 
+    /// Where the generated rule pages (`docs/rules/HLxxx.md`) are published: the repository's own
+    /// copy, so a link works for anyone browsing it. `rule-url-base` overrides it (a fork, a mirror).
+    public static let defaultURLBase = "https://github.com/heaplint/heaplint/blob/main/docs/rules/"
+
     /// The rule's documentation page (used as `url` in JSON and `codeDescription.href` in LSP).
-    public var url: String { "https://heaplint.dev/rules/\(code.lowercased())-\(name)" }
+    public var url: String { url(base: Self.defaultURLBase) }
+
+    /// The page under another base; a missing trailing slash is added, so `…/docs/rules` works too.
+    public func url(base: String) -> String {
+        Self.directory(base) + "\(code).md"
+    }
+
+    /// The index of every rule (`docs/rules/README.md`): SARIF `informationUri`, rdjson `source.url`.
+    public static func indexURL(base: String = defaultURLBase) -> String { directory(base) + "README.md" }
+
+    static func directory(_ base: String) -> String { base.hasSuffix("/") ? base : base + "/" }
 }
 
 /// A rule's user documentation, under fixed headings. Markdown in each field.

@@ -19,3 +19,46 @@ extension RuleMetadata {
         return page
     }
 }
+
+extension RuleMetadata {
+    /// The rule's page in `docs/rules/` (`heaplint rule --all --out-dir docs/rules`): the documentation
+    /// above, then every example the rule's tests run, so the page shows exactly what is checked.
+    public var page: String {
+        var page = markdown
+        let flagged = examples.filter(\.isTriggering), clean = examples.filter { !$0.isTriggering }
+        if !examples.isEmpty { page += "\n## Examples from the tests\n" }
+        for (i, example) in flagged.enumerated() {
+            let stripped = example.strippedSource
+            let lines = stripped.markerOffsets.map { offset in
+                1 + stripped.text.utf8.prefix(offset).filter { $0 == UInt8(ascii: "\n") }.count
+            }
+            let at = lines.isEmpty ? "" : " (line\(lines.count == 1 ? "" : "s") "
+                + lines.map(String.init).joined(separator: ", ") + ")"
+            page += "\n### Flagged \(i + 1)\(at)\n\n" + Self.fence(stripped.text)
+            if let fixed = example.fixed { page += "\nAfter the fix:\n\n" + Self.fence(fixed) }
+        }
+        for (i, example) in clean.enumerated() {
+            page += "\n### Not flagged \(i + 1)\n\n" + Self.fence(example.strippedSource.text)
+        }
+        return page
+    }
+
+    static func fence(_ source: String) -> String {
+        "```python\n" + source + (source.hasSuffix("\n") ? "" : "\n") + "```\n"
+    }
+
+    /// `docs/rules/README.md`: every rule by family, linking the pages beside it.
+    public static func index(_ rules: [RuleMetadata]) -> String {
+        var page = "# heaplint rules\n\n"
+        page += "Generated from the rule registry by `heaplint rule --all --out-dir docs/rules`; do not edit by hand.\n"
+        for family in RuleFamily.allCases {
+            let members = rules.filter { $0.family == family }
+            guard !members.isEmpty else { continue }
+            page += "\n## \(family.title) (\(family.codePrefix)xx)\n\n| code | name | summary | status | fix |\n|---|---|---|---|---|\n"
+            for m in members {
+                page += "| [\(m.code)](\(m.code).md) | \(m.name) | \(m.summary.replacingOccurrences(of: "|", with: "\\|")) | \(m.status.rawValue) | \(m.fix.rawValue) |\n"
+            }
+        }
+        return page
+    }
+}

@@ -48,6 +48,9 @@ struct Check: ParsableCommand {
           help: "Also apply unsafe fixes (--no-unsafe-fixes: only safe ones).")
     var unsafeFixes = false
     @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
+    @Flag(name: .customLong("add-noqa"),
+          help: "Add a `# noqa: CODE` comment for every current finding (keeping other comments and other tools' codes), then exit.")
+    var addNoqa = false
 
     @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
     @Flag(name: .customLong("exit-zero"), help: "Exit with 0 even when problems are found.") var exitZero = false
@@ -55,6 +58,13 @@ struct Check: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print diagnostics only, no summary.") var quiet = false
     @Flag(name: [.short, .long], help: "Print nothing; use the exit status.") var silent = false
     @Flag(name: .customLong("show-files"), help: "List the files that would be checked, then exit.") var showFiles = false
+    @Flag(name: .customLong("show-settings"), help: "Print the resolved settings (and which file they came from), then exit.")
+    var showSettings = false
+    @Flag(name: [.short, .long], help: "Report on stderr the settings file used, the files found, cache hits and timings.")
+    var verbose = false
+    @Flag(name: .customLong("respect-gitignore"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Skip files that .gitignore, .ignore and .git/info/exclude ignore (the default); --no-respect-gitignore checks them too. Named files are always checked.")
+    var respectGitignore: Bool?
     @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
@@ -167,6 +177,7 @@ struct Check: ParsableCommand {
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if let preview { options.preview = preview }
+        if let respectGitignore { options.respectGitignore = respectGitignore }
         return options
     }
 
@@ -194,6 +205,21 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
+        if addNoqa, fix || diff {
+            throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
+        }
+        if addNoqa, givenPaths.contains("-") {
+            throw UsageError("`--add-noqa` cannot be used with stdin (`-`): it edits files in place")
+        }
+        if showSettings {
+            writeStdout(configuration.settingsText)
+            return
+        }
+        let started = ContinuousClock.now
+        if verbose {
+            printVerbose("settings: \(configuration.configFile ?? (isolated ? "none (--isolated)" : "no configuration file found; defaults"))"
+                         + ", \(configuration.selectedRules.count) rules selected")
+        }
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         if statistics, !Renderer.statisticsFormats.contains(format) {
             throw UsageError("`--statistics` cannot be used with `--output-format \(format.rawValue)`; it supports "
@@ -211,6 +237,10 @@ struct Check: ParsableCommand {
         }
         let discovery = FileDiscovery(configuration: configuration, forceExclude: forceExclude)
         let files = discovery.files(in: givenPaths.filter { $0 != "-" })
+        if verbose {
+            printVerbose("found \(files.count) file\(files.count == 1 ? "" : "s") to check in \(Self.seconds(since: started))"
+                         + (configuration.respectsGitignore ? "" : " (ignore files not respected)"))
+        }
         if showFiles {
             writeStdout(files.map { Configuration.absolutePath($0.path) + "\n" }.sorted().joined())
             return
@@ -233,8 +263,26 @@ struct Check: ParsableCommand {
             }
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
+        let checkStarted = ContinuousClock.now
         let results = checker.run(files)
-        try finish(results, format: format, fixMode: fixMode)
+        if addNoqa {
+            let outcome = NoqaAdder.apply(to: results)
+            for failure in outcome.failures where !silent {
+                printWarning("no noqa directives added to \(failure.path): \(failure.reason)")
+            }
+            if !silent {
+                FileHandle.standardError.write(Data("Added \(outcome.added) noqa directive\(outcome.added == 1 ? "" : "s").\n".utf8))
+            }
+            return
+        }
+        if verbose {
+            let hits = results.filter(\.fromCache).count
+            printVerbose(cache.map { "cache: \(hits) of \(results.count) from \($0.file)" }
+                         ?? "cache: not used (\(noCache ? "--no-cache" : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
+            printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
+                         + ", \(Self.seconds(since: started)) in all")
+        }
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -256,7 +304,7 @@ struct Check: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(data)
             }
-            let report = makeReport([result])
+            let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
             if !silent {
                 let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
                                               isTerminal: isatty(STDERR_FILENO) == 1)
@@ -265,21 +313,34 @@ struct Check: ParsableCommand {
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
-        try finish([result], format: format, fixMode: fixMode)
+        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
-    func makeReport(_ results: [FileResult]) -> DiagnosticReport {
-        DiagnosticReport(results: results)
+    /// `--verbose` lines: on stderr, so the report on stdout stays the same.
+    func printVerbose(_ message: String) {
+        FileHandle.standardError.write(Data("heaplint: \(message)\n".utf8))
     }
 
-    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode) throws {
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return String(format: "%.3f s", value)
+    }
+
+    func makeReport(_ results: [FileResult], ruleURLBase: String) -> DiagnosticReport {
+        var report = DiagnosticReport(results: results)
+        report.ruleURLBase = ruleURLBase
+        return report
+    }
+
+    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String) throws {
         if fixMode != .report && !silent {
             for result in results where result.withheldNotebookFixes > 0 {
                 let count = result.withheldNotebookFixes
                 printWarning("\(result.path): \(count) fix\(count == 1 ? " was" : "es were") not applied: heaplint does not write fixes into notebooks (.ipynb) yet; apply \(count == 1 ? "it" : "them") in the notebook")
             }
         }
-        let report = makeReport(results)
+        let report = makeReport(results, ruleURLBase: ruleURLBase)
         let remaining = report.diagnostics.count
         let fixed = results.reduce(0) { $0 + $1.fixedCount }
         let isHuman = format == .text || format == .full || format == .concise

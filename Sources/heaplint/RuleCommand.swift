@@ -3,20 +3,25 @@ import Foundation
 import HeapLintKit
 
 /// `heaplint rule HL101` prints a rule's documentation; `--all` every rule; JSON for tools and the
-/// oracle tests (which run each rule's examples under CPython).
+/// oracle tests (which run each rule's examples under CPython); `--out-dir` writes the pages of
+/// `docs/rules/` (one per rule with its examples, and an index), which `test_docs.py` keeps current.
 struct RuleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rule", abstract: "Show the documentation of a rule (or of all rules).")
 
-    enum Format: String, ExpressibleByArgument { case text, json }
+    enum Format: String, ExpressibleByArgument { case text, markdown, json }
 
     @Argument(help: "A rule code, such as HL101.") var code: String?
     @Flag(help: "Show every rule.") var all = false
-    @Option(name: .customLong("output-format"), help: "text (markdown) or json.") var outputFormat: Format = .text
+    @Option(name: .customLong("output-format"), help: "text (markdown; `markdown` is the same) or json.") var outputFormat: Format = .text
+    @Option(name: .customLong("out-dir"),
+            help: ArgumentHelp("Write one markdown page per rule (HLxxx.md, with its examples) and README.md, the index, into this directory.", valueName: "DIR"))
+    var outDir: String?
 
     func validate() throws {
         if code == nil && !all { throw ValidationError("give a rule code (such as HL101) or --all") }
         if let code, all { throw ValidationError("give a rule code (\(code)) or --all, not both") }
+        if outDir != nil && outputFormat == .json { throw ValidationError("--out-dir writes markdown pages; it cannot be used with --output-format json") }
     }
 
     func run() throws {
@@ -29,8 +34,12 @@ struct RuleCommand: ParsableCommand {
             FileHandle.standardError.write(Data("heaplint: error: unknown rule code `\(code ?? "")`; `heaplint rule --all` lists them\n".utf8))
             throw ExitCode(2)
         }
+        if let outDir {
+            try writePages(rules.map { $0.metadata }, to: outDir)
+            return
+        }
         switch outputFormat {
-        case .text:
+        case .text, .markdown:
             print(rules.map { $0.metadata.markdown }.joined(separator: "\n---\n\n"), terminator: "")
         case .json:
             let documents = rules.map { RuleDocument($0.metadata) }
@@ -39,6 +48,28 @@ struct RuleCommand: ParsableCommand {
             let data = try encoder.encode(all ? AnyEncodable(documents) : AnyEncodable(documents[0]))
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+}
+
+extension RuleCommand {
+    /// Writes the pages and drops stale `HL*.md` pages of rules no longer listed, so the directory is
+    /// exactly what the registry gives (a renamed code leaves no orphan page behind).
+    func writePages(_ rules: [RuleMetadata], to directory: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pages = Dictionary(uniqueKeysWithValues: rules.map { ("\($0.code).md", $0.page) })
+        if all {
+            for name in try manager.contentsOfDirectory(atPath: directory)
+            where name.hasPrefix("HL") && name.hasSuffix(".md") && pages[name] == nil {
+                try manager.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            }
+        }
+        var files = pages
+        if all { files["README.md"] = RuleMetadata.index(rules) }
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
+        }
+        print("Wrote \(files.count) page\(files.count == 1 ? "" : "s") to \(directory)")
     }
 }
 

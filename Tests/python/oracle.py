@@ -27,7 +27,12 @@ Protocol (one fresh subprocess per example, so examples never see each other's s
    instances of example classes still alive before any collection (a cycle holds them and their ``__del__``
    has not run). ``"cycles"`` would see nothing here: the collection runs ``__del__``, which breaks the
    cycle, and reference counting then frees the objects instead of leaving them in ``gc.garbage``.
-7. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
+7. Mode ``"classes"`` (HL108): as ``"cycles"``, but names bound to a dict or to a cached function
+   (``functools.lru_cache``/``cache``) stay too: a module-level memo lives as long as the process, so the
+   classes it keeps are not garbage. The result lists the class objects the example made (``__module__``
+   is the example's) that land in ``gc.garbage``: every class is on cycles of its own (``__mro__``, the
+   ``__dict__``/``__weakref__`` descriptors), so one made and dropped is always there.
+8. Mode ``"resurrection"`` (HL202): nothing is deleted; the result lists live instances of example
    classes whose finalizer has already run (``gc.is_finalized``, 3.9+): objects that `__del__` brought
    back to life.
 
@@ -68,6 +73,8 @@ def preimport(tree):
                 pass
 
 def made_by_example(obj, module):
+    if isinstance(obj, type):
+        return obj.__module__ == module.__name__
     if isinstance(obj, types.FrameType):
         return obj.f_code.co_filename == FILENAME
     if isinstance(obj, types.TracebackType):
@@ -102,6 +109,22 @@ def mode_cycles(namespace, module):
     gc.collect()
     gc.set_debug(0)
     found = [describe(o) for o in gc.garbage if made_by_example(o, module)]
+    gc.garbage.clear()
+    return found
+
+def mode_classes(namespace, module):
+    for key in list(namespace):
+        value = namespace[key]
+        if key.startswith("__") and key.endswith("__"):
+            continue
+        if isinstance(value, (type, types.FunctionType, types.ModuleType, dict)) or hasattr(value, "cache_info"):
+            continue
+        del namespace[key]
+    value = None
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.collect()
+    gc.set_debug(0)
+    found = [o.__qualname__ for o in gc.garbage if isinstance(o, type) and o.__module__ == module.__name__]
     gc.garbage.clear()
     return found
 

@@ -101,7 +101,7 @@ async def test_syntax_error_appears_then_disappears(client: LanguageClient, tmp_
     assert d.source == "heaplint"
     assert d.severity == types.DiagnosticSeverity.Error
     assert d.range.start.line == 0
-    assert d.code_description.href.endswith("hl001-syntax-error")
+    assert d.code_description.href.endswith("/docs/rules/HL001.md")
     edit(client, uri, 3, (0, 6), (0, 6), ")")  # put it back
     await diagnostics_where(client, uri, lambda d: d == [], "diagnostics cleared after the fix")
 
@@ -144,6 +144,18 @@ async def test_hover_explains_the_diagnostic(client: LanguageClient, tmp_path):
     nothing = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 1)))
     assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_rule_links_follow_rule_url_base(client: LanguageClient, tmp_path):
+    (tmp_path / "heaplint.toml").write_text('rule-url-base = "https://mirror.example.org/rules/"\n')
+    uri = uri_in(tmp_path)
+    open_doc(client, uri, "def f(:\n    pass\n")
+    diags = await diagnostics_where(client, uri, lambda d: codes(d) == ["HL001"], "HL001")
+    assert diags[0].code_description.href == "https://mirror.example.org/rules/HL001.md"
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=diags[0].range.start))
+    assert "(https://mirror.example.org/rules/HL001.md)" in hover.contents.value
 
 
 @pytest.mark.asyncio

@@ -228,3 +228,11 @@ def test_a_notebook_is_not_an_importable_module_for_the_project_index(tmp_path):
     (tmp_path / "nb.py").write_text(child)
     found = json.loads(check(tmp_path, ".", "--output-format", "json").stdout)
     assert [(os.path.basename(d["filename"]), d["code"]) for d in found] == [("app.py", "HL101")]
+
+
+def test_add_noqa_leaves_the_notebook_untouched_and_says_why(tmp_path):
+    path = cycle_notebook(tmp_path)
+    before = path.read_bytes()
+    proc = check(tmp_path, "nb.ipynb", "--add-noqa")
+    assert path.read_bytes() == before
+    assert "heaplint does not write into notebooks (.ipynb) yet" in proc.stderr, proc.stderr

@@ -26,14 +26,15 @@ CASES = _cases()
 
 def test_every_cycle_rule_has_examples():
     codes = {case.values[0] for case in CASES}
-    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL201", "HL202", "HL203"} <= codes
+    assert {"HL101", "HL102", "HL103", "HL104", "HL105", "HL106", "HL107", "HL108", "HL201", "HL202", "HL203"} <= codes
 
 
 @pytest.mark.parametrize("code,example", CASES)
 def test_example_matches_cpython(code, example):
     # HL201 and HL107: a generator on the cycle is closed by its finalizer during the collection, which
     # breaks the cycle, so its objects are freed rather than left in gc.garbage: watch them instead.
-    mode = {"HL202": "resurrection", "HL107": "survivors", "HL201": "survivors", "HL203": "alive_until_collected"}.get(code, "cycles")
+    mode = {"HL202": "resurrection", "HL107": "survivors", "HL201": "survivors", "HL203": "alive_until_collected",
+            "HL108": "classes"}.get(code, "cycles")
     run = run_example(example["source"], mode)
     assert run.error is None, "example raised: %s\n%s" % (run.error, example["source"])
     if example["triggering"]:

@@ -19,7 +19,7 @@ REALWORLD = pathlib.Path(__file__).resolve().parent.parent / "realworld"
 
 def verify(tmp_path, *args, command, env=None):
     proc = subprocess.run([os.path.abspath(BIN), "verify", "--output-format", "json", *args, "--", *command],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600,
                           env={**os.environ, **(env or {})})
     report = json.loads(proc.stdout) if proc.stdout.strip() else None
     return proc, report
@@ -69,7 +69,7 @@ def test_known_cycle_is_confirmed(tmp_path):
 def test_text_output_names_the_confirmed_finding_and_its_run_time_path(tmp_path):
     path = script(tmp_path, "tree.py", TREE)
     proc = subprocess.run([os.path.abspath(BIN), "verify", "--", sys.executable, str(path)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert proc.returncode == 1
     assert "tree.py:9:9: HL101 [confirmed]" in proc.stdout
     assert "seen at run time: Tree.children → list[0] → Node.tree → Tree" in proc.stdout
@@ -152,7 +152,9 @@ assert gc.garbage == [], gc.garbage
 def test_pytest_run_reports_the_cycle_a_test_leaves(tmp_path):
     # pytest collects several times at session end (unraisable-exception hook): the cycle is still seen.
     script(tmp_path, "test_leaky.py", "import pytest\n\n" + TREE.replace("build()\n", "def test_build():\n    build()\n"))
-    proc, report = verify(tmp_path, command=[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_leaky.py"])
+    # One tracemalloc frame: importing pytest under the default 8 frames costs seconds on a loaded machine.
+    proc, report = verify(tmp_path, "--frames", "1",
+                          command=[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_leaky.py"])
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert [item["code"] for item in report["confirmed"]] == ["HL101"]
     assert report["runtime_only"] == []

@@ -8,5 +8,6 @@ public enum ReferenceCyclesRules {
         RecursiveClosureRule.self,
         ExceptionStoredOnObject.self,
         GeneratorStoredOnObject.self,
+        ClassDefinedPerCall.self,
     ]
 }

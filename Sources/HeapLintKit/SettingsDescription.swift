@@ -1,0 +1,30 @@
+import Foundation
+
+extension Configuration {
+    /// The resolved settings as `heaplint check --show-settings` prints them: one `key = value` line per
+    /// setting, in config-file spelling, with defaults filled in, so what a run will use can be read
+    /// (and pasted into a config file) without knowing which layer set it.
+    public var settingsText: String {
+        func list(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        var lines = [
+            "# Settings file: \(configFile ?? "none (defaults and command-line options only)")",
+            "# Project root: \(projectRoot)",
+            "selected-rules = \(list(selectedRules.map { $0.metadata.code }.sorted()))",
+            options.select.map { "select = \(list($0))" } ?? "# select: not set (every stable rule except HL002; see selected-rules)",
+            "extend-select = \(list(options.extendSelect ?? []))",
+            "ignore = \(list((options.ignore ?? []) + (options.extendIgnore ?? [])))",
+            "exclude = \(list(excludePatterns))",
+            "respect-gitignore = \(respectsGitignore)",
+            "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",
+            "large-threshold = \(ruleSettings.largeThreshold)",
+            "preview = \(isPreview)",
+            "output-format = \"\(options.outputFormat ?? "text")\"",
+            "cache-dir = \"\(cacheDirectory)\"",
+            "rule-url-base = \"\(ruleURLBase)\"",
+        ]
+        let perFile = options.perFileIgnores ?? []
+        lines.append(perFile.isEmpty ? "per-file-ignores = {}" : "[per-file-ignores]")
+        lines += perFile.map { "\"\($0.pattern)\" = \(list($0.codes))" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
