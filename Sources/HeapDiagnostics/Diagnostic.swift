@@ -42,6 +42,14 @@ public struct Diagnostic: Sendable, Hashable {
     public var endRow: Int { end.line + 1 }
     public var endColumn: Int { end.scalarColumn + 1 }
 
+    /// The finding without its fix (for text `--fix` cannot write back, such as a notebook's cells).
+    public func withoutFix() -> Diagnostic {
+        guard finding.fix != nil else { return self }
+        let bare = Finding(code: finding.code, range: finding.range, message: finding.message, severity: finding.severity,
+                           explanation: finding.explanation, fix: nil)
+        return Diagnostic(path: path, finding: bare, start: start, end: end, noqaLine: noqaLine)
+    }
+
     /// The same finding under another display path (the Kit relativises paths once).
     public func withPath(_ newPath: String) -> Diagnostic {
         Diagnostic(path: newPath, finding: finding, start: start, end: end, noqaLine: noqaLine)

@@ -32,15 +32,19 @@ public struct DiagnosticReport: Sendable {
     public let absolutePaths: [String: String]
     /// The directory relative display paths are relative to (SARIF `%SRCROOT%`).
     public let workingDirectory: String
+    /// Display path → cell map, for notebooks: their rows are shown relative to the cell.
+    public let notebookCells: [String: NotebookCellMap]
     /// Where rule links point (`rule-url-base`): JSON `url`, SARIF `helpUri`, rdjson `code.url`.
     public var ruleURLBase: String
 
     public init(diagnostics: [Diagnostic], sources: [String: SourceText], checkedPaths: [String],
                 absolutePaths: [String: String] = [:],
                 workingDirectory: String = FileManager.default.currentDirectoryPath,
-                ruleURLBase: String = RuleMetadata.defaultURLBase) {
+                ruleURLBase: String = RuleMetadata.defaultURLBase,
+                notebookCells: [String: NotebookCellMap] = [:]) {
         self.diagnostics = diagnostics
         self.ruleURLBase = ruleURLBase
+        self.notebookCells = notebookCells
         self.workingDirectory = workingDirectory
         self.sources = sources
         self.checkedPaths = checkedPaths
@@ -48,6 +52,36 @@ public struct DiagnosticReport: Sendable {
     }
 
     func source(of diagnostic: Diagnostic) -> SourceText? { sources[diagnostic.path] }
+
+    /// Where a diagnostic is shown: module rows for a Python file, cell number and cell-relative rows
+    /// for a notebook (both ends in the start's cell: a finding does not span cells).
+    func place(of d: Diagnostic) -> Place {
+        guard let map = notebookCells[d.path] else {
+            return Place(cell: nil, row: d.row, column: d.column, endRow: d.endRow, endColumn: d.endColumn)
+        }
+        let (cell, line) = map.locate(line: d.start.line)
+        return Place(cell: cell, row: line + 1, column: d.column, endRow: d.endRow - (d.start.line - line), endColumn: d.endColumn)
+    }
+
+    /// A position shown as `{"row", "column"}`, cell-relative in a notebook.
+    func location(_ p: SourcePosition, path: String) -> [String: Any] {
+        let line = notebookCells[path].map { $0.locate(line: p.line).line } ?? p.line
+        return ["row": line + 1, "column": p.scalarColumn + 1]
+    }
+}
+
+/// 1-based rows and columns as a diagnostic is shown, with its notebook cell (1-based index among all cells).
+struct Place {
+    let cell: Int?
+    let row: Int
+    let column: Int
+    let endRow: Int
+    let endColumn: Int
+
+    /// `4:1`, or `cell 3:4:1` in a notebook (ruff's notation).
+    var label: String { (cell.map { "cell \($0):" } ?? "") + "\(row):\(column)" }
+    /// ` (cell 3)` after a message, for formats whose location has no room for the cell.
+    var cellSuffix: String { cell.map { " (cell \($0))" } ?? "" }
 }
 
 /// Turns diagnostics into text. Each format is one function; none of them analyses anything.
@@ -71,25 +105,30 @@ public enum Renderer {
 
     // MARK: concise / text
 
-    public static func headline(_ d: Diagnostic) -> String { headline(d, style: TerminalStyle(isColored: false)) }
+    public static func headline(_ d: Diagnostic) -> String {
+        headline(d, place: Place(cell: nil, row: d.row, column: d.column, endRow: d.endRow, endColumn: d.endColumn),
+                 style: TerminalStyle(isColored: false))
+    }
 
     /// ruff's colours: bold path, cyan separators, bold red code, cyan `[*]`; the message stays plain.
-    static func headline(_ d: Diagnostic, style: TerminalStyle) -> String {
+    static func headline(_ d: Diagnostic, place: Place, style: TerminalStyle) -> String {
         let fixable = d.fix.map { $0.applicability == .safe ? " " + style.cyan("[*]") : "" } ?? ""
         let colon = style.cyan(":")
-        return "\(style.bold(d.path))\(colon)\(d.row)\(colon)\(d.column)\(colon) \(style.boldRed(d.code))\(fixable) \(d.message)"
+        let cell = place.cell.map { "cell \($0)\(colon)" } ?? ""
+        return "\(style.bold(d.path))\(colon)\(cell)\(place.row)\(colon)\(place.column)\(colon) \(style.boldRed(d.code))\(fixable) \(d.message)"
     }
 
     static func concise(_ report: DiagnosticReport, style: TerminalStyle) -> String {
-        report.diagnostics.map { headline($0, style: style) + "\n" }.joined()
+        report.diagnostics.map { headline($0, place: report.place(of: $0), style: style) + "\n" }.joined()
     }
 
     static func text(_ report: DiagnosticReport, style: TerminalStyle) -> String {
         var out = ""
         for d in report.diagnostics {
-            out += headline(d, style: style) + "\n"
+            let place = report.place(of: d)
+            out += headline(d, place: place, style: style) + "\n"
             if let source = report.source(of: d), source.byteCount > 0 {
-                let lineNumber = String(d.row)
+                let lineNumber = String(place.row)
                 let gutter = String(repeating: " ", count: lineNumber.count)
                 var line = source.lineText(d.start.line)
                 let maxWidth = 400
@@ -109,22 +148,28 @@ public enum Renderer {
                 out += style.boldBlue("\(gutter) |") + "\n"
                 out += style.boldBlue("\(lineNumber) |") + " \(line)\n"
                 out += style.boldBlue("\(gutter) |") + " \(indent)\(style.boldRed(String(repeating: "^", count: width)))\n"
-                for note in notes(d) { out += style.boldBlue("\(gutter) =") + " \(note)\n" }
+                for note in notes(d, cells: report.notebookCells[d.path]) { out += style.boldBlue("\(gutter) =") + " \(note)\n" }
                 out += "\n"
             } else {
-                for note in notes(d) { out += "  " + style.boldBlue("=") + " \(note)\n" }
+                for note in notes(d, cells: report.notebookCells[d.path]) { out += "  " + style.boldBlue("=") + " \(note)\n" }
             }
         }
         return out
     }
 
     /// The explanation, one line per fact, for the text format.
-    public static func notes(_ d: Diagnostic) -> [String] {
+    /// In a notebook (`cells`), lines are written as `cell 2, line 3`.
+    public static func notes(_ d: Diagnostic, cells: NotebookCellMap? = nil) -> [String] {
         var notes: [String] = []
+        let lineLabel: (Int) -> String = { line in
+            guard let cells else { return "line \(line)" }
+            let (cell, row) = cells.locate(line: line - 1)
+            return "cell \(cell), line \(row + 1)"
+        }
         if let e = d.explanation {
-            if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary) }
+            if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary(lineLabel: lineLabel)) }
             if !e.alsoClosedAt.isEmpty {
-                notes.append("also closed at: " + e.alsoClosedAt.map { "line \($0.line) (\($0.summary))" }.joined(separator: ", "))
+                notes.append("also closed at: " + e.alsoClosedAt.map { "\(lineLabel($0.line)) (\($0.summary))" }.joined(separator: ", "))
             }
             if let estimate = e.estimate {
                 notes.append("size: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
@@ -151,11 +196,11 @@ public enum Renderer {
             "message": d.message,
             "severity": d.severity.rawValue,
             "filename": report.absolutePaths[d.path] ?? d.path,
-            "location": location(d.start),
-            "end_location": location(d.end),
+            "location": report.location(d.start, path: d.path),
+            "end_location": report.location(d.end, path: d.path),
             "noqa_row": d.noqaRow,
             "url": d.url(base: report.ruleURLBase).map { $0 as Any } ?? NSNull(),
-            "cell": NSNull(),
+            "cell": report.place(of: d).cell.map { $0 as Any } ?? NSNull(),
         ]
         if let fix = d.fix {
             let source = report.source(of: d)
@@ -165,26 +210,39 @@ public enum Renderer {
                 "edits": fix.edits.map { edit -> [String: Any] in
                     [
                         "content": String(decoding: edit.replacement, as: UTF8.self),
-                        "location": source.map { location($0.position(of: edit.range.lowerBound)) } ?? NSNull(),
-                        "end_location": source.map { location($0.position(of: edit.range.upperBound)) } ?? NSNull(),
+                        "location": source.map { report.location($0.position(of: edit.range.lowerBound), path: d.path) } ?? NSNull(),
+                        "end_location": source.map { report.location($0.position(of: edit.range.upperBound), path: d.path) } ?? NSNull(),
                     ]
                 },
             ] as [String: Any]
         } else {
             object["fix"] = NSNull()
         }
-        object["explanation"] = d.explanation.map { explanationObject($0, source: report.source(of: d)) } ?? NSNull()
+        object["explanation"] = d.explanation.map {
+            explanationObject($0, source: report.source(of: d), cells: report.notebookCells[d.path])
+        } ?? NSNull()
         return object
     }
 
-    static func explanationObject(_ e: HeapExplanation, source: SourceText?) -> [String: Any] {
-        [
+    /// In a notebook (`cells`), each location's row counts from its cell, named by a `cell` key.
+    static func explanationObject(_ e: HeapExplanation, source: SourceText?, cells: NotebookCellMap? = nil) -> [String: Any] {
+        func place(_ p: SourcePosition) -> [String: Any] {
+            guard let cells else { return location(p) }
+            let (cell, line) = cells.locate(line: p.line)
+            return ["row": line + 1, "column": p.scalarColumn + 1, "cell": cell]
+        }
+        func place(line: Int) -> [String: Any] {
+            guard let cells else { return ["row": line, "column": 1] }
+            let (cell, row) = cells.locate(line: line - 1)
+            return ["row": row + 1, "column": 1, "cell": cell]
+        }
+        return [
             "path": e.path.map { step -> [String: Any] in
                 var location: Any = NSNull()
                 if let site = step.site, let source {
-                    location = Self.location(source.position(of: site.start))
+                    location = place(source.position(of: site.start))
                 } else if let line = step.line {
-                    location = ["row": line, "column": 1]
+                    location = place(line: line)
                 }
                 return ["from": step.from, "via": step.via, "to": step.to, "location": location]
             },
@@ -200,7 +258,7 @@ public enum Renderer {
             "mechanism": e.mechanism,
             "remedy": e.remedy,
             "also_closed_at": e.alsoClosedAt.map { other -> [String: Any] in
-                let location: Any = source.map { Self.location($0.position(of: other.site.start)) } ?? ["row": other.line, "column": 1]
+                let location: Any = source.map { place($0.position(of: other.site.start)) } ?? place(line: other.line)
                 return ["location": location, "summary": other.summary]
             },
         ]
@@ -246,9 +304,12 @@ public enum Renderer {
     static func precision(_ status: RuleStatus) -> String { status == .stable ? "high" : "medium" }
 
     /// Columns count Unicode code points (`run.columnKind` = `unicodeCodePoints`).
-    static func region(_ start: SourcePosition, _ end: SourcePosition) -> [String: Any] {
-        ["startLine": start.line + 1, "startColumn": start.scalarColumn + 1,
-         "endLine": end.line + 1, "endColumn": end.scalarColumn + 1]
+    /// In a notebook, lines count from the start of each position's cell.
+    static func region(_ start: SourcePosition, _ end: SourcePosition, cells: NotebookCellMap? = nil) -> [String: Any] {
+        let startLine = cells.map { $0.locate(line: start.line).line } ?? start.line
+        let endLine = cells.map { $0.locate(line: end.line).line } ?? end.line
+        return ["startLine": startLine + 1, "startColumn": start.scalarColumn + 1,
+                "endLine": endLine + 1, "endColumn": end.scalarColumn + 1]
     }
 
     static func uri(_ path: String) -> String {
@@ -325,12 +386,14 @@ public enum Renderer {
                 "locations": [[
                     "physicalLocation": [
                         "artifactLocation": artifactLocation(d.path, report: report),
-                        "region": region(d.start, d.end),
+                        "region": region(d.start, d.end, cells: report.notebookCells[d.path]),
                     ],
                 ]],
                 "partialFingerprints": [Fingerprints.sarifKey: fingerprints[index]],
             ]
             if let index = ruleIndex[d.code] { result["ruleIndex"] = index }
+            // The region counts lines from the start of the notebook cell this property names.
+            if let cell = report.place(of: d).cell { result["properties"] = ["cell": cell] }
             if let source = report.source(of: d) {
                 if let e = d.explanation {
                     var related: [[String: Any]] = []
@@ -341,7 +404,7 @@ public enum Renderer {
                             "message": ["text": "step \(number + 1) of the reference path: \(step.summary)"],
                             "physicalLocation": [
                                 "artifactLocation": artifactLocation(d.path, report: report),
-                                "region": region(source.position(of: site.start), source.position(of: site.end)),
+                                "region": region(source.position(of: site.start), source.position(of: site.end), cells: report.notebookCells[d.path]),
                             ],
                         ])
                     }
@@ -351,13 +414,15 @@ public enum Renderer {
                             "message": ["text": "also closes this cycle: \(other.summary)"],
                             "physicalLocation": [
                                 "artifactLocation": artifactLocation(d.path, report: report),
-                                "region": region(source.position(of: other.site.start), source.position(of: other.site.end)),
+                                "region": region(source.position(of: other.site.start), source.position(of: other.site.end),
+                                               cells: report.notebookCells[d.path]),
                             ],
                         ])
                     }
                     if !related.isEmpty { result["relatedLocations"] = related }
                 }
-                if let fix = d.fix, !fix.edits.isEmpty {
+                // A fix's edits are in the cells' code, not the notebook's JSON: no replacement to offer.
+                if let fix = d.fix, !fix.edits.isEmpty, report.notebookCells[d.path] == nil {
                     result["fixes"] = [sarifFix(fix, path: d.path, source: source, report: report)]
                 }
             }
@@ -402,11 +467,11 @@ public enum Renderer {
             [
                 "type": "issue",
                 "check_name": d.code,
-                "description": "\(d.code) \(d.message)",
+                "description": "\(d.code) \(d.message)\(report.place(of: d).cellSuffix)",
                 "categories": ["Performance"],
                 "severity": gitlabSeverity(d.severity),
                 "fingerprint": fingerprints[index],
-                "location": ["path": uri(d.path), "lines": ["begin": d.row, "end": d.endRow]] as [String: Any],
+                "location": ["path": uri(d.path), "lines": ["begin": report.place(of: d).row, "end": report.place(of: d).endRow]] as [String: Any],
             ]
         }
         return serialize(issues, pretty: true) + "\n"
@@ -423,22 +488,23 @@ public enum Renderer {
     }
 
     /// rdjson positions: 1-based lines, 1-based columns counted in UTF-8 bytes.
-    static func rdjsonPosition(_ p: SourcePosition) -> [String: Any] {
-        ["line": p.line + 1, "column": p.utf8Column + 1]
+    static func rdjsonPosition(_ p: SourcePosition, cells: NotebookCellMap? = nil) -> [String: Any] {
+        ["line": (cells.map { $0.locate(line: p.line).line } ?? p.line) + 1, "column": p.utf8Column + 1]
     }
 
     static func rdjson(_ report: DiagnosticReport) -> String {
         let diagnostics: [[String: Any]] = report.diagnostics.map { d in
+            let cells = report.notebookCells[d.path]
             var object: [String: Any] = [
-                "message": d.message,
+                "message": d.message + report.place(of: d).cellSuffix,
                 "location": [
                     "path": d.path,
-                    "range": ["start": rdjsonPosition(d.start), "end": rdjsonPosition(d.end)],
+                    "range": ["start": rdjsonPosition(d.start, cells: cells), "end": rdjsonPosition(d.end, cells: cells)],
                 ] as [String: Any],
                 "severity": rdjsonSeverity(d.severity),
                 "code": ["value": d.code, "url": d.url(base: report.ruleURLBase) ?? ""],
             ]
-            if let fix = d.fix, let source = report.source(of: d), !fix.edits.isEmpty {
+            if let fix = d.fix, let source = report.source(of: d), !fix.edits.isEmpty, cells == nil {
                 object["suggestions"] = fix.edits.map { edit -> [String: Any] in
                     [
                         "range": ["start": rdjsonPosition(source.position(of: edit.range.lowerBound)),
@@ -482,9 +548,12 @@ public enum Renderer {
         var out = report.diagnostics.map { d in
             let level = githubLevel(d.severity)
             perLevel[level, default: 0] += 1
+            // GitHub has no notion of cells: a notebook's annotation carries the cell-relative row,
+            // and the message says which cell.
+            let place = report.place(of: d)
             return "::\(level) title=\(escapeProperty("heaplint (\(d.code))")),file=\(escapeProperty(d.path)),"
-                + "line=\(d.row),col=\(d.column),endLine=\(d.endRow),endColumn=\(d.endColumn)::"
-                + escapeData("\(d.path):\(d.row):\(d.column): \(d.code) \(d.message)") + "\n"
+                + "line=\(place.row),col=\(place.column),endLine=\(place.endRow),endColumn=\(place.endColumn)::"
+                + escapeData("\(d.path):\(place.label): \(d.code) \(d.message)") + "\n"
         }.joined()
         let hidden = perLevel.values.reduce(0) { $0 + max(0, $1 - githubAnnotationCap) }
         if hidden > 0 {
@@ -532,8 +601,10 @@ public enum Renderer {
             let diagnostics = byPath[path] ?? []
             out += "  <testsuite name=\"\(xml(path))\" tests=\"\(diagnostics.count)\" failures=\"\(diagnostics.count)\" errors=\"0\">\n"
             for d in diagnostics {
-                out += "    <testcase name=\"org.heaplint.\(xml(d.code))\" classname=\"\(xml(path))\" file=\"\(xml(path))\" line=\"\(d.row)\">\n"
-                out += "      <failure message=\"\(xml(d.message))\" type=\"\(xml(d.code))\">line \(d.row), col \(d.column), \(xml(d.message))</failure>\n"
+                let place = report.place(of: d)
+                let cell = place.cell.map { "cell \($0), " } ?? ""
+                out += "    <testcase name=\"org.heaplint.\(xml(d.code))\" classname=\"\(xml(path))\" file=\"\(xml(path))\" line=\"\(place.row)\">\n"
+                out += "      <failure message=\"\(xml(d.message))\" type=\"\(xml(d.code))\">\(cell)line \(place.row), col \(place.column), \(xml(d.message))</failure>\n"
                 out += "    </testcase>\n"
             }
             out += "  </testsuite>\n"

@@ -69,7 +69,9 @@ public enum NoqaAdder {
                 continue
             }
             guard encoding.isWritable else {
-                outcome.failures.append((result.path, "it is not UTF-8 and heaplint writes only UTF-8 files"))
+                outcome.failures.append((result.path, encoding.notebookCells != nil
+                    ? "heaplint does not write into notebooks (.ipynb) yet"
+                    : "it is not UTF-8 and heaplint writes only UTF-8 files"))
                 continue
             }
             var bytes = source.bytes

@@ -80,6 +80,8 @@ public struct Configuration: Sendable {
     public static let defaultExcludes = [
         ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
         ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".heaplint_cache", ".eggs", "_build", "site-packages",
+        // Jupyter's autosaved copies of every notebook: checking them would repeat each finding.
+        ".ipynb_checkpoints",
     ]
 
     public init(configFile: String? = nil, projectRoot: String, options: Options = Options()) {

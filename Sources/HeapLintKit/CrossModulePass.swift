@@ -88,7 +88,8 @@ struct CrossModulePass {
         guard let diagnostics = cache.crossDiagnostics(forPath: Configuration.absolute(result.path), hash: contentHash, key: key,
                                                        source: source, displayPath: result.path) else { return nil }
         return FileResult(path: result.path, source: diagnostics.isEmpty ? result.source : source, diagnostics: diagnostics,
-                          fixedCount: 0, diff: result.diff, fromCache: true, interface: result.interface)
+                          fixedCount: 0, diff: result.diff, fromCache: true, interface: result.interface,
+                          cells: result.cells)
     }
 
     /// The file as it is on disk now (after any fixes), analysed with the index. Its fix count and diff
@@ -108,7 +109,7 @@ struct CrossModulePass {
         let keepsSource = result.source != nil || !analysis.diagnostics.isEmpty
         return FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
                           fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,
-                          interface: result.interface)
+                          interface: result.interface, cells: result.cells)
     }
 }
 

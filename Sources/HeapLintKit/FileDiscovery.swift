@@ -12,7 +12,7 @@ public struct DiscoveredFile: Sendable, Hashable {
     public var undecodableName: String? = nil
 }
 
-/// Walks the given paths for `*.py` and `*.pyi` files, skipping virtualenvs, caches, build output,
+/// Walks the given paths for `*.py`, `*.pyi` and `*.ipynb` files, skipping virtualenvs, caches, build output,
 /// the configured excludes and (unless `respect-gitignore = false`) what `.gitignore`, `.ignore` and
 /// `.git/info/exclude` ignore; a path named on the command line is checked all the same. The walk uses an explicit stack and never follows a symlink to a
 /// directory, so link loops cannot hang it; symlinks to files are checked like files.
@@ -40,7 +40,7 @@ public struct FileDiscovery: Sendable {
             let path = given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if exists && isDirectory.boolValue && !Self.isPythonFileName(path) {
+            if exists && isDirectory.boolValue && !Self.isCheckedFileName(path) {
                 if forceExclude && isExcluded(path, patterns: patterns) { continue }
                 walk(path, add: { add($0, explicit: false, absolute: $1, undecodable: $2) })
             } else {
@@ -55,6 +55,11 @@ public struct FileDiscovery: Sendable {
 
     static func isPythonFileName(_ name: String) -> Bool {
         name.hasSuffix(".py") || name.hasSuffix(".pyi")
+    }
+
+    /// Python files and Jupyter notebooks (their code cells are checked as one module).
+    static func isCheckedFileName(_ name: String) -> Bool {
+        isPythonFileName(name) || NotebookLoader.isNotebookPath(name)
     }
 
     private func isExcluded(_ path: String, patterns: [String]) -> Bool {
@@ -111,7 +116,7 @@ public struct FileDiscovery: Sendable {
                 guard lstat(child, &info) == 0 else { continue }
                 let type = info.st_mode & S_IFMT
                 let isDirectory = type == S_IFDIR
-                guard isDirectory || Self.isPythonFileName(name) else { continue }
+                guard isDirectory || Self.isCheckedFileName(name) else { continue }
                 let absolute = directory.absolute == "/" ? "/" + name : directory.absolute + "/" + name
                 let relative = configuration.relativePath(absolute: absolute)
                 // Same answer as `Configuration.isExcluded(path:)`, cheaper when the parent is clean.
@@ -163,7 +168,8 @@ public struct FileDiscovery: Sendable {
             if let name = String(validating: bytes, as: UTF8.self) {
                 names.append(name)
             } else {
-                let isPython = bytes.count > 3 && (bytes.suffix(3).elementsEqual(".py".utf8) || bytes.suffix(4).elementsEqual(".pyi".utf8))
+                let isPython = bytes.count > 3 && (bytes.suffix(3).elementsEqual(".py".utf8) || bytes.suffix(4).elementsEqual(".pyi".utf8)
+                    || bytes.suffix(6).elementsEqual(".ipynb".utf8))
                 var type = Int32(entry.pointee.d_type)
                 if type == Int32(DT_UNKNOWN) {
                     // Some filesystems leave the type to a stat; the raw name works relative to the directory.

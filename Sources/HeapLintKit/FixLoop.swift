@@ -15,7 +15,8 @@ extension ProjectCheck {
         var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
         let originalDiagnostics = analysis.diagnostics
         let interface = analysis.interface
-        guard fixMode != .report, encoding.isWritable || target == nil else {
+        // Notebooks are never fixed, not even to stdout: the analysed text is not the file's JSON.
+        guard fixMode != .report, encoding.notebookCells == nil, encoding.isWritable || target == nil else {
             let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
             return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
                               fromCache: false, interface: interface, tree: keeps ? originalTree : nil)

@@ -18,7 +18,7 @@ public struct FileResult: Sendable {
     public let path: String
     /// The analysed text (nil when the file could not be read).
     public let source: SourceText?
-    public let diagnostics: [Diagnostic]
+    public internal(set) var diagnostics: [Diagnostic]
     /// How many fixes were applied (or would be, with `--diff`).
     public let fixedCount: Int
     /// A unified diff of the fixes (`--diff`), nil when nothing changes.
@@ -27,15 +27,30 @@ public struct FileResult: Sendable {
     public let fromCache: Bool
     /// The module's interface for the project index (nil when no cycle rule ran).
     public var interface: ModuleInterface? = nil
+    /// For a notebook, where its code cells start in `source` (renderers show cell-relative rows).
+    public var cells: NotebookCellMap? = nil
+    /// Fixes found in a notebook and dropped from its diagnostics: `--fix` does not write notebooks
+    /// yet (their text is the cells' code, not the file's JSON), so none is offered as fixable.
+    public internal(set) var withheldNotebookFixes = 0
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
 }
 
 extension FileResult {
+    /// A notebook's result with its fixes withheld (the ones this run would apply counted in
+    /// `withheldNotebookFixes`).
+    func withholdingNotebookFixes(counting applies: (Fix) -> Bool) -> FileResult {
+        guard cells != nil else { return self }
+        var copy = self
+        copy.withheldNotebookFixes = diagnostics.filter { $0.fix.map(applies) == true }.count
+        copy.diagnostics = diagnostics.map { $0.withoutFix() }
+        return copy
+    }
+
     func droppingSource() -> FileResult {
         FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
-                   interface: interface, tree: tree)
+                   interface: interface, cells: cells, tree: tree)
     }
 }
 
@@ -96,7 +111,10 @@ public struct ProjectCheck: Sendable {
         // under the key of the classes it used.
         let cross = CrossModulePass(analyzer: analyzer, cache: cache).run(&results, hashes: hashValues)
         if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
-        for index in results.indices { results[index].tree = nil }
+        for index in results.indices {
+            results[index].tree = nil
+            results[index] = results[index].withholdingNotebookFixes(counting: isApplicable)
+        }
         return results.sorted { $0.path < $1.path }
     }
 
@@ -121,19 +139,26 @@ public struct ProjectCheck: Sendable {
             if let cache, let hash,
                let cached = cache.lookup(path: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
                 return (FileResult(path: path, source: source, diagnostics: cached.diagnostics, fixedCount: 0, diff: nil,
-                                   fromCache: true, interface: cached.interface), nil)
+                                   fromCache: true, interface: cached.interface, cells: encoding.notebookCells), nil)
             }
-            return (check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser), hash)
+            var result = check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser)
+            result.cells = encoding.notebookCells
+            // A notebook cannot be imported: its classes must not stand in the project index for a
+            // module of the same name (it still asks the index about what it imports).
+            if result.cells != nil { result.interface?.classes = [] }
+            return (result, hash)
         }
     }
 
     /// Text from stdin (`-` with `--stdin-filename`): fixes are printed, not written.
     public func check(stdin bytes: [UInt8], displayPath: String) -> FileResult {
-        switch SourceLoader.decode(bytes) {
+        switch SourceLoader.decode(bytes, path: displayPath) {
         case .unreadable(let message):
             return unreadable(path: displayPath, message: message)
         case let .text(source, encoding):
-            return check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
+            var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
+            result.cells = encoding.notebookCells
+            return result.withholdingNotebookFixes(counting: isApplicable)
         }
     }
 
@@ -153,12 +178,15 @@ extension DiagnosticReport {
     public init(results: [FileResult]) {
         var sources: [String: SourceText] = [:]
         var absolute: [String: String] = [:]
+        var cells: [String: NotebookCellMap] = [:]
         for result in results {
             if let source = result.source { sources[result.path] = source }
+            if let map = result.cells { cells[result.path] = map }
             absolute[result.path] = result.path == "-" ? "-" : Configuration.absolute(result.path)
         }
         let diagnostics = results.flatMap(\.diagnostics).sorted(by: Diagnostic.ordered)
-        self.init(diagnostics: diagnostics, sources: sources, checkedPaths: results.map(\.path), absolutePaths: absolute)
+        self.init(diagnostics: diagnostics, sources: sources, checkedPaths: results.map(\.path), absolutePaths: absolute,
+                  notebookCells: cells)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeapDiagnostics
 import HeapSyntax
 
 /// A file's bytes turned into analysable UTF-8 text, or the reason it cannot be.
@@ -15,8 +16,17 @@ public enum SourceEncoding: Sendable, Equatable {
     case utf8WithBOM
     /// Declared by a PEP 263 coding cookie and transcoded to UTF-8.
     case transcoded(String)
+    /// A Jupyter notebook's code cells joined into one module. `--fix` does not write notebooks: the
+    /// text is not the file's bytes.
+    case notebook(NotebookCellMap)
 
-    public var isWritable: Bool { !isTranscoded }
+    public var isWritable: Bool {
+        switch self {
+        case .utf8, .utf8WithBOM: true
+        case .transcoded, .notebook: false
+        }
+    }
+    public var notebookCells: NotebookCellMap? { if case .notebook(let map) = self { return map } else { return nil } }
     public var isTranscoded: Bool { if case .transcoded = self { return true } else { return false } }
 }
 
@@ -30,7 +40,7 @@ public enum SourceLoader {
     public static func load(path: String, maxBytes: Int) -> LoadedSource {
         switch readBytes(path: path, maxBytes: maxBytes) {
         case .unreadable(let message): return .unreadable(message)
-        case .bytes(let raw): return decode(raw)
+        case .bytes(let raw): return decode(raw, path: path)
         }
     }
 
@@ -39,7 +49,7 @@ public enum SourceLoader {
     public static func loadKeepingBytes(path: String) -> (source: LoadedSource, raw: [UInt8]?) {
         switch readBytes(path: path) {
         case .unreadable(let message): return (.unreadable(message), nil)
-        case .bytes(let raw): return (decode(raw), raw)
+        case .bytes(let raw): return (decode(raw, path: path), raw)
         }
     }
 
@@ -96,6 +106,11 @@ public enum SourceLoader {
 
     private static func errorText(_ code: Int32) -> String {
         String(cString: strerror(code)).lowercased()
+    }
+
+    /// Bytes → the text to analyse: a notebook (`.ipynb`) by its code cells, anything else as Python source.
+    public static func decode(_ raw: [UInt8], path: String) -> LoadedSource {
+        NotebookLoader.isNotebookPath(path) ? NotebookLoader.decode(raw) : decode(raw)
     }
 
     /// Bytes → UTF-8 text: strips a BOM, honours a PEP 263 cookie for common single-byte encodings,

@@ -37,7 +37,10 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
     /// `Tree.children (line 7) → list → Node; Node.parent (line 3) → Tree` style one-liner.
     /// Consecutive steps that continue from the previous object are chained (`→ Node`), a step
     /// through a named attribute starts a new clause after `; `.
-    public var pathSummary: String {
+    public var pathSummary: String { pathSummary(lineLabel: { "line \($0)" }) }
+
+    /// `pathSummary` with each 1-based line written by `lineLabel` (a notebook writes `cell 2, line 3`).
+    public func pathSummary(lineLabel: (Int) -> String) -> String {
         var text = ""
         var previousTarget: String?
         for step in path {
@@ -47,7 +50,7 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
                 text += " → \(step.to)"
             } else {
                 if !text.isEmpty { text += "; " }
-                text += step.summary
+                text += step.summary(lineLabel: lineLabel)
             }
             previousTarget = step.to
         }
@@ -88,8 +91,10 @@ public struct ReferenceStep: Sendable, Hashable, Codable {
         self.line = line
     }
 
-    public var summary: String {
-        let at = line.map { " (line \($0))" } ?? ""
+    public var summary: String { summary(lineLabel: { "line \($0)" }) }
+
+    public func summary(lineLabel: (Int) -> String) -> String {
+        let at = line.map { " (\(lineLabel($0)))" } ?? ""
         return via.isEmpty ? "\(from)\(at) → \(to)" : "\(from).\(via)\(at) → \(to)"
     }
 }

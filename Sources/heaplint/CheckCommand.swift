@@ -334,6 +334,12 @@ struct Check: ParsableCommand {
     }
 
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String) throws {
+        if fixMode != .report && !silent {
+            for result in results where result.withheldNotebookFixes > 0 {
+                let count = result.withheldNotebookFixes
+                printWarning("\(result.path): \(count) fix\(count == 1 ? " was" : "es were") not applied: heaplint does not write fixes into notebooks (.ipynb) yet; apply \(count == 1 ? "it" : "them") in the notebook")
+            }
+        }
         let report = makeReport(results, ruleURLBase: ruleURLBase)
         let remaining = report.diagnostics.count
         let fixed = results.reduce(0) { $0 + $1.fixedCount }
