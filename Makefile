@@ -60,7 +60,7 @@ rule-pages: build
 # The release build prints nothing for minutes on a cold clone, so say what is happening before it starts.
 demo:
 	@echo "make demo: building the release binary $(RELEASE_BIN) (about 4 minutes on 2 cores the first time, seconds after)"
-	@$(MAKE) -s release
+	@$(MAKE) -s --no-print-directory release
 	@echo "== heaplint check docs/demo-project =="
 	@$(RELEASE_BIN) check docs/demo-project || [ $$? -eq 1 ]
 

@@ -102,8 +102,11 @@ def run_make_demo(tmp_path) -> str:
     release.write_text(f"#!/bin/sh\nexec {BIN} \"$@\"\n")
     for f in (fake_swift, release):
         f.chmod(0o755)
-    proc = subprocess.run(["make", "demo", f"SWIFT={fake_swift}", f"RELEASE_BIN={release}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    # Under `make test` this make is a sub-make: without the parent's variables and with
+    # --no-print-directory it prints what a user's `make demo` prints (no "Entering directory" lines).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    proc = subprocess.run(["make", "--no-print-directory", "demo", f"SWIFT={fake_swift}", f"RELEASE_BIN={release}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout.replace(str(release), ".build/release/heaplint")
 
