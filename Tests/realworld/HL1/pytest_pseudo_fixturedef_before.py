@@ -5,7 +5,7 @@
 #   time); every class object is cyclic (its __dict__, __mro__, and the descriptors point back at it),
 #   so each discarded one was cyclic garbage -- caught by a gc.DEBUG_SAVEALL fixture in a user's tests.
 # fix: define the helper type once (module level) and create instances of it.
-# expect: HL1xx-new (class object created per call: classes are always self-referential)
+# expect: HL108 (a class object created per call: classes are always self-referential)
 
 
 def get_fixture_def(cached_result, scope):
