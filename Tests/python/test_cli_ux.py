@@ -247,3 +247,47 @@ def test_check_help_lists_what_a_ruff_user_reaches_for(tmp_path):
     for option in ("--extend-ignore <CODES>", "--fix/--no-fix", "--preview/--no-preview",
                    "--unsafe-fixes/--no-unsafe-fixes", "--color <color>"):
         assert option in help_text, option
+
+
+# ---- --diff: one hunk per region, 3 lines of context, accepted by patch and git apply ----------------
+
+def far_apart_fixes(lines_between=2000) -> str:
+    filler = "".join(f"VALUE_{i} = {i}\n" for i in range(lines_between))
+    return SAFE_FIX + filler + SAFE_FIX.replace("total", "total_again")
+
+
+def test_diff_prints_one_small_hunk_per_fix(tmp_path):
+    (tmp_path / "far.py").write_text(far_apart_fixes())
+    proc = check(tmp_path, "--diff", "far.py")
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout
+    assert out.startswith("--- far.py\n+++ far.py\n"), out[:200]
+    headers = re.findall(r"^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$", out, re.M)
+    assert len(headers) == 2, out
+    # Each hunk: the changed line and at most 3 lines of context on each side.
+    assert headers[0] == ("1", "5", "1", "5"), headers
+    assert headers[1] == ("2001", "4", "2001", "4"), headers
+    assert len(out.splitlines()) < 20, out
+    assert "VALUE_1000" not in out
+
+
+def test_diff_output_applies_with_patch_and_git_apply(tmp_path):
+    original = far_apart_fixes(50)
+    (tmp_path / "far.py").write_text(original)
+    diff = check(tmp_path, "--diff", "far.py").stdout
+    # What --fix writes is what the diff must produce.
+    work = tmp_path / "fixme"
+    work.mkdir()
+    (work / "far.py").write_text(original)
+    assert check(work, "--fix", "far.py").returncode == 0
+    expected = (work / "far.py").read_text()
+    assert expected != original
+    for tool in (["patch", "-p0", "--quiet"], ["git", "apply", "-p0", "--unsafe-paths"]):
+        target = tmp_path / tool[0]
+        target.mkdir()
+        (target / "far.py").write_text(original)
+        if tool[0] == "git":
+            subprocess.run(["git", "init", "-q"], cwd=target, check=True)
+        proc = subprocess.run(tool, cwd=target, input=diff, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, (tool, proc.stdout, proc.stderr, diff)
+        assert (target / "far.py").read_text() == expected, tool
