@@ -71,38 +71,94 @@ public struct DiagnosticMapping: Sendable {
         let metadata = RuleRegistry.rule(code: d.code)?.metadata
         var lines: [String] = []
         let name = metadata.map { " (\($0.name))" } ?? ""
-        lines.append("**heaplint \(d.code)**\(name): \(d.message)")
+        lines.append("**heaplint \(d.code)**\(Self.escaped(name)): \(Self.escaped(d.message))")
         if let explanation = d.explanation {
             if !explanation.path.isEmpty {
                 lines.append("")
                 lines.append("**Reference path**")
                 lines.append("")
                 for (i, step) in explanation.path.enumerated() {
-                    lines.append("\(i + 1). `\(step.summary)`")
+                    lines.append("\(i + 1). \(Self.codeSpan(step.summary))")
                 }
             }
             if let estimate = explanation.estimate {
                 lines.append("")
-                lines.append("**Size**: \(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))")
+                lines.append("**Size**: \(Self.escaped("\(estimate.summary) on \(estimate.version.displayName) (\(estimate.basis))"))")
             }
             if !explanation.mechanism.isEmpty {
                 lines.append("")
-                lines.append("**Freed by**: \(explanation.mechanism)")
+                lines.append("**Freed by**: \(Self.escaped(explanation.mechanism))")
             }
             if !explanation.remedy.isEmpty {
                 lines.append("")
-                lines.append("**Remedy**: \(explanation.remedy)")
+                lines.append("**Remedy**: \(Self.escaped(explanation.remedy))")
             }
         }
         if let fix = d.fix {
             lines.append("")
-            lines.append("**Fix** (\(fix.applicability.rawValue)): \(fix.title)")
+            lines.append("**Fix** (\(fix.applicability.rawValue)): \(Self.escaped(fix.title))")
         }
         if let metadata {
             lines.append("")
-            lines.append("\(metadata.summary) [\(d.code) documentation](\(metadata.url(base: ruleURLBase)))")
+            lines.append("\(Self.escaped(metadata.summary)) [\(d.code) documentation](\(metadata.url(base: ruleURLBase)))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Characters that markdown would read as emphasis, links, HTML, headings, tables or escapes.
+    private static let active: Set<Character> = ["\\", "*", "_", "[", "]", "<", ">", "#", "~", "|", "!", "&"]
+
+    /// `text` as literal markdown: backtick code spans are kept as written (their content is already
+    /// literal), everything outside them is backslash-escaped, so `__dict__` is not bold "dict".
+    /// An unpaired backtick is escaped too.
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "`") {
+            out += escapePlain(rest[..<open])
+            // The delimiter is the whole run of backticks; the span closes at an equal run.
+            var afterOpen = open
+            while afterOpen < rest.endIndex, rest[afterOpen] == "`" { afterOpen = rest.index(after: afterOpen) }
+            let delimiter = rest[open..<afterOpen]
+            if let close = closingRun(of: delimiter.count, in: rest[afterOpen...]) {
+                out += rest[open..<close.upperBound]
+                rest = rest[close.upperBound...]
+            } else {
+                out += String(repeating: "\\`", count: delimiter.count)
+                rest = rest[afterOpen...]
+            }
+        }
+        return out + escapePlain(rest)
+    }
+
+    /// `text` as one code span, whatever backticks it holds.
+    public static func codeSpan(_ text: String) -> String {
+        var longest = 0, run = 0
+        for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + pad + text + pad + fence
+    }
+
+    private static func escapePlain(_ text: Substring) -> String {
+        var out = ""
+        for c in text {
+            if active.contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    private static func closingRun(of length: Int, in text: Substring) -> Range<Substring.Index>? {
+        var i = text.startIndex
+        while i < text.endIndex {
+            guard text[i] == "`" else { i = text.index(after: i); continue }
+            var j = i
+            while j < text.endIndex, text[j] == "`" { j = text.index(after: j) }
+            if text.distance(from: i, to: j) == length { return i..<j }
+            i = j
+        }
+        return nil
     }
 }
 

@@ -3,6 +3,7 @@ edits, hover, code actions, settings. Each test gets a fresh server process."""
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -287,3 +288,25 @@ async def test_editing_a_dependency_reanalyses_its_dependents(client: LanguageCl
     # Child no longer keeps its parent: b.py is analysed again, unchanged, and its cycle is gone.
     edit(client, a, 2, (2, 22), (2, 28), "str(parent)")
     await diagnostics_where(client, b, lambda d: "HL101" not in codes(d), "HL101 gone after the edit of a.py")
+
+
+@pytest.mark.asyncio
+async def test_hover_escapes_markdown_outside_code_spans(client: LanguageClient, tmp_path):
+    """`__defaults__` in prose must not render as bold "defaults" (issue 27)."""
+    uri = uri_in(tmp_path)
+    source = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
+    open_doc(client, uri, source)
+    diags = await diagnostics_where(client, uri, lambda d: "HL404" in codes(d), "HL404")
+    d = next(d for d in diags if d.code == "HL404")
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=d.range.start))
+    assert hover is not None
+    md = hover.contents.value
+    assert "\\_\\_defaults\\_\\_" in md, md
+    # Nothing outside a code span is left for markdown to read as emphasis.
+    outside = re.sub(r"(`+)(?:(?!\1).)+?\1", "", md.replace("\\_", "").replace("\\*", ""))
+    outside = outside.replace("**", "")  # the hover's own bold labels
+    assert "_" not in outside and "*" not in outside, outside
+    # Code spans stay as written (no backslashes inside them).
+    for span in re.findall(r"`([^`]+)`", md):
+        assert "\\" not in span, span
