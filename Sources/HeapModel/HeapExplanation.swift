@@ -122,7 +122,7 @@ public struct ByteEstimate: Sendable, Hashable, Codable {
         ByteEstimate(lowerBytes: lowerBytes, upperBytes: upperBytes, version: version, basis: basis)
     }
 
-    /// "~688 B", "1.2–4.5 KB", "≥ 40 MB (unbounded)".
+    /// "~688 B", "1.2–4.5 kB", "≥ 40 MB (unbounded)".
     public var summary: String {
         guard let upper = upperBytes else {
             // An empty container's few bytes are no floor worth stating ("at least 0 B").
@@ -133,7 +133,7 @@ public struct ByteEstimate: Sendable, Hashable, Codable {
     }
 
     public static func format(_ bytes: Int) -> String {
-        let units: [(Double, String)] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")]
+        let units: [(Double, String)] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")]
         for (scale, unit) in units where Double(bytes) >= scale {
             let value = Double(bytes) / scale
             // One format at every scale: whole units from 10 up (`41 MB`, `410 MB`), one decimal below (`9.2 MB`).

@@ -59,3 +59,11 @@ public struct Fix: Sendable, Hashable {
 /// Safe: same meaning, applied by `--fix`. Unsafe: may change behaviour, only with `--unsafe-fixes`.
 /// Display-only: shown, never applied.
 public enum FixApplicability: String, Sendable, Codable { case safe, unsafe, displayOnly = "display-only" }
+
+extension String {
+    /// The text with its first letter upper-cased: a phrase used as a message's opening ("Builds a list …").
+    public var sentenceCased: String {
+        guard let first else { return self }
+        return first.uppercased() + dropFirst()
+    }
+}

@@ -65,7 +65,7 @@ import HeapSyntax
         let rule = ListBuiltForOnePass.self
         let result = Analyzer(rules: [rule]).analyze(source: SourceText("total = sum([i for i in range(10**7)])\n"), path: "x.py")
         let diagnostic = result.diagnostics.first { $0.code == "HL301" }
-        #expect(diagnostic?.message.hasPrefix("builds a list of ~10,000,000 ints (~410 MB on CPython 3.11) only to sum it") == true)
+        #expect(diagnostic?.message.hasPrefix("Builds a list of ~10,000,000 ints (~410 MB on CPython 3.11) only to sum it") == true)
         #expect(diagnostic?.explanation?.path.first?.from == "sum() argument")
         #expect(diagnostic?.explanation?.path.last?.to == "10,000,000 ints")
         #expect((diagnostic?.explanation?.estimate?.upperBytes ?? 0) > 400_000_000)

@@ -180,7 +180,7 @@ public struct CollectInLoop: Rule {
                 guard let first = call.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }),
                       folder.integerValue(of: first) == 0 else { continue }
                 findings.append(Finding(Self.self, range: call.range,
-                    message: "gc.set_threshold(0) switches automatic cyclic collection off for the whole process; cycles are freed only by explicit gc.collect() calls",
+                    message: "`gc.set_threshold(0)` switches automatic cyclic collection off for the whole process; cycles are freed only by explicit `gc.collect()` calls",
                     explanation: HeapExplanation(
                         path: [ReferenceStep(from: "gc.set_threshold(0)", via: "", to: "generation 0 threshold 0", site: call.range, line: line),
                                ReferenceStep(from: "generation 0 threshold 0", via: "", to: "every reference cycle created afterwards")],
@@ -225,7 +225,7 @@ public struct CollectInLoop: Rule {
                 }
             }
             findings.append(Finding(Self.self, range: call.range,
-                message: "gc.collect() runs a full collection over every tracked object in the process on each iteration of \(description)",
+                message: "`gc.collect()` runs a full collection over every tracked object in the process on each iteration of \(description)",
                 explanation: HeapExplanation(
                     path: [ReferenceStep(from: description, via: "", to: "gc.collect()", site: call.range, line: line),
                            ReferenceStep(from: "gc.collect()", via: "", to: "every container object the collector tracks")],

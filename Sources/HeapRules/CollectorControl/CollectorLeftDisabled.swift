@@ -202,7 +202,7 @@ public struct CollectorLeftDisabled: Rule {
             if later.isEmpty, !enables.isEmpty { continue }
             if later.isEmpty {
                 findings.append(Finding(Self.self, range: call.range,
-                    message: "gc.disable() turns the cyclic collector off for the whole process and nothing here turns it back on; reference cycles created from now on are never freed",
+                    message: "`gc.disable()` turns the cyclic collector off for the whole process and nothing here turns it back on; reference cycles created from now on are never freed",
                     explanation: explanation("after this call")))
                 continue
             }
@@ -226,7 +226,7 @@ public struct CollectorLeftDisabled: Rule {
             }
             if raising, let enableLine {
                 findings.append(Finding(Self.self, range: call.range,
-                    message: "gc.disable() is re-enabled on line \(enableLine) only if nothing in between raises; an exception leaves the collector off for the whole process",
+                    message: "`gc.disable()` is re-enabled on line \(enableLine) only if nothing in between raises; an exception leaves the collector off for the whole process",
                     explanation: explanation("after an exception skips gc.enable()")))
             }
         }

@@ -157,7 +157,7 @@ public struct LenOfBuiltList: Rule {
             let container: CollectionSizes.Container = isList ? .grownList : .set
             let name = isList ? "list" : "set"
             let estimate = CollectionSizes.estimate(container, size: size, shape: shape, version: facts.version)
-            let message = "\(facts.buildsPhrase(name, size: size, shape: shape, estimate: estimate)) only to count it; `sum(1 for ...)` keeps \(facts.generatorSummary)"
+            let message = "\(facts.buildsPhrase(name, size: size, shape: shape, estimate: estimate).sentenceCased) only to count it; `sum(1 for ...)` keeps \(facts.generatorSummary)"
             let explanation = HeapExplanation(
                 path: [ReferenceStep(from: "len() argument", via: "", to: name, site: comprehension.range, line: facts.line(comprehension)),
                        ReferenceStep(from: name, via: "", to: facts.itemsStep(size: size, shape: shape))],

@@ -204,11 +204,11 @@ public struct ListBuiltForOnePass: Rule {
             estimate = CollectionSizes.estimate(container, size: size, shape: .sharedConstant, version: facts.version)
                 .withBasis("the temporary \(containerName) itself; \(consumerName)() keeps the items either way")
             let saving = size.isUnbounded ? "the \(containerName) itself (8 B per item)" : "the \(containerName) itself (\(estimate.summary))"
-            message = "builds a \(containerName) of \(facts.itemsStep(size: size, shape: shape)) only to \(consumer.verb); \(consumerName)() keeps every item anyway, so a generator saves \(saving), not the items"
+            message = "Builds a \(containerName) \(size.isUnbounded ? "with" : "of") \(facts.itemsStep(size: size, shape: shape)) only to \(consumer.verb); \(consumerName)() keeps every item anyway, so a generator saves \(saving), not the items"
             mechanism = "the \(containerName) and \(consumerName)()'s result both hold every item until \(consumerName)() returns; then reference counting frees the \(containerName), the items stay in the result"
         } else {
             estimate = CollectionSizes.estimate(container, size: size, shape: shape, version: facts.version)
-            message = "\(facts.buildsPhrase(containerName, size: size, shape: shape, estimate: estimate)) only to \(consumer.verb); a generator keeps one item at a time"
+            message = "\(facts.buildsPhrase(containerName, size: size, shape: shape, estimate: estimate).sentenceCased) only to \(consumer.verb); a generator keeps one item at a time"
             mechanism = "every item stays alive until \(consumerName)() returns; only then does reference counting free the \(containerName) and its items"
         }
         let explanation = HeapExplanation(

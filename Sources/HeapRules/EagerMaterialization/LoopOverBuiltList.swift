@@ -97,7 +97,7 @@ public struct LoopOverBuiltList: Rule {
             let fix = Fix(title: "Iterate a generator expression instead of a list", applicability: .unsafe,
                           edits: [TextEdit(range: open..<open + 1, replacement: "("),
                                   TextEdit(range: close..<close + 1, replacement: ")")])
-            return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate)) before the loop starts; a generator keeps \(facts.generatorSummary)",
+            return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate).sentenceCased) before the loop starts; a generator keeps \(facts.generatorSummary)",
                         holder: "for loop", container: "list", size: size, shape: shape,
                         estimate: estimate, remedy: "iterate a generator expression, or move the filter into the loop body",
                         fix: fix, facts: facts)
@@ -119,7 +119,7 @@ public struct LoopOverBuiltList: Rule {
                               edits: [TextEdit(range: iterable.range.start..<range.range.start, replacement: ""),
                                       TextEdit(range: range.range.end..<iterable.range.end, replacement: "")])
                 }
-                return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate)) from a range that is already iterable; `range` itself is 48 B",
+                return make(iterable, "\(facts.buildsPhrase("list", size: size, shape: shape, estimate: estimate).sentenceCased) from a range that is already iterable; `range` itself is 48 B",
                             holder: "for loop", container: "list", size: size, shape: shape,
                             estimate: estimate, remedy: "iterate the range object: it yields the same ints lazily", fix: fix, facts: facts)
             }
@@ -139,7 +139,7 @@ public struct LoopOverBuiltList: Rule {
                 let fix: Fix? = facts.hasComment(in: receiver.range.end..<iterable.range.end) ? nil
                     : Fix(title: "Iterate the file object instead of readlines()", applicability: safe ? .safe : .unsafe,
                           edits: [TextEdit(range: receiver.range.end..<iterable.range.end, replacement: "")])
-                return make(iterable, "reads the whole file into a list of lines (grows with the file) before the loop starts; iterating the file object keeps one line at a time",
+                return make(iterable, "Reads the whole file into a list of lines (grows with the file) before the loop starts; iterating the file object keeps one line at a time",
                             holder: "for loop", container: "list", size: size, shape: .string,
                             estimate: estimate, remedy: "iterate the file object: it yields one line at a time", fix: fix, facts: facts)
             }

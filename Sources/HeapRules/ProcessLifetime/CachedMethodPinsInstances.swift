@@ -204,12 +204,12 @@ public struct CachedMethodPinsInstances: Rule {
                     let (total, overflow) = perEntry.multipliedReportingOverflow(by: bound)
                     estimate = ByteEstimate(lowerBytes: perEntry, upperBytes: overflow ? nil : total, version: version,
                                             basis: "up to \(CollectionSizes.formatCount(bound)) cache entries, each pinning a \(className) instance (plus its attributes)")
-                    message = "\(shortName)(maxsize=\(bound)) on method `\(methodName)` keeps up to \(CollectionSizes.formatCount(bound)) `\(className)` instances (and the arguments) alive after the program drops them; use cached_property or a per-instance cache"
+                    message = "`\(shortName)(maxsize=\(bound))` on method `\(methodName)` keeps up to \(CollectionSizes.formatCount(bound)) `\(className)` instances (and the arguments) alive after the program drops them; use cached_property or a per-instance cache"
                     severity = .info
                 } else {
                     estimate = ByteEstimate(lowerBytes: perEntry, upperBytes: nil, version: version,
                                             basis: "one cache entry per distinct (self, arguments), each pinning a \(className) instance (plus its attributes)")
-                    message = "unbounded \(shortName) on method `\(methodName)` keeps every `\(className)` instance it is called on (and the arguments) alive until the process exits; use cached_property or a per-instance cache"
+                    message = "Unbounded `\(shortName)` on method `\(methodName)` keeps every `\(className)` instance it is called on (and the arguments) alive until the process exits; use cached_property or a per-instance cache"
                     severity = .warning
                 }
                 var notePrefix = ""

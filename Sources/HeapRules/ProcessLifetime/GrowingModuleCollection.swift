@@ -271,7 +271,7 @@ public struct GrowingModuleCollection: Rule {
                 mechanism: "sys.modules keeps the module and its globals for the whole process, so entries are never freed",
                 remedy: "bound it (lru_cache(maxsize=N), deque(maxlen=N), evict old entries) or keep it in an object with a shorter life")
             findings.append(Finding(Self.self, range: left.range,
-                message: "module-level \(kind) `\(name)` only grows: \(functionName)() adds to it (line \(line)) and nothing removes entries, so they live until the process exits",
+                message: "Module-level \(kind) `\(name)` only grows: \(functionName)() adds to it (line \(line)) and nothing removes entries, so they live until the process exits",
                 explanation: explanation))
         }
         return findings

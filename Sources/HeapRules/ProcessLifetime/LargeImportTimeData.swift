@@ -142,7 +142,7 @@ public struct LargeImportTimeData: Rule {
                 mechanism: "module globals live until the interpreter exits; nothing ever drops this reference",
                 remedy: "build the data inside the function that uses it, or behind a functools.cache'd function")
             findings.append(Finding(Self.self, range: value.range,
-                message: "\(description) at import time and keeps it in `\(name)` for the life of the process; build it where it is used",
+                message: "\(description.sentenceCased) at import time and keeps it in `\(name)` for the life of the process; build it where it is used",
                 explanation: explanation))
         }
         return findings

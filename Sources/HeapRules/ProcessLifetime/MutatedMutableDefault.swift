@@ -171,7 +171,7 @@ public struct MutatedMutableDefault: Rule {
                     mechanism: "the default is evaluated once when def runs and lives in the function's __defaults__ as long as the function",
                     remedy: "default to None and create a new \(kind) inside the function")
                 findings.append(Finding(Self.self, range: value.range,
-                    message: "the default `\(value.text)` for `\(name)` is created once and \(functionName)() adds to it (line \(growth.start.line + 1)), so it grows across calls for the life of the function",
+                    message: "The default `\(value.text)` for `\(name)` is created once and \(functionName)() adds to it (line \(growth.start.line + 1)), so it grows across calls for the life of the function",
                     explanation: explanation))
             }
         }

@@ -200,7 +200,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 mechanism: "the registry lives until interpreter shutdown, and a bound method keeps its instance alive",
                 remedy: "register a plain function with only the data it needs, or use weakref.finalize(self, ...)")
             findings.append(Finding(Self.self, range: call.range,
-                message: "\(name)() stores a callable holding `\(selfName)`, so every `\(className)` instance registered here stays alive until the process exits",
+                message: "`\(name)()` stores a callable holding `\(selfName)`, so every `\(className)` instance registered here stays alive until the process exits",
                 explanation: explanation))
         }
         return findings

@@ -21,7 +21,7 @@ public struct ClassDefinedPerCall: Rule {
                 back to it. So each run of the statement makes a new class that reference counting can never free; \
                 once its instances are gone it waits for the cyclic garbage collector (never, while `gc` is disabled), \
                 with its methods, namespace and whatever they refer to. Creating a type is also slow (a few \
-                microseconds and about 2 KB per class) and invalidates CPython's method caches, and classes made \
+                microseconds and about 2 kB per class) and invalidates CPython's method caches, and classes made \
                 per call are distinct: `isinstance` and pickling do not recognise one call's class in another.
                 """,
             example: """

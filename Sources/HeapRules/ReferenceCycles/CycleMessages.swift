@@ -34,7 +34,15 @@ enum CycleMessages {
             }
             if !names.contains(name) { names.append(name) }
         }
-        return names.map { "`\($0)`" }.joined(separator: ", ")
+        // Several objects of one kind are "`list` objects" (plural: they "hold each other").
+        if names.count == 1 && cycle.objects.count > 1 { return "`\(names[0])` objects" }
+        return list(names.map { "`\($0)`" })
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
 
     static func attributes(_ cycle: CycleWitness) -> String {
