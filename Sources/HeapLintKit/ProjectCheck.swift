@@ -73,7 +73,9 @@ public struct ProjectCheck: Sendable {
         self.cache = fixMode == .report ? cache : nil
     }
 
-    public func run(_ files: [DiscoveredFile]) -> [FileResult] {
+    /// `onFileDone` is called (from the worker threads, one file at a time is not guaranteed) with each
+    /// file's own result as soon as it is checked, before the cross-module pass may add findings.
+    public func run(_ files: [DiscoveredFile], onFileDone: (@Sendable (FileResult) -> Void)? = nil) -> [FileResult] {
         let box = ResultBox(count: files.count)
         let hashes = HashBox(count: files.count)
         // One worker per core, each with its own parser for all the files it takes: a tree-sitter
@@ -93,6 +95,7 @@ public struct ProjectCheck: Sendable {
                 // Keep the text only where a renderer needs it: a large clean project is not held in memory.
                 box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
                 if let hash { hashes.set(index, hash) }
+                onFileDone?(result.withholdingNotebookFixes(counting: isApplicable))
             }
         }
         var results = box.values

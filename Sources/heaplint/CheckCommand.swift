@@ -55,6 +55,10 @@ struct Check: ParsableCommand {
     @Flag(help: "Show counts per rule instead of each problem.") var statistics = false
     @Flag(name: .customLong("exit-zero"), help: "Exit with 0 even when problems are found.") var exitZero = false
     @Flag(name: .customLong("exit-non-zero-on-fix"), help: "Exit with 1 when fixes were applied.") var exitNonZeroOnFix = false
+    // On a terminal, findings appear per file as files finish; piped, they are sorted by file.
+    @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Print each file's findings as soon as it is checked (default on a terminal, text formats only); --no-stream sorts them by file.")
+    var stream: Bool?
     @Flag(name: [.short, .long], help: "Print diagnostics only, no summary.") var quiet = false
     @Flag(name: [.short, .long], help: "Print nothing; use the exit status.") var silent = false
     @Flag(name: .customLong("show-files"), help: "List the files that would be checked, then exit.") var showFiles = false
@@ -264,8 +268,19 @@ struct Check: ParsableCommand {
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let checkStarted = ContinuousClock.now
-        let results = checker.run(files)
+        let environment = ProcessInfo.processInfo.environment
+        let isHumanFormat = format == .text || format == .full || format == .concise
+        let live = LiveOutput(
+            total: files.count,
+            stream: !silent && !statistics && isHumanFormat && outputFile == nil && fixMode != .diff && !addNoqa
+                && (stream ?? (isatty(STDOUT_FILENO) == 1)),
+            format: format,
+            colored: color.isEnabled(environment: environment, isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1),
+            showProgress: !silent && !quiet && isatty(STDERR_FILENO) == 1,
+            progressDelay: LiveOutput.progressDelay(environment: environment))
+        let results = checker.run(files, onFileDone: live.isStreaming || isatty(STDERR_FILENO) == 1 ? live.fileDone : nil)
         if addNoqa {
+            _ = live.finish([])
             let outcome = NoqaAdder.apply(to: results)
             for failure in outcome.failures where !silent {
                 printWarning("no noqa directives added to \(failure.path): \(failure.reason)")
@@ -282,7 +297,7 @@ struct Check: ParsableCommand {
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
-        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase, live: live)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -316,6 +331,14 @@ struct Check: ParsableCommand {
         try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
     }
 
+    /// "Checked N files in T s" on stderr, last: on a terminal or with `--verbose` (piped output stays
+    /// exactly ruff's shape), never with `--quiet`/`--silent`.
+    func printCheckedLine(files: Int, seconds: Double) {
+        guard !quiet, !silent, verbose || isatty(STDERR_FILENO) == 1 else { return }
+        let time = seconds < 10 ? String(format: "%.2f", seconds) : String(format: "%.1f", seconds)
+        FileHandle.standardError.write(Data("Checked \(files) file\(files == 1 ? "" : "s") in \(time) s\n".utf8))
+    }
+
     /// `--verbose` lines: on stderr, so the report on stdout stays the same.
     func printVerbose(_ message: String) {
         FileHandle.standardError.write(Data("heaplint: \(message)\n".utf8))
@@ -333,7 +356,8 @@ struct Check: ParsableCommand {
         return report
     }
 
-    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String) throws {
+    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
+                live: LiveOutput? = nil) throws {
         if fixMode != .report && !silent {
             for result in results where result.withheldNotebookFixes > 0 {
                 let count = result.withheldNotebookFixes
@@ -341,6 +365,14 @@ struct Check: ParsableCommand {
             }
         }
         let report = makeReport(results, ruleURLBase: ruleURLBase)
+        // What was streamed is not printed again: only what the cross-module pass added.
+        let unprinted = live?.finish(report.diagnostics) ?? report.diagnostics
+        let shown = live?.isStreaming == true
+            ? DiagnosticReport(diagnostics: unprinted, sources: report.sources, checkedPaths: report.checkedPaths,
+                               absolutePaths: report.absolutePaths, workingDirectory: report.workingDirectory,
+                               ruleURLBase: report.ruleURLBase, notebookCells: report.notebookCells)
+            : report
+        defer { if let live { printCheckedLine(files: results.count, seconds: live.elapsedSeconds) } }
         let remaining = report.diagnostics.count
         let fixed = results.reduce(0) { $0 + $1.fixedCount }
         let isHuman = format == .text || format == .full || format == .concise
@@ -366,7 +398,7 @@ struct Check: ParsableCommand {
                                           isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
                 ? Renderer.renderStatistics(report.diagnostics, as: format)
-                : Renderer.render(report, as: format, colored: colored)
+                : Renderer.render(shown, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
             }

@@ -291,3 +291,85 @@ def test_diff_output_applies_with_patch_and_git_apply(tmp_path):
         proc = subprocess.run(tool, cwd=target, input=diff, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, (tool, proc.stdout, proc.stderr, diff)
         assert (target / "far.py").read_text() == expected, tool
+
+
+# ---- progress and streaming (issue 27) ---------------------------------------------------------------
+
+def on_terminal_both(cwd, *args, env=None) -> str:
+    """stdout and stderr of `heaplint check` on one pseudo-terminal, as an interactive shell shows them."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([BIN, "check", "--no-cache", "--color", "never", *args], cwd=cwd, stdout=terminal,
+                            stderr=terminal, env={**CLEAN_ENV, **(env or {})})
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+GC_OFF = "import gc\ngc.disable()\n"  # HL501
+# A progress line from the first moment, so short test runs show it (the default waits about a second).
+NOW = {"HEAPLINT_PROGRESS_DELAY": "0"}
+
+
+def two_files(tmp_path):
+    (tmp_path / "a.py").write_text(SAFE_FIX)
+    (tmp_path / "b.py").write_text(GC_OFF)
+
+
+def test_terminal_streams_findings_between_progress_updates(tmp_path):
+    two_files(tmp_path)
+    out = on_terminal_both(tmp_path, "--output-format", "concise", "a.py", "b.py", env=NOW)
+    # The first file's findings are out before the run ends: the second file's finding follows a
+    # progress update that counts one file done.
+    first_update = out.index("Checking files… 1/2")
+    later = out[first_update:]
+    assert ("a.py:2:16: HL301" in later) != ("b.py:2:1: HL501" in later), out
+    assert out.count("HL301") == 1 and out.count("HL501") == 1, out  # nothing printed twice
+    # The progress line is erased (carriage return, clear line) and the run ends with the count.
+    assert "\r\x1b[K" in out
+    assert re.search(r"Found 2 problems\.\r\n\[\*\] 1 fixable with the `--fix` option\.\r\nChecked 2 files in \d+\.\d+ s\r\n$",
+                     out), out
+
+
+def test_no_stream_prints_sorted_after_the_progress(tmp_path):
+    two_files(tmp_path)
+    out = on_terminal_both(tmp_path, "--output-format", "concise", "--no-stream", "b.py", "a.py", env=NOW)
+    assert out.index("Checking files… 2/2") < out.index("a.py:2:16: HL301") < out.index("b.py:2:1: HL501"), out
+
+
+def test_short_runs_show_no_progress_line(tmp_path):
+    two_files(tmp_path)
+    out = on_terminal_both(tmp_path, "--output-format", "concise", "a.py", "b.py",
+                           env={"HEAPLINT_PROGRESS_DELAY": "3600"})
+    assert "Checking files" not in out and "Checked 2 files in" in out, out
+
+
+def test_piped_output_is_sorted_and_has_no_progress_or_timing(tmp_path):
+    two_files(tmp_path)
+    proc = check(tmp_path, "--output-format", "concise", "b.py", "a.py", env=NOW)
+    assert proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("a.py:2:16: HL301") and lines[1].startswith("b.py:2:1: HL501"), proc.stdout
+    # --stream when piped: the same findings, each once, whatever order the files finish in.
+    streamed = check(tmp_path, "--output-format", "concise", "--stream", "b.py", "a.py", env=NOW)
+    assert sorted(streamed.stdout.splitlines()[:2]) == lines[:2]
+    assert streamed.stdout.splitlines()[2:] == lines[2:]
+    # Machine formats stay sorted and whole, --stream or not.
+    as_json = check(tmp_path, "--output-format", "json", "--stream", "b.py", "a.py")
+    assert [d["code"] for d in json.loads(as_json.stdout)] == ["HL301", "HL501"]
+
+
+def test_verbose_ends_with_the_checked_line(tmp_path):
+    two_files(tmp_path)
+    proc = check(tmp_path, "-v", "a.py", "b.py")
+    assert re.search(r"Checked 2 files in \d+\.\d+ s\n$", proc.stderr), proc.stderr
+    assert "Checked" not in check(tmp_path, "-v", "-q", "a.py", "b.py").stderr
