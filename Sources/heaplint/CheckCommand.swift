@@ -81,9 +81,16 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
     var stdinFilename: String?
 
+    @Flag(help: "Re-check whenever a checked file changes (clears the screen on a terminal); stop with Ctrl-C.")
+    var watch = false
+
     func run() throws {
         do {
-            try check()
+            if watch {
+                try watchLoop()
+            } else {
+                try check()
+            }
         } catch let error as ConfigError {
             printError(error.description)
             throw ExitCode(2)
@@ -329,6 +336,64 @@ struct Check: ParsableCommand {
             return
         }
         try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+    }
+
+    /// `--watch`: check, print "Watching for file changes.", wait until a file to check appears,
+    /// disappears or changes (polling its size and modification time), clear the screen, check again.
+    func watchLoop() throws {
+        let givenPaths = paths.isEmpty ? ["."] : paths
+        if givenPaths.contains("-") || stdinFilename != nil {
+            throw UsageError("`--watch` cannot be used with stdin (`-`): there is no file to watch")
+        }
+        if addNoqa || diff || showFiles || showSettings {
+            let flag = addNoqa ? "--add-noqa" : diff ? "--diff" : showFiles ? "--show-files" : "--show-settings"
+            throw UsageError("`--watch` cannot be used with `\(flag)`")
+        }
+        let clears = isatty(STDOUT_FILENO) == 1
+        var first = true
+        while true {
+            if clears && !first { writeStdout("\u{1B}[2J\u{1B}[3J\u{1B}[H") }
+            if !first && !silent { writeStdout("File change detected; checking again.\n") }
+            first = false
+            let before = try watchSnapshot(givenPaths)
+            do {
+                try check()
+            } catch let exit as ExitCode where exit.rawValue == 1 {
+                // Problems found: keep watching.
+            }
+            if !silent {
+                let stamp = Self.clockTime()
+                writeStdout("[\(stamp)] Watching for file changes.\n")
+            }
+            var now = before
+            while now == before {
+                Thread.sleep(forTimeInterval: 0.3)
+                now = try watchSnapshot(givenPaths)
+            }
+        }
+    }
+
+    /// Every file a check of `givenPaths` would read (the configuration files too), with its size and
+    /// modification time.
+    func watchSnapshot(_ givenPaths: [String]) throws -> [String: [Int]] {
+        let configuration = try resolveConfiguration(paths: givenPaths)
+        var watched = FileDiscovery(configuration: configuration, forceExclude: forceExclude)
+            .files(in: givenPaths).map(\.path)
+        if let file = configuration.configFile { watched.append(file) }
+        var snapshot: [String: [Int]] = [:]
+        for path in watched {
+            var info = stat()
+            guard stat(path, &info) == 0 else { snapshot[path] = []; continue }
+            snapshot[path] = [Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec), Int(info.st_ino)]
+        }
+        return snapshot
+    }
+
+    static func clockTime() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     /// "Checked N files in T s" on stderr, last: on a terminal or with `--verbose` (piped output stays

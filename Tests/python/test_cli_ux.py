@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import subprocess
+import threading
 
 import pytest
 
@@ -373,3 +374,45 @@ def test_verbose_ends_with_the_checked_line(tmp_path):
     proc = check(tmp_path, "-v", "a.py", "b.py")
     assert re.search(r"Checked 2 files in \d+\.\d+ s\n$", proc.stderr), proc.stderr
     assert "Checked" not in check(tmp_path, "-v", "-q", "a.py", "b.py").stderr
+
+
+# ---- --watch: re-check on change ----------------------------------------------------------------------
+
+def read_until(stream, marker, lines):
+    """Lines from `stream` up to and including the first holding `marker` (the test's timeout guards it)."""
+    while True:
+        line = stream.readline()
+        assert line, f"heaplint exited before printing {marker!r}: {''.join(lines)}"
+        lines.append(line)
+        if marker in line:
+            return
+
+
+def test_watch_rechecks_after_an_edit(tmp_path):
+    (tmp_path / "a.py").write_text(SAFE_FIX)
+    proc = subprocess.Popen([BIN, "check", "--no-cache", "--watch", "--output-format", "concise", "a.py"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=CLEAN_ENV)
+    # A safety net only: if the second report never comes, the kill ends the read (and the test fails).
+    watchdog = threading.Timer(120, proc.kill)
+    watchdog.start()
+    try:
+        first: list[str] = []
+        read_until(proc.stdout, "Watching for file changes.", first)
+        assert any("HL301" in line for line in first) and "Found 1 problem.\n" in first, first
+        (tmp_path / "a.py").write_text(SAFE_FIX + GC_OFF)
+        second: list[str] = []
+        read_until(proc.stdout, "Watching for file changes.", second)
+        assert second[0] == "File change detected; checking again.\n", second
+        assert any("HL501" in line for line in second) and "Found 2 problems.\n" in second, second
+        assert re.fullmatch(r"\[\d\d:\d\d:\d\d\] Watching for file changes\.\n", second[-1]), second
+        assert proc.poll() is None  # still watching
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait(timeout=60)
+
+
+def test_watch_refuses_stdin_and_diff(tmp_path):
+    for args in (["-"], ["--diff", "."]):
+        proc = check(tmp_path, "--watch", *args)
+        assert proc.returncode == 2 and proc.stderr.startswith("heaplint: error: `--watch` cannot be used with"), proc.stderr
