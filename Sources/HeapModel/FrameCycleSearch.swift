@@ -744,6 +744,7 @@ struct FunctionContext {
                 if receiver.kind == .identifier, method != "set_exception", method != "set_exc_info" { continue }
                 let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment && $0.kind != .keywordArgument }
                 guard let value = method.hasPrefix("set_") ? arguments.first : arguments.last else { continue }
+                if clearedAtTeardown(receiver: receiver, method: method) { continue }
                 stores.append((receiver, value))
             default:
                 continue
@@ -755,6 +756,7 @@ struct FunctionContext {
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
                 if contextlibResetsTraceback(at: node) { continue }
+                if ruledOutAsException(value, at: node) { continue }
                 if isReleased(holder: holder.text, root: root.text, after: node) { continue }
                 // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
                 // undone by this function itself, so the cycle does not outlive it.
@@ -772,6 +774,108 @@ struct FunctionContext {
             }
         }
         return result
+    }
+
+    /// `self.payload.set_exception(exc)` where `self.payload = DataQueue()` (a class of this module),
+    /// `DataQueue.set_exception` keeps its argument in `self._exception`, another DataQueue method sets
+    /// `self._exception = None`, and a teardown method of this class (`close()`, `connection_lost()`, …)
+    /// calls that method on `self.payload`: the queue drops the exception, and with it the traceback that
+    /// holds this frame, when the owner is torn down — the link a teardown path breaks, as HL101 takes
+    /// it (aiohttp's DataQueue fix, PR #10556).
+    func clearedAtTeardown(receiver: Node, method: String) -> Bool {
+        guard receiver.kind == .attribute, let selfName = scope.selfName, receiver.child(.object)?.textEquals(selfName) == true,
+              let field = receiver.child(.attribute)?.text, let ownerName = scope.enclosingClass,
+              let owner = semantics.classes[ownerName] else { return false }
+        func selfAttribute(_ node: Node?, of selfName: String) -> String? {
+            guard let node, node.kind == .attribute, node.child(.object)?.textEquals(selfName) == true else { return nil }
+            return node.child(.attribute)?.text
+        }
+        // The holder's class: `self.<field> = Holder(...)` in one of the owner's methods.
+        var holderClass: ClassModel?
+        for ownerMethod in owner.methods.values {
+            guard holderClass == nil, let methodScope = semantics.scope(of: ownerMethod), let methodSelf = methodScope.selfName else { continue }
+            walkScope(ownerMethod.child(.body) ?? ownerMethod) { node in
+                guard holderClass == nil, node.kind == .assignment, selfAttribute(node.child(.left), of: methodSelf) == field,
+                      let right = node.child(.right), right.kind == .call, let callee = right.child(.function),
+                      callee.kind == .identifier, let model = semantics.classes[callee.text] else { return }
+                holderClass = model
+            }
+        }
+        guard let holder = holderClass, let setter = holder.methods[method], let setterScope = semantics.scope(of: setter),
+              let setterSelf = setterScope.selfName, setterScope.parameters.count >= 2 else { return false }
+        let parameter = setterScope.parameters[1]
+        // The slots the setter keeps its argument in (`self._exception = exc`).
+        var slots = Set<String>()
+        walkScope(setter.child(.body) ?? setter) { node in
+            guard node.kind == .assignment, node.child(.right)?.textEquals(parameter) == true,
+                  let slot = selfAttribute(node.child(.left), of: setterSelf) else { return }
+            slots.insert(slot)
+        }
+        guard !slots.isEmpty else { return false }
+        // The holder's methods that set one of them back to None.
+        var clearing = Set<String>()
+        for (name, holderMethod) in holder.methods where name != method {
+            guard let methodScope = semantics.scope(of: holderMethod), let methodSelf = methodScope.selfName else { continue }
+            walkScope(holderMethod.child(.body) ?? holderMethod) { node in
+                guard node.kind == .assignment, node.child(.right)?.kind == SyntaxKind.none,
+                      let slot = selfAttribute(node.child(.left), of: methodSelf), slots.contains(slot) else { return }
+                clearing.insert(name)
+            }
+        }
+        guard !clearing.isEmpty else { return false }
+        // A teardown method of the owner calling one of them on `self.<field>`.
+        for (name, ownerMethod) in owner.methods where ModuleFacts.isTeardownName(name) {
+            guard let methodScope = semantics.scope(of: ownerMethod), let methodSelf = methodScope.selfName else { continue }
+            var calls = false
+            walkScope(ownerMethod.child(.body) ?? ownerMethod) { node in
+                guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
+                      let called = callee.child(.attribute)?.text, clearing.contains(called),
+                      selfAttribute(callee.child(.object), of: methodSelf) == field else { return }
+                calls = true
+            }
+            if calls { return true }
+        }
+        return false
+    }
+
+    /// `if isinstance(outcome, Exception): raise outcome` … `else: env.stack.append(outcome)`, or the store
+    /// under `if not isinstance(outcome, Exception):`: the local that may hold the caught exception is
+    /// stored only on the branch where CPython's isinstance() said it is not one (moto's step-functions
+    /// callback outcome), so the holder never receives the exception whose traceback holds this frame.
+    func ruledOutAsException(_ value: Node, at site: Node) -> Bool {
+        guard value.kind == .identifier else { return false }
+        let name = value.text
+        func isExceptionCheck(_ condition: Node) -> Bool {
+            var node = condition
+            while node.kind == .parenthesizedExpression, let inner = node.firstNamedChild { node = inner }
+            guard node.kind == .call, node.child(.function)?.textEquals("isinstance") == true else { return false }
+            let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
+            guard arguments.count == 2, arguments[0].textEquals(name) else { return false }
+            // `Exception` covers what `except Exception` (or narrower) catches; `BaseException` covers all.
+            let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
+            return classes.contains(where: { $0.textEquals("Exception") || $0.textEquals("BaseException") })
+        }
+        var child = site
+        for ancestor in site.ancestors {
+            if ancestor == function { break }
+            defer { child = ancestor }
+            // A later branch of the `if`: every earlier condition was false there.
+            if ancestor.kind == .elifClause || ancestor.kind == .elseClause, let chain = ancestor.parent, chain.kind == .ifStatement {
+                var conditions: [Node] = []
+                if let first = chain.child(.condition) { conditions.append(first) }
+                for clause in chain.namedChildren where clause.kind == .elifClause && clause.range.start < ancestor.range.start {
+                    if let condition = clause.child(.condition) { conditions.append(condition) }
+                }
+                if conditions.contains(where: isExceptionCheck) { return true }
+            }
+            // The body of `if not isinstance(name, Exception):`.
+            if ancestor.kind == .ifStatement || ancestor.kind == .elifClause, ancestor.child(.consequence) == child,
+               let condition = ancestor.child(.condition), condition.kind == .notOperator,
+               let operand = condition.child(.argument), isExceptionCheck(operand) {
+                return true
+            }
+        }
+        return false
     }
 
     /// In a `@contextmanager` generator, an exception thrown in at the `yield` and re-raised by a bare

@@ -29,8 +29,9 @@ def test_known_misses_are_recorded():
     # A miss that is found becomes an ordinary fixture (`# expect:`); the rest stay recorded here.
     assert MISSED, "no known misses recorded"
     assert all(MARKER.search(path.read_text(encoding="utf-8")) for path in MISSED)
-    # The two _after.py files of Tests/realworld that still get a finding (pyro_weakmethod, aiohttp_dataqueue).
-    assert len(FALSE_ALARMS) >= 2, [path.name for path in FALSE_ALARMS]
+    # The _after.py file of Tests/realworld that still gets a finding (pyro_weakmethod; aiohttp_dataqueue's is
+    # fixed: Tests/Fixtures/HL1/HL106_teardown_clears_queue.py).
+    assert len(FALSE_ALARMS) >= 1, [path.name for path in FALSE_ALARMS]
 
 
 @pytest.mark.parametrize("path", MISSED, ids=[path.name for path in MISSED])

@@ -153,7 +153,7 @@ def render(binary: str, rows: list[dict], preview_rows: list[dict] | None = None
              "Regenerate after changing the heap model; `Tests/python/test_realworld.py` asserts these numbers as floors.", ""]
     lines += summary_lines(rows)
     if preview_rows is not None:
-        lines += ["", "With `--preview` (preview rules such as HL106 stay off without it):", ""]
+        lines += ["", "With `--preview` (preview rules such as HL107 and HL108 stay off without it):", ""]
         lines += summary_lines(preview_rows)
         rows_for_codes = preview_rows
     else:

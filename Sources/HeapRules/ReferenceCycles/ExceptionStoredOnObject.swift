@@ -4,7 +4,7 @@ import HeapModel
 /// one of the function's locals reaches.
 public struct ExceptionStoredOnObject: Rule {
     public static let metadata = RuleMetadata(
-        code: "HL106", name: "exception-stored-on-object", family: .referenceCycles, status: .preview,
+        code: "HL106", name: "exception-stored-on-object", family: .referenceCycles, status: .stable,
         severity: .warning, fix: .never,
         summary: "A caught exception is stored on an object the catching frame holds, so the exception's traceback and the frame keep each other alive.",
         doc: RuleDoc(

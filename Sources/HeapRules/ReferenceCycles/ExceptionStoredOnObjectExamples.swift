@@ -188,6 +188,84 @@ extension ExceptionStoredOnObject {
 
             """),
         .nonTriggering("""
+            class Queue:
+                def __init__(self):
+                    self._exception = None
+
+                def set_exception(self, exc):
+                    self._exception = exc
+
+                def feed_eof(self):
+                    self._exception = None
+
+
+            class Protocol:
+                def __init__(self):
+                    self.payload = Queue()
+
+                def data_received(self, data):
+                    try:
+                        data.decode("ascii")
+                    except UnicodeDecodeError as exc:
+                        self.payload.set_exception(exc)
+
+                def connection_lost(self):
+                    self.payload.feed_eof()
+
+
+            protocol = Protocol()
+            protocol.data_received(b"\\xff")
+            protocol.connection_lost()
+            del protocol
+
+            """),
+        .nonTriggering("""
+            class Environment:
+                def __init__(self):
+                    self.stack = []
+
+
+            def evaluate(env, task):
+                try:
+                    outcome = task()
+                except Exception as error:
+                    outcome = error
+                if isinstance(outcome, Exception):
+                    message = str(outcome)
+                    del outcome
+                    return message
+                else:
+                    env.stack.append(outcome)
+
+
+            evaluate(Environment(), lambda: 1 / 0)
+            evaluate(Environment(), lambda: 42)
+
+            """),
+        .nonTriggering("""
+            class Report:
+                def __init__(self):
+                    self.values = []
+
+
+            def record(report, task):
+                try:
+                    value = task()
+                except (ValueError, ZeroDivisionError) as error:
+                    value = error
+                if not isinstance(value, (ValueError, Exception)):
+                    report.values.append(value)
+                    return True
+                text = repr(value)
+                del value
+                return text
+
+
+            record(Report(), lambda: 1 / 0)
+            record(Report(), lambda: 42)
+
+            """),
+        .nonTriggering("""
             import contextlib
 
 

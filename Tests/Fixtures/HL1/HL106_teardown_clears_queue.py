@@ -1,6 +1,7 @@
-# Known false alarm (Tests/realworld HL1/aiohttp_dataqueue_exception_after, aiohttp PR #10556): the exception
-# stored in the queue is cleared by connection_lost() -> feed_eof(), a teardown in another class reached through
-# a method call; the model does not see it. CPython (connection_lost runs): no cyclic garbage (test_known_misses.py).
+# Formerly a known false alarm (Tests/realworld HL1/aiohttp_dataqueue_exception_after, aiohttp PR #10556): the
+# exception stored in the queue is cleared by connection_lost() -> feed_eof(), a teardown of the owner calling a
+# method of the queue's class that sets the slot set_exception() fills back to None. Not reported since
+# FrameCycleSearch's clearedAtTeardown; CPython (connection_lost runs): no cyclic garbage.
 class DataQueue:
     def __init__(self):
         self._exception = None
@@ -26,7 +27,7 @@ class ResponseHandler:
         try:
             self._parse(data)
         except ConnectionResetError as exc:
-            self.payload.set_exception(exc)  # false-alarm: HL106 (cleared by connection_lost() -> feed_eof())
+            self.payload.set_exception(exc)  # cleared by connection_lost() -> feed_eof()
 
     def connection_lost(self):
         self.payload.feed_eof()
