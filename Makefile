@@ -185,8 +185,8 @@ precision-confirm: realworld-venv
 	@$(REALWORLD_VENV)/bin/python Tests/realworld/confirm_findings.py
 
 # ---- The cycle census (issue 25) ---------------------------------------------------------------------
-# Not part of `make test`: it downloads 11 sdists from PyPI and runs their test suites under
-# `heaplint verify` (about 10 minutes on 2 cores). Tests/census/README.md describes it.
+# Not part of `make test`: it downloads 9 sdists from PyPI and runs their test suites under
+# `heaplint verify` (about 30 minutes on 2 busy cores). Tests/census/README.md describes it.
 .PHONY: census
 
 ## census: Tests/census/census.jsonl and runs.json (the distinct cycles the packages' own test suites leave,
