@@ -183,3 +183,14 @@ precision-eager: build realworld-venv
 ## (tracemalloc peaks, growth across calls, objects alive after del + gc.collect()).
 precision-confirm: realworld-venv
 	@$(REALWORLD_VENV)/bin/python Tests/realworld/confirm_findings.py
+
+# ---- The cycle census (issue 25) ---------------------------------------------------------------------
+# Not part of `make test`: it downloads 9 sdists from PyPI and runs their test suites under
+# `heaplint verify` (about 30 minutes on 2 busy cores). Tests/census/README.md describes it.
+.PHONY: census
+
+## census: Tests/census/census.jsonl and runs.json (the distinct cycles the packages' own test suites leave,
+## recorded in the git-ignored .census/), then Tests/census/RESULTS.md (how many `heaplint check` finds).
+census: build
+	@$(PYTHON) Tests/census/census.py --heaplint $(DEBUG_BIN)
+	@$(PYTHON) Tests/census/measure.py --heaplint $(DEBUG_BIN)
