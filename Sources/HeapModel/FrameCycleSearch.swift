@@ -291,7 +291,7 @@ struct FunctionContext {
             }
             guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { continue }
             // Python deletes an `except ... as e` name when its handler ends, on every path.
-            if raised.kind == .identifier, FrameRetentionSearch.exceptAliases(around: node, function: function).contains(raised.text) {
+            if raised.kind == .identifier, ExceptClauses.exceptAliases(around: node, function: function).contains(raised.text) {
                 continue
             }
             if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
@@ -648,7 +648,7 @@ struct FunctionContext {
             }
             return nil
         case .call, .subscript:
-            switch FrameRetentionSearch.classify(value, function: function, semantics: semantics) {
+            switch ExceptClauses.classify(value, function: function, semantics: semantics) {
             case .excInfo?:
                 // `sys.exc_info()[1]` is the exception itself.
                 if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
@@ -661,7 +661,7 @@ struct FunctionContext {
                 return .frame
             default:
                 if value.kind == .call, let callee = value.child(.function), semantics.resolves(callee, to: "sys.exception"),
-                   FrameRetentionSearch.insideExcept(value, function: function) {
+                   ExceptClauses.insideExcept(value, function: function) {
                     return .exception
                 }
                 return nil
@@ -703,10 +703,10 @@ struct FunctionContext {
     /// Except aliases in effect at `site`, and locals copied from a caught exception before it
     /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
     func caughtNames(at site: Node) -> Set<String> {
-        var names = FrameRetentionSearch.exceptAliases(around: site, function: function)
+        var names = ExceptClauses.exceptAliases(around: site, function: function)
         for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
             guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }
-            if right.kind == .identifier, names.contains(right.text) || FrameRetentionSearch.exceptAliases(around: node, function: function).contains(right.text) {
+            if right.kind == .identifier, names.contains(right.text) || ExceptClauses.exceptAliases(around: node, function: function).contains(right.text) {
                 names.insert(left.text)
             } else if right.kind == .subscript || right.kind == .call, frameTie(right, at: node) == .exception {
                 names.insert(left.text)
@@ -740,7 +740,7 @@ struct FunctionContext {
                 guard node.parent?.kind == .expressionStatement, let callee = node.child(.function), callee.kind == .attribute,
                       let method = callee.child(.attribute)?.text, Self.storingMethods.contains(method),
                       let receiver = callee.child(.object) else { continue }
-                // Appending to a plain local list is HL103's case (FrameRetentionSearch).
+                // Appending to a plain local list is HL103's case (FrameRetentionQuery).
                 if receiver.kind == .identifier, method != "set_exception", method != "set_exc_info" { continue }
                 let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment && $0.kind != .keywordArgument }
                 guard let value = method.hasPrefix("set_") ? arguments.first : arguments.last else { continue }

@@ -239,7 +239,7 @@ public struct HeapGraph: Sendable {
         self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
         self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.unresolvedCallees = builder.unresolvedCallees
-        self.frameRetentions = FrameRetentionSearch.find(semantics)
+        self.frameRetentions = FrameRetentionQuery.find(semantics)
         self.frameCycles = FrameCycleSearch.find(semantics)
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)
         self.resurrections = ResurrectionSearch.find(semantics)

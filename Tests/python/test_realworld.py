@@ -11,11 +11,15 @@
 """
 import ast
 import importlib.util
+import json
 import os
 import pathlib
+import subprocess
 import sys
 
 import pytest
+
+from oracle import run_example  # Tests/python/oracle.py (the realworld one is loaded below as `oracle`)
 
 REALWORLD = pathlib.Path(__file__).resolve().parent.parent / "realworld"
 
@@ -76,6 +80,40 @@ def test_cpython_oracle_before_leaks_after_clean(pair):
 # Today's floors (RESULTS.md, measured on main): exact hits over the pairs with an existing rule, per family.
 FLOORS = {False: {"HL1": 38, "HL2": 2}, True: {"HL1": 39, "HL2": 2}}
 MAX_AFTER_FINDINGS = 1
+# After files whose upstream fix closed the cycle on the failure path only: when an attempt fails and a later
+# one succeeds, the function returns with the earlier exception still in a local (HL103, on the line that
+# stores it). Their own scenario (every attempt fails) leaves nothing; the scenario below, run under CPython by
+# test_after_file_cycle_on_the_success_path, shows the cycle. These findings are true and not counted above.
+CYCLIC_ON_SUCCESS_PATH = {
+    "HL1/socket_create_connection": (19, """
+_calls = []
+def _connect(address):
+    _calls.append(address)
+    if len(_calls) == 1:
+        raise ConnectionRefusedError(111, "refused")
+    return "connected"
+create_connection([("127.0.0.1", 1), ("::1", 1)])
+"""),
+    "HL1/urllib3_create_connection": (29, """
+_calls = []
+def _connect(self, address):
+    _calls.append(address)
+    if len(_calls) == 1:
+        raise ConnectionRefusedError(111, "refused")
+FakeSocket.connect = _connect
+create_connection(("example.invalid", 80))
+"""),
+    "HL1/redis_connect_err": (24, """
+_calls = []
+def _open(self, address):
+    _calls.append(address)
+    if len(_calls) == 1:
+        raise ConnectionRefusedError(111, "refused")
+    return "socket"
+Connection._open = _open
+Connection([("10.0.0.1", 6379), ("10.0.0.2", 6379)])._connect()
+"""),
+}
 # The before files missed today. A miss outside these lists is a regression and is named in the failure.
 KNOWN_MISSES = {
     # pytest_pseudo_fixturedef is HL108's, a preview rule, off without --preview.
@@ -115,8 +153,38 @@ def test_recall_floor(measured, preview):
 @needs_binary
 @pytest.mark.parametrize("preview", [False, True], ids=["default", "preview"])
 def test_after_files_stay_nearly_clean(measured, preview):
-    flagged = ["%s/%s_after.py: %s" % (row["family"], row["name"], ", ".join(row["after"]))
-               for row in measured[preview] if row["after"]]
-    total = sum(len(row["after"]) for row in measured[preview])
+    def counted(row):
+        codes = list(row["after"])
+        if "%s/%s" % (row["family"], row["name"]) in CYCLIC_ON_SUCCESS_PATH and "HL103" in codes:
+            codes.remove("HL103")
+        return codes
+
+    flagged = ["%s/%s_after.py: %s" % (row["family"], row["name"], ", ".join(counted(row)))
+               for row in measured[preview] if counted(row)]
+    total = sum(len(counted(row)) for row in measured[preview])
     assert total <= MAX_AFTER_FINDINGS, "%d findings on fixed (_after.py) files %s, at most %d allowed: %s" % (
         total, "with --preview" if preview else "with default rules", MAX_AFTER_FINDINGS, "; ".join(flagged))
+
+
+@pytest.mark.parametrize("name", sorted(CYCLIC_ON_SUCCESS_PATH))
+def test_after_file_cycle_on_the_success_path(name):
+    line, scenario = CYCLIC_ON_SUCCESS_PATH[name]
+    family, stem = name.split("/")
+    path = REALWORLD / family / ("%s_after.py" % stem)
+    source = path.read_text(encoding="utf-8")
+    assert "err = " in source.splitlines()[line - 1], "%s:%d no longer stores the exception" % (path.name, line)
+    # The file's own scenario() is not called: the example is the module plus the success-path scenario.
+    run = run_example(source + "\n" + scenario, "cycles")
+    assert run.error is None, "%s raised: %s" % (name, run.error)
+    assert run.objects, "%s: a success after a failure leaves no cyclic garbage under CPython" % name
+
+
+@needs_binary
+@pytest.mark.parametrize("name", sorted(CYCLIC_ON_SUCCESS_PATH))
+def test_after_file_success_path_finding_is_hl103_at_the_store(name):
+    family, stem = name.split("/")
+    path = REALWORLD / family / ("%s_after.py" % stem)
+    proc = subprocess.run([BIN, "check", "--isolated", "--output-format", "json", "--select", "HL1,HL2", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    found = [(d["code"], d["location"]["row"]) for d in json.loads(proc.stdout or "[]")]
+    assert found == [("HL103", CYCLIC_ON_SUCCESS_PATH[name][0])], found

@@ -10,8 +10,10 @@ public struct FrameKeptInLocal: Rule {
             whatItFinds: """
                 Inside a function: an `except ... as e:` exception copied to another local (`err = e`) or appended to a \
                 local list, `sys.exc_info()` kept whole (or any part but the type), `e.__traceback__` kept in a local, \
-                and `inspect.currentframe()`, `sys._getframe()` or `inspect.stack()` stored in a local — each without a \
-                later `del name` or `name = None`. And `raise err` where `err` — or `self._exc`, `errors[0]`: anything \
+                and `inspect.currentframe()`, `sys._getframe()` or `inspect.stack()` stored in a local — each still held \
+                on some path when the frame ends (a `return`, the end of the body, or a `raise` that leaves the function): \
+                a `del name` or `name = None` on one branch only, or after a `return` that can run first (a success after \
+                an earlier failure in a retry loop), does not release it. And `raise err` where `err` — or `self._exc`, `errors[0]`: anything \
                 reached from a local or parameter — holds the exception being raised, whatever made it (a call, a copy of \
                 an `except` alias, a list element), unless a `finally` releases it on every path.
                 """,
@@ -92,7 +94,7 @@ public struct FrameKeptInLocal: Rule {
             let what: String
             switch retention.kind {
             case .exception: what = "the exception"
-            case .exceptionInContainer: what = "a list holding the exception"
+            case .exceptionInContainer: what = "a container holding the exception"
             case .excInfo: what = "sys.exc_info() (with the exception and its traceback)"
             case .traceback: what = "the traceback"
             case .frame: what = "the current frame"

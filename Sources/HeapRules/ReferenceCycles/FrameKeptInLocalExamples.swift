@@ -492,5 +492,71 @@ extension FrameKeptInLocal {
             main()
 
             """),
+        .triggering("""
+            def connect(address):
+                if address == "bad":
+                    raise ConnectionRefusedError(111, "refused")
+                return address
+
+
+            def first_reachable(addresses):
+                err = None
+                for address in addresses:
+                    try:
+                        return connect(address)
+                    except OSError as exc:
+                        ↓err = exc
+                try:
+                    raise err
+                finally:
+                    err = None
+
+
+            first_reachable(["bad", "good"])
+
+            """),
+        .triggering("""
+            import inspect
+
+
+            def origin(from_config):
+                ↓frame = inspect.currentframe()
+                if from_config:
+                    frame = frame.f_back
+                return frame.f_code.co_filename
+
+
+            origin(False)
+
+            """),
+        .nonTriggering("""
+            def run(task):
+                err = None
+                try:
+                    task()
+                except Exception as exc:
+                    err = exc
+                if err is not None:
+                    print("failed:", err)
+                    del err
+
+
+            run(lambda: 1 / 0)
+
+            """),
+        .nonTriggering("""
+            import inspect
+
+
+            def caller_file(depth):
+                frame = inspect.currentframe()
+                for _ in range(depth + 1):
+                    frame = frame.f_back
+                return frame.f_code.co_filename
+
+
+            caller_file(0)
+
+            """),
     ]
 }

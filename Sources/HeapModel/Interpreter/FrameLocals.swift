@@ -1,0 +1,436 @@
+import HeapSemantics
+import HeapSyntax
+
+/// An object of a running frame's heap that leads back to that frame, by the slots CPython gives it:
+/// - a caught exception: `__traceback__` → traceback whose first entry's `tb_frame` is this frame (an
+///   exception gains an entry for every frame it passes through, the catching frame included);
+/// - a traceback (`e.__traceback__`, `sys.exc_info()[2]`, `tb.tb_next`): `tb_frame` is this frame, or a
+///   deeper frame whose `f_back` is this one;
+/// - the frame itself (`inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`);
+/// - `sys.exc_info()` (a tuple holding the exception and its traceback) or any part of it but the type;
+/// - a container: leads back only through the tied objects put into it.
+struct FrameObject: Hashable, Sendable {
+    enum Kind: Hashable, Sendable {
+        case exception, excInfo, traceback, frame, container
+    }
+    let kind: Kind
+    /// The expression (or `except` clause) that produced it.
+    let origin: NodeIndex
+
+    /// Whether the object leads to the frame by itself (a container does only through its items).
+    var isTiedByItself: Bool { kind != .container }
+    /// What a local container is reported for holding: the exception or its traceback.
+    var isStorableItem: Bool { kind == .exception || kind == .traceback || kind == .excInfo }
+}
+
+/// A reference held in a frame slot (`f_locals[name]`) or a container item, with the statement that stored it.
+struct HeldReference: Hashable, Sendable {
+    let object: FrameObject
+    /// The statement (assignment, `append` call, `for`, `except` clause) that stored this reference.
+    let site: NodeIndex
+}
+
+/// What a frame's locals may hold at one point of the function.
+struct FrameLocalsState: Equatable, Sendable {
+    /// `f_locals[name]` → the objects of interest it may refer to.
+    var locals: [String: Set<HeldReference>] = [:]
+    /// container → the objects of interest put into it.
+    var items: [FrameObject: Set<HeldReference>] = [:]
+
+    func union(_ other: FrameLocalsState) -> FrameLocalsState {
+        var result = self
+        for (name, held) in other.locals { result.locals[name, default: []].formUnion(held) }
+        for (container, held) in other.items { result.items[container, default: []].formUnion(held) }
+        return result
+    }
+
+    /// Drops the items of containers no local reaches any more. The join is not relational (it unions each
+    /// local's and each container's contents separately), so a container emptied on one path and dropped on
+    /// another must not bring its old items back when the paths meet.
+    func pruned() -> FrameLocalsState {
+        guard !items.isEmpty else { return self }
+        let live = Set(reachable(from: locals.values.reduce(into: Set<HeldReference>()) { $0.formUnion($1) }).map(\.object))
+        var result = self
+        result.items = items.filter { live.contains($0.key) }
+        return result
+    }
+
+    /// Objects reachable from `references` through container items, the references themselves included.
+    func reachable(from references: Set<HeldReference>) -> Set<HeldReference> {
+        var seen = Set<HeldReference>()
+        var pending = Array(references)
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            if next.object.kind == .container { pending += items[next.object] ?? [] }
+        }
+        return seen
+    }
+}
+
+/// The frame domain of the structured interpreter: which locals hold an exception caught in the frame,
+/// its traceback, `sys.exc_info()` or the frame itself, directly or through a local container.
+struct FrameLocalsDomain: FlowDomain {
+    typealias State = FrameLocalsState
+    let scope: FunctionScope
+    let semantics: SemanticModel
+
+    func join(_ a: State, _ b: State) -> State { a.union(b) }
+
+    // MARK: Statements
+
+    func simpleStatement(_ statement: Node, _ state: State) -> State {
+        var state = state
+        switch statement.kind {
+        case .expressionStatement:
+            for expression in statement.namedChildren { state = effects(of: expression, state) }
+        case .deleteStatement:
+            let targets = statement.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
+            for target in targets where target.kind == .identifier { state.locals[target.text] = nil }
+        case .functionDefinition, .classDefinition:
+            if let name = statement.child(.name) { bind(name.text, to: [], state: &state) }
+        case .decoratedDefinition:
+            if let name = statement.child(.definition)?.child(.name) { bind(name.text, to: [], state: &state) }
+        case .importStatement, .importFromStatement:
+            for name in statement.descendants where name.kind == .identifier && name.parent?.kind != .dottedName {
+                bind(name.text, to: [], state: &state)
+            }
+        default:
+            break
+        }
+        return state.pruned()
+    }
+
+    func condition(_ condition: Node, truth: Bool, _ state: State) -> State {
+        var state = walrusBindings(in: condition, state)
+        // An exception, traceback or frame is never false: the branch where the name is false or None
+        // is one where it holds none of them (an empty container holds nothing either).
+        if let name = Self.nameTestedForNone(condition, whenTruthIs: truth) {
+            for reference in state.locals[name] ?? [] where reference.object.kind == .container { state.items[reference.object] = nil }
+            state.locals[name] = nil
+        }
+        return state.pruned()
+    }
+
+    /// `name`, `not name`, `name is None`, `name is not None`: the name that is None or false when the
+    /// condition has the value `truth`.
+    static func nameTestedForNone(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> String? {
+        guard depth < maxExpressionDepth else { return nil }
+        switch condition.kind {
+        case .parenthesizedExpression:
+            return condition.firstNamedChild.flatMap { nameTestedForNone($0, whenTruthIs: truth, depth: depth + 1) }
+        case .identifier:
+            return truth ? nil : condition.text
+        case .call:
+            // `len(name)` is 0 only for an empty container, which holds nothing.
+            guard !truth, condition.child(.function)?.textEquals("len") == true,
+                  let arguments = condition.child(.arguments)?.namedChildren.array, arguments.count == 1,
+                  arguments[0].kind == .identifier else { return nil }
+            return arguments[0].text
+        case .namedExpression:
+            return truth ? nil : condition.child(.name)?.text
+        case .notOperator:
+            return condition.child(.argument).flatMap { nameTestedForNone($0, whenTruthIs: !truth, depth: depth + 1) }
+        case .comparisonOperator:
+            let parts = condition.children.filter { $0.kind != .comment }
+            guard parts.count >= 3, let name = parts.first, name.kind == .identifier, let last = parts.last,
+                  last.kind == SyntaxKind.none else { return nil }
+            let operators = parts.dropFirst().dropLast().map(\.text).joined(separator: " ")
+            if operators == "is" || operators == "==" { return truth ? name.text : nil }
+            if operators == "is not" || operators == "!=" { return truth ? nil : name.text }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    func bindLoopTarget(_ loop: Node, _ state: State) -> State {
+        var state = state
+        guard let target = loop.child(.left) else { return state }
+        var values: Set<HeldReference> = []
+        if let iterable = loop.child(.right) {
+            state = walrusBindings(in: iterable, state)
+            for reference in value(of: iterable, state) where reference.object.kind == .container {
+                values.formUnion(state.items[reference.object] ?? [])
+            }
+        }
+        if target.kind == .identifier {
+            bind(target.text, to: Set(values.map(\.object)), site: loop.index, state: &state)
+        } else {
+            for name in target.boundIdentifiers { bind(name.text, to: [], state: &state) }
+        }
+        return state
+    }
+
+    /// A loop that walks up the stack (`frame = frame.f_back` in its body, not under a condition) takes a
+    /// step: code walks frames to leave its own, and a walk of zero steps would have no loop. So does a `for`
+    /// over `range(n + 1)` or `range(k)` with a positive literal `k`.
+    func loopRunsAtLeastOnce(_ loop: Node) -> Bool {
+        if loop.kind == .forStatement, let iterable = loop.child(.right), iterable.kind == .call,
+           iterable.child(.function)?.textEquals("range") == true,
+           let arguments = iterable.child(.arguments)?.namedChildren.array, arguments.count == 1 {
+            let bound = arguments[0]
+            if bound.kind == .integer, let value = Int(bound.text), value > 0 { return true }
+            if bound.kind == .binaryOperator, bound.child(.operator)?.textEquals("+") == true,
+               let right = bound.child(.right), right.kind == .integer, let value = Int(right.text), value > 0 { return true }
+        }
+        guard let body = loop.child(.body) else { return false }
+        for statement in body.namedChildren where statement.kind == .expressionStatement {
+            guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
+                  let target = assignment.child(.left), target.kind == .identifier,
+                  let right = assignment.child(.right), right.kind == .attribute,
+                  right.child(.attribute)?.textEquals("f_back") == true,
+                  right.child(.object)?.textEquals(target.text) == true else { continue }
+            return true
+        }
+        return false
+    }
+
+    func enterWith(_ statement: Node, _ state: State) -> State {
+        var state = state
+        for item in statement.descendants(ofKind: .withItem) where item.ancestors.first(where: { $0.kind == .withStatement }) == statement {
+            state = walrusBindings(in: item, state)
+            if let pattern = item.descendants.first(where: { $0.kind == .asPatternTarget }) {
+                for name in pattern.boundIdentifiers { bind(name.text, to: [], state: &state) }
+            }
+        }
+        return state
+    }
+
+    func enterHandler(_ clause: Node, _ state: State) -> State {
+        var state = state
+        for pattern in clause.namedChildren where pattern.kind == .asPattern {
+            for name in pattern.child(.alias)?.boundIdentifiers ?? [] {
+                bind(name.text, to: [FrameObject(kind: .exception, origin: clause.index)], site: clause.index, state: &state)
+            }
+        }
+        return state
+    }
+
+    func leaveHandler(_ clause: Node, _ state: State) -> State {
+        var state = state
+        for pattern in clause.namedChildren where pattern.kind == .asPattern {
+            for name in pattern.child(.alias)?.boundIdentifiers ?? [] { state.locals[name.text] = nil }
+        }
+        return state.pruned()
+    }
+
+    func returnValue(_ statement: Node, _ state: State) -> State {
+        statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+    }
+
+    func raiseValue(_ statement: Node, _ state: State) -> State {
+        statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+    }
+
+    // MARK: Effects of expressions
+
+    /// Assignments, container stores and `clear()` calls in an expression statement.
+    private func effects(of expression: Node, _ state: State) -> State {
+        var state = state
+        switch expression.kind {
+        case .assignment:
+            guard let target = expression.child(.left), let right = expression.child(.right) else { return state }
+            if right.kind == .assignment { state = effects(of: right, state) }
+            let source = right.kind == .assignment ? (right.child(.right) ?? right) : right
+            state = walrusBindings(in: source, state)
+            assign(value(of: source, state), from: source, to: target, site: expression, state: &state)
+        case .augmentedAssignment:
+            guard let target = expression.child(.left), let right = expression.child(.right) else { return state }
+            state = walrusBindings(in: right, state)
+            if target.kind == .identifier, expression.child(.operator)?.textEquals("+=") ?? expression.text.contains("+=") {
+                let added = value(of: right, state).flatMap { $0.object.kind == .container ? Array(state.items[$0.object] ?? []) : [] }
+                store(Set(added.map(\.object)), into: target.text, site: expression, state: &state)
+            }
+        case .call:
+            state = walrusBindings(in: expression, state)
+            guard let callee = expression.child(.function), callee.kind == .attribute,
+                  let receiver = callee.child(.object), receiver.kind == .identifier,
+                  let method = callee.child(.attribute) else { return state }
+            let arguments = expression.child(.arguments)?.namedChildren.array ?? []
+            if method.textEquals("clear"), arguments.isEmpty {
+                for reference in state.locals[receiver.text] ?? [] where reference.object.kind == .container {
+                    state.items[reference.object] = nil
+                }
+            } else if Self.storingMethods.contains(method.text), let argument = arguments.last {
+                // Only exceptions and tracebacks: what "a container holding the exception" reports.
+                let stored = value(of: argument, state).map(\.object).filter(\.isStorableItem)
+                store(Set(stored), into: receiver.text, site: expression, state: &state)
+            }
+        default:
+            state = walrusBindings(in: expression, state)
+        }
+        return state
+    }
+
+    /// How deep `value(of:)` and the condition narrowing follow nested expressions.
+    static let maxExpressionDepth = 48
+
+    /// Methods of `list`, `set` and `deque` that put their (last) argument into the container.
+    static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert"]
+
+    /// Puts `objects` into the containers the local `name` holds (one made here when it holds none the
+    /// model knows: a parameter or a call's result is a container of the caller's or the callee's).
+    private func store(_ objects: Set<FrameObject>, into name: String, site: Node, state: inout State) {
+        guard !objects.isEmpty, scope.locals.contains(name) else { return }
+        var containers = (state.locals[name] ?? []).filter { $0.object.kind == .container }.map(\.object)
+        if containers.isEmpty {
+            let made = FrameObject(kind: .container, origin: site.index)
+            state.locals[name, default: []].insert(HeldReference(object: made, site: site.index))
+            containers = [made]
+        }
+        for container in containers {
+            state.items[container, default: []].formUnion(objects.map { HeldReference(object: $0, site: site.index) })
+        }
+    }
+
+    private func assign(_ values: Set<HeldReference>, from source: Node, to target: Node, site: Node, state: inout State,
+                        depth: Int = 0) {
+        guard depth < Self.maxExpressionDepth else { return }
+        switch target.kind {
+        case .identifier:
+            bind(target.text, to: Set(values.map(\.object)), site: site.index, state: &state)
+            var literal = source
+            while literal.kind == .parenthesizedExpression, let inner = literal.firstNamedChild { literal = inner }
+            if [.list, .tuple, .set, .expressionList].contains(literal.kind) {
+                // A display made here: its items are what its elements hold now (a loop that runs the
+                // statement again makes a new container, so earlier items are not carried over).
+                let container = FrameObject(kind: .container, origin: literal.index)
+                var elements = Set<HeldReference>()
+                for element in literal.namedChildren {
+                    for reference in value(of: element, state) where reference.object.isStorableItem {
+                        elements.insert(HeldReference(object: reference.object, site: site.index))
+                    }
+                }
+                state.items[container] = elements.isEmpty ? nil : elements
+            }
+        case .patternList, .tuplePattern, .tuple, .listPattern, .list:
+            // `kind, value, tb = sys.exc_info()`: every element but the type holds the exception or its
+            // traceback; `a, b = x, y` pairs the elements; anything else binds what the model cannot follow.
+            let elements = target.namedChildren.filter { $0.kind != .comment }
+            let pairs = source.kind == .expressionList || source.kind == .tuple ? source.namedChildren.filter { $0.kind != .comment } : []
+            for (position, element) in elements.enumerated() {
+                let held: Set<HeldReference>
+                if pairs.count == elements.count {
+                    held = value(of: pairs[position], state)
+                } else {
+                    held = position == 0 ? [] : values.filter { $0.object.kind == .excInfo }
+                }
+                assign(held, from: pairs.count == elements.count ? pairs[position] : element, to: element, site: site,
+                       state: &state, depth: depth + 1)
+            }
+        case .subscript:
+            if let base = target.child(.value), base.kind == .identifier {
+                store(Set(values.map(\.object).filter(\.isStorableItem)), into: base.text, site: site, state: &state)
+            }
+        default:
+            break  // attributes of other objects: the heap interpreter's part (HL106)
+        }
+    }
+
+    /// `f_locals[name] = objects`, stored by `site`; names that are not locals of this frame are not its slots.
+    private func bind(_ name: String, to objects: Set<FrameObject>, site: NodeIndex? = nil, state: inout State) {
+        guard scope.locals.contains(name) else { return }
+        if objects.isEmpty || site == nil {
+            state.locals[name] = nil
+        } else {
+            state.locals[name] = Set(objects.map { HeldReference(object: $0, site: site!) })
+        }
+    }
+
+    /// `(name := value)` inside an expression binds `name` before the rest of the statement runs.
+    private func walrusBindings(in expression: Node, _ state: State) -> State {
+        var state = state
+        var found: [Node] = []
+        walkScope(expression) { if $0.kind == .namedExpression { found.append($0) } }
+        for walrus in found.reversed() {  // innermost first: `(a := (b := x))`
+            guard let name = walrus.child(.name), let right = walrus.child(.value) else { continue }
+            bind(name.text, to: Set(value(of: right, state).map(\.object)), site: walrus.index, state: &state)
+        }
+        return state
+    }
+
+    // MARK: Values
+
+    /// What the expression may evaluate to, among the objects this domain tracks.
+    func value(of expression: Node, _ state: State, depth: Int = 0) -> Set<HeldReference> {
+        // An exception, traceback or frame is reached in a few steps (`exc_info()[2].tb_next.tb_frame`);
+        // a deeper expression (10,000 nested brackets) is not followed, so the walk cannot exhaust the stack.
+        guard depth < Self.maxExpressionDepth else { return [] }
+        func value(of expression: Node, _ state: State) -> Set<HeldReference> {
+            self.value(of: expression, state, depth: depth + 1)
+        }
+        let site = expression.index
+        func make(_ kind: FrameObject.Kind) -> Set<HeldReference> {
+            [HeldReference(object: FrameObject(kind: kind, origin: site), site: site)]
+        }
+        switch expression.kind {
+        case .identifier:
+            return state.locals[expression.text] ?? []
+        case .parenthesizedExpression:
+            return expression.firstNamedChild.map { value(of: $0, state) } ?? []
+        case .namedExpression:
+            return expression.child(.value).map { value(of: $0, state) } ?? []
+        case .conditionalExpression:
+            let parts = expression.namedChildren.array
+            return parts.count == 3 ? value(of: parts[0], state).union(value(of: parts[2], state)) : []
+        case .booleanOperator:
+            return (expression.child(.left).map { value(of: $0, state) } ?? [])
+                .union(expression.child(.right).map { value(of: $0, state) } ?? [])
+        case .list, .tuple, .set, .expressionList:
+            return make(.container)  // its items are stored by `assign`, which knows the storing statement
+        case .attribute:
+            guard let base = expression.child(.object), let attribute = expression.child(.attribute) else { return [] }
+            let held = value(of: base, state)
+            if attribute.textEquals("__traceback__") {
+                return held.contains { $0.object.kind == .exception || $0.object.kind == .excInfo } ? make(.traceback) : []
+            }
+            // A deeper traceback entry, and its frame, reach this frame through `f_back`.
+            let tracebacks = held.filter { $0.object.kind == .traceback || $0.object.kind == .excInfo }
+            if attribute.textEquals("tb_next") { return tracebacks }
+            if attribute.textEquals("tb_frame") { return tracebacks.isEmpty ? [] : make(.frame) }
+            return []  // `f_back` is the caller's frame; `args`, `f_code`, `tb_lineno` hold no frame
+        case .subscript:
+            guard let base = expression.child(.value) else { return [] }
+            let held = value(of: base, state)
+            let index = expression.child(.subscript)
+            var result: Set<HeldReference> = []
+            for reference in held {
+                switch reference.object.kind {
+                case .excInfo:
+                    // `exc_info()[0]` is only the type.
+                    if index?.text != "0" { result.insert(reference) }
+                case .container:
+                    result.formUnion(state.items[reference.object] ?? [])
+                default:
+                    break
+                }
+            }
+            return result
+        case .call:
+            guard let callee = expression.child(.function) else { return [] }
+            let arguments = expression.child(.arguments)?.namedChildren.array ?? []
+            let handling = insideHandler(expression)
+            if handling && semantics.resolves(callee, to: "sys.exc_info") { return make(.excInfo) }
+            if handling && semantics.resolves(callee, to: "sys.exception") { return make(.exception) }
+            if semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "inspect.stack") {
+                return make(.frame)
+            }
+            if semantics.resolves(callee, to: "sys._getframe") && (arguments.isEmpty || arguments.first?.text == "0") {
+                return make(.frame)
+            }
+            if handling && semantics.resolves(callee, to: "inspect.trace") { return make(.frame) }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Inside an `except` block of this function: `sys.exc_info()` there is the exception this frame caught.
+    private func insideHandler(_ node: Node) -> Bool {
+        for ancestor in node.ancestors {
+            if ancestor == scope.node { return false }
+            if ancestor.kind == .exceptClause || ancestor.kind == .exceptGroupClause { return true }
+        }
+        return false
+    }
+}

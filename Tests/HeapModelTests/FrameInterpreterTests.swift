@@ -1,0 +1,187 @@
+import Testing
+import HeapModel
+import HeapSemantics
+import HeapSyntax
+
+/// The structured interpreter with the frame domain (issue 25, step 2): which locals still lead back to
+/// their frame when it ends, path by path. Each case is a shape the old syntactic search got wrong or got
+/// right only by luck ("a later `del` anywhere releases"); CPython behaves as each expectation says
+/// (HL103's examples, which run under the oracle, hold the same shapes).
+@Suite struct FrameInterpreterTests {
+    /// (1-based line, local, kind) of each retention the model reports.
+    func retentions(_ text: String) -> [String] {
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        return heap.frameRetentions.map { "\($0.line + 1) \($0.localName) \($0.kind.rawValue)" }
+    }
+
+    @Test func releasedOnOneBranchOnlyIsStillHeldOnTheOther() {
+        #expect(retentions("""
+            def f(task, quiet):
+                try:
+                    task()
+                except Exception as exc:
+                    err = exc
+                if quiet:
+                    del err
+                    return None
+                return str(err)
+            """) == ["5 err exception"])
+    }
+
+    @Test func finallyReleasesOnEveryPath() {
+        #expect(retentions("""
+            import inspect
+            def f(flag):
+                frame = inspect.currentframe()
+                try:
+                    if flag:
+                        return frame.f_lineno
+                    raise ValueError(flag)
+                finally:
+                    del frame
+            """) == [])
+    }
+
+    @Test func theExceptNameItselfIsDeletedByCPython() {
+        #expect(retentions("""
+            def f(task):
+                try:
+                    task()
+                except Exception as exc:
+                    print(exc)
+                    return exc.args
+            """) == [])
+    }
+
+    @Test func walkingTheTracebackToNoneReleasesIt() {
+        #expect(retentions("""
+            def f(task):
+                try:
+                    task()
+                except Exception as exc:
+                    tb = exc.__traceback__
+                    while tb is not None:
+                        print(tb.tb_lineno)
+                        tb = tb.tb_next
+            """) == [])
+        // One step down still reaches this frame: the deeper frame's f_back is this one.
+        #expect(retentions("""
+            def f(task):
+                try:
+                    task()
+                except Exception as exc:
+                    tb = exc.__traceback__
+                    tb = tb.tb_next
+                    return tb is None
+            """) == ["6 tb traceback"])
+    }
+
+    @Test func aStoreInsideALoopReachesTheExitThroughTheFixpoint() {
+        #expect(retentions("""
+            def f(lines):
+                last = None
+                for line in lines:
+                    try:
+                        int(line)
+                    except ValueError as exc:
+                        last = exc
+                        continue
+                    last = None
+                return last is not None
+            """) == ["7 last exception"])
+    }
+
+    @Test func aNoneTestNarrowsTheBranchThatDoesNotDelete() {
+        #expect(retentions("""
+            def f(task):
+                err = None
+                try:
+                    task()
+                except Exception as exc:
+                    err = exc
+                if err is not None:
+                    print(err)
+                    del err
+            """) == [])
+    }
+
+    @Test func containersMadeHereHoldWhatIsPutInThem() {
+        #expect(retentions("""
+            def f(tasks):
+                failures = []
+                for task in tasks:
+                    try:
+                        task()
+                    except Exception as exc:
+                        failures.append(exc)
+                first = None
+                try:
+                    tasks[0]()
+                except Exception as exc:
+                    first = [exc]
+                return len(failures), first
+            """) == ["7 failures exceptionInContainer", "12 first exceptionInContainer"])
+        #expect(retentions("""
+            def f(tasks):
+                failures = []
+                for task in tasks:
+                    try:
+                        task()
+                    except Exception as exc:
+                        failures.append(exc)
+                count = len(failures)
+                failures.clear()
+                return count
+            """) == [])
+    }
+
+    @Test func excInfoUnpackingIsOneFindingAtTheStatement() {
+        #expect(retentions("""
+            import sys
+            def f(task):
+                try:
+                    task()
+                except Exception:
+                    kind, value, tb = sys.exc_info()
+                    return kind
+            """) == ["6 value excInfo"])
+        #expect(retentions("""
+            import sys
+            def f(task):
+                try:
+                    task()
+                except Exception:
+                    kind = sys.exc_info()[0]
+                    current = sys.exception()
+                    return kind, current
+            """) == ["7 current exception"])
+    }
+
+    @Test func breakingOutOfTheLoopStillPassesTheReleaseAfterIt() {
+        #expect(retentions("""
+            def f(tasks):
+                err = None
+                for task in tasks:
+                    try:
+                        task()
+                    except Exception as exc:
+                        err = exc
+                        break
+                message = str(err)
+                err = None
+                return message
+            """) == [])
+    }
+
+    @Test func aGlobalIsNotASlotOfTheFrame() {
+        #expect(retentions("""
+            last = None
+            def f(task):
+                global last
+                try:
+                    task()
+                except Exception as exc:
+                    last = exc
+            """) == [])
+    }
+}
