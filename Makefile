@@ -19,15 +19,13 @@ PY_TEST_TOOLS += jsonschema==4.26.0
 
 all: build
 
-## deps: the tree-sitter runtime from Debian (libtree-sitter-dev).
+## deps: nothing from Debian any more. The tree-sitter runtime is compiled from the pinned 0.23.2 sdist
+## (`make grammar`), because Debian's libtree-sitter 0.20.7 aborts on long runs of error tokens (issue 26).
 deps:
-	@if [ ! -f /usr/include/tree_sitter/api.h ]; then \
-	  echo "make: installing libtree-sitter-dev (Debian)"; \
-	  $(SUDO) apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libtree-sitter-dev >/dev/null; \
-	fi
+	@:
 
-## grammar: tree-sitter-python sources, fetched from PyPI and sha256-checked (grammars/fetch-python.sh).
+## grammar: tree-sitter-python and tree-sitter runtime sources, fetched from PyPI and sha256-checked
+## (grammars/fetch-python.sh).
 grammar: deps
 	@PYTHON=$(PYTHON) ./grammars/fetch-python.sh
 
@@ -108,30 +106,18 @@ clean:
 	@rm -rf .build .heaplint_cache
 
 # ---- Distribution: a self-contained binary, a wheel and an sdist (issue 9) ----------------------------
-# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib) and
-# tree-sitter from Debian's libtree-sitter.a. A folder holding only that archive, and a tree-sitter.pc
-# (found first through PKG_CONFIG_PATH) whose Libs put that folder first on the search path, make the
-# `-ltree-sitter` that the CTreeSitter module map and pkg-config ask for resolve to the archive: no
-# Package.swift change. Its own scratch path keeps `make build`/`make release` untouched.
+# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib); tree-sitter
+# is compiled into it from the pinned sources (the CTreeSitter target), so it needs no tree-sitter library
+# at run time either. Its own scratch path keeps `make build`/`make release` untouched.
 DIST_SCRATCH := .build-dist
 DIST_BIN := $(DIST_SCRATCH)/release/heaplint
-DIST_STATIC_LIBS := $(DIST_SCRATCH)/static-libs
-TREE_SITTER_STATIC ?= /usr/lib/$(shell uname -m)-linux-gnu/libtree-sitter.a
 DIST_DIR := dist
 
 .PHONY: dist dist-binary dist-check clean-dist editor-test-debs
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
-	@[ -f $(TREE_SITTER_STATIC) ] || { echo "make: $(TREE_SITTER_STATIC) missing (libtree-sitter-dev)" >&2; exit 1; }
-	@mkdir -p $(DIST_STATIC_LIBS)/pkgconfig
-	@ln -sf $(TREE_SITTER_STATIC) $(DIST_STATIC_LIBS)/libtree-sitter.a
-	@printf '%s\n' 'Name: tree-sitter' 'Description: tree-sitter, static (heaplint dist)' 'Version: 0.20.7' \
-	  'Libs: -L$(abspath $(DIST_STATIC_LIBS)) -ltree-sitter' 'Cflags: -I/usr/include' \
-	  > $(DIST_STATIC_LIBS)/pkgconfig/tree-sitter.pc
-	@PKG_CONFIG_PATH=$(abspath $(DIST_STATIC_LIBS))/pkgconfig $(SWIFT) build -q -c release \
-	  --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker -L$(abspath $(DIST_STATIC_LIBS)) \
-	  -Xlinker --strip-debug
+	@$(SWIFT) build -q -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-debug
 
 ## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
 dist-check: dist-binary

@@ -3,7 +3,8 @@
 //
 // Targets flow one way: Syntax -> Semantics -> HeapModel -> Rules -> Diagnostics -> Kit -> front ends.
 // docs/modules.md's import graph is the one list of what each target may import (Tests/python/test_module_graph.py).
-// The grammar target compiles sources fetched by grammars/fetch-python.sh (run `make grammar` first).
+// The tree-sitter runtime and grammar targets compile sources fetched by grammars/fetch-python.sh
+// (run `make grammar` first).
 import PackageDescription
 
 let package = Package(
@@ -17,10 +18,16 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(
+        // The tree-sitter 0.23.2 runtime, from its pinned sdist: lib.c is the upstream amalgamation (it
+        // #includes every other .c of src/). Built here rather than linked from Debian's libtree-sitter
+        // 0.20.7, which corrupts its heap and aborts on long runs of error tokens (issue 26); being
+        // compiled in, it also leaves the release binary no tree-sitter shared library to need.
+        .target(
             name: "CTreeSitter",
-            pkgConfig: "tree-sitter",
-            providers: [.apt(["libtree-sitter-dev"])]
+            path: "grammars/tree-sitter",
+            sources: ["src/lib.c"],
+            publicHeadersPath: "include",
+            cSettings: [.headerSearchPath("src"), .unsafeFlags(["-O2", "-w"])]
         ),
         .target(
             name: "CTreeSitterPython",

@@ -2,7 +2,7 @@
 """`make bench`: heaplint's speed and memory against tree-sitter alone, ruff and pylint (issue 8).
 
 One table, measured in one run on the same explicit file lists:
-  ts-parse  tree-sitter alone: Tests/bench/ts_parse.c, same libtree-sitter + grammar, 2 threads,
+  ts-parse  tree-sitter alone: Tests/bench/ts_parse.c, same tree-sitter runtime + grammar, 2 threads,
             read + parse + free, nothing else (the floor; built with cc into .bench/)
   HL001     heaplint --select HL001 --no-cache: load, parse, flatten, syntax errors (heaplint's own floor)
   cold      heaplint, every rule, empty cache (writes the cache)
@@ -77,11 +77,16 @@ def build_ts_parse():
     exe = os.path.join(WORK, "ts_parse")
     src = os.path.join(ROOT, "Tests", "bench", "ts_parse.c")
     grammar = os.path.join(ROOT, "grammars", "python")
-    if os.path.exists(exe) and os.path.getmtime(exe) > os.path.getmtime(src):
+    # The runtime heaplint compiles in (the pinned tree-sitter 0.23.2 sources), not a system library.
+    runtime = os.path.join(ROOT, "grammars", "tree-sitter")
+    inputs = [src, os.path.join(grammar, ".stamp"), os.path.join(runtime, ".stamp")]
+    if os.path.exists(exe) and all(os.path.getmtime(exe) > os.path.getmtime(p) for p in inputs if os.path.exists(p)):
         return exe
     try:
-        subprocess.run(["cc", "-O2", "-o", exe, src, os.path.join(grammar, "parser.c"),
-                        os.path.join(grammar, "scanner.c"), "-I" + grammar, "-ltree-sitter", "-lpthread"], check=True)
+        subprocess.run(["cc", "-O2", "-w", "-o", exe, src, os.path.join(grammar, "parser.c"),
+                        os.path.join(grammar, "scanner.c"), os.path.join(runtime, "src", "lib.c"),
+                        "-I" + grammar, "-I" + os.path.join(runtime, "include"),
+                        "-I" + os.path.join(runtime, "src"), "-lpthread"], check=True)
     except (subprocess.CalledProcessError, OSError) as error:
         print(f"bench: could not build the tree-sitter floor ({error})")
         return None

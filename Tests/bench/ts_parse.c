@@ -1,4 +1,4 @@
-/* The parse floor for `make bench`: tree-sitter alone (the same Debian libtree-sitter and the same
+/* The parse floor for `make bench`: tree-sitter alone (the same tree-sitter runtime and the same
  * tree-sitter-python grammar heaplint uses) parses every file named in argv[1] (one path a line) on
  * N threads (argv[2], default 2), reading each file and freeing each tree, nothing else: no
  * flattening, no analysis, no output. Prints files, bytes and trees with errors. */

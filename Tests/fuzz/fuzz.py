@@ -58,7 +58,7 @@ def mutate(rng, data, other):
     out = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         n = len(out)
-        op = rng.randrange(14)
+        op = rng.randrange(15)
         pos = rng.randrange(n + 1) if n else 0
         if op == 0 and n:  # flip bits
             out[rng.randrange(n)] ^= 1 << rng.randrange(8)
@@ -76,10 +76,9 @@ def mutate(rng, data, other):
         elif op in (5, 6, 7):  # insert a token (or several)
             out[pos:pos] = b"".join(rng.choice(TOKENS) for _ in range(rng.choice([1, 1, 3, 20])))
         elif op == 8:  # deep nesting
-            # 200/201: CPython's bracket limit. The 65,533+ depths of issue 15 are not drawn here yet: mixed
-            # into real files they still reach tree-sitter's stack bug where this scanner's idea of a
-            # broken string differs from tree-sitter's (docs/performance.md); make test's smoke would fail.
-            depth = rng.choice([100, 200, 201, 1000, 5000])
+            # 200/201: CPython's bracket limit; 65,533+: the unreduced-stack sizes that aborted Debian's
+            # tree-sitter 0.20.7 (issue 15/26), which the compiled-in 0.23.2 runtime parses.
+            depth = rng.choice([100, 200, 201, 1000, 5000, 65_534])
             opener, closer = rng.choice([(b"(", b")"), (b"[", b"]"), (b"{", b"}"), (b"f(", b")"), (b"not ", b""),
                                          (b"lambda: ", b""), (b"-", b""), (b"f'{", b"}'")])
             close = closer * depth if rng.random() < 0.7 else b""
@@ -100,6 +99,17 @@ def mutate(rng, data, other):
             out = bytearray(b"\n".join(lines))
         elif op == 13:  # very long line
             out[pos:pos] = b"y = " + b"a + " * rng.choice([1000, 100_000]) + b"a\n"
+        elif op == 14:  # a long run of tokens the parser cannot reduce (issue 26)
+            # Debian's tree-sitter 0.20.7 corrupted its heap on these by itself (`x = ` + 32,768 x `1: `
+            # aborted, 32,767 segfaulted; `[` + 70,000 x `if `; 70,000 x `* `); heaplint compiles the
+            # 0.23.2 runtime, which must parse them whole. `{1: [` stays short: past the 200-bracket cap
+            # the rest is `1: ` inside deep brackets, where tree-sitter's own error recovery is
+            # quadratic (3 s of CPU for 10,000 in tree-sitter alone), which is a timeout, not a finding.
+            run, counts = rng.choice([(b"1: ", [32_767, 32_768, 65_535]), (b"if ", [65_534, 70_000]),
+                                      (b"* ", [65_535, 70_000]), (b"- ", [65_534, 70_000]),
+                                      (b"{1: [", [1_000, 2_000])])
+            lead = rng.choice([b"x = ", b"[", b""])
+            out[pos:pos] = lead + run * rng.choice(counts) + b"\n"
     return bytes(out)
 
 

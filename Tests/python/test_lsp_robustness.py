@@ -158,6 +158,25 @@ def test_out_of_range_edits_are_clamped(server):
     assert [d["range"]["start"]["line"] for d in diags] == [2]
 
 
+def test_long_error_runs_reached_through_edits_keep_the_server_alive(server):
+    """Issue 26: Debian's tree-sitter 0.20.7 aborted the server when a document reached a long run of
+    tokens it cannot reduce (here `x = ` + 32,768 x `1: `, then 70,000 x `* `), also through incremental
+    re-parses. The compiled-in 0.23.2 runtime parses them: HL001 each time, and the server goes on."""
+    server.initialize()
+    open_doc(server, "x = 1\n")
+    assert server.diagnostics(URI, 1) == []
+    change(server, 2, (0, 4), (0, 5), "1: " * 32_768)
+    assert {d["code"] for d in server.diagnostics(URI, 2)} == {"HL001"}
+    change(server, 3, (0, 0), (0, 0), "* " * 70_000 + "\n")
+    assert {d["code"] for d in server.diagnostics(URI, 3)} == {"HL001"}
+    change(server, 4, (0, 0), (2, 0), "x = 1\n")
+    assert server.diagnostics(URI, 4) == []
+    server.send({"id": 9, "method": "shutdown"})
+    assert server.response(9)["result"] is None
+    server.send({"method": "exit"})
+    assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
 def test_large_document_keeps_the_server_responsive(server):
     server.initialize()
     line = "value = [1, 2, 3]  # padding padding padding padding padding padding padding\n"

@@ -183,9 +183,10 @@ def test_ten_thousand_deep_nesting(tmp_path, kind):
 @pytest.mark.parametrize("opener", ["(", "[", "{", "f(", "(["])
 @pytest.mark.parametrize("count", [65_532, 65_533, 65_534, 65_536, 70_000])
 def test_unclosed_brackets_around_tree_sitters_stack_limit(tmp_path, opener, count):
-    """tree-sitter 0.20.7 corrupts its heap when a parse ends in an error with about 65,535 entries on
-    its stack (`x = ` and 65,533 `(` abort in ts_tree_delete, tree-sitter alone too): heaplint caps
-    bracket nesting at CPython's own limit (200) before parsing, so these are HL001, not a signal."""
+    """Debian's tree-sitter 0.20.7 corrupted its heap when a parse ended in an error with about 65,535
+    entries on its stack (`x = ` and 65,533 `(` aborted in ts_tree_delete, tree-sitter alone too). The
+    compiled-in 0.23.2 runtime does not; heaplint still caps bracket nesting at CPython's own limit
+    (200), so these are HL001 with CPython's message, not a signal."""
     closed = 0 if opener == "(" else 7  # some runs partially closed
     closer = {"(": ")", "[": "]", "{": "}", "f(": ")", "([": "])"}[opener]
     (tmp_path / "deep.py").write_text("x = " + opener * count + closer * closed + "\n")
@@ -196,12 +197,43 @@ def test_unclosed_brackets_around_tree_sitters_stack_limit(tmp_path, opener, cou
 
 @pytest.mark.parametrize("prefix", ["-", "~", "+", "not ", "lambda: ", "- "])
 def test_operand_less_prefix_runs_around_tree_sitters_stack_limit(tmp_path, prefix):
-    """The same tree-sitter bug through 65,534 prefix operators with no operand: capped past 10,000
-    in a row (CPython gives up far sooner), HL001, no signal."""
+    """The same 0.20.7 bug through 65,534 prefix operators with no operand. No cap any more (the
+    0.23.2 runtime parses the whole run): HL001 for the missing operand, no signal."""
     (tmp_path / "deep.py").write_text("x = " + prefix * 65_534 + "\n")
     proc, found = heaplint(tmp_path, "deep.py")
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert codes(found["deep.py"]) == ["HL001"]
+
+
+# Issue 26: runs of tokens the parser cannot reduce, each of which made Debian's tree-sitter 0.20.7 abort
+# or segfault by itself (`free(): invalid size`, `munmap_chunk(): invalid pointer`), whatever heaplint
+# capped. The runtime is now built from the pinned 0.23.2 sources; each must be HL001 and a normal exit.
+LONG_ERROR_RUNS = {
+    "colons_32767": "x = " + "1: " * 32_767,  # 0.20.7: SIGSEGV
+    "colons_32768": "x = " + "1: " * 32_768,  # 0.20.7: free(): invalid size
+    "ifs_70000": "[" + "if " * 70_000,
+    "stars_70000": "* " * 70_000,
+    "minus_spaced_70000": "x = " + "- " * 70_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_ERROR_RUNS))
+def test_long_error_runs_exit_normally_with_hl001(tmp_path, name):
+    (tmp_path / "run.py").write_text(LONG_ERROR_RUNS[name] + "\n")
+    proc, found = heaplint(tmp_path, "run.py")
+    assert proc.returncode == 1, (proc.returncode, proc.stderr[-2000:])
+    assert codes(found["run.py"]) == ["HL001"]
+
+
+def test_seventy_thousand_deep_trees_past_the_removed_caps(tmp_path):
+    """The 10,000-in-a-row caps existed only for 0.20.7; past them, the tree is as deep as the input
+    and the analysis (flattening and every rule) must still finish normally."""
+    (tmp_path / "unary.py").write_text("x = " + "-" * 70_000 + "1\n")
+    (tmp_path / "fstring.py").write_text("x = f'{" + "(" * 70_000 + "1" + ")" * 70_000 + "}'\n")
+    proc, found = heaplint(tmp_path, "unary.py", "fstring.py")
+    # CPython rejects both (its parser's own limits); heaplint only must not crash.
+    assert codes(found.get("unary.py", [])) in ([], ["HL001"])
+    assert codes(found.get("fstring.py", [])) in ([], ["HL001"])
 
 
 @pytest.mark.parametrize("depth", [200, 201])

@@ -25,7 +25,8 @@ import pytest
 from heaplint_dist import ROOT, dist, rule_examples, source_version
 
 SYNTAX_ERROR = "def broken(:\n    return 1\n"
-# Shared libraries that would make the binary depend on a Swift toolchain or libtree-sitter0.
+# Shared libraries that would make the binary depend on a Swift toolchain or a tree-sitter library
+# (the runtime is compiled in from the pinned sources).
 FORBIDDEN_NEEDED = re.compile(r"libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter")
 
 
@@ -191,7 +192,8 @@ def test_sdist_holds_what_an_offline_build_needs_and_builds(tmp_path):
     for required in ["PKG-INFO", "pyproject.toml", "Package.swift", "Makefile", "README.md",
                      "Sources/HeapDiagnostics/Version.swift", "Sources/PythonPackaging/heaplint_build/__init__.py",
                      "grammars/fetch-python.sh", "grammars/python/parser.c", "grammars/python/scanner.c",
-                     "grammars/python/.stamp"]:
+                     "grammars/python/.stamp", "grammars/tree-sitter/src/lib.c",
+                     "grammars/tree-sitter/include/tree_sitter/api.h", "grammars/tree-sitter/.stamp"]:
         assert f"{base}/{required}" in names, required
     assert f"{base}/Tests/python/test_packaging.py" in names  # SwiftPM needs the test folders
     assert not any("/.build" in n or "__pycache__" in n or "/dist/" in n for n in names)

@@ -42,7 +42,8 @@ _VERSION_LINE = re.compile(r'^\s*public static let version = "([0-9]+\.[0-9]+\.[
 
 # What an sdist carries: everything `make dist-binary` needs on a machine with Swift and no network
 # (SwiftPM refuses a manifest whose test targets have no folder, so Tests/ comes along).
-# grammars/python/ is the fetched (git-ignored) grammar; shipping it keeps the sdist build offline.
+# grammars/python/ and grammars/tree-sitter/ are the fetched (git-ignored) grammar and tree-sitter runtime;
+# shipping them keeps the sdist build offline.
 _SDIST_ROOTS = ["Package.swift", "Makefile", "README.md", "pyproject.toml", ".pre-commit-hooks.yaml",
                 "Sources", "Tests", "grammars"]
 _SDIST_SKIP = {"__pycache__", ".build", ".build-dist", ".DS_Store", ".pytest_cache"}
@@ -139,7 +140,7 @@ def _binary() -> Path:
                               env=make_environment(os.environ))
         if proc.returncode != 0:
             raise BuildError("`make dist-binary` failed; see the output above "
-                             "(building from source needs Swift 6 and Debian's libtree-sitter-dev)")
+                             "(building from source needs Swift 6 and a C compiler)")
         path = DIST_BINARY
     out = subprocess.run([str(path), "--version"], capture_output=True, text=True)
     if out.returncode != 0 or out.stdout.strip() != version():
@@ -260,8 +261,9 @@ def _sdist_files() -> list[Path]:
 
 def build_sdist(sdist_directory, config_settings=None):
     name, ver = _normalized_name(_project()["name"]), version()
-    if not (ROOT / "grammars" / "python" / "parser.c").is_file():
-        raise BuildError("grammars/python is missing: run `make grammar` first so the sdist builds offline")
+    for fetched in ("python/parser.c", "tree-sitter/src/lib.c"):
+        if not (ROOT / "grammars" / fetched).is_file():
+            raise BuildError(f"grammars/{fetched} is missing: run `make grammar` first so the sdist builds offline")
     base = f"{name}-{ver}"
     os.makedirs(sdist_directory, exist_ok=True)
     target = Path(sdist_directory) / f"{base}.tar.gz"
