@@ -168,7 +168,7 @@ SCENARIOS = [
     ("email policy raise_on_defect", email_raise_on_defect, ("frame", "handle_defect"), "email/_policybase.py:185 HL103", True),
     ("multiprocessing.pool reraise helper", pool_reraise_helper, ("frame", "_helper_reraises_exception"), "multiprocessing/pool.py:144 HL103", True),
     ("mock side_effect exception", mock_side_effect, ("frame", "_execute_mock_call"), "unittest/mock.py:1183 HL103", True),
-    ("contextlib.ExitStack re-raise", exit_stack_reraise, ("frame", "__exit__"), "contextlib.py:601 HL103", True),
+    ("contextlib.ExitStack re-raise", exit_stack_reraise, ("frame", "__exit__"), "contextlib.py:595 HL103", True),
     ("concurrent.futures work item drops self after storing", work_item_failure, ("frame", "run"), "concurrent/futures/thread.py:60 (not flagged)", False),
     ("Maildir.next keeps a generator", maildir_next, ("instance", "Maildir"), "mailbox.py:567 HL107", True),
     ("TaskGroup drops its errors in a finally", task_group_errors, ("frame", "task_group_body"), "asyncio/taskgroups.py:137 (not flagged)", False),
