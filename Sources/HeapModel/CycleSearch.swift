@@ -87,6 +87,14 @@ final class ModuleFacts: @unchecked Sendable {
                 }
                 let reliable = inTeardown(node)
                 guard reliable || inFinalizer(node) else { continue }
+                // Rewiring a neighbour (`prev.next = next` in a linked list's `unlink`) moves a link to another
+                // object: it releases nothing of the holder's cycle. A teardown clears: it stores into `self`'s
+                // own slots, or stores None or an empty display.
+                if let value = Self.assignedValue(of: node), !Self.isClearingValue(value),
+                   let target = node.child(.left), target.kind == .attribute, let object = target.child(.object),
+                   object.kind == .identifier, object.text != (semantics.enclosingFunction(of: node)?.selfName ?? "self") {
+                    continue
+                }
                 var current: Node? = node
                 while let step = current, step.kind == .assignment {
                     if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) {
@@ -201,6 +209,26 @@ final class ModuleFacts: @unchecked Sendable {
     }()
 
     func moduleFunction(_ name: String) -> Node? { moduleFunctions[name] }
+
+    /// The value a (possibly chained) assignment stores: `x` for `a.f = b.g = x`.
+    static func assignedValue(of assignment: Node) -> Node? {
+        var value = assignment.child(.right)
+        while let step = value, step.kind == .assignment { value = step.child(.right) }
+        return value
+    }
+
+    /// None, or a new empty list/dict/set/tuple: a store of it drops whatever the slot held.
+    static func isClearingValue(_ value: Node) -> Bool {
+        switch value.kind {
+        case .none: return true
+        case .list, .dictionary, .set, .tuple: return value.namedChildren.array.isEmpty
+        case .call:
+            guard let function = value.child(.function), function.kind == .identifier,
+                  value.child(.arguments)?.namedChildren.array.isEmpty == true else { return false }
+            return ["list", "dict", "set", "tuple"].contains(function.text)
+        default: return false
+        }
+    }
 
     /// Whether a teardown path breaks attribute `field` of an object of class `holderClass` (nil:
     /// unknown class, where any class's teardown counts).
@@ -1044,6 +1072,15 @@ struct ScopeInterpreter {
     ]
     static let containerBuiltins: Set<String> = ["list", "dict", "set"]
 
+    /// `Outer.Inner` where `Outer` is a class of this module and `Inner` a class statement directly in its body.
+    func nestedClass(called function: Node) -> String? {
+        guard function.kind == .attribute, let outerName = function.child(.object), outerName.kind == .identifier,
+              env[outerName.text] == nil, let outer = semantics.classes[outerName.text],
+              let innerName = function.child(.attribute)?.text, let inner = semantics.classes[innerName],
+              inner.node.parent.map({ $0.kind == .block && $0.parent == outer.node }) == true else { return nil }
+        return innerName
+    }
+
     mutating func evaluateCall(_ node: Node, asStatement: Bool) -> Int? {
         guard let function = node.child(.function) else { return nil }
         // Names bound in this scope are values, not imports or classes: skip resolving them.
@@ -1142,6 +1179,12 @@ struct ScopeInterpreter {
             if function.kind == .identifier, semantics.classes[qualified] != nil, env[function.text] == nil {
                 let instance = newObject(.instance(className: qualified), label: qualified)
                 applyConstructor(qualified, instance: instance, positional: positional, keywords: keywords, site: node)
+                return instance
+            }
+            if let nested = nestedClass(called: function) {
+                // `Outer.Inner()`: a class defined in another class's body, called through it.
+                let instance = newObject(.instance(className: nested), label: nested)
+                applyConstructor(nested, instance: instance, positional: positional, keywords: keywords, site: node)
                 return instance
             }
             if semantics.classes[head.text] == nil, semantics.importedNames[head.text] != nil {
