@@ -121,6 +121,13 @@ public struct VerifyRunner: Sendable {
         public let unreadableRecords: Int
     }
 
+    /// The harness's Python sources, for `pytest --heaplint` (the wheel's `heaplint.pytest_plugin` asks
+    /// the binary for them with `heaplint verify --print-harness`, so there is one copy of the code).
+    public static var harnessSources: [String: String] {
+        ["sitecustomize": VerifyHarness.sitecustomize, "pytest_plugin": VerifyHarness.pytestPlugin,
+         "pytest_plugin_module": VerifyHarness.pytestPluginModule]
+    }
+
     /// The command's stdout and stderr go to heaplint's stderr, so heaplint's stdout holds only the report.
     public func run() throws -> Outcome {
         let fileManager = FileManager.default

@@ -27,6 +27,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("exit-zero"), help: "Exit 0 whatever the report holds (the same as --fail-on none).")
     var exitZero = false
 
+    /// For the wheel's pytest plugin (`pytest --heaplint`): print the harness's Python sources as JSON.
+    @Flag(name: .customLong("print-harness"), help: ArgumentHelp(visibility: .hidden))
+    var printHarness = false
+
     @Option(help: ArgumentHelp("tracemalloc frames kept per allocation.", valueName: "N"))
     var frames: Int = 8
 
@@ -41,7 +45,7 @@ struct VerifyCommand: ParsableCommand {
     /// ArgumentParser sees them (ArgumentParser cannot take a path list and a terminated list both).
     var command: [String] = []
 
-    enum CodingKeys: String, CodingKey { case outputFormat, failOn, exitZero, frames, config, isolated, paths }
+    enum CodingKeys: String, CodingKey { case outputFormat, failOn, exitZero, printHarness, frames, config, isolated, paths }
 
     /// The report kinds `--fail-on` accepts.
     static let failKinds = ["confirmed", "runtime-only", "not-exercised"]
@@ -69,6 +73,11 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if printHarness {
+            let data = try JSONSerialization.data(withJSONObject: VerifyRunner.harnessSources, options: [.sortedKeys])
+            writeStdout(String(decoding: data, as: UTF8.self) + "\n")
+            return
+        }
         guard !command.isEmpty else {
             printError("give the command to run after `--`: heaplint verify [PATH ...] -- COMMAND ...")
             throw ExitCode(2)
