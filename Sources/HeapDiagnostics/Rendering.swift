@@ -355,6 +355,12 @@ public enum Renderer {
     }
 
     static func sarif(_ report: DiagnosticReport) -> String {
+        serialize(sarifLog(report), pretty: true) + "\n"
+    }
+
+    /// The SARIF log as a JSON object, one result per diagnostic in `report.diagnostics` order, for
+    /// callers that add results or properties of their own (`heaplint verify`).
+    public static func sarifLog(_ report: DiagnosticReport) -> [String: Any] {
         let rules = RuleRegistry.all
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.metadata.code, $0) })
         let driverRules: [[String: Any]] = rules.map { rule in
@@ -448,8 +454,21 @@ public enum Renderer {
                 "results": results,
             ] as [String: Any]],
         ]
-        return serialize(log, pretty: true) + "\n"
+        return log
     }
+
+    /// A SARIF `artifactLocation` for a path, as `check`'s results have it (relative to `%SRCROOT%` when
+    /// inside the working directory).
+    public static func sarifArtifactLocation(_ path: String, report: DiagnosticReport) -> [String: Any] {
+        artifactLocation(path, report: report)
+    }
+
+    /// A stable fingerprint of a text (SARIF `partialFingerprints` under `sarifFingerprintKey`).
+    public static func fingerprint(_ text: String) -> String { Fingerprints.hash(text) }
+    public static var sarifFingerprintKey: String { Fingerprints.sarifKey }
+
+    /// Pretty, key-sorted JSON as every JSON format here prints it.
+    public static func serializeJSON(_ value: Any) -> String { serialize(value, pretty: true) }
 
     // MARK: GitLab Code Quality (Code Climate subset)
 

@@ -121,6 +121,13 @@ public struct VerifyRunner: Sendable {
         public let unreadableRecords: Int
     }
 
+    /// The harness's Python sources, for `pytest --heaplint` (the wheel's `heaplint.pytest_plugin` asks
+    /// the binary for them with `heaplint verify --print-harness`, so there is one copy of the code).
+    public static var harnessSources: [String: String] {
+        ["sitecustomize": VerifyHarness.sitecustomize, "pytest_plugin": VerifyHarness.pytestPlugin,
+         "pytest_plugin_module": VerifyHarness.pytestPluginModule]
+    }
+
     /// The command's stdout and stderr go to heaplint's stderr, so heaplint's stdout holds only the report.
     public func run() throws -> Outcome {
         let fileManager = FileManager.default
@@ -192,6 +199,9 @@ public struct VerifyMatcher: Sendable {
         public let runtimeOnly: [RuntimeCycle]
         public let notExercised: [Diagnostic]
         public let checkedFiles: [String]
+        /// The confirmed and not-exercised findings with the sources they point into, as `check`'s
+        /// renderers take them (SARIF).
+        public let staticReport: DiagnosticReport
     }
 
     /// The files to check: the given paths, else every existing Python file the cycles name.
@@ -225,8 +235,12 @@ public struct VerifyMatcher: Sendable {
             }
         }
         let runtimeOnly = cycles.indices.filter { !matchedCycles.contains($0) }.map { cycles[$0] }
+        var staticReport = DiagnosticReport(results: results)
+        staticReport = DiagnosticReport(diagnostics: diagnostics, sources: staticReport.sources,
+                                        checkedPaths: staticReport.checkedPaths, absolutePaths: staticReport.absolutePaths,
+                                        ruleURLBase: configuration.ruleURLBase, notebookCells: staticReport.notebookCells)
         return Report(confirmed: confirmed, runtimeOnly: runtimeOnly, notExercised: notExercised,
-                      checkedFiles: results.map(\.path))
+                      checkedFiles: results.map(\.path), staticReport: staticReport)
     }
 
     /// What a static finding says about the cycle it predicts, in terms the run time can confirm.
@@ -347,15 +361,17 @@ extension VerifyMatcher.Report {
         return out
     }
 
+    /// A run-time cycle as JSON: its objects, path steps, test, and the path as one line (`summary`).
+    static func cycleObject(_ cycle: RuntimeCycle) -> [String: Any] {
+        let data = (try? JSONEncoder().encode(cycle)) ?? Data("{}".utf8)
+        var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        object["summary"] = cycle.pathSummary
+        return object
+    }
+
     public func renderJSON(command: [String], commandStatus: Int32, records: [RuntimeRecord]) -> String {
         func location(_ d: Diagnostic) -> [String: Any] { ["row": d.row, "column": d.column] }
-        func cycleObject(_ cycle: RuntimeCycle) -> [String: Any] {
-            let encoder = JSONEncoder()
-            let data = (try? encoder.encode(cycle)) ?? Data("{}".utf8)
-            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            object["summary"] = cycle.pathSummary
-            return object
-        }
+        let cycleObject = Self.cycleObject
         func diagnosticObject(_ d: Diagnostic) -> [String: Any] {
             ["code": d.code, "message": d.message, "filename": Configuration.absolutePath(d.path), "location": location(d)]
         }
@@ -383,5 +399,87 @@ extension VerifyMatcher.Report {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+    }
+
+    /// SARIF 2.1.0: `check`'s log of the HL1/HL2 findings (same rules, locations, related locations and
+    /// fingerprints), each result with `properties.verification` `confirmed` (and the run-time cycles
+    /// that matched it) or `not-exercised`, followed by one HL004 result per runtime-only cycle, located
+    /// at its first allocation site in the user's files, with the allocation sites of its objects as
+    /// related locations and the reference path in its properties.
+    public func renderSARIF(command: [String], commandStatus: Int32, records: [RuntimeRecord]) -> String {
+        var log = Renderer.sarifLog(staticReport)
+        guard var runs = log["runs"] as? [[String: Any]], var run = runs.first else {
+            return Renderer.serializeJSON(log) + "\n"
+        }
+        var confirmedCycles: [Diagnostic: [RuntimeCycle]] = [:]
+        for item in confirmed { confirmedCycles[item.diagnostic] = item.cycles }
+        var results = run["results"] as? [[String: Any]] ?? []
+        for (index, d) in staticReport.diagnostics.enumerated() where index < results.count {
+            var properties = results[index]["properties"] as? [String: Any] ?? [:]
+            if let cycles = confirmedCycles[d] {
+                properties["verification"] = "confirmed"
+                properties["runtimeCycles"] = cycles.map(Self.cycleObject)
+            } else {
+                properties["verification"] = "not-exercised"
+            }
+            results[index]["properties"] = properties
+        }
+
+        let driver = (run["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        let ruleIDs = (driver?["rules"] as? [[String: Any]] ?? []).map { $0["id"] as? String }
+        let ruleIndex = ruleIDs.firstIndex(of: "HL004")
+        var seen: [String: Int] = [:]
+        for cycle in runtimeOnly {
+            var result: [String: Any] = [
+                "ruleId": "HL004",
+                "level": "warning",
+                "message": ["text": Self.runtimeOnlyMessage(cycle) + Self.testSuffix(cycle)],
+            ]
+            if let ruleIndex { result["ruleIndex"] = ruleIndex }
+            if let site = cycle.primarySite {
+                result["locations"] = [["physicalLocation": [
+                    "artifactLocation": Renderer.sarifArtifactLocation(Self.display(site.file), report: staticReport),
+                    "region": ["startLine": site.line],
+                ]]]
+            }
+            var related: [[String: Any]] = []
+            for object in cycle.objects {
+                guard let file = object.file, let line = object.line else { continue }
+                related.append([
+                    "id": related.count,
+                    "message": ["text": "allocated \(object.label) (object \(object.index) of the cycle)"],
+                    "physicalLocation": [
+                        "artifactLocation": Renderer.sarifArtifactLocation(Self.display(file), report: staticReport),
+                        "region": ["startLine": line],
+                    ],
+                ])
+            }
+            if !related.isEmpty { result["relatedLocations"] = related }
+            // Line numbers stay out of the fingerprint (as in `check`): the file and the path identify it.
+            let key = "HL004\u{0}\(cycle.primarySite.map { Self.display($0.file) } ?? "")\u{0}\(cycle.pathSummary)"
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            result["partialFingerprints"] = [Renderer.sarifFingerprintKey: Renderer.fingerprint("\(key)\u{0}\(occurrence)")]
+            var properties = Self.cycleObject(cycle)
+            properties["verification"] = "runtime-only"
+            result["properties"] = properties
+            results.append(result)
+        }
+        run["results"] = results
+
+        // The invocation is the verify run: it succeeded when the command did; the command is a property.
+        if var invocations = run["invocations"] as? [[String: Any]], !invocations.isEmpty {
+            invocations[0]["executionSuccessful"] = commandStatus == 0
+            invocations[0]["properties"] = [
+                "command": command, "commandExitCode": Int(commandStatus),
+                "processes": records.count,
+                "verified": ["confirmed": confirmed.count, "runtimeOnly": runtimeOnly.count,
+                             "notExercised": notExercised.count],
+            ] as [String: Any]
+            run["invocations"] = invocations
+        }
+        runs[0] = run
+        log["runs"] = runs
+        return Renderer.serializeJSON(log) + "\n"
     }
 }

@@ -21,6 +21,8 @@ enum VerifyHarness {
 #     each test and records which slice of the kept garbage that test left (TEST_WINDOWS), so each cycle
 #     of the report names its test.
 # An existing sitecustomize later on sys.path is loaded too, so the environment's own hook still runs.
+# `pytest --heaplint` (heaplint/pytest_plugin.py in the wheel) loads this same code as the module
+# _heaplint_verify, not as sitecustomize: it then neither chains nor installs itself, and calls start().
 import os
 import sys
 
@@ -42,7 +44,8 @@ def _chain_existing_sitecustomize():
         sys.stderr.write("heaplint verify: the existing sitecustomize failed: %r\n" % (error,))
 
 
-_chain_existing_sitecustomize()
+if __name__ == "sitecustomize":
+    _chain_existing_sitecustomize()
 
 # Objects allocated by these modules are interpreter or library bookkeeping (lazy caches, registries,
 # import machinery, this harness): a cycle none of whose objects the program itself allocated is noise.
@@ -65,15 +68,28 @@ def _install():
     if not out:
         return
     import atexit
-    import gc
-    import tracemalloc
 
     try:
         frames = int(os.environ.get("HEAPLINT_VERIFY_FRAMES", "8"))
     except ValueError:
         frames = 8
-    tracemalloc.start(max(1, frames))
-    global KEPT
+    atexit.register(_report, out, start(frames))
+
+
+_HARVEST = None
+
+
+def start(frames):
+    # Start recording (tracemalloc, DEBUG_SAVEALL, the gc callback that keeps what collections find) and
+    # return the list the garbage is kept in. A second call returns the same list.
+    import gc
+    import tracemalloc
+
+    global KEPT, _HARVEST
+    if KEPT is not None:
+        return KEPT
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(max(1, frames))
     kept = KEPT = []
 
     def harvest(phase, info):
@@ -81,9 +97,36 @@ def _install():
             kept.extend(gc.garbage)
             del gc.garbage[:]
 
+    _HARVEST = harvest
     gc.callbacks.append(harvest)
     gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
-    atexit.register(_report, out, kept)
+    return kept
+
+
+def stop():
+    # Undo start() (pytest --heaplint at the end of its session): the collector frees cycles again, and
+    # what was kept becomes ordinary cyclic garbage once the list is dropped.
+    import gc
+    import tracemalloc
+
+    global KEPT, _HARVEST
+    if _HARVEST in gc.callbacks:
+        gc.callbacks.remove(_HARVEST)
+    gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+    tracemalloc.stop()
+    KEPT, _HARVEST = None, None
+    del TEST_WINDOWS[:]
+
+
+def describe(cycle):
+    # One line for a cycle of analyse(): "Tree.children -> list[0] -> Node.tree -> Tree (allocated at f.py:3)".
+    names = dict((o["index"], o["type"].split(".")[-1]) for o in cycle["objects"])
+    path = cycle["path"]
+    text = names.get(path[0]["from"], "?") if path else ", ".join(names.values())
+    for step in path:
+        text += step["via"] + " -> " + names.get(step["to"], "?")
+    sites = ["%s:%d" % (o["file"], o["line"]) for o in cycle["objects"] if "file" in o]
+    return text + (" (allocated at " + ", ".join(sites) + ")" if sites else "")
 
 
 def _library_dirs():
@@ -496,7 +539,8 @@ def _slot_name(src, dst):
     return ""
 
 
-_install()
+if __name__ == "sitecustomize":
+    _install()
 """#
 
     /// Module name of the pytest plugin below, written beside `sitecustomize.py` and named in `PYTEST_PLUGINS`.
@@ -512,7 +556,8 @@ _install()
 #   * @pytest.mark.heaplint(max_cycles=N) fails a test whose call phase left more than N cycles of the
 #     user's code (after the noise filter): it collects right after the test function returns, when its
 #     frame and locals are gone, and turns the passed call report into a failure naming the cycles.
-# Without the harness (plain pytest) the marker is registered and does nothing.
+# Without the harness (plain pytest) the marker is registered and does nothing. `pytest --heaplint`
+# (heaplint/pytest_plugin.py in the wheel) registers this same module after starting the harness.
 import gc
 import sys
 
@@ -528,7 +573,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "heaplint(max_cycles=0): fail the test when it leaves more than max_cycles reference cycles "
-        "(checked only under `heaplint verify`)")
+        "(checked under `heaplint verify` and `pytest --heaplint`)")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -563,13 +608,7 @@ def pytest_runtest_makereport(item, call):
         return
     lines = ["heaplint: the test left %d reference cycle(s), more than max_cycles=%d:" % (len(cycles), limit)]
     for cycle in cycles:
-        names = dict((o["index"], o["type"].split(".")[-1]) for o in cycle["objects"])
-        path = cycle["path"]
-        text = names.get(path[0]["from"], "?") if path else ", ".join(names.values())
-        for step in path:
-            text += step["via"] + " -> " + names.get(step["to"], "?")
-        sites = ["%s:%d" % (o["file"], o["line"]) for o in cycle["objects"] if "file" in o]
-        lines.append("  " + text + (" (allocated at " + ", ".join(sites) + ")" if sites else ""))
+        lines.append("  " + harness.describe(cycle))
     report.outcome = "failed"
     report.longrepr = "\n".join(lines)
 """#

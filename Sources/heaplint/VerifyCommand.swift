@@ -8,15 +8,28 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Run a Python command and confirm heaplint's cycle findings against the cycles it really leaves.",
-        usage: "heaplint verify [--output-format text|json] [--frames N] [PATH ...] -- COMMAND ...",
+        usage: "heaplint verify [--output-format text|json|sarif] [--fail-on KINDS] [--frames N] [PATH ...] -- COMMAND ...",
         discussion: """
             Reports confirmed findings, runtime-only cycles (HL004) and findings the run did not exercise. \
-            Exit status: 0 nothing confirmed and no runtime-only cycle, 1 otherwise, 2 when COMMAND failed \
-            or on a usage error.
+            Exit status: 1 when the report holds a kind --fail-on names (by default a confirmed finding or \
+            a runtime-only cycle), else 0; 2 when COMMAND failed or on a usage error.
             """)
 
-    @Option(name: .customLong("output-format"), help: "text or json.")
+    @Option(name: .customLong("output-format"), help: "text, json or sarif.")
     var outputFormat: String = "text"
+
+    @Option(name: .customLong("fail-on"), parsing: .singleValue,
+            help: ArgumentHelp(
+                "What makes the exit status 1: confirmed, runtime-only, not-exercised, comma-separated or "
+                + "repeated, or none (default: confirmed,runtime-only).", valueName: "KINDS"))
+    var failOn: [String] = []
+
+    @Flag(name: .customLong("exit-zero"), help: "Exit 0 whatever the report holds (the same as --fail-on none).")
+    var exitZero = false
+
+    /// For the wheel's pytest plugin (`pytest --heaplint`): print the harness's Python sources as JSON.
+    @Flag(name: .customLong("print-harness"), help: ArgumentHelp(visibility: .hidden))
+    var printHarness = false
 
     @Option(help: ArgumentHelp("tracemalloc frames kept per allocation.", valueName: "N"))
     var frames: Int = 8
@@ -32,14 +45,39 @@ struct VerifyCommand: ParsableCommand {
     /// ArgumentParser sees them (ArgumentParser cannot take a path list and a terminated list both).
     var command: [String] = []
 
-    enum CodingKeys: String, CodingKey { case outputFormat, frames, config, isolated, paths }
+    enum CodingKeys: String, CodingKey { case outputFormat, failOn, exitZero, printHarness, frames, config, isolated, paths }
+
+    /// The report kinds `--fail-on` accepts.
+    static let failKinds = ["confirmed", "runtime-only", "not-exercised"]
+
+    /// The kinds that make the exit status 1; `none` alone clears them.
+    func failingKinds() throws -> Set<String> {
+        if exitZero { return [] }
+        let given = failOn.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        if given.isEmpty { return ["confirmed", "runtime-only"] }
+        if given == ["none"] { return [] }
+        for kind in given where !Self.failKinds.contains(kind) {
+            throw ValidationError(kind == "none"
+                ? "--fail-on none cannot be combined with other kinds"
+                : "--fail-on takes confirmed, runtime-only, not-exercised or none, not `\(kind)`")
+        }
+        return Set(given)
+    }
 
     func validate() throws {
-                guard ["text", "json"].contains(outputFormat) else { throw ValidationError("--output-format must be text or json") }
+        guard ["text", "json", "sarif"].contains(outputFormat) else {
+            throw ValidationError("--output-format must be text, json or sarif")
+        }
         guard frames > 0 else { throw ValidationError("--frames must be a positive integer") }
+        _ = try failingKinds()
     }
 
     func run() throws {
+        if printHarness {
+            let data = try JSONSerialization.data(withJSONObject: VerifyRunner.harnessSources, options: [.sortedKeys])
+            writeStdout(String(decoding: data, as: UTF8.self) + "\n")
+            return
+        }
         guard !command.isEmpty else {
             printError("give the command to run after `--`: heaplint verify [PATH ...] -- COMMAND ...")
             throw ExitCode(2)
@@ -67,9 +105,11 @@ struct VerifyCommand: ParsableCommand {
         }
         let cycles = outcome.records.flatMap(\.cycles)
         let report = VerifyMatcher(base: base).report(paths: paths, cycles: cycles)
-        writeStdout(outputFormat == "json"
-            ? report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records)
-            : report.renderText(commandStatus: outcome.status))
+        switch outputFormat {
+        case "json": writeStdout(report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records))
+        case "sarif": writeStdout(report.renderSARIF(command: command, commandStatus: outcome.status, records: outcome.records))
+        default: writeStdout(report.renderText(commandStatus: outcome.status))
+        }
         if outcome.records.isEmpty && outcome.status == 0 {
             printWarning("no Python process of the command reported (is it a CPython program? "
                          + "`python -S` and `python -I` skip sitecustomize)")
@@ -84,6 +124,11 @@ struct VerifyCommand: ParsableCommand {
             printError("the command exited with status \(outcome.status)")
             throw ExitCode(2)
         }
-        if !report.confirmed.isEmpty || !report.runtimeOnly.isEmpty { throw ExitCode(1) }
+        let failing = try failingKinds()
+        if (failing.contains("confirmed") && !report.confirmed.isEmpty)
+            || (failing.contains("runtime-only") && !report.runtimeOnly.isEmpty)
+            || (failing.contains("not-exercised") && !report.notExercised.isEmpty) {
+            throw ExitCode(1)
+        }
     }
 }

@@ -194,7 +194,25 @@ def _zip_info(name: str, mode: int) -> zipfile.ZipInfo:
 def _dist_info_files(tag: str) -> dict[str, bytes]:
     wheel = ("Wheel-Version: 1.0\nGenerator: heaplint_build\nRoot-Is-Purelib: false\n"
              f"Tag: py3-none-{tag}\n")
-    return {"METADATA": metadata_text().encode(), "WHEEL": wheel.encode()}
+    files = {"METADATA": metadata_text().encode(), "WHEEL": wheel.encode()}
+    entry_points = entry_points_text()
+    if entry_points:
+        files["entry_points.txt"] = entry_points.encode()
+    return files
+
+
+def entry_points_text() -> str:
+    """entry_points.txt (the packaging spec's INI format) from [project.entry-points] and [project.scripts]."""
+    p = _project()
+    groups = dict(p.get("entry-points", {}))
+    for key, group in (("scripts", "console_scripts"), ("gui-scripts", "gui_scripts")):
+        if key in p:
+            groups[group] = p[key]
+    sections = []
+    for group in sorted(groups):
+        lines = [f"[{group}]"] + [f"{name} = {target}" for name, target in sorted(groups[group].items())]
+        sections.append("\n".join(lines) + "\n")
+    return "\n".join(sections)
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
@@ -231,7 +249,10 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
     dist_info.mkdir(parents=True, exist_ok=True)
     (dist_info / "METADATA").write_text(metadata_text(), encoding="utf-8")
     # The platform tag is only known once the binary exists; pip reads just METADATA from here.
-    (dist_info / "WHEEL").write_text(_dist_info_files("linux_x86_64")["WHEEL"].decode(), encoding="utf-8")
+    files = _dist_info_files("linux_x86_64")
+    (dist_info / "WHEEL").write_text(files["WHEEL"].decode(), encoding="utf-8")
+    if "entry_points.txt" in files:
+        (dist_info / "entry_points.txt").write_text(files["entry_points.txt"].decode(), encoding="utf-8")
     return dist_info.name
 
 
