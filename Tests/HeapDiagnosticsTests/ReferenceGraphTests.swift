@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import HeapDiagnostics
+import HeapModel
+
+/// The graph built from a reference path, and the pictures drawn from it.
+@Suite struct ReferenceGraphTests {
+    /// `frame of f().f_locals[e] → exception; exception.__traceback__ → traceback; traceback.tb_frame → frame of f()`.
+    let frameCycle = [
+        ReferenceStep(from: "frame of f()", via: "f_locals[e]", to: "exception", line: 4),
+        ReferenceStep(from: "exception", via: "__traceback__", to: "traceback"),
+        ReferenceStep(from: "traceback", via: "tb_frame", to: "frame of f()"),
+    ]
+
+    @Test func ringClosesOnTheFirstObject() {
+        let graph = ReferenceGraph(path: frameCycle)
+        #expect(graph.nodes.map(\.label) == ["frame of f()", "exception", "traceback"])
+        #expect(graph.nodes.map(\.id) == ["n0", "n1", "n2"])
+        #expect(graph.nodes.map(\.kind) == ["frame", "exception", "traceback"])
+        #expect(graph.edges.map(\.slot) == ["f_locals[e]", "__traceback__", "tb_frame"])
+        #expect(graph.edges.map(\.closing) == [false, false, true])
+        #expect(graph.closingEdge?.from == "n2" && graph.closingEdge?.to == "n0")
+        #expect(graph.edges[0].line == 4 && graph.edges[1].line == nil)
+        #expect(graph.isCycle)
+    }
+
+    @Test func sameTypeTwiceIsTwoObjects() {
+        // Category.subcategories → list → Category; Category.parent → Category: parent and child.
+        let graph = ReferenceGraph(path: [
+            ReferenceStep(from: "Category", via: "subcategories", to: "list", line: 26),
+            ReferenceStep(from: "list", via: "", to: "Category"),
+            ReferenceStep(from: "Category", via: "parent", to: "Category", line: 21),
+        ])
+        #expect(graph.nodes.map(\.label) == ["Category", "list", "Category"])
+        #expect(graph.edges.map(\.closing) == [false, false, true])
+        #expect(graph.edges.last?.to == "n0")
+        #expect(ReferenceGraph.caption(of: graph.edges[1].slot) == "[*]")
+    }
+
+    @Test func selfReferenceAndChain() {
+        let loop = ReferenceGraph(path: [ReferenceStep(from: "list", via: "", to: "list", line: 6)])
+        #expect(loop.nodes.count == 1 && loop.edges.first?.from == "n0" && loop.edges.first?.to == "n0")
+        #expect(loop.edges.first?.closing == true)
+
+        let chain = ReferenceGraph(path: [
+            ReferenceStep(from: "module", via: "CACHE", to: "dict", line: 1),
+            ReferenceStep(from: "dict", via: "", to: "Response", line: 5),
+        ])
+        #expect(!chain.isCycle && chain.nodes.count == 3)
+    }
+
+    @Test func textArtDrawsBoxesArrowsAndTheClosingRail() {
+        let art = GraphDrawing.textArt(ReferenceGraph(path: frameCycle))
+        let lines = art.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("┌") }.count == 3)
+        #expect(art.contains("│ frame of f() │◀"))
+        #expect(art.contains(".f_locals[e]  line 4"))
+        #expect(art.contains(".__traceback__"))
+        #expect(lines.contains { $0.contains(".tb_frame") && $0.contains("closes the cycle") })
+        #expect(lines.last?.hasPrefix("  └") == true && lines.last?.hasSuffix("┘") == true)
+        // The rail is one column: every line that carries it ends in the same column.
+        let railed = lines.drop(while: { !$0.contains("◀") }).dropFirst()
+        let columns = Set(railed.map { $0.unicodeScalars.count })
+        #expect(columns.count == 1)
+    }
+
+    @Test func dotEscapesAndMarksTheClosingEdge() {
+        let graph = ReferenceGraph(path: [ReferenceStep(from: "A \"x\"", via: "b", to: "A \"x\"", line: 2)])
+        let dot = GraphDrawing.dot([(title: "HL101 t.py:2:1", graph: graph)])
+        #expect(dot.hasPrefix("digraph heaplint {"))
+        #expect(dot.contains("n0 [label=\"A \\\"x\\\"\"];"))
+        #expect(dot.contains("n0 -> n0 [label=\".b\\nline 2\", color="))
+    }
+
+    @Test func ringLayoutKeepsBoxesApartFrom2To12Objects() {
+        for count in [2, 3, 5, 12] {
+            let labels = (0..<count).map { "Object\($0)WithALongerName" }
+            var path = zip(labels, labels.dropFirst() + [labels[0]]).map { ReferenceStep(from: $0, via: "next", to: $1) }
+            path[path.count - 1].to = labels[0]
+            let graph = ReferenceGraph(path: path)
+            #expect(graph.nodes.count == count && graph.isCycle)
+            let layout = GraphDrawing.layout(graph)
+            let centres = layout.centres
+            for (i, a) in centres.enumerated() {
+                #expect(a.x - layout.boxWidth / 2 >= 0 && a.x + layout.boxWidth / 2 <= layout.width)
+                #expect(a.y - layout.boxHeight / 2 >= 0 && a.y + layout.boxHeight / 2 <= layout.height)
+                for b in centres[(i + 1)...] {
+                    let overlaps = abs(a.x - b.x) < layout.boxWidth && abs(a.y - b.y) < layout.boxHeight
+                    #expect(!overlaps, "boxes \(a.id) and \(b.id) overlap in a ring of \(count)")
+                }
+            }
+            // The first object at the top of the ring.
+            #expect(centres[0].y == centres.map(\.y).min())
+        }
+    }
+
+    @Test func chainLayoutIsARow() {
+        let graph = ReferenceGraph(path: [
+            ReferenceStep(from: "a", via: "x", to: "b"), ReferenceStep(from: "b", via: "y", to: "c"),
+        ])
+        let centres = GraphDrawing.layout(graph).centres
+        #expect(Set(centres.map(\.y)).count == 1)
+        #expect(centres.map(\.x) == centres.map(\.x).sorted())
+    }
+
+    @Test func svgCarriesLabelsAndClosingClass() {
+        let svg = GraphDrawing.svg(ReferenceGraph(path: frameCycle), title: "HL201")
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.contains(">frame of f()</text>"))
+        #expect(svg.contains(">.tb_frame</text>"))
+        #expect(svg.contains("class=\"edge closing\""))
+        #expect(svg.components(separatedBy: "class=\"edge closing\"").count == 2)
+    }
+}
