@@ -146,12 +146,15 @@ public enum GraphDrawing {
         let longest = graph.nodes.map { width($0.label) }.max() ?? 1
         let boxWidth = Double(max(longest, 6)) * charWidth + 20
         let n = graph.nodes.count
+        // Room for the widest arrow caption (`.f_locals[error] (line 1234)`).
+        let captionWidth = Double(graph.edges.map { width(ReferenceGraph.caption(of: $0.slot)) + ($0.line == nil ? 0 : 12) }.max() ?? 0) * charWidth
         var centres: [Layout.Centre] = []
         if graph.isCycle && n > 1 {
             // Chord between neighbours must clear a box plus room for the slot caption.
-            let needed = max(boxWidth * 0.8, 90) + 40
+            // Neighbours side by side (the bottom of a triangle) need a box width and room for an arrow.
+            let needed = boxWidth + 70
             let radius = max(needed / (2 * sin(Double.pi / Double(n))), 70)
-            let margin = boxWidth / 2 + 60
+            let margin = max(boxWidth / 2, captionWidth) + 20
             let cx = radius + margin, cy = radius + boxHeight + 30
             for (index, node) in graph.nodes.enumerated() {
                 let angle = -Double.pi / 2 + 2 * Double.pi * Double(index) / Double(n)
@@ -160,19 +163,23 @@ public enum GraphDrawing {
             return Layout(centres: centres, boxWidth: boxWidth, boxHeight: boxHeight,
                           width: 2 * (radius + margin), height: 2 * (radius + boxHeight + 30))
         }
-        let perRow = 4
-        let gap = 130.0
+        // Rows of at most 4 objects, fewer when the boxes are wide (a page is about 900 units wide).
+        let gap = max(110, captionWidth + 30)
+        let perRow = max(1, min(4, Int((900 + gap) / (boxWidth + gap))))
         let rowHeight = boxHeight + 80
-        for (index, node) in graph.nodes.enumerated() {
-            let column = index % perRow, row = index / perRow
-            centres.append(.init(id: node.id, x: 20 + boxWidth / 2 + Double(column) * (boxWidth + gap),
-                                 y: 30 + boxHeight / 2 + Double(row) * rowHeight + (graph.isCycle ? 40 : 0)))
-        }
+        let top = graph.isCycle ? 60.0 : 30.0  // a self-reference loops above its box
         let columns = min(n, perRow)
         let rows = (n + perRow - 1) / perRow
+        let rowWidth = Double(columns) * boxWidth + Double(max(columns - 1, 0)) * gap
+        let totalWidth = max(40 + rowWidth, captionWidth + 40)
+        let left = (totalWidth - rowWidth) / 2
+        for (index, node) in graph.nodes.enumerated() {
+            let column = index % perRow, row = index / perRow
+            centres.append(.init(id: node.id, x: left + boxWidth / 2 + Double(column) * (boxWidth + gap),
+                                 y: top + boxHeight / 2 + Double(row) * rowHeight))
+        }
         return Layout(centres: centres, boxWidth: boxWidth, boxHeight: boxHeight,
-                      width: 40 + Double(columns) * boxWidth + Double(max(columns - 1, 0)) * gap,
-                      height: 60 + Double(rows) * rowHeight + (graph.isCycle ? 40 : 0))
+                      width: totalWidth, height: top + Double(rows - 1) * rowHeight + boxHeight + 20)
     }
 
     /// An inline SVG of the graph: boxes with the object labels (`<text class="node">`), arrows with the
@@ -190,7 +197,7 @@ public enum GraphDrawing {
         out += "<title>\(xml(title))</title>"
         let arrow = "\(idPrefix)-arrow", closingArrow = "\(idPrefix)-arrow-closing"
         func marker(_ id: String, _ cls: String) -> String {
-            "<marker id=\"\(id)\" class=\"\(cls)\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker>"
+            "<marker id=\"\(id)\" class=\"\(cls)\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker>"
         }
         out += "<defs>" + marker(arrow, "head") + marker(closingArrow, "head closing") + "</defs>"
         for edge in graph.edges {
@@ -199,7 +206,8 @@ public enum GraphDrawing {
             let cls = edge.closing ? "edge closing" : "edge"
             let head = "url(#\(edge.closing ? closingArrow : arrow))"
             out += "<g class=\"\(cls)\" data-from=\"\(edge.from)\" data-to=\"\(edge.to)\">"
-            let labelX: Double, labelY: Double
+            var labelX: Double, labelY: Double
+            var anchor = "middle"
             if edge.from == edge.to {
                 // A self-reference: a loop over the top of the box.
                 let top = a.y - h / 2
@@ -213,10 +221,13 @@ public enum GraphDrawing {
                 let control = (x: (a.x + b.x) / 2 + dy / length * bend, y: (a.y + b.y) / 2 - dx / length * bend)
                 let start = clip(from: a, to: control, w: w, h: h), end = clip(from: b, to: control, w: w, h: h)
                 out += "<path d=\"M\(f(start.x)),\(f(start.y)) Q\(f(control.x)),\(f(control.y)) \(f(end.x)),\(f(end.y))\" marker-end=\"\(head)\"/>"
-                labelX = (start.x + 2 * control.x + end.x) / 4 + dy / length * 10
-                labelY = (start.y + 2 * control.y + end.y) / 4 - dx / length * 10 - 4
+                // The caption beside the curve's middle, on its outer side, anchored away from it.
+                let (nx, ny) = graph.isCycle ? (dy / length, -dx / length) : (0.0, -1.0)
+                labelX = (start.x + 2 * control.x + end.x) / 4 + nx * 8
+                labelY = (start.y + 2 * control.y + end.y) / 4 + ny * 8 + (ny > 0.3 ? 10 : ny < -0.3 ? -2 : 4)
+                anchor = nx > 0.3 ? "start" : nx < -0.3 ? "end" : "middle"
             }
-            out += "<text class=\"slot\" x=\"\(f(labelX))\" y=\"\(f(labelY))\" text-anchor=\"middle\">\(xml(caption))</text>"
+            out += "<text class=\"slot\" x=\"\(f(labelX))\" y=\"\(f(labelY))\" text-anchor=\"\(anchor)\">\(xml(caption))</text>"
             out += "</g>"
         }
         for centre in layout.centres {

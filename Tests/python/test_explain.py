@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+from required_tools import skip_unless
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 
@@ -201,7 +202,7 @@ def test_explain_dot(project):
     assert ["color=" in rest for _, _, _, rest in edges] == [False, False, True]
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's `dot` is not installed (apt-get install graphviz)")
+@skip_unless(shutil.which("dot") is not None, "graphviz's `dot` is not installed (make editor-test-debs)")
 def test_explain_dot_renders_with_graphviz(project):
     dot = run("explain", f"frames.py:{FRAME_LINE}", "--format", "dot", cwd=project).stdout
     rendered = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
@@ -216,3 +217,24 @@ def test_explain_dot_without_a_path(project):
     assert proc.returncode == 0
     assert proc.stdout == ""
     assert "no reference path to draw" in proc.stderr
+
+
+def test_readme_example_is_the_real_output():
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    block = re.search(r"`docs/demo-project/tree.py:10`:\n\n```text\n(.*?)\n  …\n```", readme, re.S)
+    assert block, "README's explain example"
+    proc = run("explain", "tree.py:10", cwd=os.path.join(root, "docs", "demo-project"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(block.group(1) + "\n"), proc.stdout
+
+
+def test_notebook_graph_lines_count_from_the_cell_and_explain_refuses_notebooks(tmp_path):
+    from test_notebooks import cycle_notebook  # cell 3 holds a cycle at row 4
+
+    cycle_notebook(tmp_path)
+    [item] = findings(tmp_path, "nb.ipynb")
+    graph_matches_path(item)
+    assert all(e["cell"] == 3 and e["line"] == 4 for e in item["graph"]["edges"])
+    proc = run("explain", "nb.ipynb:4", cwd=tmp_path)
+    assert proc.returncode == 2 and "does not read notebooks" in proc.stderr
