@@ -79,6 +79,12 @@ struct ExplainCommand: ParsableCommand {
         guard line >= 1 else { throw UsageError("line \(line) is not in \(file): lines count from 1") }
         if let column, column < 1 { throw UsageError("column \(column) is not valid: columns count from 1") }
 
+        guard let data = FileManager.default.contents(atPath: file) else { throw UsageError("\(file): cannot read it") }
+        let lineCount = Self.lineCount([UInt8](data))
+        guard line <= lineCount else {
+            throw UsageError("line \(line) is not in \(file): it has \(lineCount) line\(lineCount == 1 ? "" : "s")")
+        }
+
         // The configuration exactly as `check FILE` would resolve it, with the options given here.
         var arguments = [file]
         if !select.isEmpty { arguments += ["--select", select.joined(separator: ",")] }
@@ -92,14 +98,6 @@ struct ExplainCommand: ParsableCommand {
         let results = ProjectCheck(analyzer: Analyzer(configuration: configuration)).run(files)
         let report = DiagnosticReport(results: results)
 
-        if let source = results.first?.source {
-            // A final newline starts no line of its own.
-            let starts = source.lineIndex.lineStarts
-            let lineCount = starts.count > 1 && starts.last == source.byteCount ? starts.count - 1 : starts.count
-            guard line <= lineCount else {
-                throw UsageError("line \(line) is not in \(file): it has \(lineCount) line\(lineCount == 1 ? "" : "s")")
-            }
-        }
         let onLine = report.diagnostics.filter { $0.row <= line && line <= $0.endRow }
         var chosen = onLine
         if let column {
@@ -129,6 +127,23 @@ struct ExplainCommand: ParsableCommand {
             }
             writeStdout(GraphDrawing.dot(drawable))
         }
+    }
+
+    /// Lines as Python counts them (`\n`, `\r\n` or `\r` ends one; a last line needs no terminator); an
+    /// empty file has one empty line, so `FILE:1` is always a place.
+    static func lineCount(_ bytes: [UInt8]) -> Int {
+        var count = 0, index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x0A {
+                count += 1
+            } else if bytes[index] == 0x0D {
+                count += 1
+                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            }
+            index += 1
+        }
+        if let last = bytes.last, last != 0x0A, last != 0x0D { count += 1 }
+        return max(count, 1)
     }
 
     /// Headline, the drawing, then the explanation's other facts (the path itself is the drawing).

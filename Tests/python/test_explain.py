@@ -161,6 +161,7 @@ def test_explain_nothing_at_line_is_not_an_error(project):
     ("missing.py:3", "heaplint: error: missing.py: no such file"),
     ("cars.py:99", "heaplint: error: line 99 is not in cars.py: it has 8 lines"),
     ("cars.py:0", "heaplint: error: line 0 is not in cars.py"),
+    ("clean.py:2", "heaplint: error: line 2 is not in clean.py: it has 1 line"),  # a clean file too
     ("cars.py", "heaplint: error: `cars.py` is not FILE:LINE[:COL]"),
     ("cars.py:x", "heaplint: error: `cars.py:x` is not FILE:LINE[:COL]"),
     (".:3", "heaplint: error: . is a directory"),
