@@ -150,3 +150,16 @@ def test_clean_report_and_escaping(tmp_path):
 def test_html_is_listed_in_help():
     out = subprocess.run([BIN, "check", "--help"], capture_output=True, text=True).stdout
     assert "html" in out
+
+
+def test_standard_library_report_stays_small(tmp_path):
+    """Large input: the report for CPython's standard library (over a hundred findings) parses and stays
+    under a few MB."""
+    import sysconfig
+
+    stdlib = sysconfig.get_paths()["stdlib"]
+    html, page = report(stdlib, str(tmp_path), ".", extra=("--exclude", "test,tests,idlelib,site-packages"))
+    assert page.errors == [] and page.stack == []
+    assert len(page.findings) > 50
+    assert all(f["svgs"] == (1 if f["nodes"] else 0) for f in page.findings)
+    assert len(html.encode()) < 4_000_000
