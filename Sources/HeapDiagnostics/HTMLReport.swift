@@ -162,7 +162,7 @@ extension Renderer {
     .finding:focus{outline:3px solid #3b82f6;outline-offset:2px}
     .where{font-weight:600}.message{display:block;margin-top:.2rem}
     pre{overflow-x:auto;background:var(--box);padding:.4rem .6rem;border-radius:4px;margin:.4rem 0}
-    .line{display:block}.line.flagged{background:rgba(192,57,43,.15)}.ln{display:inline-block;min-width:3ch;text-align:right;color:var(--muted);user-select:none}
+    .line.flagged{display:inline-block;min-width:100%;background:rgba(192,57,43,.15)}.ln{display:inline-block;min-width:3ch;text-align:right;color:var(--muted);user-select:none}
     figure.graph{margin:.4rem 0;overflow-x:auto}figcaption{color:var(--muted);font-size:90%}
     svg.path-graph{max-width:100%;height:auto;font:12px ui-monospace,Menlo,Consolas,monospace}
     svg .obj rect{fill:var(--box);stroke:var(--line);stroke-width:1.2}svg .obj text{fill:var(--fg)}
@@ -170,7 +170,7 @@ extension Renderer {
     svg .edge path{fill:none;stroke:var(--line);stroke-width:1.4}svg marker.head path{fill:var(--line)}svg marker.head.closing path{fill:var(--hot)}svg .edge text{fill:var(--muted)}
     svg .edge.closing path{stroke:var(--hot);stroke-width:2.6}svg .edge.closing text{fill:var(--hot);font-weight:bold}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.4rem 0}dt{color:var(--muted)}dd{margin:0}
-    .diff .del{color:#b31d28;display:block}.diff .ins{color:#22863a;display:block}
+    .diff .del{color:#b31d28}.diff .ins{color:#22863a}
     kbd{border:1px solid var(--border);border-radius:3px;padding:0 .3em}
     @media print{body{max-width:none;font-size:11pt}nav,.summary kbd{display:none}.finding{border-color:#999}pre{white-space:pre-wrap}a{color:inherit}}
     """

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import HeapDiagnostics
 import HeapModel
+import HeapRules
+import HeapSyntax
 
 /// The graph built from a reference path, and the pictures drawn from it.
 @Suite struct ReferenceGraphTests {
@@ -110,5 +112,45 @@ import HeapModel
         #expect(svg.contains(">.tb_frame</text>"))
         #expect(svg.contains("class=\"edge closing\""))
         #expect(svg.components(separatedBy: "class=\"edge closing\"").count == 2)
+    }
+
+    /// One diagnostic with a self-referencing path and an unsafe fix, in a two-line file.
+    func report() -> DiagnosticReport {
+        let text = "s = 1\nnode.parent = node\n"
+        let source = SourceText(text)
+        let site = SourceRange(start: 6, end: 24)
+        let explanation = HeapExplanation(
+            path: [ReferenceStep(from: "Node", via: "parent", to: "Node", site: site, line: 2)],
+            estimate: ByteEstimate(lowerBytes: 688, upperBytes: 688, version: .py311, basis: "1 instance"),
+            mechanism: "the cyclic garbage collector", remedy: "hold the parent through weakref.ref")
+        let fix = Fix(title: "Use weakref.ref", applicability: .unsafe,
+                      edits: [TextEdit(range: (site.end - 4)..<site.end, replacement: "weakref.ref(node)")])
+        let finding = Finding(code: "HL101", range: site, message: "A <cycle> & \"more\"", severity: .warning,
+                              explanation: explanation, fix: fix)
+        let diagnostic = Diagnostic(path: "pkg/m.py", finding: finding, source: source)
+        return DiagnosticReport(diagnostics: [diagnostic], sources: ["pkg/m.py": source], checkedPaths: ["pkg/m.py"])
+    }
+
+    @Test func jsonCarriesTheGraph() throws {
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(Renderer.render(report(), as: .json).utf8)) as? [[String: Any]])
+        let graph = try #require(items.first?["graph"] as? [String: Any])
+        let nodes = try #require(graph["nodes"] as? [[String: Any]])
+        let edges = try #require(graph["edges"] as? [[String: Any]])
+        #expect(nodes.count == 1 && nodes[0]["id"] as? String == "n0" && nodes[0]["label"] as? String == "Node")
+        #expect(edges.count == 1 && edges[0]["slot"] as? String == "parent" && edges[0]["line"] as? Int == 2)
+        #expect(edges[0]["closing"] as? Bool == true)
+    }
+
+    @Test func htmlHasExcerptDrawingEscapingAndFixDiff() {
+        let html = Renderer.render(report(), as: .html)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("A &lt;cycle&gt; &amp; &quot;more&quot;"))
+        #expect(html.contains("<span class=\"line flagged\"><span class=\"ln\">2</span> node.parent = node</span>"))
+        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(html.contains("id=\"f1-arrow-closing\""))
+        #expect(html.contains("<span class=\"del\">- node.parent = node</span>"))
+        #expect(html.contains("<span class=\"ins\">+ node.parent = weakref.ref(node)</span>"))
+        #expect(html.contains("1 finding in 1 file (1 file checked)"))
+        #expect(!html.contains("<script src") && !html.contains("<link"))
     }
 }
