@@ -113,6 +113,11 @@ public enum Renderer {
                  style: TerminalStyle(isColored: false))
     }
 
+    /// The headline in ruff's colours when `style` says so (`heaplint explain`).
+    public static func headline(_ d: Diagnostic, style: TerminalStyle) -> String {
+        headline(d, place: Place(cell: nil, row: d.row, column: d.column, endRow: d.endRow, endColumn: d.endColumn), style: style)
+    }
+
     /// ruff's colours: bold path, cyan separators, bold red code, cyan `[*]`; the message stays plain.
     static func headline(_ d: Diagnostic, place: Place, style: TerminalStyle) -> String {
         let fixable = d.fix.map { $0.applicability == .safe ? " " + style.cyan("[*]") : "" } ?? ""

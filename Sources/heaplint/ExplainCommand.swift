@@ -38,6 +38,8 @@ struct ExplainCommand: ParsableCommand {
     var preview: Bool?
     @Option(name: .customLong("target-version"), help: "The CPython version whose heap is modelled: py38 .. py314.")
     var targetVersion: String?
+    @Option(help: "Colour the text: auto (only on a terminal; NO_COLOR or FORCE_COLOR set and non-empty turn it off or on), always or never.")
+    var color: ColorChoice = .auto
 
     /// `FILE:LINE[:COL]` split from the right (a path may hold `:`), or nil when malformed.
     static func parse(location: String) -> (file: String, line: Int, column: Int?)? {
@@ -115,7 +117,9 @@ struct ExplainCommand: ParsableCommand {
         }
         switch format {
         case .text:
-            writeStdout(chosen.map(Self.text).joined(separator: "\n"))
+            let style = TerminalStyle(isColored: color.isEnabled(environment: ProcessInfo.processInfo.environment,
+                                                                 isTerminal: isatty(STDOUT_FILENO) == 1))
+            writeStdout(chosen.map { Self.text($0, style: style) }.joined(separator: "\n"))
         case .dot:
             let drawable = chosen.compactMap { d -> (title: String, graph: ReferenceGraph)? in
                 guard let path = d.explanation?.path, !path.isEmpty else { return nil }
@@ -147,11 +151,13 @@ struct ExplainCommand: ParsableCommand {
     }
 
     /// Headline, the drawing, then the explanation's other facts (the path itself is the drawing).
-    static func text(_ d: Diagnostic) -> String {
-        var out = Renderer.headline(d) + "\n\n"
+    /// In colour, the closing edge's mark is bold red (added after the layout, so columns still line up).
+    static func text(_ d: Diagnostic, style: TerminalStyle) -> String {
+        var out = Renderer.headline(d, style: style) + "\n\n"
         if let path = d.explanation?.path, !path.isEmpty {
             for line in GraphDrawing.textArt(ReferenceGraph(path: path)).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                out += "    " + line + "\n"
+                let mark = "← closes the cycle"
+                out += "    " + line.replacingOccurrences(of: mark, with: style.boldRed(mark)) + "\n"
             }
             out += "\n"
         } else {

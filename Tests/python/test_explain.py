@@ -239,3 +239,11 @@ def test_notebook_graph_lines_count_from_the_cell_and_explain_refuses_notebooks(
     assert all(e["cell"] == 3 and e["line"] == 4 for e in item["graph"]["edges"])
     proc = run("explain", "nb.ipynb:4", cwd=tmp_path)
     assert proc.returncode == 2 and "does not read notebooks" in proc.stderr
+
+
+def test_explain_colour(project):
+    plain = run("explain", f"frames.py:{FRAME_LINE}", cwd=project).stdout
+    assert "\x1b[" not in plain  # not a terminal
+    coloured = run("explain", f"frames.py:{FRAME_LINE}", "--color", "always", cwd=project).stdout
+    assert "\x1b[1;31m← closes the cycle\x1b[0m" in coloured and "\x1b[1;31mHL103\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
