@@ -108,6 +108,22 @@ public struct ReferenceGraph: Sendable, Hashable {
         return "." + slot
     }
 
+    /// The path on one line for a hover: `Tree ─.children→ list ─[*]→ Node ─.parent→ ↺ Tree`; `↺` marks
+    /// the object a closing edge returns to, `┆` a gap in the path.
+    public var arrowChain: String {
+        var text = ""
+        var current: String? = nil
+        for edge in edges {
+            if edge.from != current {
+                if !text.isEmpty { text += " ┆ " }
+                text += node(edge.from)?.label ?? edge.from
+            }
+            text += " ─\(Self.caption(of: edge.slot))→ " + (edge.closing ? "↺ " : "") + (node(edge.to)?.label ?? edge.to)
+            current = edge.to
+        }
+        return text
+    }
+
     static func kind(of label: String) -> String {
         let lower = label.lowercased()
         if lower.hasPrefix("frame of") || lower == "frame" { return "frame" }

@@ -51,6 +51,11 @@ import HeapSyntax
         #expect(!chain.isCycle && chain.nodes.count == 3)
     }
 
+    @Test func arrowChainForHovers() {
+        #expect(ReferenceGraph(path: frameCycle).arrowChain
+                == "frame of f() ─.f_locals[e]→ exception ─.__traceback__→ traceback ─.tb_frame→ ↺ frame of f()")
+    }
+
     @Test func textArtDrawsBoxesArrowsAndTheClosingRail() {
         let art = GraphDrawing.textArt(ReferenceGraph(path: frameCycle))
         let lines = art.split(separator: "\n").map(String.init)
