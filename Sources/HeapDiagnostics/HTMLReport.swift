@@ -157,7 +157,7 @@ extension Renderer {
     h3{margin:1rem 0 .4rem}h4{font-weight:normal;margin:0 0 .4rem}
     .count{display:inline-block;min-width:1.4em;padding:0 .4em;border-radius:1em;background:var(--box);color:var(--muted);font-size:80%;text-align:center}
     table.rules{border-collapse:collapse;margin:.5rem 0}table.rules td,table.rules th{border:1px solid var(--border);padding:.15rem .6rem;text-align:left}
-    nav ul{columns:2;padding-left:1.2rem}
+    nav ul{columns:2;padding-left:1.2rem}nav li{overflow-wrap:anywhere;break-inside:avoid}@media (max-width:700px){nav ul{columns:1}}
     .finding{border:1px solid var(--border);border-radius:6px;padding:.6rem .8rem;margin:.6rem 0;break-inside:avoid}
     .finding:focus{outline:3px solid #3b82f6;outline-offset:2px}
     .where{font-weight:600}.message{display:block;margin-top:.2rem}

@@ -5,10 +5,12 @@ and for every finding with a reference path an inline SVG whose box and arrow la
 import json
 import os
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from required_tools import skip_unless
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "Fixtures")
@@ -169,3 +171,49 @@ def test_standard_library_report_stays_small(tmp_path):
     assert len(page.findings) > 50
     assert all(f["svgs"] == (1 if f["nodes"] else 0) for f in page.findings)
     assert len(html.encode()) < 4_000_000
+
+
+# ---- in a real browser (Debian's headless Chromium) ---------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", ".screenshots")
+
+
+def chromium(*args, timeout=180):
+    # --no-sandbox: the tests may run as root (CI containers), where Chromium refuses its sandbox.
+    return subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-extensions", "--enable-logging=stderr", "--v=0", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@skip_unless(CHROMIUM is not None, "Debian's chromium is not installed (make editor-test-debs)")
+def test_report_in_chromium_has_no_console_errors_and_draws_every_path(tmp_path):
+    paths = ["HL1", "HL2"]
+    out = tmp_path / "report.html"
+    proc = run("check", "--no-cache", "--isolated", "--preview", "--exit-zero", "--output-format", "html",
+               "-o", str(out), *paths, cwd=FIXTURES)
+    assert proc.returncode == 0, proc.stderr
+    url = out.as_uri()
+    dom = chromium("--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], "console messages:\n" + "\n".join(console)
+    # The page as the browser built it (after its script ran): every path drawn, labels as in the JSON.
+    page = Page()
+    page.feed(dom.stdout)
+    page.close()
+    data = json.loads(run("check", "--no-cache", "--isolated", "--preview", "--exit-zero", "--output-format", "json",
+                          *paths, cwd=FIXTURES).stdout)
+    assert len(page.findings) == len(data)
+    with_path = [i for i in data if i["graph"]]
+    assert sum(f["svgs"] for f in page.findings) == len(with_path) > 20
+    assert sorted(label for f in page.findings for label in f["nodes"]) == \
+        sorted(n["label"] for i in with_path for n in i["graph"]["nodes"])
+    # Screenshots at a desktop and a phone width, for a person to look at (the folder is git-ignored).
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    for width in (1280, 420):
+        shot = os.path.join(SCREENSHOTS, f"report-{width}.png")
+        taken = chromium(f"--screenshot={shot}", f"--window-size={width},2400", "--hide-scrollbars", url)
+        assert taken.returncode == 0, taken.stderr[-2000:]
+        with open(shot, "rb") as handle:
+            assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
