@@ -79,6 +79,15 @@ import HeapSyntax
         #expect(dot.contains("n0 -> n0 [label=\".b\\nline 2\", color="))
     }
 
+    @Test func dotPutsSeveralFindingsInClustersWithDistinctNodeIds() {
+        let one = ReferenceGraph(path: frameCycle)
+        let two = ReferenceGraph(path: [ReferenceStep(from: "a", via: "x", to: "b")])
+        let dot = GraphDrawing.dot([(title: "first", graph: one), (title: "second", graph: two)])
+        #expect(dot.contains("subgraph cluster_0 {") && dot.contains("subgraph cluster_1 {"))
+        #expect(dot.contains("f0_n2 -> f0_n0") && dot.contains("f1_n0 -> f1_n1"))
+        #expect(dot.components(separatedBy: "{").count == dot.components(separatedBy: "}").count)
+    }
+
     @Test func ringLayoutKeepsBoxesApartFrom2To12Objects() {
         for count in [2, 3, 5, 12] {
             let labels = (0..<count).map { "Object\($0)WithALongerName" }
