@@ -134,10 +134,13 @@ dist: dist-check
 clean-dist:
 	@rm -rf $(DIST_SCRATCH) $(DIST_DIR)
 
-## editor-test-debs: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE).
+## editor-test-debs: the Debian editors the editor-integration tests drive (emacs-nox + elpa-eglot, vim + ALE),
+## graphviz, whose `dot` parses `heaplint explain --format dot` in test_explain.py, and chromium, which renders
+## the HTML report in test_html_report.py (test dependencies only).
 EDITOR_DEBS := emacs-nox elpa-eglot vim vim-ale
+TEST_DEBS := $(EDITOR_DEBS) graphviz chromium
 editor-test-debs:
-	@missing=""; for p in $(EDITOR_DEBS); do \
+	@missing=""; for p in $(TEST_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

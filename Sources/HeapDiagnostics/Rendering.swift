@@ -19,6 +19,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case gitlab
     /// reviewdog Diagnostic Format.
     case rdjson
+    /// One self-contained HTML page with an SVG of every reference path (`HTMLReport.swift`).
+    case html
 }
 
 /// Everything a renderer needs: diagnostics in stable order and the text they point into.
@@ -100,6 +102,7 @@ public enum Renderer {
         case .junit: junit(report)
         case .gitlab: gitlab(report)
         case .rdjson: rdjson(report)
+        case .html: html(report)
         }
     }
 
@@ -108,6 +111,11 @@ public enum Renderer {
     public static func headline(_ d: Diagnostic) -> String {
         headline(d, place: Place(cell: nil, row: d.row, column: d.column, endRow: d.endRow, endColumn: d.endColumn),
                  style: TerminalStyle(isColored: false))
+    }
+
+    /// The headline in ruff's colours when `style` says so (`heaplint explain`).
+    public static func headline(_ d: Diagnostic, style: TerminalStyle) -> String {
+        headline(d, place: Place(cell: nil, row: d.row, column: d.column, endRow: d.endRow, endColumn: d.endColumn), style: style)
     }
 
     /// ruff's colours: bold path, cyan separators, bold red code, cyan `[*]`; the message stays plain.
@@ -221,7 +229,19 @@ public enum Renderer {
         object["explanation"] = d.explanation.map {
             explanationObject($0, source: report.source(of: d), cells: report.notebookCells[d.path])
         } ?? NSNull()
+        object["graph"] = graphObject(d, cells: report.notebookCells[d.path]) ?? NSNull()
         return object
+    }
+
+    /// The reference path as nodes and edges with ids (see `ReferenceGraph`), or nil without a path.
+    /// In a notebook an edge's `line` counts from its cell, named by `cell`.
+    static func graphObject(_ d: Diagnostic, cells: NotebookCellMap?) -> [String: Any]? {
+        guard let path = d.explanation?.path, !path.isEmpty else { return nil }
+        return ReferenceGraph(path: path).jsonObject { line in
+            guard let cells else { return ["line": line] }
+            let (cell, row) = cells.locate(line: line - 1)
+            return ["line": row + 1, "cell": cell]
+        }
     }
 
     /// In a notebook (`cells`), each location's row counts from its cell, named by a `cell` key.

@@ -76,7 +76,7 @@ public struct Configuration: Sendable {
         "target-version", "large-threshold", "output-format", "cache-dir", "preview",
         "rule-url-base", "respect-gitignore",
     ]
-    public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson"]
+    public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
     public static let defaultExcludes = [
         ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox",
         ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".heaplint_cache", ".eggs", "_build", "site-packages",

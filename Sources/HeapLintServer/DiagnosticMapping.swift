@@ -75,7 +75,7 @@ public struct DiagnosticMapping: Sendable {
         if let explanation = d.explanation {
             if !explanation.path.isEmpty {
                 lines.append("")
-                lines.append("**Reference path**")
+                lines.append("**Reference path**: `" + ReferenceGraph(path: explanation.path).arrowChain + "`")
                 lines.append("")
                 for (i, step) in explanation.path.enumerated() {
                     lines.append("\(i + 1). \(Self.codeSpan(step.summary))")

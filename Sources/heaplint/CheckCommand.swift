@@ -14,7 +14,7 @@ struct Check: ParsableCommand {
     var paths: [String] = []
 
     @Option(name: .customLong("output-format"),
-            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality) or rdjson (reviewdog).")
+            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality), rdjson (reviewdog) or html (one self-contained page with a drawing of every reference path; use with -o).")
     var outputFormat: String?
 
     @Option(help: ArgumentHelp("Rule codes or prefixes to enable (replaces the configured selection); comma-separated.", valueName: "CODES"))

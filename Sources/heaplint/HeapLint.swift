@@ -5,7 +5,7 @@ import HeapLintKit
 @main
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
-    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self,
+    static let subcommandTypes: [ParsableCommand.Type] = [Check.self, ExplainCommand.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self,
                                                                  VersionCommand.self]
 
     static let configuration = CommandConfiguration(

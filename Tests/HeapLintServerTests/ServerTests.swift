@@ -427,6 +427,7 @@ private func ignoring(_ codes: [String]) -> Options {
         let mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
         let hover = try #require(mapping.hover(at: offset("n.parent") + 2, diagnostics: [cycleDiagnostic(source)], source: source))
         let md = hover.contents.value
+        #expect(md.contains("**Reference path**: `Tree ─.children→ list ─[*]→ Node ─.parent→ ↺ Tree`"))
         #expect(md.contains("1. `Tree.children (line 3) → list`"))
         #expect(md.contains("3. `Node.parent (line 4) → Tree`"))
         #expect(md.contains("~688 B on CPython 3.11"))
