@@ -794,6 +794,19 @@ public actor HeapLintServer {
                     kind: "report", message: "\(index + 1)/\(files.count) files", percentage: percent)))
             }
         }
+        // Open notebooks, one report per analysed cell (notebook sync gave the cells their URIs).
+        for notebook in notebooks.keys.sorted() {
+            try Task.checkCancellation()
+            guard let result = await currentAnalysis(notebook), let layout = result.notebook else { continue }
+            let id = result.resultID
+            let all = result.diagnostics.map { mapping(for: notebook).lspDiagnostic($0, uri: notebook, source: result.text) }
+            for (cell, cellItems) in layout.diagnosticsByCell(all, source: result.text, positions: mapping.positions)
+                .sorted(by: { $0.key < $1.key }) {
+                items.append(previous[cell] == id
+                    ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: cell, version: nil, items: nil)
+                    : WorkspaceDocumentDiagnosticReport(kind: "full", resultId: id, uri: cell, version: nil, items: cellItems))
+            }
+        }
         return WorkspaceDiagnosticReport(items: items)
     }
 
@@ -849,8 +862,10 @@ public actor HeapLintServer {
         for root in workspaceRoots {
             let project = (try? projectConfiguration.configuration(forFile: root)) ?? Configuration.isolated(root: root)
             let discovery = FileDiscovery(configuration: project.overlaid(with: editorLayer.options))
-            // Notebooks need LSP notebook-document sync (cells as separate documents), not yet done:
-            // diagnostics in module lines on the `.ipynb` URI would land on the wrong lines.
+            // Notebooks on disk stay out: a report is per URI, and a closed notebook has no cell URIs
+            // (the client makes them up when it opens the notebook), while module lines on the `.ipynb`
+            // URI would land on the wrong lines of its JSON. Open notebooks are reported per cell
+            // (`workspaceDiagnostic`); notebooks never join the project index (not importable).
             for file in discovery.files(in: [root]) where !NotebookLoader.isNotebookPath(file.path) {
                 let path = URL(fileURLWithPath: file.path, relativeTo: URL(fileURLWithPath: root)).standardizedFileURL.path
                 if seen.insert(path).inserted { files.append(path) }

@@ -191,6 +191,28 @@ async def test_pull_diagnostics_for_a_cell(client: LanguageClient, tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_workspace_diagnostics_report_open_notebooks_per_cell(client: LanguageClient, tmp_path):
+    import json
+    source = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": text}
+        for text in (IMPORTS, CHILD, HOLDER)]}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(source))
+    (tmp_path / "m.py").write_text("x = 1\n")
+    nb = (tmp_path / "nb.ipynb").as_uri()
+    c0, c1, c2 = open_notebook(client, nb, [IMPORTS, CHILD, HOLDER])
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {item.uri: item for item in report.items}
+    # The `.ipynb` file itself is never reported on (its JSON lines are not the module's); its cells are.
+    assert set(by_uri) == {(tmp_path / "m.py").as_uri(), c0, c1, c2}
+    assert [(d.code, start_of(d)) for d in by_uri[c2].items] == [("HL101", (2, 8))]
+    assert list(by_uri[c0].items) == [] and list(by_uri[c1].items) == []
+    again = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(
+        previous_result_ids=[types.PreviousResultId(uri=u, value=by_uri[u].result_id) for u in (c0, c1, c2)]))
+    assert {item.uri: item.kind for item in again.items if item.uri != (tmp_path / "m.py").as_uri()} == {
+        c0: "unchanged", c1: "unchanged", c2: "unchanged"}
+
+
+@pytest.mark.asyncio
 async def test_malformed_notebook_notifications_are_ignored(client: LanguageClient, tmp_path):
     nb = (tmp_path / "nb.ipynb").as_uri()
     bad = [
