@@ -108,19 +108,29 @@ struct OpenNotebook {
     func joined() -> (text: SourceText, layout: NotebookLayout) {
         var code: [(number: Int, source: String)] = []
         var uris: [String] = []
-        for (index, cell) in cells.enumerated() where cell.isAnalysed {
-            code.append((index + 1, String(decoding: cell.text!.bytes, as: UTF8.self)))
+        var sources: [SourceText] = []
+        for (index, cell) in cells.enumerated() {
+            guard cell.isAnalysed, let text = cell.text else { continue }
+            code.append((index + 1, String(decoding: text.bytes, as: UTF8.self)))
             uris.append(cell.uri)
+            sources.append(text)
         }
         let (module, map) = NotebookLoader.join(code)
         let text = SourceText(module)
         let total = module.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         var layout: [NotebookLayout.Cell] = []
+        var masked = Set<Int>()
         for (i, entry) in map.cells.enumerated() {
             let next = i + 1 < map.cells.count ? map.cells[i + 1].firstLine : total
             layout.append(.init(uri: uris[i], number: entry.number, firstLine: entry.firstLine, lineCount: next - entry.firstLine))
+            // Lines the joiner masked (IPython magics, shell escapes) differ from the cell's text.
+            for line in 0..<(next - entry.firstLine) where line < sources[i].lineIndex.lineCount {
+                let original = sources[i].bytes[sources[i].lineIndex.lineRange(line, in: sources[i].bytes)]
+                let joined = text.bytes[text.lineIndex.lineRange(entry.firstLine + line, in: text.bytes)]
+                if !original.elementsEqual(joined) { masked.insert(entry.firstLine + line) }
+            }
         }
-        return (text, NotebookLayout(cells: layout))
+        return (text, NotebookLayout(cells: layout, maskedLines: masked))
     }
 }
 
@@ -135,6 +145,8 @@ struct NotebookLayout: Sendable, Hashable {
     }
 
     let cells: [Cell]
+    /// Module lines whose text is not the cell's (masked IPython syntax): no edit is offered on them.
+    var maskedLines: Set<Int> = []
 
     var cellURIs: [String] { cells.map(\.uri) }
 
@@ -191,13 +203,16 @@ struct NotebookLayout: Sendable, Hashable {
         return byCell
     }
 
-    /// A code action on the module → the same action on the cells; nil when one of its edits spans cells.
+    /// A code action on the module → the same action on the cells; nil when one of its edits spans cells
+    /// or touches a masked line (its columns are the mask's, not the cell's).
     func cellAction(_ action: CodeAction, source: SourceText, positions: PositionMapping) -> CodeAction? {
         var mapped = action
         mapped.diagnostics = action.diagnostics?.compactMap { cellDiagnostic($0, source: source, positions: positions)?.diagnostic }
         if let edit = action.edit {
             var changes: [String: [LSPTextEdit]] = [:]
             for textEdit in edit.changes.values.joined() {
+                if (textEdit.range.start.line...max(textEdit.range.start.line, textEdit.range.end.line))
+                    .contains(where: maskedLines.contains) { return nil }
                 guard let startCell = cell(atModuleLine: textEdit.range.start.line),
                       startCell == cell(atModuleLine: textEdit.range.end.line)
                         || (textEdit.range.end.line == startCell.firstLine + startCell.lineCount && textEdit.range.end.character == 0),

@@ -468,6 +468,12 @@ public actor HeapLintServer {
         notebook.version = params.notebookDocument.version
         notebooks[uri] = notebook
         let (text, layout) = notebook.joined()
+        if text.bytes == document.text.bytes && layout == document.notebook {
+            // Metadata, outputs or markdown text: nothing heaplint analyses changed.
+            document.version = notebook.version
+            documents[uri] = document
+            return
+        }
         if text.bytes != document.text.bytes {
             // One edit over the joined module keeps the incremental re-parse.
             document.pending.append(AnalysisJob.difference(from: document.text, to: text))
@@ -649,10 +655,10 @@ public actor HeapLintServer {
         let items = result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }
         if let layout = result.notebook {
             publishCells(uri, layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions))
-            return
+        } else {
+            sink.sendNotification("textDocument/publishDiagnostics",
+                                  PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
         }
-        sink.sendNotification("textDocument/publishDiagnostics",
-                              PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
         if trace != "off" {
             let total = String(format: "%.2f", result.elapsedSeconds * 1000)
             let parse = String(format: "%.2f", result.parseSeconds * 1000)

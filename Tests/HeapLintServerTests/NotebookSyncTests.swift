@@ -129,4 +129,17 @@ private func texts(_ nb: OpenNotebook) -> [String] {
         #expect(layout.cellAction(CodeAction(title: "t", kind: "quickfix", edit: WorkspaceEdit(changes: ["nb": [spanning]])),
                                   source: text, positions: utf16) == nil)
     }
+
+    @Test func noEditIsOfferedOnAMaskedMagicLine() throws {
+        let nb = try notebook([("a", 2, "x = 1\n!pip install y\nz = 2\n")])
+        let (text, layout) = nb.joined()
+        #expect(layout.maskedLines == [1])
+        func action(line: Int) -> CodeAction {
+            let at = Position(line: line, character: 5)
+            return CodeAction(title: "t", kind: "quickfix", edit: WorkspaceEdit(changes: ["nb": [
+                LSPTextEdit(range: LSPRange(start: at, end: at), newText: "  # noqa")]]))
+        }
+        #expect(layout.cellAction(action(line: 1), source: text, positions: utf16) == nil)
+        #expect(layout.cellAction(action(line: 2), source: text, positions: utf16)?.edit?.changes["a"]?.count == 1)
+    }
 }

@@ -191,6 +191,17 @@ async def test_pull_diagnostics_for_a_cell(client: LanguageClient, tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_magics_are_masked_without_moving_lines(client: LanguageClient, tmp_path):
+    nb = (tmp_path / "nb.ipynb").as_uri()
+    magic = "%load_ext autoreload\n!pip install attrs\nfiles = !ls\n"
+    holder = "%time x = 1\n" + HOLDER  # the cycle now starts on the cell's fourth line
+    c0, c1, c2 = open_notebook(client, nb, [magic, CHILD, holder])
+    diags = await diagnostics_where(client, c2, lambda d: "HL101" in codes(d), "HL101 after a magic")
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [(3, 8)]
+    assert published(client, c0) == []  # no syntax error from the magics
+
+
+@pytest.mark.asyncio
 async def test_workspace_diagnostics_report_open_notebooks_per_cell(client: LanguageClient, tmp_path):
     import json
     source = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
@@ -239,8 +250,13 @@ async def test_malformed_notebook_notifications_are_ignored(client: LanguageClie
         "notebookDocument": {"uri": nb, "version": 3},
         "change": {"cells": {"textContent": [{"document": {"uri": "cell:unknown", "version": 2},
                                               "changes": [{"text": ""}]}]}}})
+    # Notebook and cell metadata changes are accepted and ignored.
+    notify_raw(client, "notebookDocument/didChange", {
+        "notebookDocument": {"uri": nb, "version": 4},
+        "change": {"metadata": {"kernelspec": {"name": "python3"}},
+                   "cells": {"data": [{"kind": 2, "document": c1, "metadata": {"tags": ["x"]}}]}}})
     # Still alive and still in sync: a real edit is analysed against the untouched cells.
-    change_notebook(client, nb, 4, text_content=[cell_edit(c2, 2, (2, 27), (2, 31), "None")])
+    change_notebook(client, nb, 5, text_content=[cell_edit(c2, 2, (2, 27), (2, 31), "None")])
     await diagnostics_where(client, c2, lambda d: d == [], "the fix analysed after the rejected changes")
     warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
     assert any("notebookDocument/didChange" in w and "does not fit" in w for w in warnings), warnings
