@@ -262,3 +262,83 @@ async def test_malformed_notebook_notifications_are_ignored(client: LanguageClie
     assert any("notebookDocument/didChange" in w and "does not fit" in w for w in warnings), warnings
     assert any("not a cell" in w for w in warnings), warnings
     assert any("appears twice" in w for w in warnings), warnings
+
+
+SNIPPETS = [
+    IMPORTS, CHILD, HOLDER, "%matplotlib inline\nimport gc\ngc.disable()\n", "def f(:\n    pass\n",
+    "cache = {}\n\ndef remember(k, v):\n    cache[k] = v\n", "!ls\nx = [i for i in range(10)]\n", "",
+    "class Node:\n    def __init__(self):\n        self.me = self\n",
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("seed", [18, 7, 2026, 31337])
+async def test_random_cell_operations_match_heaplint_check(client: LanguageClient, tmp_path, seed):
+    """After a seeded run of inserts, deletes, moves and edits, each cell's diagnostics are what
+    `heaplint check` reports for a notebook with the same cells (cell, row, column, code)."""
+    import json
+    import random
+    import subprocess
+    rng = random.Random(seed)
+    nb = (tmp_path / "nb.ipynb").as_uri()
+    texts = [SNIPPETS[0], SNIPPETS[1], SNIPPETS[2]]
+    uris = open_notebook(client, nb, texts)
+    fresh = iter(range(100, 10_000))
+    version = 1
+    for _ in range(40):
+        version += 1
+        op = rng.choice(["insert", "insert", "delete", "move", "edit", "edit", "replace"])
+        if op == "insert" or not uris:
+            at, uri, text = rng.randint(0, len(uris)), cell_uri(nb, next(fresh)), rng.choice(SNIPPETS)
+            change_notebook(client, nb, version, structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=at, delete_count=0, cells=[code_cell(uri)]),
+                did_open=[cell_item(uri, text)]))
+            uris.insert(at, uri)
+            texts.insert(at, text)
+        elif op == "delete":
+            at = rng.randrange(len(uris))
+            change_notebook(client, nb, version, structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=at, delete_count=1),
+                did_close=[types.TextDocumentIdentifier(uri=uris[at])]))
+            del uris[at], texts[at]
+        elif op == "move":
+            a, b = rng.randrange(len(uris)), rng.randrange(len(uris))
+            order = list(range(len(uris)))
+            order.insert(b, order.pop(a))
+            uris, texts = [uris[i] for i in order], [texts[i] for i in order]
+            change_notebook(client, nb, version, structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=0, delete_count=len(uris),
+                                                    cells=[code_cell(u) for u in uris])))
+        elif op == "edit":
+            # Insert a snippet at the start of a random line of a cell (an incremental edit).
+            at = rng.randrange(len(uris))
+            lines = texts[at].split("\n")
+            line = rng.randrange(len(lines))
+            snippet = rng.choice(["y = 1\n", "    ", "#", ""])
+            change_notebook(client, nb, version, text_content=[cell_edit(uris[at], version, (line, 0), (line, 0), snippet)])
+            lines[line] = snippet + lines[line]
+            texts[at] = "\n".join(lines)
+        else:
+            at, text = rng.randrange(len(uris)), rng.choice(SNIPPETS)
+            change_notebook(client, nb, version, text_content=[types.NotebookDocumentCellContentChanges(
+                document=types.VersionedTextDocumentIdentifier(uri=uris[at], version=version),
+                changes=[types.TextDocumentContentChangeWholeDocument(text=text)])])
+            texts[at] = text
+
+    server = []
+    for number, uri in enumerate(uris, start=1):
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+        server += [(d.code, number, d.range.start.line + 1, d.range.start.character + 1) for d in report.items]
+
+    disk = tmp_path / "check" / "nb.ipynb"
+    disk.parent.mkdir()
+    disk.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": t} for t in texts]}))
+    proc = subprocess.run([BIN, "check", "--isolated", "--output-format", "json", "--exit-zero", str(disk)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    cli = [(d["code"], d["cell"], d["location"]["row"], d["location"]["column"]) for d in json.loads(proc.stdout)]
+    assert sorted(server) == sorted(cli)
+    assert cli, "the run should end with some findings to compare"
+    print(f"seed {seed}: {len(uris)} cells, {len(cli)} findings: {sorted(set(c for c, *_ in cli))}")
