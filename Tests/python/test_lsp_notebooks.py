@@ -235,6 +235,11 @@ async def test_malformed_notebook_notifications_are_ignored(client: LanguageClie
                                         "change": {}}),
         ("notebookDocument/didClose", {"notebookDocument": {"uri": "file:///nope.ipynb"}, "cellTextDocuments": []}),
         ("notebookDocument/didChange", None),
+        ("notebookDocument/didOpen", {"notebookDocument": {"uri": nb, "notebookType": "x", "version": 1.5,
+                                                           "cells": [{"kind": "code", "document": 3}]},
+                                      "cellTextDocuments": "nope"}),
+        ("notebookDocument/didSave", {"notebookDocument": []}),
+        ("notebookDocument/didClose", {}),
     ]
     for method, params in bad:
         notify_raw(client, method, params)
@@ -246,6 +251,10 @@ async def test_malformed_notebook_notifications_are_ignored(client: LanguageClie
         "change": {"cells": {"structure": {"array": {"start": 7, "deleteCount": 3}},
                              "textContent": [{"document": {"uri": c2, "version": 2},
                                               "changes": [{"text": ""}]}]}}})
+    for start, count in [(2**63, 1), (1, 2**63 - 1), (-(2**63), 0), (10**30, 0)]:
+        notify_raw(client, "notebookDocument/didChange", {
+            "notebookDocument": {"uri": nb, "version": 3},
+            "change": {"cells": {"structure": {"array": {"start": start, "deleteCount": count}}}}})
     notify_raw(client, "notebookDocument/didChange", {
         "notebookDocument": {"uri": nb, "version": 3},
         "change": {"cells": {"textContent": [{"document": {"uri": "cell:unknown", "version": 2},
