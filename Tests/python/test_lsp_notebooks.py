@@ -190,6 +190,21 @@ async def test_pull_diagnostics_for_a_cell(client: LanguageClient, tmp_path):
     assert list(report.items) == []
 
 
+@pytest.fixture
+def child_module_on_disk(tmp_path):
+    (tmp_path / "a.py").write_text(CHILD)
+    return tmp_path
+
+
+@pytest.mark.asyncio
+async def test_notebook_sees_the_project_index(child_module_on_disk, client: LanguageClient, tmp_path):
+    # `Child` comes from a.py on disk (the workspace index); the notebook itself never joins the index.
+    nb = (tmp_path / "nb.ipynb").as_uri()
+    c0, c1 = open_notebook(client, nb, ["from a import Child\n", HOLDER])
+    diags = await diagnostics_where(client, c1, lambda d: "HL101" in codes(d), "HL101 through the project index")
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [(2, 8)]
+
+
 @pytest.mark.asyncio
 async def test_magics_are_masked_without_moving_lines(client: LanguageClient, tmp_path):
     nb = (tmp_path / "nb.ipynb").as_uri()
