@@ -58,7 +58,10 @@ public enum NotebookLoader {
         var map: [NotebookCellMap.Cell] = []
         var line = 0
         for (number, text) in cells {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // Python's line ends (`\n`, `\r\n`, a lone `\r`; `\r\n` is one Character), as `SourceText`
+            // counts lines, so the cell map matches the module's rows.
+            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+                .map(String.init)
             // "a\n" splits into ["a", ""]: the last empty piece is the line end, not a line.
             if lines.last == "" { lines.removeLast() }
             map.append(NotebookCellMap.Cell(number: number, firstLine: line))

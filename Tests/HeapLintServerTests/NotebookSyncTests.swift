@@ -142,4 +142,12 @@ private func texts(_ nb: OpenNotebook) -> [String] {
         #expect(layout.cellAction(action(line: 1), source: text, positions: utf16) == nil)
         #expect(layout.cellAction(action(line: 2), source: text, positions: utf16)?.edit?.changes["a"]?.count == 1)
     }
+
+    @Test func carriageReturnsEndLinesAsInTheModule() throws {
+        let nb = try notebook([("a", 2, "x = 1\ry = 2\r\n"), ("b", 2, "z = 3\n")])
+        let (text, layout) = nb.joined()
+        #expect(String(decoding: text.bytes, as: UTF8.self) == "x = 1\ny = 2\nz = 3\n")
+        #expect(layout.cells.map(\.firstLine) == [0, 2])
+        #expect(layout.maskedLines.isEmpty)
+    }
 }
