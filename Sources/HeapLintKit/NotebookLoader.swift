@@ -26,9 +26,7 @@ public enum NotebookLoader {
         if let major = notebook["nbformat"] as? Int, major < 4 {
             return .unreadable("Cannot analyse notebook: nbformat \(major) is not supported (heaplint reads nbformat 4; convert it with `jupyter nbconvert --to notebook`)")
         }
-        var module = ""
-        var map: [NotebookCellMap.Cell] = []
-        var line = 0
+        var code: [(number: Int, source: String)] = []
         for (index, element) in cells.enumerated() {
             guard let cell = element as? [String: Any] else {
                 return .unreadable("Cannot analyse notebook: cell \(index + 1) is not a JSON object")
@@ -46,14 +44,31 @@ public enum NotebookLoader {
             default:
                 return .unreadable("Cannot analyse notebook: the `source` of cell \(index + 1) is neither a string nor a list of strings")
             }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            code.append((index + 1, text))
+        }
+        let (module, map) = join(code)
+        return .text(SourceText(bytes: Array(module.utf8)), encoding: .notebook(map))
+    }
+
+    /// The module heaplint analyses for a notebook's code cells, given in order with their 1-based
+    /// number among all cells: each cell's lines masked and ended by a newline, and where each starts.
+    /// The CLI (from the `.ipynb` JSON) and the language server (from synced cells) both join here.
+    public static func join(_ cells: [(number: Int, source: String)]) -> (module: String, map: NotebookCellMap) {
+        var module = ""
+        var map: [NotebookCellMap.Cell] = []
+        var line = 0
+        for (number, text) in cells {
+            // Python's line ends (`\n`, `\r\n`, a lone `\r`; `\r\n` is one Character), as `SourceText`
+            // counts lines, so the cell map matches the module's rows.
+            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+                .map(String.init)
             // "a\n" splits into ["a", ""]: the last empty piece is the line end, not a line.
             if lines.last == "" { lines.removeLast() }
-            map.append(NotebookCellMap.Cell(number: index + 1, firstLine: line))
+            map.append(NotebookCellMap.Cell(number: number, firstLine: line))
             for masked in mask(lines) { module += masked + "\n" }
             line += lines.count
         }
-        return .text(SourceText(bytes: Array(module.utf8)), encoding: .notebook(NotebookCellMap(cells: map)))
+        return (module, NotebookCellMap(cells: map))
     }
 
     private static func jsonProblem(_ error: Error) -> String {

@@ -31,6 +31,8 @@ struct OpenDocument {
     /// tree has errors. Other documents try it only on a fresh parse, so typing broken code in them
     /// costs no second parse per keystroke. Cleared once the incremental tree has no error.
     var needsBracketJoin = false
+    /// For an open notebook (`uri` is the notebook's): where each analysed cell sits in `text`.
+    var notebook: NotebookLayout?
 }
 
 /// What one analysis of one document produced, with the text its positions refer to.
@@ -50,6 +52,8 @@ struct AnalysisResult: Sendable {
     var incrementalTreeHadErrors = false
     /// What the document gives the project index and asked of it.
     var interface: ModuleInterface?
+    /// For a notebook: the cell layout of `text`, to show each diagnostic on its cell.
+    var notebook: NotebookLayout?
 
     var resultID: String { "\(version)-\(settingsGeneration)" }
 }

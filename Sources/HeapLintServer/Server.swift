@@ -47,6 +47,10 @@ public actor HeapLintServer {
     private var settingsGeneration = 0
 
     private var documents: [String: OpenDocument] = [:]
+    /// Open notebooks by notebook URI; each is analysed as the document of the same URI in `documents`.
+    private var notebooks: [String: OpenNotebook] = [:]
+    /// Per notebook, the cells that were last sent diagnostics (to clear those no longer analysed).
+    private var publishedCells: [String: Set<String>] = [:]
     /// Other modules' classes: the workspace's files (scanned after `initialized`) and open documents.
     private var workspaceIndex = WorkspaceIndex()
     /// Bumped whenever `workspaceIndex` changes; a job remembers the one it was analysed with.
@@ -159,6 +163,10 @@ public actor HeapLintServer {
             case "textDocument/didChange": didChange(try message.params(DidChangeTextDocumentParams.self))
             case "textDocument/didSave": didSave(try message.params(DidSaveTextDocumentParams.self))
             case "textDocument/didClose": didClose(try message.params(DidCloseTextDocumentParams.self))
+            case "notebookDocument/didOpen": try didOpenNotebook(try message.params(DidOpenNotebookDocumentParams.self))
+            case "notebookDocument/didChange": try didChangeNotebook(try message.params(DidChangeNotebookDocumentParams.self))
+            case "notebookDocument/didSave": _ = try message.params(DidSaveNotebookDocumentParams.self)
+            case "notebookDocument/didClose": didCloseNotebook(try message.params(DidCloseNotebookDocumentParams.self))
             case "workspace/didChangeConfiguration":
                 didChangeConfiguration(try message.params(DidChangeConfigurationParams.self))
             case "workspace/didChangeWatchedFiles":
@@ -240,7 +248,9 @@ public actor HeapLintServer {
                                       resolveProvider: false),
             diagnosticProvider: .init(identifier: "heaplint", interFileDependencies: false,
                                       workspaceDiagnostics: true, workDoneProgress: true),
-            workspace: .init(workspaceFolders: .init(supported: true, changeNotifications: true)))
+            workspace: .init(workspaceFolders: .init(supported: true, changeNotifications: true)),
+            notebookDocumentSync: .init(notebookSelector: [.init(notebook: "jupyter-notebook", cells: [.init(language: "python")])],
+                                        save: true))
         sink.sendResponse(id: id, result: InitializeResult(
             capabilities: capabilities, serverInfo: .init(name: "heaplint", version: Self.version)))
         for warning in warnings { log(.warning, "heaplint settings: \(warning)") }
@@ -422,6 +432,98 @@ public actor HeapLintServer {
                               PublishDiagnosticsParams(uri: uri, version: nil, diagnostics: []))
     }
 
+    // MARK: Notebooks
+
+    /// The open notebook a cell belongs to.
+    private func notebookURI(ofCell uri: String) -> String? {
+        notebooks.first { $0.value.cell(uri) != nil }?.key
+    }
+
+    private func didOpenNotebook(_ params: DidOpenNotebookDocumentParams) throws {
+        let notebook = try OpenNotebook(params.notebookDocument, texts: params.cellTextDocuments)
+        let uri = notebook.uri
+        if notebooks[uri] != nil { closeNotebook(uri) }
+        notebooks[uri] = notebook
+        documents[uri]?.tail?.cancel()
+        nextGeneration += 1
+        let path = Self.path(fromURI: uri) ?? uri
+        let (text, layout) = notebook.joined()
+        var document = OpenDocument(uri: uri, path: path, module: ModuleIdentity.of(path: path),
+                                    generation: nextGeneration, version: notebook.version, text: text)
+        document.notebook = layout
+        documents[uri] = document
+        scheduleAnalysis(uri)
+    }
+
+    /// Cell structure and cell text changes; metadata changes are ignored. A change that does not fit
+    /// the notebook is rejected whole (logged), leaving the notebook as it was.
+    private func didChangeNotebook(_ params: DidChangeNotebookDocumentParams) throws {
+        let uri = params.notebookDocument.uri
+        guard var notebook = notebooks[uri], var document = documents[uri] else {
+            throw NotebookSyncError(description: "notebook \(uri) is not open")
+        }
+        var removed: [String] = []
+        if let structure = params.change.cells?.structure { removed = try notebook.apply(structure) }
+        for change in params.change.cells?.textContent ?? [] { try notebook.apply(change, positions: mapping.positions) }
+        notebook.version = params.notebookDocument.version
+        notebooks[uri] = notebook
+        let (text, layout) = notebook.joined()
+        if text.bytes == document.text.bytes && layout == document.notebook {
+            // Metadata, outputs or markdown text: nothing heaplint analyses changed.
+            document.version = notebook.version
+            documents[uri] = document
+            return
+        }
+        if text.bytes != document.text.bytes {
+            // One edit over the joined module keeps the incremental re-parse.
+            document.pending.append(AnalysisJob.difference(from: document.text, to: text))
+            document.text = text
+        }
+        document.notebook = layout
+        document.version = notebook.version
+        document.isDirty = true
+        documents[uri] = document
+        clearDiagnostics(removed, of: uri)
+        scheduleAnalysis(uri)
+    }
+
+    private func didCloseNotebook(_ params: DidCloseNotebookDocumentParams) {
+        let uri = params.notebookDocument.uri
+        guard notebooks[uri] != nil else {
+            log(.warning, "heaplint: notebookDocument/didClose for \(uri), which is not open; ignored")
+            return
+        }
+        closeNotebook(uri, alsoClearing: params.cellTextDocuments.map(\.uri))
+    }
+
+    private func closeNotebook(_ uri: String, alsoClearing extra: [String] = []) {
+        let cells = (notebooks.removeValue(forKey: uri)?.cells.map(\.uri) ?? []) + extra
+        documents.removeValue(forKey: uri)?.tail?.cancel()
+        let published = publishedCells.removeValue(forKey: uri) ?? []
+        clearDiagnostics(Array(Set(cells).union(published)).sorted(), of: nil)
+    }
+
+    private func clearDiagnostics(_ cells: [String], of notebook: String?) {
+        if let notebook { publishedCells[notebook]?.subtract(cells) }
+        guard pushesDiagnostics else { return }
+        for cell in cells {
+            sink.sendNotification("textDocument/publishDiagnostics",
+                                  PublishDiagnosticsParams(uri: cell, version: nil, diagnostics: []))
+        }
+    }
+
+    /// Each analysed cell gets its own diagnostics (empty when clean); cells that had some and are no
+    /// longer analysed (deleted, turned into markdown) are cleared.
+    private func publishCells(_ notebook: String, _ byCell: [String: [LSPDiagnostic]]) {
+        let stale = (publishedCells[notebook] ?? []).subtracting(byCell.keys)
+        clearDiagnostics(stale.sorted(), of: notebook)
+        publishedCells[notebook] = Set(byCell.keys)
+        for (cell, items) in byCell.sorted(by: { $0.key < $1.key }) {
+            sink.sendNotification("textDocument/publishDiagnostics",
+                                  PublishDiagnosticsParams(uri: cell, version: nil, diagnostics: items))
+        }
+    }
+
     // MARK: Analysis
 
     /// Schedules an analysis that pushes diagnostics. At most one is waiting per document: it takes
@@ -456,8 +558,10 @@ public actor HeapLintServer {
     }
 
     private func analyze(_ uri: String, fromQueue: Bool) async -> AnalysisResult? {
+        let layout = documents[uri]?.notebook
         guard let job = takeJob(uri, fromQueue: fromQueue) else { return documents[uri]?.latest }
-        let (result, parsed) = await Self.run(job)
+        var (result, parsed) = await Self.run(job)
+        result.notebook = layout
         return store(job, result, parsed)
     }
 
@@ -501,7 +605,8 @@ public actor HeapLintServer {
         if result.usedBracketJoin { document.needsBracketJoin = true }
         else if !result.incrementalTreeHadErrors { document.needsBracketJoin = false }
         documents[job.uri] = document
-        if result.skippedReason == nil, workspaceIndex.update(module: document.module, interface: result.interface) {
+        // A notebook cannot be imported: its classes stay out of the project index (as in `heaplint check`).
+        if result.skippedReason == nil, document.notebook == nil, workspaceIndex.update(module: document.module, interface: result.interface) {
             indexGeneration += 1
             reanalyseDependents(of: document.module.name, except: job.uri)
         }
@@ -548,8 +653,12 @@ public actor HeapLintServer {
         // A newer analysis is already waiting: skip the stale push, it follows shortly.
         guard pushesDiagnostics, let document = documents[uri], !document.isQueued else { return }
         let items = result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }
-        sink.sendNotification("textDocument/publishDiagnostics",
-                              PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
+        if let layout = result.notebook {
+            publishCells(uri, layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions))
+        } else {
+            sink.sendNotification("textDocument/publishDiagnostics",
+                                  PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
+        }
         if trace != "off" {
             let total = String(format: "%.2f", result.elapsedSeconds * 1000)
             let parse = String(format: "%.2f", result.parseSeconds * 1000)
@@ -561,6 +670,16 @@ public actor HeapLintServer {
     // MARK: Requests
 
     private func hover(_ params: TextDocumentPositionParams) async -> Hover? {
+        if let notebook = notebookURI(ofCell: params.textDocument.uri) {
+            let cell = params.textDocument.uri
+            guard let result = await currentAnalysis(notebook), let layout = result.notebook,
+                  let position = layout.modulePosition(params.position, inCell: cell) else { return nil }
+            let offset = mapping.positions.byteOffset(position, in: result.text)
+            guard var hover = mapping(for: notebook).hover(at: offset, diagnostics: result.diagnostics, source: result.text)
+            else { return nil }
+            hover.range = hover.range.flatMap { layout.cellRange($0, source: result.text, positions: mapping.positions)?.range }
+            return hover
+        }
         guard let result = await currentAnalysis(params.textDocument.uri) else { return nil }
         let offset = mapping.positions.byteOffset(params.position, in: result.text)
         return mapping(for: params.textDocument.uri).hover(at: offset, diagnostics: result.diagnostics, source: result.text)
@@ -568,6 +687,15 @@ public actor HeapLintServer {
 
     private func codeActions(_ params: CodeActionParams) async -> [CodeAction] {
         let uri = params.textDocument.uri
+        if let notebook = notebookURI(ofCell: uri) {
+            guard let result = await currentAnalysis(notebook), let layout = result.notebook,
+                  let start = layout.modulePosition(params.range.start, inCell: uri),
+                  let end = layout.modulePosition(params.range.end, inCell: uri) else { return [] }
+            let range = mapping.positions.byteRange(LSPRange(start: start, end: end), in: result.text)
+            let actions = CodeActionBuilder(mapping: mapping(for: notebook)).actions(
+                uri: notebook, range: range, only: params.context.only, diagnostics: result.diagnostics, source: result.text)
+            return actions.compactMap { layout.cellAction($0, source: result.text, positions: mapping.positions) }
+        }
         guard let result = await currentAnalysis(uri) else { return [] }
         let range = mapping.positions.byteRange(params.range, in: result.text)
         return CodeActionBuilder(mapping: mapping(for: uri)).actions(uri: uri, range: range, only: params.context.only,
@@ -576,6 +704,16 @@ public actor HeapLintServer {
 
     private func documentDiagnostic(_ params: DocumentDiagnosticParams) async throws -> DocumentDiagnosticReport {
         let uri = params.textDocument.uri
+        if let notebook = notebookURI(ofCell: uri) {
+            guard let result = await currentAnalysis(notebook), let layout = result.notebook else {
+                return .full(resultId: nil, items: [])
+            }
+            try Task.checkCancellation()
+            if params.previousResultId == result.resultID { return .unchanged(resultId: result.resultID) }
+            let items = result.diagnostics.map { mapping(for: notebook).lspDiagnostic($0, uri: notebook, source: result.text) }
+            return .full(resultId: result.resultID,
+                         items: layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions)[uri] ?? [])
+        }
         if documents[uri] != nil {
             guard let result = await currentAnalysis(uri) else { return .full(resultId: nil, items: []) }
             try Task.checkCancellation()
@@ -662,6 +800,19 @@ public actor HeapLintServer {
                     kind: "report", message: "\(index + 1)/\(files.count) files", percentage: percent)))
             }
         }
+        // Open notebooks, one report per analysed cell (notebook sync gave the cells their URIs).
+        for notebook in notebooks.keys.sorted() {
+            try Task.checkCancellation()
+            guard let result = await currentAnalysis(notebook), let layout = result.notebook else { continue }
+            let id = result.resultID
+            let all = result.diagnostics.map { mapping(for: notebook).lspDiagnostic($0, uri: notebook, source: result.text) }
+            for (cell, cellItems) in layout.diagnosticsByCell(all, source: result.text, positions: mapping.positions)
+                .sorted(by: { $0.key < $1.key }) {
+                items.append(previous[cell] == id
+                    ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: cell, version: nil, items: nil)
+                    : WorkspaceDocumentDiagnosticReport(kind: "full", resultId: id, uri: cell, version: nil, items: cellItems))
+            }
+        }
         return WorkspaceDiagnosticReport(items: items)
     }
 
@@ -717,8 +868,10 @@ public actor HeapLintServer {
         for root in workspaceRoots {
             let project = (try? projectConfiguration.configuration(forFile: root)) ?? Configuration.isolated(root: root)
             let discovery = FileDiscovery(configuration: project.overlaid(with: editorLayer.options))
-            // Notebooks need LSP notebook-document sync (cells as separate documents), not yet done:
-            // diagnostics in module lines on the `.ipynb` URI would land on the wrong lines.
+            // Notebooks on disk stay out: a report is per URI, and a closed notebook has no cell URIs
+            // (the client makes them up when it opens the notebook), while module lines on the `.ipynb`
+            // URI would land on the wrong lines of its JSON. Open notebooks are reported per cell
+            // (`workspaceDiagnostic`); notebooks never join the project index (not importable).
             for file in discovery.files(in: [root]) where !NotebookLoader.isNotebookPath(file.path) {
                 let path = URL(fileURLWithPath: file.path, relativeTo: URL(fileURLWithPath: root)).standardizedFileURL.path
                 if seen.insert(path).inserted { files.append(path) }

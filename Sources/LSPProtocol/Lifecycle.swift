@@ -124,11 +124,14 @@ public struct ServerCapabilities: Sendable, Codable {
     public var codeActionProvider: CodeActionOptions
     public var diagnosticProvider: DiagnosticOptions
     public var workspace: Workspace
+    /// LSP 3.17 notebook document sync (Jupyter notebooks by their Python cells).
+    public var notebookDocumentSync: NotebookDocumentSyncOptions?
 
     public init(positionEncoding: String, textDocumentSync: TextDocumentSyncOptions, hoverProvider: Bool,
                 codeActionProvider: CodeActionOptions, diagnosticProvider: DiagnosticOptions,
-                workspace: Workspace) {
+                workspace: Workspace, notebookDocumentSync: NotebookDocumentSyncOptions? = nil) {
         self.positionEncoding = positionEncoding
+        self.notebookDocumentSync = notebookDocumentSync
         self.textDocumentSync = textDocumentSync
         self.hoverProvider = hoverProvider
         self.codeActionProvider = codeActionProvider

@@ -72,4 +72,14 @@ import HeapSyntax
             Issue.record("a .py file is read as Python")
         }
     }
+
+    @Test func carriageReturnLineEndsKeepTheCellMapInStep() {
+        // A lone `\r` ends a line for Python and for `SourceText`: the next cell must start after it.
+        let loaded = load("""
+            {"cells": [{"cell_type": "code", "source": "a = 1\\rb = 2\\r\\n"},
+                       {"cell_type": "code", "source": "c = 3\\n"}]}
+            """)
+        #expect(loaded.text == "a = 1\nb = 2\nc = 3\n")
+        #expect(loaded.cells?.cells == [.init(number: 1, firstLine: 0), .init(number: 2, firstLine: 2)])
+    }
 }

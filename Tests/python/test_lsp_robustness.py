@@ -276,8 +276,10 @@ def test_workspace_diagnostics_use_the_cli_loader(server, tmp_path):
 
 
 def test_workspace_diagnostics_leave_notebooks_to_notebook_sync(server, tmp_path):
-    # `heaplint check` reads notebooks by their cells; the server has no notebook-document sync yet,
-    # and rows of the joined cells would land on the wrong lines of the `.ipynb` file.
+    # `heaplint check` reads notebooks by their cells. A notebook on disk has no cell URIs (the client
+    # makes them up when it opens it, through notebook sync), and rows of the joined cells would land
+    # on the wrong lines of the `.ipynb` file: open notebooks are reported per cell instead
+    # (test_lsp_notebooks.py).
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
          "source": ["class A:\n", "    def __init__(self):\n", "        self.cb = self.run\n",

@@ -16,6 +16,8 @@ async function startClient() {
     "heaplint",
     { run: server, debug: server },
     {
+      // Notebook cells are not matched here (their scheme is vscode-notebook-cell): the client syncs
+      // Jupyter notebooks through the server's `notebookDocumentSync` capability instead.
       documentSelector: [
         { scheme: "file", language: "python" },
         { scheme: "untitled", language: "python" },
