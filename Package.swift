@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
         .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
-        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapModel", "HeapRules"]),
+        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules"]),
         .target(
             name: "HeapLintKit",
             dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
         .target(
             name: "HeapLintServer",
-            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
+            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSemantics", "HeapSyntax"]
         ),
         .executableTarget(
             name: "heaplint",
@@ -53,7 +53,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
-        .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
+        .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),

@@ -41,6 +41,9 @@ struct Check: ParsableCommand {
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
           help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size); --no-preview turns it off.")
     var preview: Bool?
+    @Flag(name: .customLong("report-once-per-process"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Also report cycles the program makes once per process (at import, in main); on with --preview.")
+    var reportOncePerProcess: Bool?
 
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast, help: "Apply safe fixes in place (--no-fix: report only).")
     var fix = false
@@ -177,6 +180,7 @@ struct Check: ParsableCommand {
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if let preview { options.preview = preview }
+        if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
         return options
     }
@@ -264,7 +268,9 @@ struct Check: ParsableCommand {
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode, unsafeFixes: unsafeFixes, cache: cache)
         let checkStarted = ContinuousClock.now
-        let results = checker.run(files)
+        // Cycles made once per process are left out of the default output, and counted in the summary.
+        let (results, oncePerProcess) = FileResult.hidingOncePerProcess(checker.run(files),
+                                                                         report: configuration.reportsOncePerProcess)
         if addNoqa {
             let outcome = NoqaAdder.apply(to: results)
             for failure in outcome.failures where !silent {
@@ -282,7 +288,8 @@ struct Check: ParsableCommand {
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
-        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase,
+                   oncePerProcess: oncePerProcess)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -296,7 +303,9 @@ struct Check: ParsableCommand {
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode == .report ? .report : .diff,
                                    unsafeFixes: unsafeFixes)
-        let result = checker.check(stdin: [UInt8](data), displayPath: name)
+        let (graded, oncePerProcess) = FileResult.hidingOncePerProcess([checker.check(stdin: [UInt8](data), displayPath: name)],
+                                                                        report: configuration.reportsOncePerProcess)
+        let result = graded[0]
         if fixMode == .apply {
             // As ruff does: the fixed source goes to stdout, remaining problems to stderr.
             if let source = result.source, result.fixedCount > 0 {
@@ -313,7 +322,8 @@ struct Check: ParsableCommand {
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
-        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase,
+                   oncePerProcess: oncePerProcess)
     }
 
     /// `--verbose` lines: on stderr, so the report on stdout stays the same.
@@ -333,7 +343,8 @@ struct Check: ParsableCommand {
         return report
     }
 
-    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String) throws {
+    func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
+                oncePerProcess: Int = 0) throws {
         if fixMode != .report && !silent {
             for result in results where result.withheldNotebookFixes > 0 {
                 let count = result.withheldNotebookFixes
@@ -369,6 +380,7 @@ struct Check: ParsableCommand {
                 : Renderer.render(report, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
+                output += Self.oncePerProcessNote(oncePerProcess)
             }
             if let outputFile {
                 do {
@@ -407,6 +419,12 @@ struct Check: ParsableCommand {
             out += "No fixes available (\(Self.hiddenFixes(hidden))).\n"
         }
         return out
+    }
+
+    /// The line saying how many once-per-process cycles the default output left out (empty when none).
+    static func oncePerProcessNote(_ count: Int) -> String {
+        guard count > 0 else { return "" }
+        return "\(count) once-per-process cycle\(count == 1 ? "" : "s") not shown; use --report-once-per-process (or --preview).\n"
     }
 
     /// Unsafe fixes that this run neither applies nor counts as fixable (no `--unsafe-fixes`).
