@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),
         .testTarget(name: "HeapLintServerTests",
                     dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax",
-                                   "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit"]),
+                                   "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit", "HeapSemantics"]),
         .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapSemanticsTests", dependencies: ["HeapSemantics", "HeapSyntax"]),

@@ -110,8 +110,8 @@ extension RunFrequencies {
             return CycleLifetime(.oncePerProcess, "made in `main()`, an entry point the module never calls itself: it runs once per process")
         }
         // Only calls the module shows count, so the function must also be out of other modules' reach: a
-        // private name (`_setup`), a function nested in one that runs once, or a script's function.
-        if frequency(of: owner) == .once, name.hasPrefix("_") || owner.enclosingScopeNode != nil || hasMainGuard {
+        // private name (`_setup`), the `main()` entry point, or a function nested in one that runs once.
+        if frequency(of: owner) == .once, name.hasPrefix("_") || name == "main" || owner.enclosingScopeNode != nil {
             return CycleLifetime(.oncePerProcess, "made in `\(name)()`, which the module only calls from import-time code, outside loops, and other modules do not call")
         }
         return CycleLifetime(.perCall, "made each time `\(name)()` runs, and nothing in the module limits how often it is called")
@@ -124,21 +124,23 @@ extension RunFrequencies {
         if frequency(of: method) == .once {
             return CycleLifetime(.oncePerProcess, "made in `\(qualified)`, which CPython runs with the class statement, at import")
         }
+        guard Self.constructionMethods.contains(name) else {
+            // Any other method can run any number of times on each object, a single one included.
+            return CycleLifetime(.perCall, "made each time `\(qualified)` runs on a `\(className)` object")
+        }
         if let site = onlyBuiltOnce(classNode, name: className) {
             return CycleLifetime(.oncePerProcess, "made in `\(qualified)`, and `\(className)` is only built at import (line \(site)): one object per process")
         }
-        if Self.constructionMethods.contains(name) {
-            return CycleLifetime(.perInstance, "made in `\(qualified)`: one cycle for every `\(className)` object built")
-        }
-        return CycleLifetime(.perCall, "made each time `\(qualified)` runs on a `\(className)` object")
+        return CycleLifetime(.perInstance, "made in `\(qualified)`: one cycle for every `\(className)` object built")
     }
 
     /// The 1-based line where `classNode` is instantiated when every instantiation the module shows runs
-    /// once (import-time code outside loops, or a function that does), and the class is not handed out: a
-    /// private name (`_App`) or a script (`if __name__ == "__main__":`), so no other module builds more.
+    /// once (import-time code outside loops, or a private function that does), and the class is not handed
+    /// out: a private name (`_App`), so no other module builds more. A public class of a module with a
+    /// `__main__` block is still importable (the standard library's `aifc`, `asyncio.__main__`).
     private mutating func onlyBuiltOnce(_ classNode: Node, name: String) -> Int? {
         guard classNode.enclosingScopeNode == nil else { return nil }
-        guard name.hasPrefix("_") || hasMainGuard else { return nil }
+        guard name.hasPrefix("_") else { return nil }
         let uses = uses(ofModuleName: name, excluding: classNode.child(.name))
         guard !uses.isEmpty else { return nil }
         var first: Int?
@@ -155,9 +157,9 @@ extension RunFrequencies {
                 }
             }
             if let runner {
-                guard runner.kind == .functionDefinition, runner.enclosingScopeNode == nil else { return nil }
-                let isMain = runner.child(.name)?.textEquals("main") ?? false
-                if frequency(of: runner) != .once && !isMain { return nil }
+                guard runner.kind == .functionDefinition, runner.enclosingScopeNode == nil,
+                      let runnerName = runner.child(.name)?.text, runnerName.hasPrefix("_") || runnerName == "main",
+                      frequency(of: runner) == .once || runnerName == "main" else { return nil }
             }
             first = min(first ?? Int.max, use.start.line + 1)
         }

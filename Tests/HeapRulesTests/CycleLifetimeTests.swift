@@ -102,6 +102,30 @@ import HeapSyntax
 
             CONFIG = configure()
             """),
+        Example(name: "looks once: a method of an object built once runs per call", expected: .perCall, source: """
+            class _App:
+                def __init__(self):
+                    self.requests = []
+
+                def handle(self):
+                    self.current = self.handle
+
+            _app = _App()
+            """),
+        Example(name: "looks once: public class of a module with a __main__ block", expected: .perInstance, source: """
+            class Reader:
+                def __init__(self):
+                    self.next_chunk = self.read
+
+                def read(self):
+                    pass
+
+            def open_reader():
+                return Reader()
+
+            if __name__ == "__main__":
+                open_reader()
+            """),
     ]
 
     static let perInstance: [Example] = [
@@ -220,8 +244,8 @@ import HeapSyntax
 
             _app = _App()
             """),
-        Example(name: "script: class built once in main()", expected: .oncePerProcess, source: """
-            class Scheduler:
+        Example(name: "private class built once in main()", expected: .oncePerProcess, source: """
+            class _Scheduler:
                 def __init__(self):
                     self.tick = self.run_once
 
@@ -229,7 +253,7 @@ import HeapSyntax
                     pass
 
             def main():
-                Scheduler()
+                _Scheduler()
 
             if __name__ == "__main__":
                 main()

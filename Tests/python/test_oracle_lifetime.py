@@ -139,6 +139,10 @@ def test_heaplint_grades_the_example_as_cpython_behaves(name, tmp_path):
     assert all(d["lifetime_reason"] for d in cycles)
     default = [d for d in heaplint_json(path) if d["code"].startswith(("HL1", "HL2"))]
     assert len(default) == (0 if expected == "once-per-process" else len(cycles))
+    sarif = json.loads(subprocess.run([BIN, "check", "--isolated", "--no-cache", "--output-format", "sarif",
+                                       "--report-once-per-process", str(path)], capture_output=True, text=True).stdout)
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"].startswith(("HL1", "HL2"))]
+    assert {r["properties"]["lifetime"] for r in results} == {expected}
 
 
 def test_summary_counts_what_it_left_out(tmp_path):
