@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
         .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
-        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapModel", "HeapRules"]),
+        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules"]),
         .target(
             name: "HeapLintKit",
             dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
         .target(
             name: "HeapLintServer",
-            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
+            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSemantics", "HeapSyntax"]
         ),
         .executableTarget(
             name: "heaplint",
@@ -60,13 +60,13 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
-        .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapRules", "HeapSyntax"],
+        .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "LSPTransportTests", dependencies: ["LSPTransport", "LSPProtocol"]),
         .testTarget(name: "HeapLintServerTests",
                     dependencies: ["HeapLintServer", "LSPProtocol", "LSPTransport", "HeapSyntax",
-                                   "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit"]),
+                                   "HeapDiagnostics", "HeapModel", "HeapRules", "HeapLintKit", "HeapSemantics"]),
         .testTarget(name: "HeapDiagnosticsTests", dependencies: ["HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapLintKitTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSyntax"]),
         .testTarget(name: "HeapSemanticsTests", dependencies: ["HeapSemantics", "HeapSyntax"]),

@@ -1,6 +1,7 @@
 import Foundation
 import HeapModel
 import HeapRules
+import HeapSemantics
 import HeapSyntax
 
 /// The output formats of `heaplint check --output-format`.
@@ -176,6 +177,7 @@ public enum Renderer {
         }
         if let e = d.explanation {
             if !e.path.isEmpty { notes.append("reference path: " + e.pathSummary(lineLabel: lineLabel)) }
+            if let lifetime = e.lifetime { notes.append("lifetime: " + lifetime.summary) }
             if !e.alsoClosedAt.isEmpty {
                 notes.append("also closed at: " + e.alsoClosedAt.map { "\(lineLabel($0.line)) (\($0.summary))" }.joined(separator: ", "))
             }
@@ -226,6 +228,11 @@ public enum Renderer {
         } else {
             object["fix"] = NSNull()
         }
+        // How often the program makes the cycle (HL1, HL2): `per-call`, `per-instance`, `once-per-process`,
+        // `error-path`; null for other findings.
+        let lifetime = d.explanation?.lifetime
+        object["lifetime"] = lifetime.map { $0.kind.jsonName as Any } ?? NSNull()
+        object["lifetime_reason"] = lifetime.map { $0.reason as Any } ?? NSNull()
         object["explanation"] = d.explanation.map {
             explanationObject($0, source: report.source(of: d), cells: report.notebookCells[d.path])
         } ?? NSNull()
@@ -419,7 +426,13 @@ public enum Renderer {
             ]
             if let index = ruleIndex[d.code] { result["ruleIndex"] = index }
             // The region counts lines from the start of the notebook cell this property names.
-            if let cell = report.place(of: d).cell { result["properties"] = ["cell": cell] }
+            var properties: [String: Any] = [:]
+            if let cell = report.place(of: d).cell { properties["cell"] = cell }
+            if let lifetime = d.explanation?.lifetime {
+                properties["lifetime"] = lifetime.kind.jsonName
+                properties["lifetimeReason"] = lifetime.reason
+            }
+            if !properties.isEmpty { result["properties"] = properties }
             if let source = report.source(of: d) {
                 if let e = d.explanation {
                     var related: [[String: Any]] = []
@@ -710,4 +723,9 @@ public struct TerminalStyle: Sendable {
     public func cyan(_ text: String) -> String { sgr("36", text) }
     public func boldRed(_ text: String) -> String { sgr("1;31", text) }
     public func boldBlue(_ text: String) -> String { sgr("1;94", text) }
+}
+
+extension CycleLifetimeClass {
+    /// The JSON and SARIF spelling: `per-call`, `per-instance`, `once-per-process`, `error-path`.
+    public var jsonName: String { label.replacingOccurrences(of: " ", with: "-") }
 }

@@ -43,6 +43,9 @@ public struct Options: Sendable, Equatable {
     public var cacheDir: String?
     /// Preview rules and preview behaviour (`--preview`, `preview = true`), off by default.
     public var preview: Bool?
+    /// Show cycles the program makes once per process (`report-once-per-process`, `--report-once-per-process`);
+    /// off by default, on with preview.
+    public var reportOncePerProcess: Bool?
     /// Where rule links point (`rule-url-base`); the repository's `docs/rules/` by default.
     public var ruleURLBase: String?
     /// Skip what `.gitignore`, `.ignore` and `.git/info/exclude` ignore (`respect-gitignore`, default on).
@@ -73,7 +76,7 @@ public struct Configuration: Sendable {
 
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-version", "large-threshold", "output-format", "cache-dir", "preview",
+        "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
         "rule-url-base", "respect-gitignore",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
@@ -247,6 +250,12 @@ public struct Configuration: Sendable {
             }
             options.preview = flag
         }
+        if let value = table["report-once-per-process"] {
+            guard let flag = value.bool else {
+                throw ConfigError.invalidValue(key: "report-once-per-process", file: file, expected: "true or false")
+            }
+            options.reportOncePerProcess = flag
+        }
         if let value = table["output-format"] {
             guard let format = value.string, outputFormats.contains(format) else {
                 throw ConfigError.invalidValue(key: "output-format", file: file,
@@ -319,6 +328,7 @@ public struct Configuration: Sendable {
         if let format = other.outputFormat { merged.outputFormat = format }
         if let dir = other.cacheDir { merged.cacheDir = dir }
         if let preview = other.preview { merged.preview = preview }
+        if let once = other.reportOncePerProcess { merged.reportOncePerProcess = once }
         if let base = other.ruleURLBase { merged.ruleURLBase = base }
         if let respect = other.respectGitignore { merged.respectGitignore = respect }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
@@ -340,6 +350,9 @@ public struct Configuration: Sendable {
 
     /// Whether preview rules and preview behaviour are on (`--preview`, `preview = true`).
     public var isPreview: Bool { options.preview ?? false }
+
+    /// Whether once-per-process cycles are reported: the setting if given, else with preview.
+    public var reportsOncePerProcess: Bool { options.reportOncePerProcess ?? isPreview }
 
     /// Rules on by default: every stable rule except HL002 (unused suppressions are opt-in), and with
     /// preview on, the preview rules too (ruff's gate: new or unproven rules wait for `--preview`).

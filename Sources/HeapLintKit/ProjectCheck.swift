@@ -204,3 +204,20 @@ extension Analyzer {
         return [Diagnostic(path: path, finding: finding, source: SourceText(bytes: []))]
     }
 }
+
+extension FileResult {
+    /// `results` without the cycles made once per process (unless `report` is set), and how many were
+    /// left out, so the summary can say so: the default output shows what accumulates.
+    public static func hidingOncePerProcess(_ results: [FileResult], report: Bool) -> (results: [FileResult], hidden: Int) {
+        guard !report else { return (results, 0) }
+        var hidden = 0
+        let kept = results.map { result -> FileResult in
+            var copy = result
+            let (shown, left) = Diagnostic.hidingOncePerProcess(result.diagnostics, report: false)
+            copy.diagnostics = shown
+            hidden += left
+            return copy
+        }
+        return (kept, hidden)
+    }
+}

@@ -18,6 +18,7 @@ extension Configuration {
             "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",
             "large-threshold = \(ruleSettings.largeThreshold)",
             "preview = \(isPreview)",
+            "report-once-per-process = \(reportsOncePerProcess)",
             "output-format = \"\(options.outputFormat ?? "text")\"",
             "cache-dir = \"\(cacheDirectory)\"",
             "rule-url-base = \"\(ruleURLBase)\"",

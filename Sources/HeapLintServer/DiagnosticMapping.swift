@@ -1,5 +1,6 @@
 import HeapDiagnostics
 import HeapLintKit
+import HeapSemantics
 import HeapSyntax
 import LSPProtocol
 
@@ -33,13 +34,20 @@ public struct DiagnosticMapping: Sendable {
         if d.code == UnusedSuppression.metadata.code { tags.append(.unnecessary) }
         return LSPDiagnostic(
             range: LSPRange(start: positions.position(d.start), end: positions.position(d.end)),
-            severity: Self.severity(d.severity),
+            severity: Self.severity(of: d),
             code: d.code,
             codeDescription: d.url(base: ruleURLBase).map(CodeDescription.init(href:)),
             source: "heaplint",
             message: d.message,
             tags: tags.isEmpty ? nil : tags,
             relatedInformation: related.isEmpty ? nil : related)
+    }
+
+    /// A cycle made once per process is a fixed cost, not a leak: shown as a hint, which editors draw
+    /// faintly and leave out of the problems count, so it is there without asking for action.
+    public static func severity(of d: Diagnostic) -> DiagnosticSeverity {
+        if d.explanation?.lifetime?.kind == .oncePerProcess { return .hint }
+        return severity(d.severity)
     }
 
     public static func severity(_ s: Severity) -> DiagnosticSeverity {
@@ -80,6 +88,10 @@ public struct DiagnosticMapping: Sendable {
                 for (i, step) in explanation.path.enumerated() {
                     lines.append("\(i + 1). \(Self.codeSpan(step.summary))")
                 }
+            }
+            if let lifetime = explanation.lifetime {
+                lines.append("")
+                lines.append("**Lifetime**: \(lifetime.kind.label) — \(lifetime.reason)")
             }
             if let estimate = explanation.estimate {
                 lines.append("")

@@ -1,3 +1,4 @@
+import HeapSemantics
 import HeapSyntax
 
 /// Why the heap model says a finding matters: the chain of references that forms the cycle or keeps
@@ -12,17 +13,21 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
     public var remedy: String
     /// Other statements that close the same cycle (one finding per cycle: they are shown with it).
     public var alsoClosedAt: [ClosingSite]
+    /// How often the program makes the cycle (per call, per instance, once per process, error path), set by
+    /// the analyzer for cycle and finalizer findings; nil for other findings.
+    public var lifetime: CycleLifetime?
 
     public init(path: [ReferenceStep], estimate: ByteEstimate? = nil, mechanism: String, remedy: String,
-                alsoClosedAt: [ClosingSite] = []) {
+                alsoClosedAt: [ClosingSite] = [], lifetime: CycleLifetime? = nil) {
         self.path = path
+        self.lifetime = lifetime
         self.estimate = estimate
         self.mechanism = mechanism
         self.remedy = remedy
         self.alsoClosedAt = alsoClosedAt
     }
 
-    private enum CodingKeys: String, CodingKey { case path, estimate, mechanism, remedy, alsoClosedAt }
+    private enum CodingKeys: String, CodingKey { case path, estimate, mechanism, remedy, alsoClosedAt, lifetime }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +37,7 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
         remedy = try container.decode(String.self, forKey: .remedy)
         // Absent in entries written before cycles were merged.
         alsoClosedAt = try container.decodeIfPresent([ClosingSite].self, forKey: .alsoClosedAt) ?? []
+        lifetime = try container.decodeIfPresent(CycleLifetime.self, forKey: .lifetime)
     }
 
     /// `Tree.children (line 7) → list → Node; Node.parent (line 3) → Tree` style one-liner.

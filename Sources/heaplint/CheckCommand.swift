@@ -41,6 +41,9 @@ struct Check: ParsableCommand {
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
           help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size); --no-preview turns it off.")
     var preview: Bool?
+    @Flag(name: .customLong("report-once-per-process"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Also report cycles the program makes once per process (at import, in main); on with --preview.")
+    var reportOncePerProcess: Bool?
 
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast, help: "Apply safe fixes in place (--no-fix: report only).")
     var fix = false
@@ -188,6 +191,7 @@ struct Check: ParsableCommand {
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
         if let preview { options.preview = preview }
+        if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
         return options
     }
@@ -285,7 +289,13 @@ struct Check: ParsableCommand {
             colored: color.isEnabled(environment: environment, isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1),
             showProgress: !silent && !quiet && isatty(STDERR_FILENO) == 1,
             progressDelay: LiveOutput.progressDelay(environment: environment))
-        let results = checker.run(files, onFileDone: live.isStreaming || isatty(STDERR_FILENO) == 1 ? live.fileDone : nil)
+        // Cycles made once per process are left out of the default output (also of what is streamed), and
+        // counted in the summary.
+        let reportOnce = configuration.reportsOncePerProcess
+        let onFileDone: ((FileResult) -> Void)? = live.isStreaming || isatty(STDERR_FILENO) == 1
+            ? { result in live.fileDone(FileResult.hidingOncePerProcess([result], report: reportOnce).results[0]) } : nil
+        let (results, oncePerProcess) = FileResult.hidingOncePerProcess(checker.run(files, onFileDone: onFileDone),
+                                                                         report: reportOnce)
         if addNoqa {
             _ = live.finish([])
             let outcome = NoqaAdder.apply(to: results)
@@ -304,7 +314,8 @@ struct Check: ParsableCommand {
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
-        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase, live: live)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase, live: live,
+                   oncePerProcess: oncePerProcess)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -318,7 +329,9 @@ struct Check: ParsableCommand {
         }
         let checker = ProjectCheck(analyzer: analyzer, fixMode: fixMode == .report ? .report : .diff,
                                    unsafeFixes: unsafeFixes)
-        let result = checker.check(stdin: [UInt8](data), displayPath: name)
+        let (graded, oncePerProcess) = FileResult.hidingOncePerProcess([checker.check(stdin: [UInt8](data), displayPath: name)],
+                                                                        report: configuration.reportsOncePerProcess)
+        let result = graded[0]
         if fixMode == .apply {
             // As ruff does: the fixed source goes to stdout, remaining problems to stderr.
             if let source = result.source, result.fixedCount > 0 {
@@ -335,7 +348,8 @@ struct Check: ParsableCommand {
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
         }
-        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase)
+        try finish([result], format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase,
+                   oncePerProcess: oncePerProcess)
     }
 
     /// `--watch`: check, print "Watching for file changes.", wait until a file to check appears,
@@ -422,7 +436,7 @@ struct Check: ParsableCommand {
     }
 
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
-                live: LiveOutput? = nil) throws {
+                live: LiveOutput? = nil, oncePerProcess: Int = 0) throws {
         if fixMode != .report && !silent {
             for result in results where result.withheldNotebookFixes > 0 {
                 let count = result.withheldNotebookFixes
@@ -466,6 +480,7 @@ struct Check: ParsableCommand {
                 : Renderer.render(shown, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
+                output += Self.oncePerProcessNote(oncePerProcess)
             }
             if let outputFile {
                 do {
@@ -504,6 +519,12 @@ struct Check: ParsableCommand {
             out += "No fixes available (\(Self.hiddenFixes(hidden))).\n"
         }
         return out
+    }
+
+    /// The line saying how many once-per-process cycles the default output left out (empty when none).
+    static func oncePerProcessNote(_ count: Int) -> String {
+        guard count > 0 else { return "" }
+        return "\(count) once-per-process cycle\(count == 1 ? "" : "s") not shown; use --report-once-per-process (or --preview).\n"
     }
 
     /// Unsafe fixes that this run neither applies nor counts as fixable (no `--unsafe-fixes`).

@@ -3,6 +3,7 @@ import HeapDiagnostics
 import HeapLintKit
 import HeapModel
 import HeapRules
+import HeapSemantics
 import HeapSyntax
 import LSPProtocol
 import LSPTransport
@@ -435,6 +436,27 @@ private func ignoring(_ codes: [String]) -> Options {
         #expect(md.contains("weakref.ref"))
         #expect(md.contains("Use weakref.ref for parent"))
         #expect(mapping.hover(at: 5, diagnostics: [cycleDiagnostic(source)], source: source) == nil)
+    }
+
+    /// The same diagnostic with a lifetime, as the analyzer grades it.
+    func graded(_ source: SourceText, _ lifetime: CycleLifetime) -> Diagnostic {
+        let d = cycleDiagnostic(source)
+        var explanation = d.explanation!
+        explanation.lifetime = lifetime
+        let finding = Finding(code: d.code, range: d.finding.range, message: d.message, severity: d.severity,
+                              explanation: explanation, fix: d.fix)
+        return Diagnostic(path: d.path, finding: finding, source: source)
+    }
+
+    @Test func oncePerProcessCyclesAreHintsAndHoverSaysWhy() throws {
+        let source = SourceText(text)
+        let mapping = DiagnosticMapping(positions: PositionMapping(encoding: .utf16))
+        let once = graded(source, CycleLifetime(.oncePerProcess, "made at module level, which runs once per process, at import"))
+        #expect(mapping.lspDiagnostic(once, uri: "file:///w/t.py", source: source).severity == .hint)
+        let perCall = graded(source, CycleLifetime(.perCall, "made each time `Tree.add` runs on a `Tree` object"))
+        #expect(mapping.lspDiagnostic(perCall, uri: "file:///w/t.py", source: source).severity == .warning)
+        let hover = try #require(mapping.hover(at: offset("n.parent") + 2, diagnostics: [once], source: source))
+        #expect(hover.contents.value.contains("**Lifetime**: once per process — made at module level"))
     }
 
     @Test func quickFixAndFixAllCarryTheFindingsEdits() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import HeapLintKit
 import HeapRules
+import HeapSemantics
 import HeapSyntax
 
 /// Every rule's documented examples are tests: a triggering example must produce findings exactly at
@@ -112,5 +113,28 @@ import HeapSyntax
         #expect(RuleRegistry.rules(matching: "HL0").map { $0.metadata.code }.contains("HL001"))
         #expect(RuleRegistry.rules(matching: "HL001").count == 1)
         #expect(RuleRegistry.rules(matching: "ALL").count == RuleRegistry.all.count)
+    }
+}
+
+/// The documented triggering examples of the cycle rules stay in the default output: the examples are what a
+/// user reads as "this is a leak", so none may be graded once per process (and so hidden by default).
+@Suite struct RuleExampleLifetimeTests {
+    static let cycleRules: [String] = RuleRegistry.all
+        .filter { LifetimeGrading.grades(code: $0.metadata.code) && !$0.metadata.examples.isEmpty }
+        .map { $0.metadata.code }
+
+    @Test(arguments: cycleRules)
+    func triggeringExamplesAreShownByDefault(code: String) throws {
+        let rule = try #require(RuleRegistry.rule(code: code))
+        let analyzer = Analyzer(rules: [rule])
+        for (number, example) in rule.metadata.examples.enumerated() where example.isTriggering {
+            let (text, _) = example.strippedSource
+            let findings = analyzer.analyze(source: SourceText(text), path: "example.py").diagnostics.filter { $0.code == code }
+            for finding in findings {
+                let lifetime = try #require(finding.explanation?.lifetime, "\(code) example #\(number + 1) has no lifetime")
+                #expect(lifetime.kind != .oncePerProcess,
+                        "\(code) example #\(number + 1) is graded \(lifetime.summary), hidden by default:\n\(text)")
+            }
+        }
     }
 }

@@ -27,12 +27,16 @@ extension FinalizerInCycle {
                     print(self.name + " deleted")
 
 
-            obj1 = MyObj("Obj1")
-            obj2 = MyObj("obj2")
-            obj1.ref = obj2
-            obj2.ref = obj1
-            del obj1
-            del obj2
+            def pair_objects():
+                obj1 = MyObj("Obj1")
+                obj2 = MyObj("obj2")
+                obj1.ref = obj2
+                obj2.ref = obj1
+                del obj1
+                del obj2
+
+
+            pair_objects()
 
             """),
         .triggering("""
@@ -78,10 +82,14 @@ extension FinalizerInCycle {
                     print("node", self.value, "finalized")
 
 
-            a = Node(1)
-            b = Node(2)
-            a.next = b
-            b.prev = a
+            def link_nodes():
+                a = Node(1)
+                b = Node(2)
+                a.next = b
+                b.prev = a
+
+
+            link_nodes()
 
             """),
         .triggering("""

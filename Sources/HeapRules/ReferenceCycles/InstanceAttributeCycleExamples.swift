@@ -81,11 +81,15 @@ extension InstanceAttributeCycle {
                     self.peer = None
 
 
-            a = Session("a")
-            b = Session("b")
-            a.peer = b
-            ↓b.peer = a
-            del a, b
+            def pair_sessions():
+                a = Session("a")
+                b = Session("b")
+                a.peer = b
+                ↓b.peer = a
+                del a, b
+
+
+            pair_sessions()
 
             """),
         .triggering("""
@@ -122,9 +126,13 @@ extension InstanceAttributeCycle {
                 reports: list = field(default_factory=list)
 
 
-            boss = Employee("Ada")
-            worker = Employee("Bob", manager=boss)
-            ↓boss.reports.append(worker)
+            def build_team():
+                boss = Employee("Ada")
+                worker = Employee("Bob", manager=boss)
+                ↓boss.reports.append(worker)
+
+
+            build_team()
 
             """),
         .triggering("""

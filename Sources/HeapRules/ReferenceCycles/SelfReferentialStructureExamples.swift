@@ -1,19 +1,31 @@
 extension SelfReferentialStructure {
     static let examples: [RuleExample] = [
         .triggering("""
-            items = [1, 2, 3]
-            ↓items.append(items)
+            def make_items():
+                items = [1, 2, 3]
+                ↓items.append(items)
+
+
+            make_items()
 
             """),
         .triggering("""
-            config = {"name": "app"}
-            ↓config["self"] = config
+            def make_config():
+                config = {"name": "app"}
+                ↓config["self"] = config
+
+
+            make_config()
 
             """),
         .triggering("""
-            left = []
-            right = [left]
-            ↓left.append(right)
+            def make_pair():
+                left = []
+                right = [left]
+                ↓left.append(right)
+
+
+            make_pair()
 
             """),
         .triggering("""
@@ -45,9 +57,13 @@ extension SelfReferentialStructure {
 
             """),
         .triggering("""
-            row = {"id": 1}
-            table = [row]
-            ↓row["table"] = table
+            def make_table():
+                row = {"id": 1}
+                table = [row]
+                ↓row["table"] = table
+
+
+            make_table()
 
             """),
         .triggering("""
@@ -58,17 +74,25 @@ extension SelfReferentialStructure {
                     self.prev = None
 
 
-            first = Node(1)
-            second = Node(2)
-            first.next = second
-            ↓second.prev = first
+            def link_nodes():
+                first = Node(1)
+                second = Node(2)
+                first.next = second
+                ↓second.prev = first
+
+
+            link_nodes()
 
             """),
         .triggering("""
             from collections import deque
 
-            history = deque(maxlen=10)
-            ↓history.append(history)
+            def make_history():
+                history = deque(maxlen=10)
+                ↓history.append(history)
+
+
+            make_history()
 
             """),
         .nonTriggering("""
