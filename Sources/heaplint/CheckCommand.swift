@@ -292,8 +292,8 @@ struct Check: ParsableCommand {
         // Cycles made once per process are left out of the default output (also of what is streamed), and
         // counted in the summary.
         let reportOnce = configuration.reportsOncePerProcess
-        let onFileDone: ((FileResult) -> Void)? = live.isStreaming || isatty(STDERR_FILENO) == 1
-            ? { result in live.fileDone(FileResult.hidingOncePerProcess([result], report: reportOnce).results[0]) } : nil
+        let onFileDone: (@Sendable (FileResult) -> Void)? = live.isStreaming || isatty(STDERR_FILENO) == 1
+            ? { @Sendable result in live.fileDone(FileResult.hidingOncePerProcess([result], report: reportOnce).results[0]) } : nil
         let (results, oncePerProcess) = FileResult.hidingOncePerProcess(checker.run(files, onFileDone: onFileDone),
                                                                          report: reportOnce)
         if addNoqa {
