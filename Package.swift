@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
         .target(
             name: "HeapLintServer",
-            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSemantics", "HeapSyntax"]
+            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
         ),
         .executableTarget(
             name: "heaplint",

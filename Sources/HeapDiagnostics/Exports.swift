@@ -5,3 +5,5 @@
 @_exported import struct HeapRules.Finding
 @_exported import struct HeapRules.Fix
 @_exported import enum HeapRules.Severity
+// A cycle's lifetime (per call, once per process, ...): the server shows it in hovers and as hint severity.
+@_exported import struct HeapSemantics.CycleLifetime

@@ -1,6 +1,5 @@
 import HeapDiagnostics
 import HeapLintKit
-import HeapSemantics
 import HeapSyntax
 import LSPProtocol
 
