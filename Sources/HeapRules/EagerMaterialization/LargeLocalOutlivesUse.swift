@@ -397,7 +397,9 @@ public struct LargeLocalOutlivesUse: Rule {
                 }
                 if node.kind == .forStatement, let iterable = node.child(.right) {
                     let size = context.sizer.size(of: iterable)
-                    if isLarge(size, threshold: context.settings.largeThreshold) {
+                    // A loop over a cursor's rows is often a short metadata query (sqlalchemy's
+                    // `sys.fulltext_catalogs`): only input lines and large folded sizes count as long.
+                    if isLargeCollection(size, threshold: context.settings.largeThreshold) {
                         return Work(node: node, kind: .loop, phrase: "the function loops over `\(ShortText.short(iterable.text))`")
                     }
                 }

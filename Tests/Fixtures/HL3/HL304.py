@@ -145,6 +145,16 @@ async def partial_read(reader):
     await asyncio.sleep(1)
 
 
+def metadata_rows(conn):
+    # sqlalchemy's mssql provisioning: a loop over another query's rows is not shown to be long
+    indexes = conn.execute("SELECT name FROM sys.fulltext_indexes").fetchall()
+    for (name,) in indexes:
+        conn.execute(f"DROP FULLTEXT INDEX ON {name}")
+    catalogs = conn.execute("SELECT name FROM sys.fulltext_catalogs").fetchall()
+    for (name,) in catalogs:
+        conn.execute(f"DROP FULLTEXT CATALOG {name}")
+
+
 # Module-level script code is another issue (globals of a __main__ script).
 with open("x.txt") as _fh:
     DATA = _fh.read()
