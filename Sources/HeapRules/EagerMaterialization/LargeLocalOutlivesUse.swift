@@ -121,9 +121,9 @@ public struct LargeLocalOutlivesUse: Rule {
             ? "a suspended \(work.suspender) keeps its frame, and every local in it, alive until it is resumed to the end or closed; the frame's reference to `\(name)` is dropped only by `del \(name)` or rebinding"
             : "a frame's locals live until the function returns or the name is rebound or deleted; `del \(name)` drops the frame's reference and reference counting frees the value at once"
         let explanation = HeapExplanation(
-            path: [ReferenceStep(from: "frame of `\(functionName)`", via: "", to: "local `\(name)`"),
-                   ReferenceStep(from: "local `\(name)`", via: "", to: large.noun,
-                                 site: target.range, line: source.position(of: target.range.start).line + 1)],
+            path: [ReferenceStep(from: "frame of `\(functionName)`", via: "", to: "local `\(name)`",
+                                 site: target.range, line: source.position(of: target.range.start).line + 1),
+                   ReferenceStep(from: "local `\(name)`", via: "", to: large.noun)],
             estimate: large.estimate,
             mechanism: mechanism,
             remedy: "`del \(name)` after its last use (line \(anchorEndLine)), or move the code that uses it into its own function")
