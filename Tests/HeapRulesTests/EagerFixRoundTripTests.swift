@@ -9,7 +9,7 @@ import HeapSyntax
 /// equals fixing once), every finding carries a heap explanation with a byte estimate, and the
 /// explanation's path ends in what the list holds.
 @Suite struct EagerFixRoundTripTests {
-    static let codes = ["HL301", "HL302", "HL303"]
+    static let codes = ["HL301", "HL302", "HL303", "HL304"]
 
     /// Applies every fix of `code` once; non-overlapping by construction (one finding per node).
     func fixAll(_ text: String, code: String) -> (String, Int) {

@@ -15,6 +15,7 @@ import signal
 import atexit
 import sqlite3
 import sys
+import tracemalloc
 import types
 import unittest
 
@@ -510,3 +511,104 @@ def test_hl406_function_negative_frees_its_data():
     retained, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak > 500_000 and retained < 50_000, "built inside a function, freed when it returns"
+
+
+# HL304: a large local kept alive after its last use. Each driver samples tracemalloc's *current*
+# traced memory while the long-running work runs (inside `serve_forever()`, the generator suspended at
+# `yield`, the thread being joined, ...): the triggering form still holds the data there, the fixed
+# form (`del name` after the last use) has already freed it through reference counting.
+
+HL304_LINES = 40_000  # ~2.5 MB of text
+
+
+@pytest.fixture(scope="module")
+def hl304_files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hl304")
+    text = root / "big.txt"
+    text.write_text("".join(f"line {i} " + "x" * 50 + "\n" for i in range(HL304_LINES)))
+    catalog = root / "catalog.json"
+    catalog.write_text(__import__("json").dumps({f"item-{i}": {"price": i, "tags": ["a", "b"]} for i in range(HL304_LINES)}))
+    return {"text": str(text), "json": str(catalog), "bytes": text.stat().st_size}
+
+
+class Probe:
+    """Records tracemalloc's current traced memory each time the long-running work runs."""
+
+    def __init__(self):
+        self.calls = 0
+        self.last = 0  # only the last sample: a list of samples would itself grow during a long loop
+
+    def sample(self, *args, **kwargs):
+        self.calls += 1
+        self.last = tracemalloc.get_traced_memory()[0]
+        return False
+
+
+class StopPolling(Exception):
+    pass
+
+
+def hl304_run(name: str, module, probe: Probe, files: dict):
+    function = getattr(module, name)
+    if name == "main":
+        function(files["text"], lambda n: types.SimpleNamespace(serve_forever=probe.sample))
+    elif name == "line_counts":
+        generator = function(files["text"], ["q"])
+        next(generator)
+        probe.sample()  # the generator is suspended at `yield`
+        generator.close()
+    elif name == "spin":
+        function(types.SimpleNamespace(prepare=noop, step=probe.sample))
+    elif name == "refresh":
+        class Client:
+            async def changed(self):
+                probe.sample()
+        asyncio.run(function(files["json"], Client()))
+    elif name == "crunch":
+        function(files["text"], probe.sample)  # runs in the thread being joined
+    elif name == "stream":
+        function(files["text"], types.SimpleNamespace(write=probe.sample))
+    elif name == "poll":
+        calls = []
+
+        def check(value):
+            calls.append(value)
+            if len(calls) > 1:
+                probe.sample()
+                raise StopPolling
+        with pytest.raises(StopPolling):
+            function(files["text"], check)
+    else:
+        raise AssertionError(f"no HL304 driver for {name}")
+
+
+def hl304_held(source: str, files: dict) -> int:
+    """Bytes still traced (above the baseline) during the example's long-running work."""
+    module = om.run_module(om.scale_source(source, 200_000), name="hl304_example")
+    names = [n.name for n in ast.parse(source).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert len(names) == 1, names
+    probe = Probe()
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        hl304_run(names[0], module, probe, files)
+    finally:
+        tracemalloc.stop()
+    assert probe.calls, "the long-running work never ran"
+    return probe.last - base
+
+
+@pytest.mark.parametrize("index,example", list(enumerate(om.examples("HL304", triggering=True))))
+def test_hl304_local_stays_held_during_later_work_and_del_frees_it(index, example, hl304_files):
+    held = hl304_held(example["source"], hl304_files)
+    freed = hl304_held(example["fixed"], hl304_files)
+    # The data is megabytes (a 2.5 MB file, its JSON catalog, 200,000 ints): held during the work
+    # without the fix, gone with it.
+    assert held > 1_000_000, (held, freed)
+    assert freed * 10 < held, (held, freed)
+
+
+def test_hl304_negative_del_example_frees_before_the_work(hl304_files):
+    example = next(e for e in om.examples("HL304", triggering=False) if "del config" in e["source"])
+    assert hl304_held(example["source"], hl304_files) < 200_000
