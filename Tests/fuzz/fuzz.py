@@ -102,17 +102,18 @@ def mutate(rng, data, other):
         elif op == 14:  # a long run of tokens the parser cannot reduce (issue 26)
             # Debian's tree-sitter 0.20.7 corrupted its heap on these by itself (`x = ` + 32,768 x `1: `
             # aborted, 32,767 segfaulted; `[` + 70,000 x `if `; 70,000 x `* `); heaplint compiles the
-            # 0.23.2 runtime, which must parse them whole. `{1: [` stays short: past the 200-bracket cap
-            # the rest is `1: ` inside deep brackets, where tree-sitter's own error recovery is
-            # quadratic (3 s of CPU for 10,000 in tree-sitter alone), which is a timeout, not a finding.
-            run, counts = rng.choice([(b"1: ", [32_767, 32_768, 65_535]), (b"if ", [65_534, 70_000]),
-                                      (b"* ", [65_535, 70_000]), (b"- ", [65_534, 70_000]),
-                                      (b"{1: [", [1_000, 2_000])])
-            lead = rng.choice([b"x = ", b"[", b""])
-            out[pos:pos] = lead + run * rng.choice(counts) + b"\n"
-            # One such run per input, and nothing after it: duplicating a slice of it, or a second run in
-            # the same statement, makes tree-sitter's own error recovery super-linear (a 212 kB input with
-            # five `1: ` runs took 79 s in tree-sitter alone), a timeout of the runtime, not of heaplint.
+            # 0.23.2 runtime, which parses each whole in well under a second. The run replaces the input:
+            # inside other code (an open bracket, a class body) or beside a second run, tree-sitter's own
+            # error recovery turns super-linear (one 65,535-token run at byte 2,995 of a 200 kB file took
+            # over 100 s in tree-sitter alone), which is a timeout of the runtime, not a finding of
+            # heaplint. `{1: [` stays short: past the 200-bracket cap the rest is `1: ` inside deep
+            # brackets, where the recovery is quadratic (3 s of CPU for 10,000 in tree-sitter alone).
+            # Each run keeps the lead it aborted with: `[` before `1: ` is recovered from quadratically too
+            # (32,767 of them: over 90 s), while every pair below parses in under 0.3 s.
+            lead, run, counts = rng.choice([(b"x = ", b"1: ", [32_767, 32_768, 65_535]),
+                                            (b"[", b"if ", [65_534, 70_000]), (b"", b"* ", [65_535, 70_000]),
+                                            (b"x = ", b"- ", [65_534, 70_000]), (b"", b"{1: [", [1_000, 2_000])])
+            out = bytearray(lead + run * rng.choice(counts) + b"\n")
             break
     return bytes(out)
 
