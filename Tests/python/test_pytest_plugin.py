@@ -16,6 +16,8 @@ import subprocess
 import sys
 import textwrap
 
+from leaking_tree import TREE_AND_NODE
+
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "Sources" / "PythonPackaging"
@@ -28,21 +30,7 @@ import tracemalloc
 import pytest
 
 
-class Tree:
-    def __init__(self):
-        self.children = []
-
-
-class Node:
-    def __init__(self, tree):
-        self.tree = tree
-        tree.children.append(self)
-
-
-def build():
-    tree = Tree()
-    Node(tree)
-
+""" + TREE_AND_NODE + """
 
 @pytest.mark.heaplint(max_cycles=0)
 def test_leaks():

@@ -13,6 +13,8 @@ import textwrap
 
 import pytest
 
+from leaking_tree import TREE_AND_NODE
+
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 REALWORLD = pathlib.Path(__file__).resolve().parent.parent / "realworld"
 
@@ -31,22 +33,7 @@ def script(tmp_path, name, source):
     return path
 
 
-TREE = """\
-class Tree:
-    def __init__(self):
-        self.children = []
-
-
-class Node:
-    def __init__(self, tree):
-        self.tree = tree
-        tree.children.append(self)
-
-
-def build():
-    tree = Tree()
-    Node(tree)
-
+TREE = TREE_AND_NODE + """
 
 build()
 """

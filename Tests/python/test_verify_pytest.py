@@ -10,27 +10,15 @@ import subprocess
 import sys
 import textwrap
 
+from leaking_tree import TREE_AND_NODE
+
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 
 PROJECT = """\
 import pytest
 
 
-class Tree:
-    def __init__(self):
-        self.children = []
-
-
-class Node:
-    def __init__(self, tree):
-        self.tree = tree
-        tree.children.append(self)
-
-
-def build():
-    tree = Tree()
-    Node(tree)
-
+""" + TREE_AND_NODE + """
 
 @pytest.mark.heaplint(max_cycles=0)
 def test_leaks():

@@ -11,25 +11,12 @@ import textwrap
 
 import pytest
 
+from leaking_tree import TREE_AND_NODE
+
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 SCHEMA = pathlib.Path(__file__).resolve().parent / "fixtures" / "sarif-2.1.0-rtm.4.json"
 
-TREE = """\
-class Tree:
-    def __init__(self):
-        self.children = []
-
-
-class Node:
-    def __init__(self, tree):
-        self.tree = tree
-        tree.children.append(self)
-
-
-def build():
-    tree = Tree()
-    Node(tree)
-
+TREE = TREE_AND_NODE + """
 
 build()
 """
