@@ -193,38 +193,28 @@ struct StructuredFlow<Domain: FlowDomain> {
 
     private func whileLoop(_ node: Node, _ state: State) -> Outcome {
         guard let condition = node.child(.condition), let body = block(of: node) else { return Outcome(normal: state) }
-        var head = state
-        var bodyOutcome = Outcome(normal: nil)
-        for _ in 0..<maxLoopRounds {
-            bodyOutcome = run(body, domain.condition(condition, truth: true, head))
-            let next = join(join(head, bodyOutcome.normal), bodyOutcome.continues)!
-            if next == head { break }
-            head = next
-        }
-        var outcome = Outcome(normal: nil)
-        merge(bodyOutcome, into: &outcome)
-        outcome.breaks = nil
-        outcome.continues = nil
-        if Self.mayRaise(condition) { outcome.mayRaise = join(outcome.mayRaise, head) }
         // `while True:` ends only through break: narrowing to "false" leaves the state, which over-reports
         // nothing here because a domain narrows only on names.
-        let leaving = domain.loopRunsAtLeastOnce(node) ? join(bodyOutcome.normal, bodyOutcome.continues) : head
-        var exit: State? = leaving.map { domain.condition(condition, truth: false, $0) }
-        if let alternative = node.child(.alternative), let elseBody = block(of: alternative), let start = exit {
-            let taken = run(elseBody, start)
-            exit = taken.normal
-            merge(taken, into: &outcome)
-        }
-        outcome.normal = join(exit, bodyOutcome.breaks)
-        return outcome
+        return loop(node, body: body, from: state, enter: { domain.condition(condition, truth: true, $0) },
+                    leave: { domain.condition(condition, truth: false, $0) }, headMayRaise: Self.mayRaise(condition))
     }
 
     private func forLoop(_ node: Node, _ state: State) -> Outcome {
         guard let body = block(of: node) else { return Outcome(normal: state) }
+        // Taking the next item may raise (the iterator's `__next__`).
+        return loop(node, body: body, from: state, enter: { domain.bindLoopTarget(node, $0) }, leave: { $0 },
+                    headMayRaise: true)
+    }
+
+    /// A `while` or `for` loop: the head state is joined with what the body leaves (normally or by
+    /// `continue`) until it stops changing; the loop is left from the head (unless the domain knows the body
+    /// runs at least once) or by `break`; an `else` block runs on the way out that is not a `break`.
+    private func loop(_ node: Node, body: Node, from state: State, enter: (State) -> State, leave: (State) -> State,
+                      headMayRaise: Bool) -> Outcome {
         var head = state
         var bodyOutcome = Outcome(normal: nil)
         for _ in 0..<maxLoopRounds {
-            bodyOutcome = run(body, domain.bindLoopTarget(node, head))
+            bodyOutcome = run(body, enter(head))
             let next = join(join(head, bodyOutcome.normal), bodyOutcome.continues)!
             if next == head { break }
             head = next
@@ -233,8 +223,9 @@ struct StructuredFlow<Domain: FlowDomain> {
         merge(bodyOutcome, into: &outcome)
         outcome.breaks = nil
         outcome.continues = nil
-        outcome.mayRaise = join(outcome.mayRaise, head)
-        var exit: State? = domain.loopRunsAtLeastOnce(node) ? join(bodyOutcome.normal, bodyOutcome.continues) : head
+        if headMayRaise { outcome.mayRaise = join(outcome.mayRaise, head) }
+        let leaving = domain.loopRunsAtLeastOnce(node) ? join(bodyOutcome.normal, bodyOutcome.continues) : head
+        var exit: State? = leaving.map(leave)
         if let alternative = node.child(.alternative), let elseBody = block(of: alternative), let start = exit {
             let taken = run(elseBody, start)
             exit = taken.normal
