@@ -20,6 +20,11 @@ public struct ReferenceGraph: Sendable, Hashable {
         public var kind: String
         /// 1-based line that made the object, when its label names one (`_cache (line 5)`).
         public var line: Int?
+        /// 1-based line of the expression the heap model saw allocate the object (`root = Link()`), from
+        /// the path's steps: where tracemalloc would say it was allocated. Nil when the model does not know
+        /// (the object existed before the analysed code ran, or the path comes from a search that does not
+        /// record it).
+        public var allocated: Int? = nil
     }
 
     public struct Edge: Sendable, Hashable {
@@ -46,18 +51,25 @@ public struct ReferenceGraph: Sendable, Hashable {
     public init(path: [ReferenceStep]) {
         var nodes: [Node] = []
         var edges: [Edge] = []
-        func addNode(_ label: String) -> String {
+        func addNode(_ label: String, allocated: Int?) -> String {
             let id = "n\(nodes.count)"
-            nodes.append(Node(id: id, label: label, kind: Self.kind(of: label), line: Self.line(in: label)))
+            nodes.append(Node(id: id, label: label, kind: Self.kind(of: label), line: Self.line(in: label), allocated: allocated))
             return id
+        }
+        /// A node reached again (the closing edge's target, or a step continuing from it) may learn its
+        /// allocation line from a later step.
+        func noteAllocated(_ id: String, _ line: Int?) {
+            guard let line, let index = nodes.firstIndex(where: { $0.id == id }), nodes[index].allocated == nil else { return }
+            nodes[index].allocated = line
         }
         var current: String? = nil
         for (index, step) in path.enumerated() {
             let from: String
             if let current, let label = nodes.first(where: { $0.id == current })?.label, Self.sameObject(label, step.from) {
                 from = current
+                noteAllocated(current, step.fromAllocatedAt)
             } else {
-                from = addNode(step.from)
+                from = addNode(step.from, allocated: step.fromAllocatedAt)
             }
             let isLast = index == path.count - 1
             var to: String
@@ -65,12 +77,14 @@ public struct ReferenceGraph: Sendable, Hashable {
             if isLast, let first = nodes.first, first.label == step.to {
                 to = first.id
                 closing = true
+                noteAllocated(to, step.toAllocatedAt)
             } else if isLast, let earlier = nodes.last(where: { $0.label == step.to }) {
                 // A lasso: the path ends in an object it passed through (or a self-reference).
                 to = earlier.id
                 closing = true
+                noteAllocated(to, step.toAllocatedAt)
             } else {
-                to = addNode(step.to)
+                to = addNode(step.to, allocated: step.toAllocatedAt)
             }
             edges.append(Edge(from: from, to: to, slot: step.via, line: step.line, closing: closing))
             current = to
@@ -140,7 +154,7 @@ public struct ReferenceGraph: Sendable, Hashable {
         return "object"
     }
 
-    /// The JSON form: `{"nodes": [{"id", "label", "kind"}], "edges": [{"from", "to", "slot", "line", "closing"}]}`.
+    /// The JSON form: `{"nodes": [{"id", "label", "kind", "line"?, "allocated"?}], "edges": [{"from", "to", "slot", "line", "closing"}]}`.
     /// `lineLabel` maps a module line to the JSON fields for it (`{"line": 7}`, or with `cell` in a notebook).
     public func jsonObject(lineFields: (Int) -> [String: Any] = { ["line": $0] }) -> [String: Any] {
         [
@@ -148,6 +162,10 @@ public struct ReferenceGraph: Sendable, Hashable {
                 var object: [String: Any] = ["id": node.id, "label": node.label, "kind": node.kind]
                 if let line = node.line {
                     for (key, value) in lineFields(line) { object[key] = value }
+                }
+                if let allocated = node.allocated {
+                    // In a notebook `lineFields` gives the row within a cell and the cell: `allocated_cell`.
+                    for (key, value) in lineFields(allocated) { object[key == "line" ? "allocated" : "allocated_" + key] = value }
                 }
                 return object
             },

@@ -652,9 +652,13 @@ struct ScopeInterpreter {
 
     // MARK: objects and edges
 
-    mutating func newObject(_ kind: ObjectKind, label: String, isSelf: Bool = false, field: String? = nil) -> Int {
+    /// `allocatedAt`: the expression whose evaluation makes the object (a call, a display, a lambda, the
+    /// attribute read that makes a bound method); `allocationLine` copies a line known from a summary.
+    mutating func newObject(_ kind: ObjectKind, label: String, isSelf: Bool = false, field: String? = nil,
+                            allocatedAt: Node? = nil, allocationLine: Int? = nil) -> Int {
         let id = objects.count
-        objects.append(AbstractObject(id: id, kind: kind, label: label, isSelf: isSelf, fieldName: field))
+        objects.append(AbstractObject(id: id, kind: kind, label: label, isSelf: isSelf, fieldName: field,
+                                      allocationLine: allocatedAt?.start.line ?? allocationLine))
         return id
     }
 
@@ -955,7 +959,10 @@ struct ScopeInterpreter {
                 if lineage.contains(where: { $0.properties.contains(field) }) { return nil }
                 if lineage.contains(where: { $0.staticOrClassMethods.contains(field) }) { return nil }
                 if facts.method(field, of: className) != nil {
-                    let method = newObject(.callable(.boundMethod), label: "bound method \(className).\(field)")
+                    let method = newObject(.callable(.boundMethod), label: "bound method \(className).\(field)",
+                                           // CPython makes a new bound method at each `self.m` read; a replayed
+                                           // summary's read (site: the call) happened in the callee, not here.
+                                           allocatedAt: site.kind == .attribute ? site : nil)
                     addEdge(from: method, to: holder, kind: .boundSelf, via: "__self__", site: site, implicit: true)
                     return method
                 }
@@ -1006,13 +1013,13 @@ struct ScopeInterpreter {
             return evaluateCall(node, asStatement: false)
         case .list, .tuple, .set, .expressionList:
             let kind = node.kind == .set ? "set" : node.kind == .list ? "list" : "tuple"
-            let container = newObject(.container(kind), label: kind)
+            let container = newObject(.container(kind), label: kind, allocatedAt: node)
             for element in node.namedChildren {
                 if let item = evaluate(element) { addEdge(from: container, to: item, kind: .item, via: "[item]", site: element, implicit: true) }
             }
             return container
         case .dictionary:
-            let container = newObject(.container("dict"), label: "dict")
+            let container = newObject(.container("dict"), label: "dict", allocatedAt: node)
             for pair in node.namedChildren where pair.kind == .pair {
                 if let value = pair.child(.value), let item = evaluate(value) {
                     let key = pair.child(.key).map { String($0.text.prefix(20)) } ?? ""
@@ -1022,7 +1029,7 @@ struct ScopeInterpreter {
             return container
         case .listComprehension, .setComprehension, .dictionaryComprehension:
             let kind = node.kind == .listComprehension ? "list" : node.kind == .setComprehension ? "set" : "dict"
-            let container = newObject(.container(kind), label: kind)
+            let container = newObject(.container(kind), label: kind, allocatedAt: node)
             // One abstract element for all iterations (`[Child(self, i) for i in ...]`), evaluated with the
             // comprehension's own loop names unbound so they cannot alias the enclosing scope's objects.
             guard var element = node.child(.body) else { return container }
@@ -1047,7 +1054,7 @@ struct ScopeInterpreter {
     /// A function object for a nested `def` or lambda, holding the cells of the names it uses from
     /// this function's scope (module-level functions reach globals through `__globals__`, not cells).
     mutating func makeClosure(_ node: Node, kind: CallableKind, label: String) -> Int {
-        let function = newObject(.callable(kind), label: label)
+        let function = newObject(.callable(kind), label: label, allocatedAt: node)
         let own = semantics.scope(of: node)
         var captured: [String: Node] = [:]
         let body = node.child(.body) ?? node
@@ -1108,7 +1115,7 @@ struct ScopeInterpreter {
         }
         if let className = factoryClass(function) {
             let (positional, keywords) = Self.arguments(of: node)
-            let instance = newObject(.instance(className: className), label: className)
+            let instance = newObject(.instance(className: className), label: className, allocatedAt: node)
             applyConstructor(className, instance: instance, positional: positional, keywords: keywords, site: node)
             return instance
         }
@@ -1136,15 +1143,15 @@ struct ScopeInterpreter {
             switch qualified {
             case "weakref.ref", "weakref.proxy":
                 // The referent is weak; the callback (`weakref.ref(item, self._remove)`) is held strongly.
-                let reference = newObject(.instance(className: nil), label: "weakref")
+                let reference = newObject(.instance(className: nil), label: "weakref", allocatedAt: node)
                 if positional.count >= 2, let callback = evaluate(positional[1]) {
                     addEdge(from: reference, to: callback, kind: .argument, via: "__callback__", site: positional[1], implicit: true)
                 }
                 return reference
             case "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
-                return newObject(.instance(className: nil), label: "weakref")
+                return newObject(.instance(className: nil), label: "weakref", allocatedAt: node)
             case "functools.partial", "functools.partialmethod":
-                let partial = newObject(.callable(.partial), label: "functools.partial")
+                let partial = newObject(.callable(.partial), label: "functools.partial", allocatedAt: node)
                 // CPython's partial object keeps the callable in `func`, the rest in the `args` tuple and
                 // the `keywords` dict: name the slot that really holds a bound method.
                 for (index, argument) in positional.enumerated() {
@@ -1158,7 +1165,7 @@ struct ScopeInterpreter {
                 return partial
             case "threading.Thread", "threading.Timer":
                 let isTimer = qualified == "threading.Timer"
-                let thread = newObject(.callable(isTimer ? .timer : .thread), label: isTimer ? "Timer" : "Thread")
+                let thread = newObject(.callable(isTimer ? .timer : .thread), label: isTimer ? "Timer" : "Thread", allocatedAt: node)
                 var held: [Node] = []
                 if let target = keywords[isTimer ? "function" : "target"] { held.append(target) }
                 if isTimer, positional.count >= 2 { held.append(positional[1]) }
@@ -1174,16 +1181,16 @@ struct ScopeInterpreter {
                 break
             }
             if let kind = ModuleFacts.containerKind(of: node, semantics) {
-                return newObject(.container(kind), label: kind)
+                return newObject(.container(kind), label: kind, allocatedAt: node)
             }
             if function.kind == .identifier, semantics.classes[qualified] != nil, env[function.text] == nil {
-                let instance = newObject(.instance(className: qualified), label: qualified)
+                let instance = newObject(.instance(className: qualified), label: qualified, allocatedAt: node)
                 applyConstructor(qualified, instance: instance, positional: positional, keywords: keywords, site: node)
                 return instance
             }
             if let nested = nestedClass(called: function) {
                 // `Outer.Inner()`: a class defined in another class's body, called through it.
-                let instance = newObject(.instance(className: nested), label: nested)
+                let instance = newObject(.instance(className: nested), label: nested, allocatedAt: node)
                 applyConstructor(nested, instance: instance, positional: positional, keywords: keywords, site: node)
                 return instance
             }
@@ -1299,7 +1306,7 @@ struct ScopeInterpreter {
         let (positional, _) = Self.arguments(of: node)
         let callbackIndex = method == "call_later" || method == "call_at" ? 1 : 0
         guard positional.count > callbackIndex else { return nil }
-        let handle = newObject(.callable(.timer), label: "scheduled asyncio.Handle")
+        let handle = newObject(.callable(.timer), label: "scheduled asyncio.Handle", allocatedAt: node)
         for argument in positional[callbackIndex...] {
             if let object = evaluate(argument) {
                 addEdge(from: handle, to: object, kind: .argument, via: argument == positional[callbackIndex] ? "_callback" : "_args",
@@ -1391,7 +1398,8 @@ struct ScopeInterpreter {
             return
         }
         let old = objects[object]
-        objects[object] = AbstractObject(id: old.id, kind: .container(kind), label: kind, isSelf: false, fieldName: old.fieldName)
+        objects[object] = AbstractObject(id: old.id, kind: .container(kind), label: kind, isSelf: false, fieldName: old.fieldName,
+                                         allocationLine: old.allocationLine)
     }
 
     mutating func applyConstructor(_ className: String, instance: Int, positional: [Node], keywords: [String: Node], site: Node) {
@@ -1417,7 +1425,7 @@ struct ScopeInterpreter {
     mutating func constructProjectClass(_ summary: ClassSummary, project: ProjectIndex, positional: [Node],
                                         keywords: [String: Node], site: Node) -> Int {
         let name = String(summary.name)
-        let instance = newObject(.instance(className: summary.qualifiedName), label: name)
+        let instance = newObject(.instance(className: summary.qualifiedName), label: name, allocatedAt: site)
         guard let constructor = project.constructor(of: summary) else { return instance }
         for (position, parameter) in constructor.initParameters.enumerated() {
             guard let field = constructor.storedParameters[parameter],
@@ -1440,7 +1448,8 @@ struct ScopeInterpreter {
             // Nothing refers back to the caller's objects: a returned new object is still a value of its kind.
             guard let first = summary.returned.first, !summary.parameterObjects.values.contains(first),
                   summary.derivedFrom[first] == nil else { return nil }
-            return newObject(summary.objects[first].kind, label: summary.objects[first].label, field: summary.objects[first].fieldName)
+            return newObject(summary.objects[first].kind, label: summary.objects[first].label, field: summary.objects[first].fieldName,
+                             allocationLine: summary.objects[first].allocationLine)
         }
         let parameters = receiver == nil ? summary.parameterOrder : Array(summary.parameterOrder.dropFirst())
         var positionalObjects: [Int?] = []
@@ -1470,7 +1479,9 @@ struct ScopeInterpreter {
                     mapping[object.id] = value
                 }
             } else if summary.selfObject != object.id {
-                mapping[object.id] = newObject(object.kind, label: object.label, field: object.fieldName)
+                // The callee is a function of this module: where it allocates is a line of this file.
+                mapping[object.id] = newObject(object.kind, label: object.label, field: object.fieldName,
+                                               allocationLine: object.allocationLine)
             }
         }
         for (index, edge) in summary.edges.enumerated() where summary.live[index] && !(edge.isImplicit && summary.derivedFrom[edge.to] != nil) {

@@ -88,6 +88,11 @@ public struct ReferenceStep: Sendable, Hashable, Codable {
     public var site: SourceRange?
     /// 1-based line of `site`, for text renderings.
     public var line: Int?
+    /// 1-based lines of the expressions that allocated `from` and `to`, when the model saw them made
+    /// (`ReferenceGraph` puts them on its nodes): a cycle closed at `root.next = root` names the line of
+    /// `root = Link()` too. Nil when unknown; absent from entries cached before they existed.
+    public var fromAllocatedAt: Int?
+    public var toAllocatedAt: Int?
 
     public init(from: String, via: String, to: String, site: SourceRange? = nil, line: Int? = nil) {
         self.from = from

@@ -29,6 +29,11 @@ public struct AbstractObject: Sendable, Hashable {
     public let isSelf: Bool
     /// For a value read from an attribute (`self.children`): which attribute.
     public let fieldName: String?
+    /// 0-based line of the expression that allocated the object in this module (`Node(self)`, `[]`,
+    /// `lambda: ...`, `self.m` making a bound method), when the model saw it made: the line tracemalloc
+    /// would name as its allocation site. Nil for objects that existed before the analysed code ran
+    /// (`self`, parameters, values read from attributes).
+    public var allocationLine: Int? = nil
 
     public var className: String? {
         if case .instance(let name) = kind { return name }
@@ -173,7 +178,10 @@ public struct CycleWitness: Sendable {
             let from = objects[index].label
             let to = objects[(index + 1) % objects.count].label
             let via = edge.kind == .item ? "" : edge.via
-            result.append(ReferenceStep(from: from, via: via, to: to, site: edge.site, line: edge.line + 1))
+            var step = ReferenceStep(from: from, via: via, to: to, site: edge.site, line: edge.line + 1)
+            step.fromAllocatedAt = objects[index].allocationLine.map { $0 + 1 }
+            step.toAllocatedAt = objects[(index + 1) % objects.count].allocationLine.map { $0 + 1 }
+            result.append(step)
         }
         return result
     }

@@ -26,6 +26,29 @@ import HeapSyntax
         #expect(graph.isCycle)
     }
 
+    @Test func nodesCarryTheLinesTheirObjectsWereAllocatedAt() throws {
+        // `root = Link()` (line 5) then `root.next = root` (line 6): the closing step names the allocation.
+        var step = ReferenceStep(from: "Link", via: "next", to: "Link", line: 6)
+        step.fromAllocatedAt = 5
+        step.toAllocatedAt = 5
+        let ring = ReferenceGraph(path: [step])
+        #expect(ring.nodes.map(\.allocated) == [5])
+        // Learnt from a later step when the first one does not say: the closing edge's target.
+        var first = ReferenceStep(from: "Tree", via: "children", to: "list", line: 3)
+        first.toAllocatedAt = 3
+        var last = ReferenceStep(from: "list", via: "", to: "Tree")
+        last.toAllocatedAt = 9
+        let tree = ReferenceGraph(path: [first, last])
+        #expect(tree.nodes.map(\.allocated) == [9, 3])
+        let json = tree.jsonObject()
+        let nodes = try #require(json["nodes"] as? [[String: Any]])
+        #expect(nodes.map { $0["allocated"] as? Int } == [9, 3])
+        #expect(nodes.allSatisfy { $0["line"] == nil })
+        // Without allocation lines (frame paths) the key is absent.
+        let frame = try #require(ReferenceGraph(path: frameCycle).jsonObject()["nodes"] as? [[String: Any]])
+        #expect(frame.allSatisfy { $0["allocated"] == nil })
+    }
+
     @Test func sameTypeTwiceIsTwoObjects() {
         // Category.subcategories → list → Category; Category.parent → Category: parent and child.
         let graph = ReferenceGraph(path: [

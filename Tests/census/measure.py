@@ -3,7 +3,8 @@
 Runs `heaplint check --output-format json` (default rules, no preview) on each census package's own
 source, as census.py extracted it under .census/src/, and counts a census cycle as found when a finding's
 location, a step of its reference path, or one of its "also closed at" sites names one of the cycle's
-sites: the same file (relative to the sdist root) and one of the cycle's site lines. Writes
+sites, or its reference graph says an object on the path was allocated at one of them (a node's
+`allocated` line): the same file (relative to the sdist root) and one of the cycle's site lines. Writes
 Tests/census/RESULTS.md. Offline once census.py has run (it reads the extracted sdists).
 """
 import argparse
@@ -24,7 +25,9 @@ def load_census(path):
 
 def finding_sites(finding, root):
     """The (path relative to `root`, line) pairs a `heaplint check` JSON finding names: its location, its
-    reference path's steps and its "also closed at" sites (all in the finding's file)."""
+    reference path's steps, its "also closed at" sites and the lines its reference graph says allocated
+    the objects on the path (`allocated` of a node: where the model saw `Link()` or `[]` make it, the line
+    tracemalloc names), all in the finding's file."""
     filename = finding.get("filename", "")
     relative = os.path.relpath(os.path.realpath(filename), os.path.realpath(root)) if os.path.isabs(filename) \
         else filename
@@ -37,6 +40,8 @@ def finding_sites(finding, root):
     for other in explanation.get("also_closed_at") or []:
         if isinstance(other.get("location"), dict):
             rows.add(other["location"].get("row"))
+    for node in (finding.get("graph") or {}).get("nodes") or []:
+        rows.add(node.get("allocated"))
     return {(relative, row) for row in rows if isinstance(row, int)}
 
 
@@ -75,7 +80,8 @@ def render(census, runs, results, findings_by_package):
            "A distinct cycle is the set of package source lines that allocated its objects (the innermost",
            "package frame of each object's tracemalloc traceback), from the packages' own test suites run under",
            "`heaplint verify`. It is **found** when a `heaplint check` finding (default rules, no preview) names",
-           "one of those lines: its location, a reference-path step or an also-closed-at site.",
+           "one of those lines: its location, a reference-path step, an also-closed-at site or the allocation",
+           "line of an object on its reference path (`allocated` of a graph node).",
            "\"Package-only\" leaves out the cycles that run through test code or pytest objects (for example",
            "`excinfo` of `pytest.raises` holding a traceback back to the test's own frame).", "",
            "| package | tests run | distinct cycles | found | recall | package-only cycles | found | recall | findings |",

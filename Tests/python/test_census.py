@@ -140,9 +140,11 @@ def test_a_finding_matches_by_location_or_reference_path_site(tmp_path):
     root = str(tmp_path)
     finding = {"code": "HL101", "filename": os.path.join(root, "pkg", "tree.py"), "location": {"row": 10},
                "explanation": {"path": [{"location": {"row": 5}}, {"location": None}],
-                               "also_closed_at": [{"location": {"row": 40}}]}}
+                               "also_closed_at": [{"location": {"row": 40}}]},
+               "graph": {"nodes": [{"id": "n0", "label": "A", "allocated": 3}, {"id": "n1", "label": "B"}]}}
     sites = [(finding["code"], measure.finding_sites(finding, root))]
-    assert sites[0][1] == {("pkg/tree.py", 10), ("pkg/tree.py", 5), ("pkg/tree.py", 40)}
+    assert sites[0][1] == {("pkg/tree.py", 10), ("pkg/tree.py", 5), ("pkg/tree.py", 40), ("pkg/tree.py", 3)}
+    assert measure.found_by(_cycle(("pkg/tree.py", 3)), sites) == ["HL101"]  # where an object on the path was made
     assert measure.found_by(_cycle(("pkg/tree.py", 10)), sites) == ["HL101"]
     assert measure.found_by(_cycle(("pkg/other.py", 3), ("pkg/tree.py", 5)), sites) == ["HL101"]
     assert measure.found_by(_cycle(("pkg/tree.py", 40)), sites) == ["HL101"]
@@ -176,3 +178,29 @@ def test_measure_runs_check_and_finds_a_cycle_of_a_tiny_package(tmp_path):
     # Where CPython allocates the two Nodes' link: the append (line 6) stores the edge that closes it.
     assert measure.found_by(_cycle(("pkg/tree.py", 6)), sites)
     assert not measure.found_by(_cycle(("pkg/tree.py", 1)), sites)
+
+
+RING = """\
+class Link:
+    pass
+
+def make_root():
+    root = Link()
+    root.prev = root.next = root
+    return root
+"""
+
+
+def test_a_cycle_reported_where_it_is_closed_is_found_by_where_its_object_was_allocated(tmp_path):
+    # cachetools' TTLCache shape: tracemalloc names `root = Link()` (line 5) as the cycle's only site, while
+    # the finding goes on the store that closes it (line 6); the reference graph names the allocation line.
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "ring.py").write_text(RING)
+    findings = measure.check(os.path.abspath(BIN), str(tmp_path), ["pkg"])
+    assert [f["location"]["row"] for f in findings if f["code"].startswith("HL1")] == [6], findings
+    nodes = [n for f in findings for n in (f.get("graph") or {}).get("nodes", [])]
+    assert [n.get("allocated") for n in nodes] == [5], nodes
+    sites = [(f["code"], measure.finding_sites(f, str(tmp_path))) for f in findings]
+    assert measure.found_by(_cycle(("pkg/ring.py", 5)), sites)
+    assert not measure.found_by(_cycle(("pkg/ring.py", 7)), sites)
