@@ -156,8 +156,31 @@ final class ModuleFacts: @unchecked Sendable {
             switch callback.kind {
             case .attribute: if let name = callback.child(.attribute)?.text { result.insert(name) }
             case .identifier: result.insert(callback.text)
+            case .call:
+                // `weakref.ref(receiver, self._make_cleanup(key))` (blinker's Signal.connect): the callback is
+                // the nested function the factory returns, and it too runs only when the referent dies.
+                guard let factory = callback.child(.function) else { break }
+                let name = factory.kind == .attribute ? factory.child(.attribute)?.text : factory.kind == .identifier ? factory.text : nil
+                if let name { result.formUnion(returnedNestedFunctions(named: name, semantics)) }
             default: break
             }
+        }
+        return result
+    }
+
+    /// Names of the nested functions that the module's functions called `name` return (`def cleanup(ref): ...`
+    /// then `return cleanup`).
+    static func returnedNestedFunctions(named name: String, _ semantics: SemanticModel) -> Set<String> {
+        var result = Set<String>()
+        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && scope.name == name {
+            guard let body = node.child(.body) else { continue }
+            var nested = Set<String>()
+            var returned = Set<String>()
+            walkScope(body) { inner in
+                if inner.kind == .functionDefinition, let nestedName = inner.child(.name)?.text { nested.insert(nestedName) }
+                if inner.kind == .returnStatement, let value = inner.firstNamedChild, value.kind == .identifier { returned.insert(value.text) }
+            }
+            result.formUnion(nested.intersection(returned))
         }
         return result
     }
