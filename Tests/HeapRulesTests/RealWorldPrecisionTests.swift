@@ -33,6 +33,33 @@ import HeapSyntax
         #expect(dialect.severity == .warning)
     }
 
+    /// Issue 28 (textual's `Region`/`Color`): a bounded cache on a value class is a cache of at most
+    /// maxsize values, not a default finding; --preview still shows it as a note, unbounded stays a note.
+    @Test func boundedValueClassCacheOnlyInPreview() throws {
+        let source = """
+        import functools
+        from typing import NamedTuple
+        class Region(NamedTuple):
+            x: int
+            @functools.lru_cache(maxsize=1024)
+            def grow(self, n): return Region(self.x - n)
+            @functools.cache
+            def area(self): return self.x
+        class Widget:
+            @functools.lru_cache(maxsize=32)
+            def styles(self): return 1
+        """
+        let found = diagnostics(CachedMethodPinsInstances.self, source)
+        #expect(found.count == 2)
+        #expect(found.contains { $0.message.contains("`area`") && $0.severity == .info })
+        #expect(found.contains { $0.message.contains("`styles`") && $0.severity == .info })
+        #expect(!found.contains { $0.message.contains("`grow`") })
+        let preview = diagnostics(CachedMethodPinsInstances.self, source, preview: true)
+        let grow = try #require(preview.first { $0.message.contains("`grow`") })
+        #expect(grow.severity == .info)
+        #expect(grow.message.contains("immutable value class"))
+    }
+
     @Test func keepingConsumerClaimsOnlyTheListItself() throws {
         let found = diagnostics(ListBuiltForOnePass.self, "t = tuple([i for i in range(10**6)])\ns = sum([i for i in range(10**6)])\n")
         let tuple = try #require(found.first { $0.message.contains("tuple") })
