@@ -60,6 +60,28 @@ import HeapSyntax
         #expect(grow.message.contains("immutable value class"))
     }
 
+    /// Issue 28 (paramiko's SSHClient.connect): `errors[addr] = e` with `errors` a local is one cycle that
+    /// HL106 and HL103 both describe at one statement: one finding (HL106, naming HL103's as related);
+    /// with HL106 not selected, HL103 still reports it.
+    @Test func sameStatementCycleIsOneFinding() throws {
+        let source = """
+        def connect(addresses, attempt):
+            errors = {}
+            for addr in addresses:
+                try:
+                    return attempt(addr)
+                except OSError as e:
+                    errors[addr] = e
+            raise OSError(str(errors))
+        """
+        let both = Analyzer(rules: [ExceptionStoredOnObject.self, FrameKeptInLocal.self])
+            .analyze(source: SourceText(source), path: "x.py").diagnostics
+        #expect(both.map(\.code) == ["HL106"])
+        #expect(both.first?.explanation?.alsoClosedAt.first?.summary.contains("HL103") == true)
+        let alone = Analyzer(rules: [FrameKeptInLocal.self]).analyze(source: SourceText(source), path: "x.py").diagnostics
+        #expect(alone.map(\.code) == ["HL103"])
+    }
+
     @Test func keepingConsumerClaimsOnlyTheListItself() throws {
         let found = diagnostics(ListBuiltForOnePass.self, "t = tuple([i for i in range(10**6)])\ns = sum([i for i in range(10**6)])\n")
         let tuple = try #require(found.first { $0.message.contains("tuple") })
