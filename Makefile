@@ -173,6 +173,25 @@ precision-eager: build realworld-venv
 precision-confirm: realworld-venv
 	@$(REALWORLD_VENV)/bin/python Tests/realworld/confirm_findings.py
 
+# ---- Actionable default findings on six packages the model was not tuned on (issue 28) ----------------
+# Not part of `make test`: it downloads six wheels from PyPI. Tests/precision/actionable_verdicts.tsv
+# classifies every default finding; docs/precision-report.md has the tables.
+PRECISION_VENV := .venv-precision
+.PHONY: precision-packages precision-actionable
+
+## precision-packages: httpx, httpcore, anyio, paramiko, textual, websockets at the versions pinned in
+## Tests/precision/requirements-actionable.txt (no dependencies), in the git-ignored .venv-precision.
+precision-packages: $(PRECISION_VENV)/.installed
+$(PRECISION_VENV)/.installed: Tests/precision/requirements-actionable.txt
+	@[ -x $(PRECISION_VENV)/bin/python ] || $(PYTHON) -m venv $(PRECISION_VENV)
+	@$(PRECISION_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps -r Tests/precision/requirements-actionable.txt
+	@touch $@
+
+## precision-actionable: default `heaplint check` on each of them, joined with the verdicts (actionable /
+## harmless / false); prints the per-package table and any finding without a verdict.
+precision-actionable: build precision-packages
+	@$(PYTHON) Tests/precision/actionable_run.py --heaplint $(DEBUG_BIN) --venv $(PRECISION_VENV)
+
 # ---- The cycle census (issue 25) ---------------------------------------------------------------------
 # Not part of `make test`: it downloads 9 sdists from PyPI and runs their test suites under
 # `heaplint verify` (about 30 minutes on 2 busy cores). Tests/census/README.md describes it.

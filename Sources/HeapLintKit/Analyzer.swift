@@ -49,6 +49,8 @@ public struct Analyzer: Sendable {
         for rule in active {
             findings.append(contentsOf: rule.init().check(context))
         }
+        // One finding per cycle where two selected rules describe the same one at the same statement.
+        findings = SameStatementFolding.folded(findings)
         // Every cycle finding carries how often it is made; the front ends choose what to show from it.
         findings = LifetimeGrading.graded(findings, semantics: context.semantics, path: path)
         let diagnostics = findings.map { Diagnostic(path: path, finding: $0, source: tree.source) }

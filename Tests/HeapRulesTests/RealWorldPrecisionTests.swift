@@ -33,6 +33,55 @@ import HeapSyntax
         #expect(dialect.severity == .warning)
     }
 
+    /// Issue 28 (textual's `Region`/`Color`): a bounded cache on a value class is a cache of at most
+    /// maxsize values, not a default finding; --preview still shows it as a note, unbounded stays a note.
+    @Test func boundedValueClassCacheOnlyInPreview() throws {
+        let source = """
+        import functools
+        from typing import NamedTuple
+        class Region(NamedTuple):
+            x: int
+            @functools.lru_cache(maxsize=1024)
+            def grow(self, n): return Region(self.x - n)
+            @functools.cache
+            def area(self): return self.x
+        class Widget:
+            @functools.lru_cache(maxsize=32)
+            def styles(self): return 1
+        """
+        let found = diagnostics(CachedMethodPinsInstances.self, source)
+        #expect(found.count == 2)
+        #expect(found.contains { $0.message.contains("`area`") && $0.severity == .info })
+        #expect(found.contains { $0.message.contains("`styles`") && $0.severity == .info })
+        #expect(!found.contains { $0.message.contains("`grow`") })
+        let preview = diagnostics(CachedMethodPinsInstances.self, source, preview: true)
+        let grow = try #require(preview.first { $0.message.contains("`grow`") })
+        #expect(grow.severity == .info)
+        #expect(grow.message.contains("immutable value class"))
+    }
+
+    /// Issue 28 (paramiko's SSHClient.connect): `errors[addr] = e` with `errors` a local is one cycle that
+    /// HL106 and HL103 both describe at one statement: one finding (HL106, naming HL103's as related);
+    /// with HL106 not selected, HL103 still reports it.
+    @Test func sameStatementCycleIsOneFinding() throws {
+        let source = """
+        def connect(addresses, attempt):
+            errors = {}
+            for addr in addresses:
+                try:
+                    return attempt(addr)
+                except OSError as e:
+                    errors[addr] = e
+            raise OSError(str(errors))
+        """
+        let both = Analyzer(rules: [ExceptionStoredOnObject.self, FrameKeptInLocal.self])
+            .analyze(source: SourceText(source), path: "x.py").diagnostics
+        #expect(both.map(\.code) == ["HL106"])
+        #expect(both.first?.explanation?.alsoClosedAt.first?.summary.contains("HL103") == true)
+        let alone = Analyzer(rules: [FrameKeptInLocal.self]).analyze(source: SourceText(source), path: "x.py").diagnostics
+        #expect(alone.map(\.code) == ["HL103"])
+    }
+
     @Test func keepingConsumerClaimsOnlyTheListItself() throws {
         let found = diagnostics(ListBuiltForOnePass.self, "t = tuple([i for i in range(10**6)])\ns = sum([i for i in range(10**6)])\n")
         let tuple = try #require(found.first { $0.message.contains("tuple") })

@@ -43,7 +43,9 @@ public struct CachedMethodPinsInstances: Rule {
             (a provable singleton) or only by module-level statements (a fixed set of constants). On an \
             immutable value class (a `NamedTuple`, a frozen dataclass, a class defining `__hash__` with \
             `__eq__` or `__slots__`, itself or through a base in the same file: rich's `Style`), equal \
-            instances share entries, which is the point of the cache: reported as an info note. A plain function with `lru_cache` is not a method and not reported here.
+            instances share entries, which is the point of the cache: a bounded cache there (`lru_cache(maxsize=1024)`) \
+            holds at most that many values, like a plain cached function taking the value, and is shown only with \
+            `--preview`; an unbounded one is reported as an info note. A plain function with `lru_cache` is not a method and not reported here.
             """,
             references: [
                 "https://docs.python.org/3/library/functools.html#functools.lru_cache",
@@ -104,6 +106,24 @@ public struct CachedMethodPinsInstances: Rule {
                     return 0 if self.parent is None else self.parent.depth + 1
 
             nodes = [Node() for _ in range(3)]
+            """),
+            // A bounded cache on an immutable value class: at most 1024 values, equal instances share
+            // entries (shown only with --preview).
+            .nonTriggering("""
+            import functools
+            from typing import NamedTuple
+
+            class Region(NamedTuple):
+                x: int
+                y: int
+                width: int
+                height: int
+
+                @functools.lru_cache(maxsize=1024)
+                def grow(self, margin):
+                    return Region(self.x - margin, self.y - margin, self.width + 2 * margin, self.height + 2 * margin)
+
+            regions = [Region(i, i, 10, 10).grow(1) for i in range(100)]
             """),
             .nonTriggering("""
             import functools
@@ -193,6 +213,13 @@ public struct CachedMethodPinsInstances: Rule {
                 if LifetimeFacts.isEnumClass(owner, semantics: semantics) || LifetimeFacts.isProvableSingleton(owner, tree: context.tree)
                     || LifetimeFacts.isInstantiatedOnlyAtImport(owner, tree: context.tree) { break }
                 let bound = Self.maxsize(of: decorator, name: name)
+                // A bounded cache on a method of an immutable value class (hashable by value: textual's
+                // `Region`, `Color`) keys its entries by the value, so it is a cache of at most `maxsize`
+                // values, like a module-level `lru_cache` function taking the value as its argument (not
+                // reported either): the instances it keeps are equal to ones the program still uses, and the
+                // LRU eviction bounds them. Not a default finding; `--preview` still shows it as a note.
+                // An unbounded cache on a value class still grows with every distinct value: reported.
+                if bound != nil, !context.settings.preview, Self.isValueClass(owner, semantics: semantics) { break }
                 let className = owner.child(.name)?.text ?? "class"
                 let methodName = function.child(.name)?.text ?? "method"
                 let shortName = name.split(separator: ".").last.map(String.init) ?? name
@@ -232,7 +259,7 @@ public struct CachedMethodPinsInstances: Rule {
                     remedy: "use functools.cached_property, or build a per-instance cache in __init__")
                 let start = decorator.parent?.range.start ?? decorator.range.start
                 findings.append(Finding(Self.self, range: SourceRange(start: start, end: decorator.range.end),
-                                        message: notePrefix + message, explanation: explanation, severity: severity))
+                                        message: notePrefix.isEmpty ? message : notePrefix + message.prefix(1).lowercased() + message.dropFirst(), explanation: explanation, severity: severity))
             }
         }
         return findings

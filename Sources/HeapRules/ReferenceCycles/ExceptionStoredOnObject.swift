@@ -1,4 +1,5 @@
 import HeapModel
+import HeapSyntax
 
 /// HL106: an exception caught in a function (or its traceback, or the frame itself) stored on an object
 /// one of the function's locals reaches.
@@ -66,7 +67,12 @@ public struct ExceptionStoredOnObject: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        context.heap.frameCycles.filter { $0.kind == .exceptionStored }.map { cycle in
+        Self.oneFindingPerCycle(context.heap.frameCycles.filter { $0.kind == .exceptionStored }, tree: context.tree)
+            .map { cycle, others in
+            var explanation = cycle.explanation(for: context.settings.targetVersion)
+            explanation.alsoClosedAt = others.map {
+                ClosingSite(site: $0.site, line: $0.line + 1, summary: "\($0.holder) ← exception")
+            }
             let what: String
             switch cycle.stored ?? .exception {
             case .exception: what = "the caught exception"
@@ -77,11 +83,43 @@ public struct ExceptionStoredOnObject: Rule {
             if cycle.throughWithBlock {
                 return Finding(Self.self, range: cycle.site,
                                message: "`\(cycle.holder)` now holds the exception passed to `__exit__`, whose traceback refers to the frame that ran the `with` block, which keeps the context manager (`with ... as cm`): a reference cycle only the cyclic garbage collector can free",
-                               explanation: cycle.explanation(for: context.settings.targetVersion))
+                               explanation: explanation)
             }
             return Finding(Self.self, range: cycle.site,
                            message: "`\(cycle.holder)` now holds \(what), whose traceback refers to the frame of `\(cycle.functionName)()`, which holds `\(cycle.rootLocal)`: a reference cycle only the cyclic garbage collector can free",
-                           explanation: cycle.explanation(for: context.settings.targetVersion))
+                           explanation: explanation)
+        }
+    }
+
+    /// One finding per cycle: the stores of one function into the same slot (`self.parser_exc = exc` in
+    /// five `except` clauses of one `parse()`) all close the same loop — instance → exception →
+    /// `__traceback__` → traceback → that function's frame → `f_locals` → instance — so at run time there is
+    /// one cycle per call whichever clause ran. They are one finding at the first store; the others are its
+    /// related locations (`alsoClosedAt`). Different slots (`request._exception`, `self.handshake_exc`) or
+    /// different functions stay separate findings.
+    static func oneFindingPerCycle(_ cycles: [FrameCycle], tree: SyntaxTree) -> [(FrameCycle, [FrameCycle])] {
+        struct Key: Hashable {
+            let function: Int
+            let holder: String
+            let rootLocal: String
+            let stored: String
+            let throughWithBlock: Bool
+        }
+        var order: [Key] = []
+        var groups: [Key: [FrameCycle]] = [:]
+        for cycle in cycles.sorted(by: { $0.site.start < $1.site.start }) {
+            // The enclosing `def` (by its start offset) identifies the frame: two methods of one name in
+            // different classes are different frames.
+            let function = tree.namedNode(at: cycle.site.start).ancestors
+                .first { $0.kind == .functionDefinition }?.range.start ?? -1
+            let key = Key(function: function, holder: cycle.holder, rootLocal: cycle.rootLocal,
+                          stored: "\(cycle.stored ?? .exception)", throughWithBlock: cycle.throughWithBlock)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(cycle)
+        }
+        return order.compactMap { key in
+            guard let members = groups[key], let first = members.first else { return nil }
+            return (first, Array(members.dropFirst()))
         }
     }
 }

@@ -1,5 +1,52 @@
 extension ExceptionStoredOnObject {
     static let examples: [RuleExample] = [
+        // One finding per cycle: every clause stores into the same slot of the same frame's `self`, so
+        // each call makes one cycle whichever clause ran; the later stores are related locations.
+        .triggering("""
+            class Parser:
+                def __init__(self, feed):
+                    self.feed = feed
+                    self.error = None
+
+                def parse(self):
+                    try:
+                        return int(self.feed())
+                    except ValueError as exc:
+                        ↓self.error = exc
+                    except TypeError as exc:
+                        self.error = exc
+                    except OverflowError as exc:
+                        self.error = exc
+
+
+            for text in ["1", "x", "2"]:
+                Parser(lambda: text).parse()
+
+            """),
+        // Two slots are two cycles (two objects hold an exception), each reported once.
+        .triggering("""
+            class Request:
+                pass
+
+
+            class Handshake:
+                def __init__(self):
+                    self.failure = None
+
+                def accept(self, request, check):
+                    try:
+                        check(request)
+                    except ValueError as exc:
+                        ↓request.error = exc
+                        ↓self.failure = exc
+                    except KeyError as exc:
+                        request.error = exc
+                        self.failure = exc
+
+
+            Handshake().accept(Request(), lambda r: {}["k"])
+
+            """),
         .triggering("""
             class Job:
                 def __init__(self, work):
