@@ -234,7 +234,7 @@ struct FrameCycleSearch {
                 }
             }
             let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            var found = context.raisedFromLocals() + context.storedExceptions()
+            var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
             // then runs only from the collector); not through a `with` block, whose frame is the caller's.
@@ -272,49 +272,44 @@ struct FunctionContext {
 
     // MARK: raise
 
-    func raisedFromLocals() -> [FrameCycle] {
-        var result: [FrameCycle] = []
-        for node in statements where node.kind == .raiseStatement {
-            guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { continue }
-            // `raise exc.with_traceback(tb)` raises `exc` itself; `raise fut.exception()` raises what the
-            // future (a local) holds.
-            while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
-                  let method = callee.child(.attribute), let object = callee.child(.object) {
-                if method.textEquals("with_traceback") {
-                    raised = object
-                } else if raised.child(.arguments)?.firstNamedChild == nil, Self.returnsHeldException(method.text) {
-                    raised = object
-                    break
-                } else {
-                    break
-                }
+    /// The expression a `raise` statement raises that a local of this frame reaches (`err`, `self._exc`,
+    /// `errors[0]`), when it holds an exception instance rather than a class (`raise kind` makes a new
+    /// instance that no local holds); nil otherwise. Whether the local still keeps it when the frame ends
+    /// (a `finally` or a handler may drop it, CPython deletes an `except ... as e` name) is the frame
+    /// domain's question: `FrameRetentionQuery`.
+    func raisedHolder(of node: Node) -> Node? {
+        guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { return nil }
+        // `raise exc.with_traceback(tb)` raises `exc` itself; `raise fut.exception()` raises what the
+        // future (a local) holds.
+        while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
+              let method = callee.child(.attribute), let object = callee.child(.object) {
+            if method.textEquals("with_traceback") {
+                raised = object
+            } else if raised.child(.arguments)?.firstNamedChild == nil, Self.returnsHeldException(method.text) {
+                raised = object
+                break
+            } else {
+                break
             }
-            guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { continue }
-            // Python deletes an `except ... as e` name when its handler ends, on every path.
-            if raised.kind == .identifier, ExceptClauses.exceptAliases(around: node, function: function).contains(raised.text) {
-                continue
-            }
-            if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
-            // `raise errors[0]`: only a container shown to hold exceptions (imaplib's `raise dat[0]` raises
-            // a server response string).
-            if raised.kind == .subscript, let container = raised.child(.value), !holdsExceptions(container) { continue }
-            if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
-                if Self.namesAClass(last) { continue }
-                // `raise self._exc`: only when the class keeps an exception instance there; other chains
-                // (`raise self.stream.error`) only when the name says it holds one.
-                if let object = raised.child(.object), object.kind == .identifier, object.text == scope.selfName,
-                   let className = scope.enclosingClass {
-                    if !holdsInstance(field: last, className: className) { continue }
-                } else if !Self.namesAnExceptionValue(last) {
-                    continue
-                }
-            }
-            if isReleased(holder: raised.text, root: root.text, after: node) { continue }
-            if isGuardedAsClassOrInstance(raised.text, at: node) { continue }
-            result.append(FrameCycle(kind: .raisedFromLocal, site: node.range, line: node.start.line, holder: raised.text,
-                                     rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: nil))
         }
-        return result
+        guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { return nil }
+        if raised.kind == .identifier, mayHoldClass(raised.text) { return nil }
+        // `raise errors[0]`: only a container shown to hold exceptions (imaplib's `raise dat[0]` raises
+        // a server response string).
+        if raised.kind == .subscript, let container = raised.child(.value), !holdsExceptions(container) { return nil }
+        if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
+            if Self.namesAClass(last) { return nil }
+            // `raise self._exc`: only when the class keeps an exception instance there; other chains
+            // (`raise self.stream.error`) only when the name says it holds one.
+            if let object = raised.child(.object), object.kind == .identifier, object.text == scope.selfName,
+               let className = scope.enclosingClass {
+                if !holdsInstance(field: last, className: className) { return nil }
+            } else if !Self.namesAnExceptionValue(last) {
+                return nil
+            }
+        }
+        if isGuardedAsClassOrInstance(raised.text, at: node) { return nil }
+        return raised
     }
 
     // MARK: future.result()

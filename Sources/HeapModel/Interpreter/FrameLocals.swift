@@ -8,10 +8,14 @@ import HeapSyntax
 ///   deeper frame whose `f_back` is this one;
 /// - the frame itself (`inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`);
 /// - `sys.exc_info()` (a tuple holding the exception and its traceback) or any part of it but the type;
-/// - a container: leads back only through the tied objects put into it.
+/// - a container: leads back only through the tied objects put into it;
+/// - an object raised by this frame (`raise err`): raising adds a traceback entry whose `tb_frame` is this
+///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception).
 struct FrameObject: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         case exception, excInfo, traceback, frame, container
+        /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
+        case raised
     }
     let kind: Kind
     /// The expression (or `except` clause) that produced it.
@@ -73,6 +77,22 @@ struct FrameLocalsDomain: FlowDomain {
     typealias State = FrameLocalsState
     let scope: FunctionScope
     let semantics: SemanticModel
+    /// `raise` statement → how a local reaches the exception it raises, for the raises whose value is an
+    /// exception instance.
+    var raisingLocals: [NodeIndex: RaisingLocal] = [:]
+
+    /// `raise err`, `raise self._exc` (the local itself reaches it), `raise errors[0]` (an item of the
+    /// container the local holds: emptying the container drops it).
+    struct RaisingLocal: Hashable, Sendable {
+        let name: String
+        let isItem: Bool
+    }
+
+    init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:]) {
+        self.scope = scope
+        self.semantics = semantics
+        self.raisingLocals = raisingLocals
+    }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
 
@@ -219,7 +239,18 @@ struct FrameLocalsDomain: FlowDomain {
     }
 
     func raiseValue(_ statement: Node, _ state: State) -> State {
-        statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+        var state = statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+        // The raise ties the local's object to this frame: the exception's traceback gets an entry for this
+        // frame (kept when a handler of this frame catches it too), and the frame keeps the local.
+        if let local = raisingLocals[statement.index], scope.locals.contains(local.name) {
+            let raised = FrameObject(kind: .raised, origin: statement.index)
+            if local.isItem {
+                store([raised], into: local.name, site: statement, state: &state)
+            } else {
+                state.locals[local.name, default: []].insert(HeldReference(object: raised, site: statement.index))
+            }
+        }
+        return state
     }
 
     // MARK: Effects of expressions
