@@ -5,8 +5,9 @@ import HeapSyntax
 /// by a generator, rather than by an attribute store alone:
 ///
 /// - `raisedFromLocal`: `raise err` where `err` (or `self._exc`, `errors[0]`) is reachable from a local of
-///   the raising frame. Raising adds a traceback entry for this frame to the exception, so
-///   exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the exception.
+///   the raising frame when the frame ends. Raising adds a traceback entry for this frame to the exception, so
+///   exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the exception. Found by the
+///   frame interpreter (`FrameRetentionQuery`), not by this search.
 /// - `exceptionStored`: an exception caught in this frame (its traceback starts at this frame), or the
 ///   traceback or the frame itself, stored on an object a local reaches (`self._exc = e`,
 ///   `result.error = e`, `fut.set_exception(e)`): frame → local → object → exception → traceback → frame.
@@ -192,24 +193,16 @@ struct FrameCycleSearch {
     static func find(_ semantics: SemanticModel) -> [FrameCycle] {
         let search = FrameCycleSearch(semantics: semantics)
         var result: [FrameCycle] = []
-        // Only functions that raise a name, catch an exception, take their own frame or store a
-        // generator's call can take part; most functions do none of these.
+        // Only functions that catch an exception, take their own frame, call `result()` on a local or store
+        // a generator's call can take part; most functions do none of these. (Raises from a local are
+        // FrameRetentionQuery's.)
         let generators = search.generatorFunctions()
         var candidates = Set<Node>()
         func admit(_ node: Node) {
             guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { return }
             candidates.insert(function.node)
         }
-        for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause) {
-            if node.kind == .raiseStatement {
-                guard let raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }),
-                      raised.kind != .call || raised.child(.function)?.child(.attribute).map({
-                          $0.textEquals("with_traceback") || FunctionContext.returnsHeldException($0.text)
-                      }) == true
-                else { continue }
-            }
-            admit(node)
-        }
+        for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause) { admit(node) }
         for (node, scope) in semantics.functionScopes where scope.name == "__exit__" || scope.name == "__aexit__" {
             candidates.insert(node)
         }
