@@ -226,7 +226,8 @@ struct FrameCycleSearch {
                 default: break
                 }
             }
-            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            context.caughtBefore = Self.caughtNames(in: body, storing: statements, scope: scope, semantics: semantics)
             var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
@@ -239,6 +240,25 @@ struct FrameCycleSearch {
             result += found
         }
         return result.sorted { $0.site < $1.site }
+    }
+
+    /// For each expression statement that stores something, the locals that may hold an exception caught
+    /// in this frame when it runs (an `except ... as` name, a copy of one not rebound or deleted on the
+    /// way): the frame interpreter's answer, path by path.
+    static func caughtNames(in body: Node, storing statements: [Node], scope: FunctionScope,
+                            semantics: SemanticModel) -> [NodeIndex: Set<String>] {
+        let storing = statements.compactMap { node -> Node? in
+            guard node.kind == .assignment || node.kind == .call, let parent = node.parent,
+                  parent.kind == .expressionStatement else { return nil }
+            return parent
+        }
+        guard !storing.isEmpty else { return [:] }
+        let recorder = StatementStates(statements: storing)
+        _ = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder))
+            .run(body, FrameLocalsState())
+        return recorder.before.mapValues { state in
+            Set(state.locals.filter { $0.value.contains { $0.object.kind == .exception } }.keys)
+        }
     }
 
     /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
@@ -260,6 +280,9 @@ struct FunctionContext {
     /// Raises, assignments, calls and `del`s of the function's own scope, in source order.
     let statements: [Node]
     let semantics: SemanticModel
+    /// Expression statement → the locals that may hold an exception caught in this frame when it runs
+    /// (`FrameCycleSearch.caughtNames`); statements not in it fall back to the source-order scan.
+    var caughtBefore: [NodeIndex: Set<String>] = [:]
 
     var function: Node { scope.node }
 
@@ -691,6 +714,7 @@ struct FunctionContext {
     /// Except aliases in effect at `site`, and locals copied from a caught exception before it
     /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
     func caughtNames(at site: Node) -> Set<String> {
+        if let statement = site.parent, let names = caughtBefore[statement.index] { return names }
         var names = ExceptClauses.exceptAliases(around: site, function: function)
         for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
             guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }

@@ -244,4 +244,23 @@ import HeapSyntax
                     raise
             """) == [])
     }
+
+    @Test func aRebindingOnOneBranchLeavesTheCaughtExceptionOnTheOther() {
+        // asyncio's `_sock_sendfile_native_impl`: `exc` is replaced only when the connection was closed
+        // mid-way; otherwise the caught exception itself is stored in the future the frame holds. A later
+        // handler's own `as exc` is the caught exception again, whatever an earlier handler rebound.
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText("""
+            def f(fut, registered, work):
+                try:
+                    work()
+                except OSError as exc:
+                    if registered:
+                        exc = ConnectionError("closed")
+                    fut.set_exception(exc)
+                except BaseException as exc:
+                    fut.set_exception(exc)
+            """))))
+        let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }.map { "\($0.line + 1) \($0.holder)" }
+        #expect(stored == ["7 fut", "9 fut"])
+    }
 }

@@ -88,10 +88,15 @@ struct FrameLocalsDomain: FlowDomain {
         let isItem: Bool
     }
 
-    init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:]) {
+    /// Collects the state some statements start from, for a search that asks what a name holds there.
+    let recorder: StatementStates?
+
+    init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
+         recorder: StatementStates? = nil) {
         self.scope = scope
         self.semantics = semantics
         self.raisingLocals = raisingLocals
+        self.recorder = recorder
     }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
@@ -99,6 +104,7 @@ struct FrameLocalsDomain: FlowDomain {
     // MARK: Statements
 
     func simpleStatement(_ statement: Node, _ state: State) -> State {
+        recorder?.note(statement, state)
         var state = state
         switch statement.kind {
         case .expressionStatement:
@@ -463,5 +469,20 @@ struct FrameLocalsDomain: FlowDomain {
             if ancestor.kind == .exceptClause || ancestor.kind == .exceptGroupClause { return true }
         }
         return false
+    }
+}
+
+/// The states some statements of one function start from, joined over every path (and loop round) that
+/// reaches them; a statement no path reaches keeps the empty state. One per interpreter run.
+final class StatementStates {
+    private(set) var before: [NodeIndex: FrameLocalsState]
+
+    init(statements: [Node]) {
+        before = Dictionary(statements.map { ($0.index, FrameLocalsState()) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func note(_ statement: Node, _ state: FrameLocalsState) {
+        guard let known = before[statement.index] else { return }
+        before[statement.index] = known.union(state)
     }
 }
