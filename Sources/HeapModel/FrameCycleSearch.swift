@@ -5,8 +5,9 @@ import HeapSyntax
 /// by a generator, rather than by an attribute store alone:
 ///
 /// - `raisedFromLocal`: `raise err` where `err` (or `self._exc`, `errors[0]`) is reachable from a local of
-///   the raising frame. Raising adds a traceback entry for this frame to the exception, so
-///   exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the exception.
+///   the raising frame when the frame ends. Raising adds a traceback entry for this frame to the exception, so
+///   exception → `__traceback__` → traceback → `tb_frame` → frame → `f_locals` → the exception. Found by the
+///   frame interpreter (`FrameRetentionQuery`), not by this search.
 /// - `exceptionStored`: an exception caught in this frame (its traceback starts at this frame), or the
 ///   traceback or the frame itself, stored on an object a local reaches (`self._exc = e`,
 ///   `result.error = e`, `fut.set_exception(e)`): frame → local → object → exception → traceback → frame.
@@ -192,24 +193,16 @@ struct FrameCycleSearch {
     static func find(_ semantics: SemanticModel) -> [FrameCycle] {
         let search = FrameCycleSearch(semantics: semantics)
         var result: [FrameCycle] = []
-        // Only functions that raise a name, catch an exception, take their own frame or store a
-        // generator's call can take part; most functions do none of these.
+        // Only functions that catch an exception, take their own frame, call `result()` on a local or store
+        // a generator's call can take part; most functions do none of these. (Raises from a local are
+        // FrameRetentionQuery's.)
         let generators = search.generatorFunctions()
         var candidates = Set<Node>()
         func admit(_ node: Node) {
             guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { return }
             candidates.insert(function.node)
         }
-        for node in semantics.tree.nodes(ofKinds: .raiseStatement, .exceptClause, .exceptGroupClause) {
-            if node.kind == .raiseStatement {
-                guard let raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }),
-                      raised.kind != .call || raised.child(.function)?.child(.attribute).map({
-                          $0.textEquals("with_traceback") || FunctionContext.returnsHeldException($0.text)
-                      }) == true
-                else { continue }
-            }
-            admit(node)
-        }
+        for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause) { admit(node) }
         for (node, scope) in semantics.functionScopes where scope.name == "__exit__" || scope.name == "__aexit__" {
             candidates.insert(node)
         }
@@ -233,8 +226,9 @@ struct FrameCycleSearch {
                 default: break
                 }
             }
-            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            var found = context.raisedFromLocals() + context.storedExceptions()
+            var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            context.caughtBefore = Self.caughtNames(in: body, storing: statements, scope: scope, semantics: semantics)
+            var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
             // then runs only from the collector); not through a `with` block, whose frame is the caller's.
@@ -246,6 +240,25 @@ struct FrameCycleSearch {
             result += found
         }
         return result.sorted { $0.site < $1.site }
+    }
+
+    /// For each expression statement that stores something, the locals that may hold an exception caught
+    /// in this frame when it runs (an `except ... as` name, a copy of one not rebound or deleted on the
+    /// way): the frame interpreter's answer, path by path.
+    static func caughtNames(in body: Node, storing statements: [Node], scope: FunctionScope,
+                            semantics: SemanticModel) -> [NodeIndex: Set<String>] {
+        let storing = statements.compactMap { node -> Node? in
+            guard node.kind == .assignment || node.kind == .call, let parent = node.parent,
+                  parent.kind == .expressionStatement else { return nil }
+            return parent
+        }
+        guard !storing.isEmpty else { return [:] }
+        let recorder = StatementStates(statements: storing)
+        _ = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder))
+            .run(body, FrameLocalsState())
+        return recorder.before.mapValues { state in
+            Set(state.locals.filter { $0.value.contains { $0.object.kind == .exception } }.keys)
+        }
     }
 
     /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
@@ -267,54 +280,52 @@ struct FunctionContext {
     /// Raises, assignments, calls and `del`s of the function's own scope, in source order.
     let statements: [Node]
     let semantics: SemanticModel
+    /// Expression statement → the locals that may hold an exception caught in this frame when it runs
+    /// (`FrameCycleSearch.caughtNames`); statements not in it fall back to the source-order scan.
+    var caughtBefore: [NodeIndex: Set<String>] = [:]
 
     var function: Node { scope.node }
 
     // MARK: raise
 
-    func raisedFromLocals() -> [FrameCycle] {
-        var result: [FrameCycle] = []
-        for node in statements where node.kind == .raiseStatement {
-            guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { continue }
-            // `raise exc.with_traceback(tb)` raises `exc` itself; `raise fut.exception()` raises what the
-            // future (a local) holds.
-            while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
-                  let method = callee.child(.attribute), let object = callee.child(.object) {
-                if method.textEquals("with_traceback") {
-                    raised = object
-                } else if raised.child(.arguments)?.firstNamedChild == nil, Self.returnsHeldException(method.text) {
-                    raised = object
-                    break
-                } else {
-                    break
-                }
+    /// The expression a `raise` statement raises that a local of this frame reaches (`err`, `self._exc`,
+    /// `errors[0]`), when it holds an exception instance rather than a class (`raise kind` makes a new
+    /// instance that no local holds); nil otherwise. Whether the local still keeps it when the frame ends
+    /// (a `finally` or a handler may drop it, CPython deletes an `except ... as e` name) is the frame
+    /// domain's question: `FrameRetentionQuery`.
+    func raisedHolder(of node: Node) -> Node? {
+        guard var raised = node.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { return nil }
+        // `raise exc.with_traceback(tb)` raises `exc` itself; `raise fut.exception()` raises what the
+        // future (a local) holds.
+        while raised.kind == .call, let callee = raised.child(.function), callee.kind == .attribute,
+              let method = callee.child(.attribute), let object = callee.child(.object) {
+            if method.textEquals("with_traceback") {
+                raised = object
+            } else if raised.child(.arguments)?.firstNamedChild == nil, Self.returnsHeldException(method.text) {
+                raised = object
+                break
+            } else {
+                break
             }
-            guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { continue }
-            // Python deletes an `except ... as e` name when its handler ends, on every path.
-            if raised.kind == .identifier, ExceptClauses.exceptAliases(around: node, function: function).contains(raised.text) {
-                continue
-            }
-            if raised.kind == .identifier, mayHoldClass(raised.text) { continue }
-            // `raise errors[0]`: only a container shown to hold exceptions (imaplib's `raise dat[0]` raises
-            // a server response string).
-            if raised.kind == .subscript, let container = raised.child(.value), !holdsExceptions(container) { continue }
-            if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
-                if Self.namesAClass(last) { continue }
-                // `raise self._exc`: only when the class keeps an exception instance there; other chains
-                // (`raise self.stream.error`) only when the name says it holds one.
-                if let object = raised.child(.object), object.kind == .identifier, object.text == scope.selfName,
-                   let className = scope.enclosingClass {
-                    if !holdsInstance(field: last, className: className) { continue }
-                } else if !Self.namesAnExceptionValue(last) {
-                    continue
-                }
-            }
-            if isReleased(holder: raised.text, root: root.text, after: node) { continue }
-            if isGuardedAsClassOrInstance(raised.text, at: node) { continue }
-            result.append(FrameCycle(kind: .raisedFromLocal, site: node.range, line: node.start.line, holder: raised.text,
-                                     rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: nil))
         }
-        return result
+        guard let root = Self.rootLocal(of: raised), isFrameLocal(root.text) else { return nil }
+        if raised.kind == .identifier, mayHoldClass(raised.text) { return nil }
+        // `raise errors[0]`: only a container shown to hold exceptions (imaplib's `raise dat[0]` raises
+        // a server response string).
+        if raised.kind == .subscript, let container = raised.child(.value), !holdsExceptions(container) { return nil }
+        if raised.kind == .attribute, let last = raised.child(.attribute)?.text {
+            if Self.namesAClass(last) { return nil }
+            // `raise self._exc`: only when the class keeps an exception instance there; other chains
+            // (`raise self.stream.error`) only when the name says it holds one.
+            if let object = raised.child(.object), object.kind == .identifier, object.text == scope.selfName,
+               let className = scope.enclosingClass {
+                if !holdsInstance(field: last, className: className) { return nil }
+            } else if !Self.namesAnExceptionValue(last) {
+                return nil
+            }
+        }
+        if isGuardedAsClassOrInstance(raised.text, at: node) { return nil }
+        return raised
     }
 
     // MARK: future.result()
@@ -703,6 +714,7 @@ struct FunctionContext {
     /// Except aliases in effect at `site`, and locals copied from a caught exception before it
     /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
     func caughtNames(at site: Node) -> Set<String> {
+        if let statement = site.parent, let names = caughtBefore[statement.index] { return names }
         var names = ExceptClauses.exceptAliases(around: site, function: function)
         for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
             guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }

@@ -247,8 +247,9 @@ public struct HeapGraph: Sendable {
         self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
         self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.unresolvedCallees = builder.unresolvedCallees
-        self.frameRetentions = FrameRetentionQuery.find(semantics)
-        self.frameCycles = FrameCycleSearch.find(semantics)
+        let frames = FrameRetentionQuery.analyse(semantics)
+        self.frameRetentions = frames.retentions
+        self.frameCycles = (frames.raised + FrameCycleSearch.find(semantics)).sorted { $0.site < $1.site }
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)
         self.resurrections = ResurrectionSearch.find(semantics)
     }

@@ -184,4 +184,83 @@ import HeapSyntax
                     last = exc
             """) == [])
     }
+
+    /// (1-based line, holder, root local) of each raise whose exception a local still keeps at a frame exit.
+    func raised(_ text: String) -> [String] {
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        return heap.frameCycles.filter { $0.kind == .raisedFromLocal }.map { "\($0.line + 1) \($0.holder) \($0.rootLocal)" }
+    }
+
+    @Test func aRaiseCaughtInItsOwnFrameStillTiesTheLocal() {
+        // The traceback entry is added when the exception is raised, whoever catches it.
+        #expect(raised("""
+            def f(value):
+                err = ValueError(value)
+                try:
+                    raise err
+                except ValueError:
+                    pass
+                return value
+            """) == ["4 err err"])
+    }
+
+    @Test func aRebindingOnAnotherBranchDoesNotReleaseTheRaise() {
+        #expect(raised("""
+            def f(actions, debugging):
+                if debugging:
+                    try:
+                        exc = RuntimeError("failed")
+                        raise exc
+                    except Exception:
+                        raise
+                else:
+                    exc = None
+            """) == ["5 exc exc"])
+    }
+
+    @Test func emptyingTheListDropsTheRaisedItem() {
+        #expect(raised("""
+            def f(errors):
+                errors.append(ValueError())
+                try:
+                    raise errors[0]
+                finally:
+                    errors.clear()
+            """) == [])
+        #expect(raised("""
+            def f(errors):
+                errors.append(ValueError())
+                raise errors[0]
+            """) == ["3 errors[0] errors"])
+    }
+
+    @Test func exceptCatchesAnExplicitRaiseThatDropsTheName() {
+        #expect(raised("""
+            def f(e):
+                try:
+                    raise e
+                except Exception:
+                    del e
+                    raise
+            """) == [])
+    }
+
+    @Test func aRebindingOnOneBranchLeavesTheCaughtExceptionOnTheOther() {
+        // asyncio's `_sock_sendfile_native_impl`: `exc` is replaced only when the connection was closed
+        // mid-way; otherwise the caught exception itself is stored in the future the frame holds. A later
+        // handler's own `as exc` is the caught exception again, whatever an earlier handler rebound.
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText("""
+            def f(fut, registered, work):
+                try:
+                    work()
+                except OSError as exc:
+                    if registered:
+                        exc = ConnectionError("closed")
+                    fut.set_exception(exc)
+                except BaseException as exc:
+                    fut.set_exception(exc)
+            """))))
+        let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }.map { "\($0.line + 1) \($0.holder)" }
+        #expect(stored == ["7 fut", "9 fut"])
+    }
 }

@@ -8,10 +8,14 @@ import HeapSyntax
 ///   deeper frame whose `f_back` is this one;
 /// - the frame itself (`inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`);
 /// - `sys.exc_info()` (a tuple holding the exception and its traceback) or any part of it but the type;
-/// - a container: leads back only through the tied objects put into it.
+/// - a container: leads back only through the tied objects put into it;
+/// - an object raised by this frame (`raise err`): raising adds a traceback entry whose `tb_frame` is this
+///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception).
 struct FrameObject: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         case exception, excInfo, traceback, frame, container
+        /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
+        case raised
     }
     let kind: Kind
     /// The expression (or `except` clause) that produced it.
@@ -73,12 +77,34 @@ struct FrameLocalsDomain: FlowDomain {
     typealias State = FrameLocalsState
     let scope: FunctionScope
     let semantics: SemanticModel
+    /// `raise` statement → how a local reaches the exception it raises, for the raises whose value is an
+    /// exception instance.
+    var raisingLocals: [NodeIndex: RaisingLocal] = [:]
+
+    /// `raise err`, `raise self._exc` (the local itself reaches it), `raise errors[0]` (an item of the
+    /// container the local holds: emptying the container drops it).
+    struct RaisingLocal: Hashable, Sendable {
+        let name: String
+        let isItem: Bool
+    }
+
+    /// Collects the state some statements start from, for a search that asks what a name holds there.
+    let recorder: StatementStates?
+
+    init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
+         recorder: StatementStates? = nil) {
+        self.scope = scope
+        self.semantics = semantics
+        self.raisingLocals = raisingLocals
+        self.recorder = recorder
+    }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
 
     // MARK: Statements
 
     func simpleStatement(_ statement: Node, _ state: State) -> State {
+        recorder?.note(statement, state)
         var state = state
         switch statement.kind {
         case .expressionStatement:
@@ -219,7 +245,18 @@ struct FrameLocalsDomain: FlowDomain {
     }
 
     func raiseValue(_ statement: Node, _ state: State) -> State {
-        statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+        var state = statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
+        // The raise ties the local's object to this frame: the exception's traceback gets an entry for this
+        // frame (kept when a handler of this frame catches it too), and the frame keeps the local.
+        if let local = raisingLocals[statement.index], scope.locals.contains(local.name) {
+            let raised = FrameObject(kind: .raised, origin: statement.index)
+            if local.isItem {
+                store([raised], into: local.name, site: statement, state: &state)
+            } else {
+                state.locals[local.name, default: []].insert(HeldReference(object: raised, site: statement.index))
+            }
+        }
+        return state
     }
 
     // MARK: Effects of expressions
@@ -432,5 +469,20 @@ struct FrameLocalsDomain: FlowDomain {
             if ancestor.kind == .exceptClause || ancestor.kind == .exceptGroupClause { return true }
         }
         return false
+    }
+}
+
+/// The states some statements of one function start from, joined over every path (and loop round) that
+/// reaches them; a statement no path reaches keeps the empty state. One per interpreter run.
+final class StatementStates {
+    private(set) var before: [NodeIndex: FrameLocalsState]
+
+    init(statements: [Node]) {
+        before = Dictionary(statements.map { ($0.index, FrameLocalsState()) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func note(_ statement: Node, _ state: FrameLocalsState) {
+        guard let known = before[statement.index] else { return }
+        before[statement.index] = known.union(state)
     }
 }

@@ -277,9 +277,12 @@ struct StructuredFlow<Domain: FlowDomain> {
                 outcome.normal = join(outcome.normal, taken.normal)
                 merge(taken, into: &outcome)
             }
-            // An exception no handler matches goes on: explicitly raised ones stay explicit.
+            // An exception no handler matches goes on: explicitly raised ones stay explicit. What a `raise`
+            // statement raises is an `Exception` (the `BaseException`-only classes, `SystemExit`,
+            // `KeyboardInterrupt`, `GeneratorExit`, come from `sys.exit`, signals and `close()`), so an
+            // `except Exception:` catches it; a call may still raise one of those past it.
             if !handlers.contains(where: catchesEverything) {
-                outcome.raised = join(outcome.raised, tried.raised)
+                if !handlers.contains(where: catchesExplicitRaise) { outcome.raised = join(outcome.raised, tried.raised) }
                 outcome.mayRaise = join(outcome.mayRaise, tried.mayRaise)
             }
         } else {
@@ -341,6 +344,15 @@ struct StructuredFlow<Domain: FlowDomain> {
             }
         }
         return found
+    }
+
+    /// `except Exception:` (or a handler that catches everything) catches what a `raise` statement raises.
+    private func catchesExplicitRaise(_ clause: Node) -> Bool {
+        if catchesEverything(clause) { return true }
+        let named = clause.namedChildren.filter { $0.kind != .block && $0.kind != .comment }
+        guard let caught = named.first else { return true }
+        let type: Node? = caught.kind == .asPattern ? caught.firstNamedChild : caught
+        return type?.textEquals("Exception") ?? false
     }
 
     /// A bare `except:` or `except BaseException:` catches whatever the body raises.

@@ -6,19 +6,39 @@ import HeapSyntax
 /// `raise` that leaves the function — report the locals that still lead back to the frame:
 /// frame → `f_locals[name]` → (container →) exception/traceback/frame → … → frame.
 enum FrameRetentionQuery {
-    static func find(_ semantics: SemanticModel) -> [FrameRetention] {
-        // Only functions with an `except` clause or a frame-returning call can keep their frame.
+    static func find(_ semantics: SemanticModel) -> [FrameRetention] { analyse(semantics).retentions }
+
+    /// HL103's retained locals, and the `raise`s whose exception a local still keeps when the frame ends
+    /// (frame → `f_locals[err]` → exception → `__traceback__` → traceback → `tb_frame` → frame, the
+    /// traceback entry made by the raise itself).
+    static func analyse(_ semantics: SemanticModel) -> (retentions: [FrameRetention], raised: [FrameCycle]) {
+        // Only functions with an `except` clause, a frame-returning call or a `raise` of something other
+        // than a fresh call can keep their frame.
         var candidates = Set<Node>()
-        for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause, .call) {
+        for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause, .call, .raiseStatement) {
             if node.kind == .call, !callMayReturnFrame(node) { continue }
+            if node.kind == .raiseStatement, !mayRaiseHeldValue(node) { continue }
             if let function = node.ancestors.first(where: { $0.kind == .functionDefinition }) { candidates.insert(function) }
         }
-        var result: [FrameRetention] = []
+        var retentions: [FrameRetention] = []
+        var raised: [FrameCycle] = []
         for function in candidates {
             guard let scope = semantics.functionScopes[function], let body = function.child(.body) else { continue }
-            result += retentions(in: body, scope: scope, semantics: semantics)
+            let found = analyse(body, scope: scope, semantics: semantics)
+            retentions += found.retentions
+            raised += found.raised
         }
-        return result.sorted { $0.site < $1.site }
+        return (retentions.sorted { $0.site < $1.site }, raised.sorted { $0.site < $1.site })
+    }
+
+    /// `raise name`, `raise a.b`, `raise a[0]`, `raise e.with_traceback(tb)`, `raise fut.exception()`: a raise
+    /// whose value may be held by a local (`raise Error(...)` and a bare `raise` are not).
+    private static func mayRaiseHeldValue(_ raise: Node) -> Bool {
+        guard let raised = raise.namedChildren.first(where: { $0.field != .cause && $0.kind != .comment }) else { return false }
+        guard raised.kind == .call else { return true }
+        return raised.child(.function)?.child(.attribute).map {
+            $0.textEquals("with_traceback") || FunctionContext.returnsHeldException($0.text)
+        } ?? false
     }
 
     /// A call whose callee's last name is one of the frame-returning functions (checked precisely later).
@@ -31,7 +51,32 @@ enum FrameRetentionQuery {
     }
 
     static func retentions(in body: Node, scope: FunctionScope, semantics: SemanticModel) -> [FrameRetention] {
-        let flow = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics))
+        analyse(body, scope: scope, semantics: semantics).retentions
+    }
+
+    static func analyse(_ body: Node, scope: FunctionScope, semantics: SemanticModel)
+        -> (retentions: [FrameRetention], raised: [FrameCycle]) {
+        // Which local each raise of an exception instance raises from (the instance-versus-class vocabulary
+        // of `FunctionContext`).
+        var statements: [Node] = []
+        var raises: [Node] = []
+        walkScope(body) { inner in
+            switch inner.kind {
+            case .raiseStatement: statements.append(inner); if mayRaiseHeldValue(inner) { raises.append(inner) }
+            case .assignment, .call, .deleteStatement: statements.append(inner)
+            default: break
+            }
+        }
+        var holders: [NodeIndex: Node] = [:]
+        if !raises.isEmpty {
+            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            for raise in raises { if let holder = context.raisedHolder(of: raise) { holders[raise.index] = holder } }
+        }
+        let raisingLocals = holders.compactMapValues { holder -> FrameLocalsDomain.RaisingLocal? in
+            guard let root = FunctionContext.rootLocal(of: holder) else { return nil }
+            return FrameLocalsDomain.RaisingLocal(name: root.text, isItem: holder.kind == .subscript && holder.child(.value) == root)
+        }
+        let flow = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals))
         let outcome = flow.run(body, FrameLocalsState())
         var exits: [FrameLocalsState] = outcome.returns.map(\.state)
         if let normal = outcome.normal { exits.append(normal) }
@@ -39,13 +84,19 @@ enum FrameRetentionQuery {
 
         // (storing statement, local) pairs still holding a tied object when the frame ends.
         var held: [NodeIndex: (kind: FrameRetention.Kind, locals: Set<String>)] = [:]
+        // raise statements whose exception a local still reaches when the frame ends.
+        var stillRaised = Set<NodeIndex>()
         for state in exits {
             for (name, references) in state.locals {
-                for reference in references where reference.object.isTiedByItself {
+                for reference in references where reference.object.kind == .raised { stillRaised.insert(reference.object.origin) }
+                for reference in references where reference.object.isTiedByItself && reference.object.kind != .raised {
                     held[reference.site, default: (kind(of: reference.object), [])].locals.insert(name)
                 }
                 for reference in references where reference.object.kind == .container {
-                    for item in state.reachable(from: [reference]) where item.object.isTiedByItself {
+                    for item in state.reachable(from: [reference]) where item.object.kind == .raised {
+                        stillRaised.insert(item.object.origin)
+                    }
+                    for item in state.reachable(from: [reference]) where item.object.isTiedByItself && item.object.kind != .raised {
                         held[item.site, default: (.exceptionInContainer, [])].locals.insert(name)
                     }
                 }
@@ -63,7 +114,7 @@ enum FrameRetentionQuery {
         // that keeps the frame (the others are the same cycle). And one per local: `tb = tb.tb_next` after
         // `tb = e.__traceback__` keeps the same slot on the same cycle, reported at its first store.
         var reportedLocals = Set<String>()
-        return held.keys.sorted().compactMap { index -> FrameRetention? in
+        let retentions = held.keys.sorted().compactMap { index -> FrameRetention? in
             guard let entry = held[index] else { return nil }
             let site = tree.node(index)
             let name = firstNamed(entry.locals, in: site)
@@ -71,6 +122,17 @@ enum FrameRetentionQuery {
             return FrameRetention(kind: entry.kind, site: site.range, line: site.start.line, localName: name,
                                   functionName: scope.name)
         }
+        let raised = stillRaised.sorted().compactMap { index -> FrameCycle? in
+            guard let holder = holders[index], let root = raisingLocals[index]?.name else { return nil }
+            let site = tree.node(index)
+            var cycle = FrameCycle(kind: .raisedFromLocal, site: site.range, line: site.start.line, holder: holder.text,
+                                   rootLocal: root, functionName: scope.name, stored: nil, generatorName: nil)
+            // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
+            // then runs only from the collector).
+            if root == scope.selfName, let owner = scope.enclosingClass { cycle.selfClass = owner }
+            return cycle
+        }
+        return (retentions, raised)
     }
 
     private static func kind(of object: FrameObject) -> FrameRetention.Kind {
@@ -79,7 +141,7 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container: return .exceptionInContainer
+        case .container, .raised: return .exceptionInContainer
         }
     }
 

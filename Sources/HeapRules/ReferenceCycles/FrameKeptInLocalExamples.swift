@@ -168,6 +168,89 @@ extension FrameKeptInLocal {
                 pass
 
             """),
+        // itsdangerous 2.2.0 `Serializer.loads`: the last failure of a loop kept for a raise after the loop.
+        .triggering("""
+            class BadSignature(Exception):
+                pass
+
+
+            def unsign(key, value):
+                raise BadSignature("signature does not match for key " + key)
+
+
+            def loads(keys, value):
+                last_exception = None
+                for key in keys:
+                    try:
+                        return unsign(key, value)
+                    except BadSignature as err:
+                        ↓last_exception = err
+                raise last_exception
+
+
+            try:
+                loads(["old", "new"], b"payload")
+            except BadSignature:
+                pass
+
+            """),
+        // The rebinding in the `else` branch is not on the path of the raise: the handler re-raises with
+        // `exc` still bound.
+        .triggering("""
+            class ParseError(Exception):
+                pass
+
+
+            def run_actions(actions, debugging):
+                if debugging:
+                    try:
+                        for action in actions:
+                            try:
+                                action()
+                            except IndexError as cause:
+                                exc = ParseError("action failed")
+                                ↓raise exc from cause
+                    except Exception:
+                        print("an action failed")
+                        raise
+                else:
+                    exc = None
+                    for action in actions:
+                        action()
+
+
+            try:
+                run_actions([lambda: [][0]], True)
+            except ParseError:
+                pass
+
+            """),
+        // socket.create_connection: the list the raised item came from is emptied on every way out.
+        .nonTriggering("""
+            def refuse(address):
+                raise ConnectionRefusedError(111, "refused " + address)
+
+
+            def connect(addresses):
+                exceptions = []
+                for address in addresses:
+                    try:
+                        refuse(address)
+                    except OSError as exc:
+                        exceptions.append(exc)
+                if exceptions:
+                    try:
+                        raise exceptions[0]
+                    finally:
+                        exceptions.clear()
+
+
+            try:
+                connect(["a", "b"])
+            except OSError:
+                pass
+
+            """),
         .triggering("""
             def reraise(kind, value, tb):
                 ↓raise value.with_traceback(tb)
