@@ -87,8 +87,31 @@ struct Check: ParsableCommand {
     @Flag(help: "Re-check whenever a checked file changes (clears the screen on a terminal); stop with Ctrl-C.")
     var watch = false
 
+    @Option(name: .customLong("parse-timeout"),
+            help: ArgumentHelp("Stop parsing a file after this many seconds, plus 1 s per MB of it, and report it as HL003 (default 5; 0: no limit; also HEAPLINT_PARSE_TIMEOUT). tree-sitter's error recovery can take minutes on long runs of broken code.", valueName: "SECONDS"))
+    var parseTimeout: String?
+
+    /// Sets every parser's budget from `--parse-timeout` and the environment, before any file is read.
+    func applyParseBudget() throws {
+        var budget: ParseBudget
+        switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
+        case .success(let fromEnvironment): budget = fromEnvironment
+        case .failure(let error): throw UsageError("heaplint: \(error.message)")
+        }
+        if let parseTimeout {
+            guard let seconds = Double(parseTimeout), seconds.isFinite, seconds >= 0 else {
+                throw UsageError("heaplint: --parse-timeout \(parseTimeout): expected a number of seconds, 0 or more (0: no limit)")
+            }
+            let operations = budget.operations
+            budget = seconds == 0 ? .unlimited : ParseBudget(seconds: seconds)
+            budget.operations = operations
+        }
+        PythonParser.defaultBudget = budget
+    }
+
     func run() throws {
         do {
+            try applyParseBudget()
             if watch {
                 try watchLoop()
             } else {
@@ -108,7 +131,7 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename", "--color",
+        "-o", "--stdin-filename", "--color", "--parse-timeout",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
