@@ -130,3 +130,25 @@ def test_server_publishes_hl003_for_the_cut_off_document_and_serves_the_others(b
     assert server.response(9)["result"] is None
     server.send({"method": "exit"})
     assert server.proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_explain_takes_the_budget_from_the_environment(project):
+    result = run(["explain", "--isolated", "broken.py:1"], project, TINY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("broken.py:1:1: HL003 Not analysed: parsing stopped at its budget of 20000")
+    result = run(["explain", "--isolated", "broken.py:1"], project, {"HEAPLINT_PARSE_TIMEOUT": "soon"})
+    assert result.returncode == 2
+    assert "HEAPLINT_PARSE_TIMEOUT=soon" in result.stderr
+
+
+def test_server_ignores_a_malformed_budget_and_keeps_the_default(monkeypatch):
+    monkeypatch.setenv("HEAPLINT_PARSE_TIMEOUT", "soon")
+    server = RawServer()
+    try:
+        server.initialize()
+        uri = "file:///tmp/heaplint-budget/tree.py"
+        open_doc(server, uri, NORMAL)
+        assert "HL101" in {d["code"] for d in server.diagnostics(uri, 1)}
+    finally:
+        server.close()
+    assert b"ignoring HEAPLINT_PARSE_TIMEOUT=soon" in server.proc.stderr.read()
