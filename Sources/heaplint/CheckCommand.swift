@@ -91,17 +91,16 @@ struct Check: ParsableCommand {
             help: ArgumentHelp("Stop parsing a file after this many seconds, plus 1 s per MB of it, and report it as HL003 (default 5; 0: no limit; also HEAPLINT_PARSE_TIMEOUT). tree-sitter's error recovery can take minutes on long runs of broken code.", valueName: "SECONDS"))
     var parseTimeout: String?
 
-    /// Sets every parser's budget from `--parse-timeout` and the environment, before any file is read.
-    func applyParseBudget() throws {
+    /// Sets every parser's budget, before any file is read: `--parse-timeout`, else HEAPLINT_PARSE_TIMEOUT,
+    /// else the configuration's `parse-timeout` (all three already in `configuration`, see
+    /// `commandLineOptions`), and HEAPLINT_PARSE_BUDGET_OPS.
+    func applyParseBudget(_ configuration: Configuration) throws {
         var budget: ParseBudget
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
         case .success(let fromEnvironment): budget = fromEnvironment
         case .failure(let error): throw UsageError("heaplint: \(error.message)")
         }
-        if let parseTimeout {
-            guard let seconds = Double(parseTimeout), seconds.isFinite, seconds >= 0 else {
-                throw UsageError("heaplint: --parse-timeout \(parseTimeout): expected a number of seconds, 0 or more (0: no limit)")
-            }
+        if let seconds = configuration.options.parseTimeout {
             let operations = budget.operations
             budget = seconds == 0 ? .unlimited : ParseBudget(seconds: seconds)
             budget.operations = operations
@@ -111,7 +110,6 @@ struct Check: ParsableCommand {
 
     func run() throws {
         do {
-            try applyParseBudget()
             if watch {
                 try watchLoop()
             } else {
@@ -213,6 +211,18 @@ struct Check: ParsableCommand {
             // As RUFF_CACHE_DIR: the user's own choice, so any place is allowed (unlike a config file's).
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
+        if let parseTimeout {
+            guard let seconds = Double(parseTimeout), seconds.isFinite, seconds >= 0 else {
+                throw ConfigError.invalidValue(key: "--parse-timeout", file: "command line", expected: "a number of seconds, 0 or more (0: no limit)")
+            }
+            options.parseTimeout = seconds
+        } else if let text = ProcessInfo.processInfo.environment[ParseBudget.timeoutVariable], !text.isEmpty {
+            // As HEAPLINT_CACHE_DIR: the environment beats the configuration file, the command line beats both.
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+                throw UsageError("heaplint: \(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
+            }
+            options.parseTimeout = seconds
+        }
         if let preview { options.preview = preview }
         if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
@@ -243,6 +253,7 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
+        try applyParseBudget(configuration)
         if addNoqa, fix || diff {
             throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
         }

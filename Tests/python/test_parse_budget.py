@@ -152,3 +152,27 @@ def test_server_ignores_a_malformed_budget_and_keeps_the_default(monkeypatch):
     finally:
         server.close()
     assert b"ignoring HEAPLINT_PARSE_TIMEOUT=soon" in server.proc.stderr.read()
+
+
+def parse_timeout_setting(cwd, *args, env=None):
+    result = run(["check", "--show-settings", *args], cwd, env)
+    assert result.returncode == 0, result.stderr
+    return next(line for line in result.stdout.splitlines() if line.startswith("parse-timeout = "))
+
+
+def test_the_command_line_beats_the_environment_which_beats_the_config_file(tmp_path):
+    (tmp_path / "tree.py").write_text(NORMAL)
+    assert parse_timeout_setting(tmp_path) == "parse-timeout = 5.0"
+    (tmp_path / "heaplint.toml").write_text("parse-timeout = 2\n")
+    assert parse_timeout_setting(tmp_path) == "parse-timeout = 2.0"
+    assert parse_timeout_setting(tmp_path, env={"HEAPLINT_PARSE_TIMEOUT": "3"}) == "parse-timeout = 3.0"
+    assert parse_timeout_setting(tmp_path, "--parse-timeout", "4.5", env={"HEAPLINT_PARSE_TIMEOUT": "3"}) == "parse-timeout = 4.5"
+
+
+@pytest.mark.parametrize("value", ['"5"', "-1", "true"])
+def test_a_malformed_parse_timeout_in_the_config_file_is_exit_2(tmp_path, value):
+    (tmp_path / "tree.py").write_text(NORMAL)
+    (tmp_path / "heaplint.toml").write_text(f"parse-timeout = {value}\n")
+    result = run(["check", "tree.py"], tmp_path)
+    assert result.returncode == 2
+    assert "invalid value for `parse-timeout`" in result.stderr
