@@ -43,6 +43,12 @@ public struct Analyzer: Sendable {
     /// With `module`, the analysis also returns the module's interface for the project index; with
     /// `project`, the heap model sees the other modules' classes.
     public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil) -> FileAnalysis {
+        // The parse stopped at its budget: the tree is an empty module, so any analysis of it would be
+        // a silent "all checks passed". Say the file was not analysed instead (HL003, as for a file that
+        // cannot be read), with no interface for the project index.
+        if let cutOff = tree.parseCutOff {
+            return FileAnalysis(path: path, source: tree.source, diagnostics: unreadableFileDiagnostics(path: path, message: cutOff))
+        }
         let active = rules(forPath: path)
         let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path)
         var findings: [Finding] = []

@@ -50,6 +50,9 @@ public struct Options: Sendable, Equatable {
     public var ruleURLBase: String?
     /// Skip what `.gitignore`, `.ignore` and `.git/info/exclude` ignore (`respect-gitignore`, default on).
     public var respectGitignore: Bool?
+    /// Seconds a file's parse may take, plus 1 s per MB (`parse-timeout`, `--parse-timeout`,
+    /// HEAPLINT_PARSE_TIMEOUT); 0 for no limit; 5 when unset. See `ParseBudget`.
+    public var parseTimeout: Double?
 
     public init() {}
 }
@@ -77,7 +80,7 @@ public struct Configuration: Sendable {
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
         "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
-        "rule-url-base", "respect-gitignore",
+        "rule-url-base", "respect-gitignore", "parse-timeout",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
     public static let defaultExcludes = [
@@ -276,6 +279,13 @@ public struct Configuration: Sendable {
             }
             options.cacheDir = dir
         }
+        if let value = table["parse-timeout"] {
+            // TOML writes `5` and `5.0` differently; both are seconds.
+            guard let seconds = value.double ?? value.int.map(Double.init), seconds.isFinite, seconds >= 0 else {
+                throw ConfigError.invalidValue(key: "parse-timeout", file: file, expected: "a number of seconds, 0 or more (0: no limit)")
+            }
+            options.parseTimeout = seconds
+        }
         if let value = table["respect-gitignore"] {
             guard let flag = value.bool else {
                 throw ConfigError.invalidValue(key: "respect-gitignore", file: file, expected: "true or false")
@@ -331,6 +341,7 @@ public struct Configuration: Sendable {
         if let once = other.reportOncePerProcess { merged.reportOncePerProcess = once }
         if let base = other.ruleURLBase { merged.ruleURLBase = base }
         if let respect = other.respectGitignore { merged.respectGitignore = respect }
+        if let seconds = other.parseTimeout { merged.parseTimeout = seconds }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 

@@ -13,6 +13,13 @@ extension ProjectCheck {
         // Files from disk take part in the project index; stdin text stands alone.
         let module = target.map { ModuleIdentity.of(path: $0) }
         var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
+        if originalTree.parseCutOff != nil {
+            // Reported like an unreadable file: no source, so no snippet of the (often one huge) first line.
+            var result = FileResult(path: path, source: analysis.diagnostics.isEmpty ? nil : SourceText(bytes: []),
+                                    diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil, fromCache: false)
+            result.parseWasCutOff = true
+            return result
+        }
         let originalDiagnostics = analysis.diagnostics
         let interface = analysis.interface
         // Notebooks are never fixed, not even to stdout: the analysed text is not the file's JSON.
@@ -48,7 +55,8 @@ extension ProjectCheck {
             let candidate = SourceText(bytes: bytes)
             let candidateTree = parser.parse(candidate)
             // A fix must never break the file: if this pass adds syntax errors, keep the previous text.
-            if candidateTree.syntaxErrors.count > syntaxErrorCount { break }
+            // A parse cut off at its budget proves nothing about the fixed text: keep the previous one too.
+            if candidateTree.parseCutOff != nil || candidateTree.syntaxErrors.count > syntaxErrorCount { break }
             syntaxErrorCount = candidateTree.syntaxErrors.count
             source = candidate
             fixed += taken

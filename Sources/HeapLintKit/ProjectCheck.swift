@@ -35,6 +35,8 @@ public struct FileResult: Sendable {
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
+    /// The parse stopped at its budget (`ParseBudget`); the diagnostics are the HL003 saying so.
+    var parseWasCutOff = false
 }
 
 extension FileResult {
@@ -146,6 +148,8 @@ public struct ProjectCheck: Sendable {
             }
             var result = check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser)
             result.cells = encoding.notebookCells
+            // A parse cut off at its budget depends on the budget and the machine's speed: never cached.
+            if result.parseWasCutOff { return (result, nil) }
             // A notebook cannot be imported: its classes must not stand in the project index for a
             // module of the same name (it still asks the index about what it imports).
             if result.cells != nil { result.interface?.classes = [] }

@@ -7,3 +7,6 @@
 @_exported import enum HeapRules.RuleRegistry
 @_exported import struct HeapRules.UnusedSuppression
 @_exported import enum HeapModel.TargetVersion
+// The front ends set every parser's budget (`--parse-timeout`, HEAPLINT_PARSE_TIMEOUT) at start-up.
+@_exported import struct HeapSyntax.ParseBudget
+@_exported import class HeapSyntax.PythonParser

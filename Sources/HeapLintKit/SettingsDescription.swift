@@ -21,6 +21,7 @@ extension Configuration {
             "report-once-per-process = \(reportsOncePerProcess)",
             "output-format = \"\(options.outputFormat ?? "text")\"",
             "cache-dir = \"\(cacheDirectory)\"",
+            "parse-timeout = \(options.parseTimeout ?? ParseBudget.standard.seconds)",
             "rule-url-base = \"\(ruleURLBase)\"",
         ]
         let perFile = options.perFileIgnores ?? []

@@ -33,12 +33,16 @@ public final class SyntaxTree: @unchecked Sendable {
     private var flat: HLFlatTree
     /// Byte ranges of `ERROR` and `MISSING` nodes, in source order.
     public let syntaxErrors: [SyntaxError]
+    /// Set when tree-sitter's parse was stopped at its budget (`ParseBudget`): the tree is then an
+    /// empty module, and this says why, for the HL003 the front ends report instead of any analysis.
+    public let parseCutOff: String?
 
     /// Takes ownership of `flat` (freed with the tree).
-    init(source: SourceText, flat: HLFlatTree, syntaxErrors: [SyntaxError]) {
+    init(source: SourceText, flat: HLFlatTree, syntaxErrors: [SyntaxError], parseCutOff: String? = nil) {
         self.source = source
         self.flat = flat
         self.syntaxErrors = syntaxErrors
+        self.parseCutOff = parseCutOff
         records = flat.records
         count = flat.count
         kindIndex = flat.kind_index

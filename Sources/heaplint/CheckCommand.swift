@@ -87,6 +87,27 @@ struct Check: ParsableCommand {
     @Flag(help: "Re-check whenever a checked file changes (clears the screen on a terminal); stop with Ctrl-C.")
     var watch = false
 
+    @Option(name: .customLong("parse-timeout"),
+            help: ArgumentHelp("Stop parsing a file after this many seconds, plus 1 s per MB of it, and report it as HL003 (default 5; 0: no limit; also HEAPLINT_PARSE_TIMEOUT). tree-sitter's error recovery can take minutes on long runs of broken code.", valueName: "SECONDS"))
+    var parseTimeout: String?
+
+    /// Sets every parser's budget, before any file is read: `--parse-timeout`, else HEAPLINT_PARSE_TIMEOUT,
+    /// else the configuration's `parse-timeout` (all three already in `configuration`, see
+    /// `commandLineOptions`), and HEAPLINT_PARSE_BUDGET_OPS.
+    func applyParseBudget(_ configuration: Configuration) throws {
+        var budget: ParseBudget
+        switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
+        case .success(let fromEnvironment): budget = fromEnvironment
+        case .failure(let error): throw UsageError("heaplint: \(error.message)")
+        }
+        if let seconds = configuration.options.parseTimeout {
+            let operations = budget.operations
+            budget = seconds == 0 ? .unlimited : ParseBudget(seconds: seconds)
+            budget.operations = operations
+        }
+        PythonParser.defaultBudget = budget
+    }
+
     func run() throws {
         do {
             if watch {
@@ -108,7 +129,7 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename", "--color",
+        "-o", "--stdin-filename", "--color", "--parse-timeout",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -190,6 +211,18 @@ struct Check: ParsableCommand {
             // As RUFF_CACHE_DIR: the user's own choice, so any place is allowed (unlike a config file's).
             options.cacheDir = Configuration.absolutePath(fromEnvironment)
         }
+        if let parseTimeout {
+            guard let seconds = Double(parseTimeout), seconds.isFinite, seconds >= 0 else {
+                throw ConfigError.invalidValue(key: "--parse-timeout", file: "command line", expected: "a number of seconds, 0 or more (0: no limit)")
+            }
+            options.parseTimeout = seconds
+        } else if let text = ProcessInfo.processInfo.environment[ParseBudget.timeoutVariable], !text.isEmpty {
+            // As HEAPLINT_CACHE_DIR: the environment beats the configuration file, the command line beats both.
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+                throw UsageError("heaplint: \(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
+            }
+            options.parseTimeout = seconds
+        }
         if let preview { options.preview = preview }
         if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
@@ -220,6 +253,7 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
+        try applyParseBudget(configuration)
         if addNoqa, fix || diff {
             throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
         }

@@ -96,6 +96,7 @@ struct ExplainCommand: ParsableCommand {
         if let targetVersion { arguments += ["--target-version", targetVersion] }
         let check = try Check.parse(arguments)
         let configuration = try check.resolveConfiguration(paths: [file])
+        try check.applyParseBudget(configuration)
         let files = FileDiscovery(configuration: configuration).files(in: [file])
         let results = ProjectCheck(analyzer: Analyzer(configuration: configuration)).run(files)
         let report = DiagnosticReport(results: results)

@@ -18,6 +18,16 @@ struct HeapLint: ParsableCommand {
     static func main() {
         do {
             var command = try parseCommand()
+            // `check` (with --parse-timeout) and `server` set the parse budget themselves; `explain` and
+            // `verify` parse files too and take HEAPLINT_PARSE_TIMEOUT from the environment.
+            if !(command is Check || command is ServerCommand) {
+                switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
+                case .success(let budget): PythonParser.defaultBudget = budget
+                case .failure(let error):
+                    FileHandle.standardError.write(Data("heaplint: \(error.message)\n".utf8))
+                    Foundation.exit(2)
+                }
+            }
             try command.run()
         } catch {
             let code = exitCode(for: error)

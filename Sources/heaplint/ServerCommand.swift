@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeapLintKit
 import HeapLintServer
 import LSPTransport
 
@@ -18,6 +19,13 @@ struct ServerCommand: ParsableCommand {
     func run() throws {
         // A write to a closed pipe must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        // Every parse of a document is bounded (issue 26), so one document in a shape tree-sitter's error
+        // recovery takes minutes on cannot freeze the server: it gets HL003 and the others are served.
+        // A malformed variable must not keep the editor from starting the server: say so, keep the default.
+        switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
+        case .success(let budget): PythonParser.defaultBudget = budget
+        case .failure(let error): FileHandle.standardError.write(Data("heaplint server: ignoring \(error.message)\n".utf8))
+        }
         let writer = MessageWriter(fileDescriptor: STDOUT_FILENO)
         let events = MessageReader.events(fileDescriptor: STDIN_FILENO, writer: writer)
         let server = HeapLintServer(sink: writer)
