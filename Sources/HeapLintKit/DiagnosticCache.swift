@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapModel
 import HeapRules
@@ -116,8 +121,8 @@ public struct DiagnosticCache: Sendable {
             configuration.projectRoot,
             Self.executableStamp,
         ].joined(separator: "|")
-        let versionDirectory = (directory as NSString).appendingPathComponent(HeapLintVersion.string)
-        file = (versionDirectory as NSString).appendingPathComponent(ContentHash.of(key) + ".json")
+        let versionDirectory = PathString.appending(directory, HeapLintVersion.string)
+        file = PathString.appending(versionDirectory, ContentHash.of(key) + ".json")
         if let data = FileManager.default.contents(atPath: file),
            let decoded = try? JSONDecoder().decode([String: Entry].self, from: data) {
             entries = decoded
@@ -158,10 +163,10 @@ public struct DiagnosticCache: Sendable {
         for (path, update) in cross where merged[path] != nil {
             merged[path]?.cross = CrossEntry(key: update.key, diagnostics: update.diagnostics.map(CachedDiagnostic.init))
         }
-        let directory = (file as NSString).deletingLastPathComponent
+        let directory = PathString.deletingLastComponent(file)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let root = ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".gitignore")
+            let root = PathString.appending(PathString.deletingLastComponent(directory), ".gitignore")
             if !FileManager.default.fileExists(atPath: root) {
                 try? "# Automatically created by heaplint.\n*\n".write(toFile: root, atomically: true, encoding: .utf8)
             }

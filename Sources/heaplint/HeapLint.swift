@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapLintKit
 
 @main
@@ -22,8 +27,12 @@ struct HeapLint: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((styledUsageMessage(fullMessage(for: error)) + "\n").utf8))
-                Foundation.exit(2)
+                StandardStream.writeError((styledUsageMessage(fullMessage(for: error)) + "\n").utf8)
+                #if canImport(Glibc)
+                Glibc.exit(2)
+                #else
+                Darwin.exit(2)
+                #endif
             }
             exit(withError: error)
         }
@@ -81,14 +90,14 @@ struct UsageError: Error {
 
 /// Prints `heaplint: error: ...` on stderr.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("heaplint: error: \(message)\n".utf8))
+    StandardStream.writeError("heaplint: error: \(message)\n".utf8)
 }
 
 func printWarning(_ message: String) {
-    FileHandle.standardError.write(Data("heaplint: warning: \(message)\n".utf8))
+    StandardStream.writeError("heaplint: warning: \(message)\n".utf8)
 }
 
 func writeStdout(_ text: String) {
     guard !text.isEmpty else { return }
-    FileHandle.standardOutput.write(Data(text.utf8))
+    StandardStream.writeOutput(text.utf8)
 }
