@@ -63,6 +63,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
+        .testTarget(name: "HeapPortableTests", dependencies: ["HeapPortable"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),

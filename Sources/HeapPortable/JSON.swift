@@ -40,35 +40,50 @@ public enum JSONText {
         return try reader.document()
     }
 
-    /// Keys in JSONSerialization's `.sortedKeys` order: case-insensitive, digit runs compared as numbers,
-    /// then code point order to break ties.
+    /// Keys in JSONSerialization's `.sortedKeys` order, which is ICU's root collation with numeric digit
+    /// runs, case-insensitive: space and ASCII punctuation (in the table's order) before digits, digits
+    /// (compared as numbers) before letters, letters alphabetically; then lower case before upper case and
+    /// fewer leading zeros first; then code points. Exact for ASCII keys (heaplint's keys are ASCII
+    /// identifiers); other scalars sort after ASCII letters by code point.
     public static func keyPrecedes(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-        var i = 0, j = 0
-        while i < x.count && j < y.count {
-            if isDigit(x[i]) && isDigit(y[j]) {
-                var ei = i, ej = j
-                while ei < x.count && isDigit(x[ei]) { ei += 1 }
-                while ej < y.count && isDigit(y[ej]) { ej += 1 }
-                let nx = x[i..<ei].drop { $0 == "0" }, ny = y[j..<ej].drop { $0 == "0" }
-                if nx.count != ny.count { return nx.count < ny.count }
-                for (p, q) in zip(nx, ny) where p != q { return p.value < q.value }
-                i = ei; j = ej
-                continue
-            }
-            let p = folded(x[i]), q = folded(y[j])
-            if p != q { return p < q }
-            i += 1; j += 1
-        }
-        if x.count - i != y.count - j { return (x.count - i) < (y.count - j) }
+        let x = collationElements(a), y = collationElements(b)
+        for (p, q) in zip(x, y) where p.primary != q.primary { return p.primary.lexicographicallyPrecedes(q.primary) }
+        if x.count != y.count { return x.count < y.count }
+        for (p, q) in zip(x, y) where p.tertiary != q.tertiary { return p.tertiary < q.tertiary }
         return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
     }
 
-    private static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
-    private static func folded(_ s: Unicode.Scalar) -> UInt32 {
-        if s.value >= 0x41 && s.value <= 0x5A { return s.value + 0x20 }
-        if s.value < 0x80 { return s.value }
-        return s.properties.lowercaseMapping.unicodeScalars.first?.value ?? s.value
+    private static let punctuationOrder = Array(" _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$".unicodeScalars)
+
+    /// One element per punctuation mark, letter or digit run: a primary key (class, then value) and a
+    /// tertiary one (case, leading zeros).
+    private static func collationElements(_ s: String) -> [(primary: [UInt32], tertiary: Int)] {
+        let scalars = Array(s.unicodeScalars)
+        var out: [(primary: [UInt32], tertiary: Int)] = []
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c.value >= 0x30 && c.value <= 0x39 {
+                var end = i
+                while end < scalars.count && scalars[end].value >= 0x30 && scalars[end].value <= 0x39 { end += 1 }
+                let run = scalars[i..<end]
+                let significant = run.drop { $0 == "0" }
+                out.append((primary: [1, UInt32(significant.count)] + significant.map { $0.value }, tertiary: run.count - significant.count))
+                i = end
+                continue
+            }
+            if let rank = punctuationOrder.firstIndex(of: c) {
+                out.append((primary: [0, UInt32(rank)], tertiary: 0))
+            } else if (0x41...0x5A).contains(c.value) {
+                out.append((primary: [2, c.value + 0x20], tertiary: 1))
+            } else if (0x61...0x7A).contains(c.value) {
+                out.append((primary: [2, c.value], tertiary: 0))
+            } else {
+                out.append((primary: [3, c.value], tertiary: 0))
+            }
+            i += 1
+        }
+        return out
     }
 
     struct Writer {
@@ -144,7 +159,7 @@ public enum JSONText {
 
         mutating func object(_ object: [String: Any]) throws {
             out += "{"
-            if pretty { out += "\n"; indent += 2; if object.isEmpty { writeIndent() } }
+            if pretty { out += "\n"; indent += 2 }
             var first = true
             let pairs = options.contains(.sortedKeys)
                 ? object.sorted { JSONText.keyPrecedes($0.key, $1.key) } : Array(object)
@@ -224,6 +239,8 @@ public enum JSONText {
                 if r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "}") { r.i += 1; return result }
                 while true {
                     r.skipSpace()
+                    // A trailing comma is accepted, as Foundation's reader accepts it.
+                    if r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "}"), !result.isEmpty { r.i += 1; return result }
                     guard r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "\"") else { throw r.fail("Expected a string key") }
                     let key = try r.string()
                     r.skipSpace()
@@ -248,6 +265,7 @@ public enum JSONText {
                 if r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "]") { r.i += 1; return result }
                 while true {
                     r.skipSpace()
+                    if r.i < r.bytes.count, r.bytes[r.i] == UInt8(ascii: "]"), !result.isEmpty { r.i += 1; return result }
                     result.append(try r.value())
                     r.skipSpace()
                     guard r.i < r.bytes.count else { throw r.fail("Unexpected end of file in an array") }

@@ -32,11 +32,12 @@ public enum PathString {
         return String(p[..<slash])
     }
 
-    /// "a" + "b" → "a/b", "" + "b" → "b", "/" + "b" → "/b".
+    /// "a" + "b" → "a/b", "" + "b" → "b", "/" + "b" → "/b", "a/" + "b" → "a/b"; neither part is otherwise
+    /// changed ("a//b" + "c" → "a//b/c"), as NSString does it.
     public static func appending(_ path: String, _ component: String) -> String {
-        if path.isEmpty { return standardized(component) }
-        if component.isEmpty { return standardized(path) }
-        return standardized(path + "/" + component)
+        if path.isEmpty { return component }
+        if component.isEmpty { return path }
+        return path.hasSuffix("/") ? path + component : path + "/" + component
     }
 
     /// "/a/b/" → "b", "/" → "/", "" → "".

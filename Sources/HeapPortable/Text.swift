@@ -107,9 +107,9 @@ public func isNumberCategory(_ scalar: Unicode.Scalar) -> Bool {
 
 extension StringProtocol {
     /// Percent-encoded for a URL path: every UTF-8 byte outside `CharacterSet.urlPathAllowed`
-    /// (ASCII letters, digits and `!$&'()*+,-./:=@_~`) written as `%XX` with upper-case hex digits.
+    /// (ASCII letters, digits and `!$&'()*+,-./=@_~`) written as `%XX` with upper-case hex digits.
     public func percentEncodedForURLPath() -> String {
-        let allowed = Set("!$&'()*+,-./:=@_~".utf8)
+        let allowed = Set("!$&'()*+,-./=@_~".utf8)
         var out = ""
         for byte in utf8 {
             let isAlphanumeric = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
