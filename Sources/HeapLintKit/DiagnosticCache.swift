@@ -12,6 +12,9 @@ import HeapSyntax
 /// heaplint's version, shared by `--version`, the cache key and SARIF `tool.driver.version`.
 public enum HeapLintVersion {
     public static let string = HeapDiagnosticsInfo.version
+    /// `heaplint --version`/`heaplint version`: "0.1.0 (<commit> <commit date>)" in a `make dist` binary,
+    /// "0.1.0" in an unstamped build.
+    public static var line: String { BuildStamp.text.map { "\(string) (\($0))" } ?? string }
 }
 
 /// A content hash: two 64-bit FNV-1a passes with different offsets plus the length. Not

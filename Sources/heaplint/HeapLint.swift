@@ -16,7 +16,7 @@ struct HeapLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
-        version: HeapLintVersion.string,
+        version: HeapLintVersion.line,
         subcommands: subcommandTypes)
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as ruff does), not 64.
@@ -67,7 +67,7 @@ extension HeapLint {
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
 
-    func run() throws { print(HeapLintVersion.string) }
+    func run() throws { print(HeapLintVersion.line) }
 }
 
 /// ArgumentParser's "Error: Unknown option ..." in heaplint's one error style, "heaplint: error: unknown
