@@ -2,8 +2,8 @@
 
 The binary holds "HEAPLINT-BUILD-STAMP:" followed by zeros (Sources/CHeapSyntax/build_stamp.c); this
 fills the zeros in place, so nothing moves. The commit date, not the clock, keeps the result reproducible:
-building the same commit twice gives the same bytes. Without git (a build from the sdist) or with a stamp
-already written, the binary is left as it is; "-dirty" marks uncommitted changes to tracked files.
+building the same commit twice gives the same bytes. Without git (a build from the sdist) the binary is
+left as it is; "-dirty" marks uncommitted changes to tracked files.
 """
 import os
 import subprocess
@@ -24,8 +24,6 @@ def main(path: str) -> int:
         print(f"stamp-build: {path} does not hold exactly one build stamp", file=sys.stderr)
         return 1
     room = data[at + len(MARKER):at + SIZE]
-    if any(room):
-        return 0  # already stamped (an incremental `make dist` that did not relink)
     try:
         # Only this checkout's own commit: an unpacked sdist that happens to sit inside another repository
         # stays unstamped.
@@ -38,9 +36,11 @@ def main(path: str) -> int:
         return 0  # not a git checkout: the version alone
     stamp = f"{commit}{'-dirty' if dirty else ''} {date}".encode()
     assert len(stamp) < len(room), stamp
+    # Written every time, over any earlier stamp: an incremental `make dist` that did not relink (no
+    # source changed) still names the commit checked out now.
     with open(path, "r+b") as out:
         out.seek(at + len(MARKER))
-        out.write(stamp)
+        out.write(stamp.ljust(len(room), b"\0"))
     return 0
 
 
