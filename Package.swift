@@ -49,7 +49,10 @@ let package = Package(
         .target(
             name: "HeapLintKit",
             dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
-                           .product(name: "TOMLKit", package: "TOMLKit")]
+                           .product(name: "TOMLKit", package: "TOMLKit")],
+            // TOMLKit imports Foundation (for Data and Calendar); without this its Foundation members (such
+            // as String.range(of:)) would be visible here and link Foundation with its ICU data (issue 27).
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .target(name: "LSPProtocol"),
         .target(name: "LSPTransport", dependencies: ["LSPProtocol", "HeapPortable"]),

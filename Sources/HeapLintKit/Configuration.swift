@@ -581,7 +581,7 @@ public enum Glob {
         var rest = Substring(pattern)
         var expanded = 0
         var previous: Character? = nil  // the pattern's character before `rest`
-        while let range = rest.range(of: "**/") {
+        while let range = rest.firstRange(of: "**/") {
             let head = rest[..<range.lowerBound]
             // Only a whole `**` component is recursive (`a**/` is an ordinary `*`).
             let before = head.last ?? previous

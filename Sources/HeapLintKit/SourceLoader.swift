@@ -194,7 +194,7 @@ public enum SourceLoader {
     }
 
     private static func cookieName(in comment: String) -> String? {
-        guard let range = comment.range(of: "coding") else { return nil }
+        guard let range = comment.firstScalarRange(of: "coding") else { return nil }
         var rest = comment[range.upperBound...]
         guard let first = rest.first, first == ":" || first == "=" else { return nil }
         rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
