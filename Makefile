@@ -106,8 +106,8 @@ clean:
 	@rm -rf .build .heaplint_cache
 
 # ---- Distribution: a self-contained binary, a wheel and an sdist (issue 9) ----------------------------
-# The release binary links the Swift runtime and FoundationEssentials statically (--static-swift-stdlib), with
-# no symbol table (--strip-all) and no Foundation, so no ICU data (issue 27: 78 MB before); tree-sitter
+# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib), with no symbol
+# table (--strip-all); tree-sitter
 # is compiled into it from the pinned sources (the CTreeSitter target), so it needs no tree-sitter library
 # at run time either. Its own scratch path keeps `make build`/`make release` untouched.
 DIST_SCRATCH := .build-dist
@@ -121,14 +121,11 @@ dist-binary: grammar
 	@$(SWIFT) build -q -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-all
 	@$(PYTHON) grammars/stamp-build.py $(DIST_BIN)
 
-## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time, or
-## carries ICU's data (it does when any code links Foundation rather than FoundationEssentials: issue 27).
+## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
 dist-check: dist-binary
 	@command -v readelf >/dev/null || { echo "make: dist-check needs readelf (apt-get install binutils)" >&2; exit 1; }
 	@if readelf -d $(DIST_BIN) | grep NEEDED | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter'; then \
 	  echo "make: $(DIST_BIN) is not self-contained (see the NEEDED entries above)" >&2; exit 1; fi
-	@if LC_ALL=C grep -q -a 'icudt[0-9]' $(DIST_BIN); then \
-	  echo "make: $(DIST_BIN) carries ICU data: some code links Foundation, not FoundationEssentials (docs/modules.md)" >&2; exit 1; fi
 
 ## dist: dist/heaplint-<version>.tar.gz (sdist) and dist/heaplint-<version>-py3-none-<platform>.whl.
 dist: dist-check
