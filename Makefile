@@ -109,7 +109,8 @@ clean:
 	@rm -rf .build .heaplint_cache
 
 # ---- Distribution: a self-contained binary, a wheel and an sdist (issue 9) ----------------------------
-# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib); tree-sitter
+# The release binary links the Swift runtime and Foundation statically (--static-swift-stdlib), with no symbol
+# table (--strip-all); tree-sitter
 # is compiled into it from the pinned sources (the CTreeSitter target), so it needs no tree-sitter library
 # at run time either. Its own scratch path keeps `make build`/`make release` untouched.
 DIST_SCRATCH := .build-dist
@@ -120,7 +121,8 @@ DIST_DIR := dist
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
-	@$(SWIFT) build -q -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-debug
+	@$(SWIFT) build -q -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-all
+	@$(PYTHON) grammars/stamp-build.py $(DIST_BIN)
 
 ## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
 dist-check: dist-binary

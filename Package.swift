@@ -38,28 +38,35 @@ let package = Package(
         ),
         // heaplint's own C: the flattening walk over the tree-sitter tree (the syntax layer's hot loop).
         .target(name: "CHeapSyntax", dependencies: ["CTreeSitter"], cSettings: [.unsafeFlags(["-O2"])]),
+        // The few Foundation services beyond FoundationEssentials (locks, threads, standard streams, JSON trees,
+        // paths, a child process), so the binary links no Foundation and no ICU data (issue 27).
+        .target(name: "HeapPortable"),
         .target(name: "HeapSyntax", dependencies: ["CTreeSitter", "CTreeSitterPython", "CHeapSyntax"]),
-        .target(name: "HeapSemantics", dependencies: ["HeapSyntax"]),
+        .target(name: "HeapSemantics", dependencies: ["HeapPortable", "HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
-        .target(name: "HeapRules", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel"]),
-        .target(name: "HeapDiagnostics", dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules"]),
+        .target(name: "HeapRules", dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel"]),
+        .target(name: "HeapDiagnostics", dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules"]),
         .target(
             name: "HeapLintKit",
-            dependencies: ["HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
-                           .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
+                           .product(name: "TOMLKit", package: "TOMLKit")],
+            // TOMLKit imports Foundation (for Data and Calendar); without this its Foundation members (such
+            // as String.range(of:)) would be visible here and link Foundation with its ICU data (issue 27).
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .target(name: "LSPProtocol"),
-        .target(name: "LSPTransport", dependencies: ["LSPProtocol"]),
+        .target(name: "LSPTransport", dependencies: ["LSPProtocol", "HeapPortable"]),
         .target(
             name: "HeapLintServer",
-            dependencies: ["LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
+            dependencies: ["HeapPortable", "LSPProtocol", "LSPTransport", "HeapLintKit", "HeapDiagnostics", "HeapSyntax"]
         ),
         .executableTarget(
             name: "heaplint",
-            dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapLintServer", "LSPTransport",
+            dependencies: ["HeapPortable", "HeapLintKit", "HeapDiagnostics", "HeapLintServer", "LSPTransport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
+        .testTarget(name: "HeapPortableTests", dependencies: ["HeapPortable"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),

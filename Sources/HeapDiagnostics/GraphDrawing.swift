@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// Pictures of a `ReferenceGraph`: terminal text art, Graphviz DOT and an SVG whose layout is computed
 /// here (a cycle is a ring, a chain is a row). None of them analyses anything.
@@ -191,7 +196,7 @@ public enum GraphDrawing {
         let layout = layout(graph)
         let position = layout.positions
         let w = layout.boxWidth, h = layout.boxHeight
-        func f(_ value: Double) -> String { String(format: "%.1f", value) }
+        func f(_ value: Double) -> String { fixedDecimal(value, digits: 1) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"path-graph\" "
         out += "viewBox=\"0 0 \(f(layout.width)) \(f(layout.height))\" width=\"\(f(layout.width))\" height=\"\(f(layout.height))\">"
         out += "<title>\(xml(title))</title>"

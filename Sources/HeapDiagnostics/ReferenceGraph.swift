@@ -104,7 +104,7 @@ public struct ReferenceGraph: Sendable, Hashable {
 
     /// The line a label names (`_cache (line 5)`, `set (created once, line 4)`), if any.
     static func line(in label: String) -> Int? {
-        guard label.hasSuffix(")"), let range = label.range(of: "line ", options: .backwards) else { return nil }
+        guard label.hasSuffix(")"), let range = label.lastScalarRange(of: "line ") else { return nil }
         return Int(label[range.upperBound...].dropLast())
     }
 

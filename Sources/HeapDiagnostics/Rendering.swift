@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapModel
 import HeapRules
 import HeapSemantics
@@ -209,8 +214,8 @@ public enum Renderer {
             "location": report.location(d.start, path: d.path),
             "end_location": report.location(d.end, path: d.path),
             "noqa_row": d.noqaRow,
-            "url": d.url(base: report.ruleURLBase).map { $0 as Any } ?? NSNull(),
-            "cell": report.place(of: d).cell.map { $0 as Any } ?? NSNull(),
+            "url": d.url(base: report.ruleURLBase).map { $0 as Any } ?? JSONNull(),
+            "cell": report.place(of: d).cell.map { $0 as Any } ?? JSONNull(),
         ]
         if let fix = d.fix {
             let source = report.source(of: d)
@@ -220,23 +225,23 @@ public enum Renderer {
                 "edits": fix.edits.map { edit -> [String: Any] in
                     [
                         "content": String(decoding: edit.replacement, as: UTF8.self),
-                        "location": source.map { report.location($0.position(of: edit.range.lowerBound), path: d.path) } ?? NSNull(),
-                        "end_location": source.map { report.location($0.position(of: edit.range.upperBound), path: d.path) } ?? NSNull(),
+                        "location": source.map { report.location($0.position(of: edit.range.lowerBound), path: d.path) } ?? JSONNull(),
+                        "end_location": source.map { report.location($0.position(of: edit.range.upperBound), path: d.path) } ?? JSONNull(),
                     ]
                 },
             ] as [String: Any]
         } else {
-            object["fix"] = NSNull()
+            object["fix"] = JSONNull()
         }
         // How often the program makes the cycle (HL1, HL2): `per-call`, `per-instance`, `once-per-process`,
         // `error-path`; null for other findings.
         let lifetime = d.explanation?.lifetime
-        object["lifetime"] = lifetime.map { $0.kind.jsonName as Any } ?? NSNull()
-        object["lifetime_reason"] = lifetime.map { $0.reason as Any } ?? NSNull()
+        object["lifetime"] = lifetime.map { $0.kind.jsonName as Any } ?? JSONNull()
+        object["lifetime_reason"] = lifetime.map { $0.reason as Any } ?? JSONNull()
         object["explanation"] = d.explanation.map {
             explanationObject($0, source: report.source(of: d), cells: report.notebookCells[d.path])
-        } ?? NSNull()
-        object["graph"] = graphObject(d, cells: report.notebookCells[d.path]) ?? NSNull()
+        } ?? JSONNull()
+        object["graph"] = graphObject(d, cells: report.notebookCells[d.path]) ?? JSONNull()
         return object
     }
 
@@ -265,7 +270,7 @@ public enum Renderer {
         }
         return [
             "path": e.path.map { step -> [String: Any] in
-                var location: Any = NSNull()
+                var location: Any = JSONNull()
                 if let site = step.site, let source {
                     location = place(source.position(of: site.start))
                 } else if let line = step.line {
@@ -276,12 +281,12 @@ public enum Renderer {
             "estimate": e.estimate.map { estimate -> Any in
                 [
                     "lower_bytes": estimate.lowerBytes,
-                    "upper_bytes": estimate.upperBytes.map { $0 as Any } ?? NSNull(),
+                    "upper_bytes": estimate.upperBytes.map { $0 as Any } ?? JSONNull(),
                     "target_version": estimate.version.rawValue,
                     "basis": estimate.basis,
                     "summary": estimate.summary,
                 ] as [String: Any]
-            } ?? NSNull(),
+            } ?? JSONNull(),
             "mechanism": e.mechanism,
             "remedy": e.remedy,
             "also_closed_at": e.alsoClosedAt.map { other -> [String: Any] in
@@ -294,10 +299,9 @@ public enum Renderer {
     static func serialize(_ value: Any, pretty: Bool) -> String {
         // Foundation pretty-prints an empty array as "[\n\n]"; tools and people expect `[]` (as ruff prints).
         if let array = value as? [Any], array.isEmpty { return "[]" }
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        var options: JSONText.Options = [.sortedKeys, .withoutEscapingSlashes]
         if pretty { options.insert(.prettyPrinted) }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: options) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        return (try? JSONText.string(value, options: options)) ?? "null"
     }
 
     static func json(_ report: DiagnosticReport) -> String {
@@ -342,7 +346,7 @@ public enum Renderer {
     static func uri(_ path: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
-        return p.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? p
+        return p.percentEncodedForURLPath()
     }
 
     /// A path inside the working directory is relative to the source root (`%SRCROOT%`); one outside it
@@ -577,12 +581,12 @@ public enum Renderer {
     // MARK: GitHub workflow commands
 
     static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingAll("%", with: "%25").replacingAll("\r", with: "%0D")
+            .replacingAll("\n", with: "%0A")
     }
 
     static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escapeData(s).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
     }
 
     /// GitHub shows at most this many annotations of each level (error, warning, notice) per step.
@@ -727,5 +731,5 @@ public struct TerminalStyle: Sendable {
 
 extension CycleLifetimeClass {
     /// The JSON and SARIF spelling: `per-call`, `per-instance`, `once-per-process`, `error-path`.
-    public var jsonName: String { label.replacingOccurrences(of: " ", with: "-") }
+    public var jsonName: String { label.replacingAll(" ", with: "-") }
 }

@@ -1,8 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// Hands out 0, 1, 2, ... to concurrent workers.
 final class WorkCounter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var value = 0
     func take(below limit: Int) -> Int? {
         lock.lock()
@@ -16,7 +21,7 @@ final class WorkCounter: @unchecked Sendable {
 /// Per-index result slots filled from `concurrentPerform` workers.
 final class ResultBox: @unchecked Sendable {
     private var slots: [FileResult?]
-    private let lock = NSLock()
+    private let lock = Lock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: FileResult) { lock.lock(); slots[index] = value; lock.unlock() }
     var values: [FileResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
@@ -25,7 +30,7 @@ final class ResultBox: @unchecked Sendable {
 
 final class HashBox: @unchecked Sendable {
     private var slots: [String?]
-    private let lock = NSLock()
+    private let lock = Lock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: String) { lock.lock(); slots[index] = value; lock.unlock() }
     var values: [String?] { lock.lock(); defer { lock.unlock() }; return slots }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapModel
 import HeapRules
 import TOMLKit
@@ -108,10 +113,9 @@ public struct Configuration: Sendable {
     /// Defaults (rooted at the directory of `path`) when none is found.
     public static func load(forPath path: String) throws -> Configuration {
         let start = absolute(path)
-        var isDirectory: ObjCBool = false
         var directory = start
-        if !FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            directory = (start as NSString).deletingLastPathComponent
+        if PathString.isDirectory(start) != true {
+            directory = PathString.deletingLastComponent(start)
         }
         if let file = try discover(from: directory) { return try load(file: file) }
         return Configuration(projectRoot: directory)
@@ -122,10 +126,10 @@ public struct Configuration: Sendable {
         var current = absolute(directory)
         while true {
             for name in ["heaplint.toml", ".heaplint.toml"] {
-                let candidate = (current as NSString).appendingPathComponent(name)
+                let candidate = PathString.appending(current, name)
                 if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
             }
-            let pyproject = (current as NSString).appendingPathComponent("pyproject.toml")
+            let pyproject = PathString.appending(current, "pyproject.toml")
             if FileManager.default.isReadableFile(atPath: pyproject) {
                 // TOML is UTF-8 only. A pyproject we cannot decode may hold our table, so skipping it
                 // would silently apply the parent directory's settings instead: a usage error, as for
@@ -136,7 +140,7 @@ public struct Configuration: Sendable {
                 // A pyproject without our table does not stop the walk (ruff behaves the same).
                 if text.contains("heaplint"), try hasHeaplintTable(pyproject, text: text) { return pyproject }
             }
-            let parent = (current as NSString).deletingLastPathComponent
+            let parent = PathString.deletingLastComponent(current)
             if parent == current || parent.isEmpty { return nil }
             current = parent
         }
@@ -160,7 +164,7 @@ public struct Configuration: Sendable {
         }
         let root = try parseTOML(text, file: file)
         let table: [String: TOMLValueConvertible]
-        if (path as NSString).lastPathComponent == "pyproject.toml" {
+        if PathString.lastComponent(path) == "pyproject.toml" {
             table = dictionary(root["tool"]?.table?["heaplint"]?.table)
         } else if let nested = root["tool"]?.table?["heaplint"]?.table, root.keys == ["tool"] {
             // A heaplint.toml written like a pyproject section is accepted too.
@@ -169,7 +173,7 @@ public struct Configuration: Sendable {
             table = dictionary(root)
         }
         let options = try parseOptions(table, file: file)
-        return Configuration(configFile: path, projectRoot: (path as NSString).deletingLastPathComponent,
+        return Configuration(configFile: path, projectRoot: PathString.deletingLastComponent(path),
                              options: options)
     }
 
@@ -304,7 +308,7 @@ public struct Configuration: Sendable {
 
     /// `HL1`, `hl101`, `ALL` → normalised; anything that selects no known rule (or family) throws.
     public static func validatedSelector(_ raw: String, key: String, file: String) throws -> String {
-        let selector = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let selector = raw.trimmingWhitespace().uppercased()
         if selector == "ALL" { return selector }
         let familyPrefixes = RuleFamily.allCases.map(\.codePrefix)
         let matchesRule = RuleRegistry.all.contains { $0.metadata.code.hasPrefix(selector) }
@@ -446,7 +450,7 @@ public struct Configuration: Sendable {
     /// The cache directory, resolved against the project root.
     public var cacheDirectory: String {
         let dir = options.cacheDir ?? ".heaplint_cache"
-        return dir.hasPrefix("/") ? dir : (projectRoot as NSString).appendingPathComponent(dir)
+        return dir.hasPrefix("/") ? dir : PathString.appending(projectRoot, dir)
     }
 
     /// Whether `path` names a directory strictly below the directory it is relative to: not absolute,
@@ -478,8 +482,8 @@ public struct Configuration: Sendable {
         // The version directory the cache writes in counts too: `.heaplint_cache/<version>` committed
         // as a link would redirect the writes just the same.
         for part in dir.split(separator: "/") + [Substring(HeapLintVersion.string)] where part != "." {
-            current = part == ".." ? (current as NSString).deletingLastPathComponent
-                                   : (current as NSString).appendingPathComponent(String(part))
+            current = part == ".." ? PathString.deletingLastComponent(current)
+                                   : PathString.appending(current, String(part))
             var info = stat()
             guard lstat(current, &info) == 0 else { return nil }  // not created yet: save makes real directories
             if info.st_mode & S_IFMT == S_IFLNK {
@@ -505,7 +509,7 @@ public struct Configuration: Sendable {
     /// Absolute and lexically normalised (`.` and `..` removed) without resolving symlinks, so a
     /// linked file keeps the name the user sees (Foundation's `standardizingPath` resolves links).
     static func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathString.expandingTilde(path)
         let full = expanded.hasPrefix("/") ? expanded
             : FileManager.default.currentDirectoryPath + "/" + expanded
         var components: [Substring] = []
@@ -588,7 +592,7 @@ public enum Glob {
         var rest = Substring(pattern)
         var expanded = 0
         var previous: Character? = nil  // the pattern's character before `rest`
-        while let range = rest.range(of: "**/") {
+        while let range = rest.firstRange(of: "**/") {
             let head = rest[..<range.lowerBound]
             // Only a whole `**` component is recursive (`a**/` is an ordinary `*`).
             let before = head.last ?? previous

@@ -1,5 +1,10 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapSemantics
 import HeapSyntax
@@ -115,7 +120,7 @@ struct CrossModulePass {
 
 /// A byte allowance shared by a run's workers.
 final class ByteBudget: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var remaining: Int
 
     init(bytes: Int) { remaining = bytes }

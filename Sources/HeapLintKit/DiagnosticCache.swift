@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapModel
 import HeapRules
@@ -7,6 +12,9 @@ import HeapSyntax
 /// heaplint's version, shared by `--version`, the cache key and SARIF `tool.driver.version`.
 public enum HeapLintVersion {
     public static let string = HeapDiagnosticsInfo.version
+    /// `heaplint --version`/`heaplint version`: "0.1.0 (<commit> <commit date>)" in a `make dist` binary,
+    /// "0.1.0" in an unstamped build.
+    public static var line: String { BuildStamp.text.map { "\(string) (\($0))" } ?? string }
 }
 
 /// A content hash: two 64-bit FNV-1a passes with different offsets plus the length. Not
@@ -116,8 +124,8 @@ public struct DiagnosticCache: Sendable {
             configuration.projectRoot,
             Self.executableStamp,
         ].joined(separator: "|")
-        let versionDirectory = (directory as NSString).appendingPathComponent(HeapLintVersion.string)
-        file = (versionDirectory as NSString).appendingPathComponent(ContentHash.of(key) + ".json")
+        let versionDirectory = PathString.appending(directory, HeapLintVersion.string)
+        file = PathString.appending(versionDirectory, ContentHash.of(key) + ".json")
         if let data = FileManager.default.contents(atPath: file),
            let decoded = try? JSONDecoder().decode([String: Entry].self, from: data) {
             entries = decoded
@@ -158,10 +166,10 @@ public struct DiagnosticCache: Sendable {
         for (path, update) in cross where merged[path] != nil {
             merged[path]?.cross = CrossEntry(key: update.key, diagnostics: update.diagnostics.map(CachedDiagnostic.init))
         }
-        let directory = (file as NSString).deletingLastPathComponent
+        let directory = PathString.deletingLastComponent(file)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let root = ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".gitignore")
+            let root = PathString.appending(PathString.deletingLastComponent(directory), ".gitignore")
             if !FileManager.default.fileExists(atPath: root) {
                 try? "# Automatically created by heaplint.\n*\n".write(toFile: root, atomically: true, encoding: .utf8)
             }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// A file selected for checking.
 public struct DiscoveredFile: Sendable, Hashable {
@@ -38,9 +43,7 @@ public struct FileDiscovery: Sendable {
         }
         for given in paths {
             let path = given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            if exists && isDirectory.boolValue && !Self.isCheckedFileName(path) {
+            if PathString.isDirectory(path) == true && !Self.isCheckedFileName(path) {
                 if forceExclude && isExcluded(path, patterns: patterns) { continue }
                 walk(path, add: { add($0, explicit: false, absolute: $1, undecodable: $2) })
             } else {
@@ -101,7 +104,7 @@ public struct FileDiscovery: Sendable {
             for entry in listing.undecodable {
                 let isDirectory = entry.type == Int32(DT_DIR)
                 guard isDirectory || entry.isPythonFileName else { continue }
-                let child = directory.path == "." ? entry.escaped : (directory.path as NSString).appendingPathComponent(entry.escaped)
+                let child = directory.path == "." ? entry.escaped : PathString.appending(directory.path, entry.escaped)
                 let absolute = directory.absolute == "/" ? "/" + entry.escaped : directory.absolute + "/" + entry.escaped
                 if matcher.matches(relative: configuration.relativePath(absolute: absolute)) { continue }
                 add(child, absolute, isDirectory
@@ -111,7 +114,7 @@ public struct FileDiscovery: Sendable {
             // Reverse-sorted onto the stack so directories are visited in name order.
             var subdirectories: [Visit] = []
             for name in listing.names.sorted() {
-                let child = directory.path == "." ? name : (directory.path as NSString).appendingPathComponent(name)
+                let child = directory.path == "." ? name : PathString.appending(directory.path, name)
                 var info = stat()
                 guard lstat(child, &info) == 0 else { continue }
                 let type = info.st_mode & S_IFMT
@@ -128,7 +131,7 @@ public struct FileDiscovery: Sendable {
                 if let ignores, ignores.isIgnored(components, isDirectory: isDirectory) { continue }
                 if isDirectory {
                     // A virtualenv by any name: it has `pyvenv.cfg` at its root.
-                    if manager.fileExists(atPath: (child as NSString).appendingPathComponent("pyvenv.cfg")) { continue }
+                    if manager.fileExists(atPath: PathString.appending(child, "pyvenv.cfg")) { continue }
                     subdirectories.append(Visit(path: child, absolute: absolute, relative: relative, isClean: true,
                                                 components: components, ignores: ignores))
                 } else if type == S_IFREG || type == S_IFLNK {

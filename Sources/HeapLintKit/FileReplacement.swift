@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// Writes fixed text back the way a careful editor does (issue 15): never over a file that changed
 /// since it was read, never over a file the user could not write, and keeping the file's identity
@@ -94,10 +99,10 @@ enum FileReplacement {
     /// caller rewrites in place).
     private static func replaceByRename(real: String, info: stat, expecting original: [UInt8],
                                         with bytes: [UInt8]) -> Outcome? {
-        let directory = (real as NSString).deletingLastPathComponent
-        let name = (real as NSString).lastPathComponent
-        let temporary = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(name).heaplint-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let directory = PathString.deletingLastComponent(real)
+        let name = PathString.lastComponent(real)
+        let temporary = PathString.appending(directory.isEmpty ? "." : directory,
+                                             ".\(name).heaplint-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
         // The original stays open: after the rename its inode is no longer at the path, but a write
         // that reached it in the last instant still shows in its size and mtime.
         let originalFd = open(real, O_RDONLY)

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// One line of a gitignore-format file, parsed: `!keep.py`, `build/`, `/top.py`, `docs/**/gen_*.py`.
 struct IgnorePattern: Sendable {
@@ -90,7 +95,7 @@ struct IgnoreRules: Sendable {
         var repositoryDepth: Int? = nil
         for depth in stride(from: components.count, through: 0, by: -1) {
             let directory = "/" + components.prefix(depth).joined(separator: "/")
-            if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(".git")) {
+            if FileManager.default.fileExists(atPath: PathString.appending(directory, ".git")) {
                 repositoryDepth = depth
                 break
             }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapSemantics
 import HeapSyntax
 
@@ -16,15 +21,15 @@ public struct ModuleIdentity: Sendable, Hashable {
 
     public static func of(path: String) -> ModuleIdentity {
         let absolute = Configuration.absolute(path)
-        var directory = (absolute as NSString).deletingLastPathComponent
-        let file = ((absolute as NSString).lastPathComponent as NSString).deletingPathExtension
+        var directory = PathString.deletingLastComponent(absolute)
+        let file = PathString.deletingExtension(PathString.lastComponent(absolute))
         let isPackage = file == "__init__"
         var parts: [String] = isPackage ? [] : [file]
         // Each package level costs one stat; a file outside any package stands alone.
         var info = stat()
         while directory != "/", !directory.isEmpty, stat(directory + "/__init__.py", &info) == 0 {
-            parts.insert((directory as NSString).lastPathComponent, at: 0)
-            directory = (directory as NSString).deletingLastPathComponent
+            parts.insert(PathString.lastComponent(directory), at: 0)
+            directory = PathString.deletingLastComponent(directory)
         }
         return ModuleIdentity(name: parts.joined(separator: "."), isPackage: isPackage)
     }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapSyntax
 
@@ -16,7 +21,7 @@ public enum NotebookLoader {
         }
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
+            json = try JSONText.parse(raw)
         } catch {
             return .unreadable("Cannot analyse notebook: it is not valid JSON (\(jsonProblem(error)))")
         }
@@ -72,8 +77,7 @@ public enum NotebookLoader {
     }
 
     private static func jsonProblem(_ error: Error) -> String {
-        let info = (error as NSError).userInfo
-        return (info["NSDebugDescription"] as? String) ?? error.localizedDescription
+        "\(error)"
     }
 
     /// The cell's lines with IPython-only lines replaced. A masked line keeps its indentation and gets
@@ -81,8 +85,8 @@ public enum NotebookLoader {
     /// leaves the block valid; the original text follows as a comment.
     static func mask(_ lines: [String]) -> [String] {
         // A cell magic (`%%time`, `%%bash`) makes the whole cell something other than plain Python.
-        if let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
-           first.trimmingCharacters(in: .whitespaces).hasPrefix("%%") {
+        if let first = lines.first(where: { !$0.trimmingWhitespace().isEmpty }),
+           first.trimmingWhitespace().hasPrefix("%%") {
             return lines.map { $0.isEmpty ? $0 : "# " + $0 }
         }
         var result: [String] = []
@@ -110,7 +114,7 @@ public enum NotebookLoader {
         }
         // `files = !ls` and `t = %timeit -o f()`: keep the name bound so later cells do not lose it.
         if let equals = body.firstIndex(of: "=") {
-            let target = body[..<equals].trimmingCharacters(in: .whitespaces)
+            let target = body[..<equals].trimmingWhitespace()
             let value = body[body.index(after: equals)...].drop { $0 == " " }
             if let start = value.first, start == "!" || start == "%", isIdentifier(target) {
                 return indent + target + " = None  # " + value

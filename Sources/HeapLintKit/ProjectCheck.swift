@@ -1,5 +1,10 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapRules
 import HeapSyntax

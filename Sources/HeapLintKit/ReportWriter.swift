@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// Writes the report for `-o/--output-file` without replacing what is at the path.
 ///
@@ -60,8 +65,8 @@ public enum ReportWriter {
 
     /// A temporary sibling with the report (and `mode`, or the default a new file gets), renamed over `path`.
     private static func replaceAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t?) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let directory = PathString.deletingLastComponent(path)
+        let name = PathString.lastComponent(path)
         var template = Array(((directory.isEmpty ? "." : directory) + "/." + name + ".heaplint-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw Failure(description: errorText(errno)) }

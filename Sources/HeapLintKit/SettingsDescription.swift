@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 extension Configuration {
     /// The resolved settings as `heaplint check --show-settings` prints them: one `key = value` line per

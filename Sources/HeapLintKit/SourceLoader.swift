@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapSyntax
 
@@ -181,7 +186,7 @@ public enum SourceLoader {
             let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
             if trimmed.hasPrefix("#") {
                 if let name = cookieName(in: String(trimmed)) { return name }
-            } else if number == 0 && !trimmed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            } else if number == 0 && !trimmed.trimmingWhitespaceAndNewlines().isEmpty {
                 return nil
             }
         }
@@ -189,7 +194,7 @@ public enum SourceLoader {
     }
 
     private static func cookieName(in comment: String) -> String? {
-        guard let range = comment.range(of: "coding") else { return nil }
+        guard let range = comment.firstScalarRange(of: "coding") else { return nil }
         var rest = comment[range.upperBound...]
         guard let first = rest.first, first == ":" || first == "=" else { return nil }
         rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
@@ -210,7 +215,7 @@ public enum SourceLoader {
     static func transcode(_ bytes: [UInt8], from name: String) -> Result<[UInt8], TranscodingProblem> {
         let aliases: [String: String] = ["latin-1": "LATIN1", "latin1": "LATIN1", "l1": "LATIN1", "8859": "LATIN1",
                                          "iso-latin-1": "LATIN1", "646": "ASCII", "us-ascii": "ASCII"]
-        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        let dashed = name.replacingAll("_", with: "-")
         var handle: iconv_t? = nil
         for candidate in [aliases[dashed], name, dashed].compactMap({ $0 }) {
             let h = iconv_open("UTF-8", candidate.uppercased())

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// A unified diff as `diff -u` prints it: the changed lines found by a shortest edit script (Myers),
 /// grouped into one hunk per region with 3 lines of context, so fixes far apart print two small hunks

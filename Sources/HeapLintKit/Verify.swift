@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapSyntax
 
@@ -150,16 +155,7 @@ public struct VerifyRunner: Sendable {
         let plugins = environment["PYTEST_PLUGINS"].map { $0.isEmpty ? "" : "," + $0 } ?? ""
         environment["PYTEST_PLUGINS"] = VerifyHarness.pytestPluginModule + plugins
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.environment = environment
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
-        try process.run()
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
+        let status = try Subprocess.runWithStdoutOnStderr("/usr/bin/env", arguments: command, environment: environment)
 
         var records: [RuntimeRecord] = []
         var unreadable = 0
@@ -301,8 +297,8 @@ public struct VerifyMatcher: Sendable {
     ]
 
     static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { $0 == "_" || CharacterSet.alphanumerics.contains($0) }
+        guard let first = text.unicodeScalars.first, first == "_" || isLetterOrMark(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || isLetterOrMark($0) || isNumberCategory($0) }
     }
 
     static func identifiers(in text: String) -> [String] {
@@ -364,7 +360,7 @@ extension VerifyMatcher.Report {
     /// A run-time cycle as JSON: its objects, path steps, test, and the path as one line (`summary`).
     static func cycleObject(_ cycle: RuntimeCycle) -> [String: Any] {
         let data = (try? JSONEncoder().encode(cycle)) ?? Data("{}".utf8)
-        var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        var object = (try? JSONText.parse(data)) as? [String: Any] ?? [:]
         object["summary"] = cycle.pathSummary
         return object
     }
@@ -380,7 +376,7 @@ extension VerifyMatcher.Report {
             "processes": records.map { ["pid": $0.pid, "python": $0.python, "argv": $0.argv,
                                         "tracemalloc": $0.tracemalloc, "cycles": $0.cycles.count,
                                         "noise_cycles": $0.noiseCycles,
-                                        "error": $0.error.map { $0 as Any } ?? NSNull()] as [String: Any] },
+                                        "error": $0.error.map { $0 as Any } ?? JSONNull()] as [String: Any] },
             "confirmed": confirmed.map { item -> [String: Any] in
                 var o = diagnosticObject(item.diagnostic)
                 o["cycles"] = item.cycles.map(cycleObject)
@@ -390,15 +386,14 @@ extension VerifyMatcher.Report {
                 var o = cycleObject(cycle)
                 o["code"] = "HL004"
                 o["message"] = Self.runtimeOnlyMessage(cycle)
-                o["filename"] = cycle.primarySite.map { $0.file as Any } ?? NSNull()
-                o["location"] = cycle.primarySite.map { ["row": $0.line, "column": 1] as Any } ?? NSNull()
+                o["filename"] = cycle.primarySite.map { $0.file as Any } ?? JSONNull()
+                o["location"] = cycle.primarySite.map { ["row": $0.line, "column": 1] as Any } ?? JSONNull()
                 return o
             },
             "not_exercised": notExercised.map(diagnosticObject),
             "checked_files": checkedFiles.map { Configuration.absolutePath($0) }.sorted(),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return (String(data: data, encoding: .utf8) ?? "{}") + "\n"
+        return ((try? JSONText.string(object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? "{}") + "\n"
     }
 
     /// SARIF 2.1.0: `check`'s log of the HL1/HL2 findings (same rules, locations, related locations and

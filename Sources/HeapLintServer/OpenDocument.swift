@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
+import Dispatch
 import HeapDiagnostics
 import HeapLintKit
 import HeapSyntax

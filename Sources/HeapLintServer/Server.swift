@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapLintKit
 import HeapSyntax
@@ -297,7 +302,7 @@ public actor HeapLintServer {
     /// The project's configuration for `path` with the editor's settings over it. A broken config file
     /// is reported once and the defaults apply until it is fixed.
     private func configuration(forPath path: String) -> Configuration {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathString.deletingLastComponent(path)
         let project: Configuration
         if let cached = configurations[directory] {
             project = cached
@@ -660,8 +665,8 @@ public actor HeapLintServer {
                                   PublishDiagnosticsParams(uri: uri, version: result.version, diagnostics: items))
         }
         if trace != "off" {
-            let total = String(format: "%.2f", result.elapsedSeconds * 1000)
-            let parse = String(format: "%.2f", result.parseSeconds * 1000)
+            let total = fixedDecimal(result.elapsedSeconds * 1000, digits: 2)
+            let parse = fixedDecimal(result.parseSeconds * 1000, digits: 2)
             sink.sendNotification("$/logTrace", LogTraceParams(
                 message: "heaplint: analysed \(document.path) v\(result.version) in \(total) ms (parse \(parse) ms), \(items.count) diagnostics"))
         }

@@ -1,3 +1,5 @@
+import HeapPortable
+
 extension RuleMetadata {
     /// The rule's documentation as one markdown page (`heaplint rule HL101`, SARIF `help.markdown`).
     public var markdown: String {
@@ -56,7 +58,7 @@ extension RuleMetadata {
             guard !members.isEmpty else { continue }
             page += "\n## \(family.title) (\(family.codePrefix)xx)\n\n| code | name | summary | status | fix |\n|---|---|---|---|---|\n"
             for m in members {
-                page += "| [\(m.code)](\(m.code).md) | \(m.name) | \(m.summary.replacingOccurrences(of: "|", with: "\\|")) | \(m.status.rawValue) | \(m.fix.rawValue) |\n"
+                page += "| [\(m.code)](\(m.code).md) | \(m.name) | \(m.summary.replacingAll("|", with: "\\|")) | \(m.status.rawValue) | \(m.fix.rawValue) |\n"
             }
         }
         return page

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapSyntax
 
 /// How many items iterating an expression yields, as far as the source tells: an exact count
@@ -386,7 +391,7 @@ struct NameBindings {
 /// Per scope (a def or the module, nested defs included, as `size(ofName:)` always scanned), the
 /// bindings of every name: built in one pass over the scope the first time any name in it is sized.
 final class ScopeBindingsCache: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var byScope: [Node: [String: NameBindings]] = [:]
 
     func of(_ scope: Node) -> [String: NameBindings] {

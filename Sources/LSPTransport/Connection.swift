@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import LSPProtocol
 
 #if canImport(Glibc)
@@ -57,7 +62,7 @@ extension MessageSink {
 /// interleave inside a frame.
 public final class MessageWriter: MessageSink, @unchecked Sendable {
     private let fd: Int32
-    private let lock = NSLock()
+    private let lock = Lock()
     private let encoder: JSONEncoder
     private var broken = false
 
@@ -106,7 +111,7 @@ public final class MessageWriter: MessageSink, @unchecked Sendable {
 public enum MessageReader {
     public static func events(fileDescriptor fd: Int32, writer: MessageWriter) -> AsyncStream<TransportEvent> {
         let (stream, continuation) = AsyncStream<TransportEvent>.makeStream(bufferingPolicy: .unbounded)
-        let thread = Thread {
+        startDetachedThread(stackSize: 1 << 22) {
             var framer = MessageFramer()
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let decoder = JSONDecoder()
@@ -138,8 +143,6 @@ public enum MessageReader {
             }
             continuation.finish()
         }
-        thread.stackSize = 1 << 22
-        thread.start()
         return stream
     }
 }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 
 /// LSPTransport: JSON-RPC messages over a byte stream with `Content-Length` framing, as LSP's base
 /// protocol defines it. It knows frames and envelopes, not heaplint: the server gets decoded frames and
@@ -120,7 +125,7 @@ public struct MessageFramer: Sendable {
     private func isCompleteJSON(_ bytes: [UInt8]) -> Bool {
         guard let last = bytes.last(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
               last == UInt8(ascii: "}") else { return false }
-        return (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil
+        return (try? JSONText.parse(bytes)) != nil
     }
 
     private mutating func compact() {

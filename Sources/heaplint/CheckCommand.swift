@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapLintKit
 
@@ -168,7 +173,7 @@ struct Check: ParsableCommand {
 
     /// Comma-separated, repeatable option values: `--select HL1,HL2 --select HL3`.
     static func split(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     func commandLineOptions() throws -> Options {
@@ -337,7 +342,7 @@ struct Check: ParsableCommand {
                 printWarning("no noqa directives added to \(failure.path): \(failure.reason)")
             }
             if !silent {
-                FileHandle.standardError.write(Data("Added \(outcome.added) noqa directive\(outcome.added == 1 ? "" : "s").\n".utf8))
+                StandardStream.writeError("Added \(outcome.added) noqa directive\(outcome.added == 1 ? "" : "s").\n".utf8)
             }
             return
         }
@@ -353,11 +358,11 @@ struct Check: ParsableCommand {
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let data = Data(StandardStream.readInputToEnd())
         let name = stdinFilename ?? "-"
         if forceExclude, stdinFilename != nil {
             if configuration.isExcluded(path: name) {
-                if fixMode == .apply { FileHandle.standardOutput.write(data) }
+                if fixMode == .apply { StandardStream.writeOutput(data) }
                 return
             }
         }
@@ -369,15 +374,15 @@ struct Check: ParsableCommand {
         if fixMode == .apply {
             // As ruff does: the fixed source goes to stdout, remaining problems to stderr.
             if let source = result.source, result.fixedCount > 0 {
-                FileHandle.standardOutput.write(Data(source.bytes))
+                StandardStream.writeOutput(source.bytes)
             } else {
-                FileHandle.standardOutput.write(data)
+                StandardStream.writeOutput(data)
             }
             let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
             if !silent {
                 let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
                                               isTerminal: isatty(STDERR_FILENO) == 1)
-                FileHandle.standardError.write(Data(Renderer.render(report, as: .concise, colored: colored).utf8))
+                StandardStream.writeError(Renderer.render(report, as: .concise, colored: colored).utf8)
             }
             if !result.diagnostics.isEmpty && !exitZero { throw ExitCode(1) }
             return
@@ -415,7 +420,7 @@ struct Check: ParsableCommand {
             }
             var now = before
             while now == before {
-                Thread.sleep(forTimeInterval: 0.3)
+                sleepSeconds(0.3)
                 now = try watchSnapshot(givenPaths)
             }
         }
@@ -441,26 +446,26 @@ struct Check: ParsableCommand {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
-        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return [parts.tm_hour, parts.tm_min, parts.tm_sec].map { zeroPadded(Int($0), width: 2) }.joined(separator: ":")
     }
 
     /// "Checked N files in T s" on stderr, last: on a terminal or with `--verbose` (piped output stays
     /// exactly ruff's shape), never with `--quiet`/`--silent`.
     func printCheckedLine(files: Int, seconds: Double) {
         guard !quiet, !silent, verbose || isatty(STDERR_FILENO) == 1 else { return }
-        let time = seconds < 10 ? String(format: "%.2f", seconds) : String(format: "%.1f", seconds)
-        FileHandle.standardError.write(Data("Checked \(files) file\(files == 1 ? "" : "s") in \(time) s\n".utf8))
+        let time = seconds < 10 ? fixedDecimal(seconds, digits: 2) : fixedDecimal(seconds, digits: 1)
+        StandardStream.writeError("Checked \(files) file\(files == 1 ? "" : "s") in \(time) s\n".utf8)
     }
 
     /// `--verbose` lines: on stderr, so the report on stdout stays the same.
     func printVerbose(_ message: String) {
-        FileHandle.standardError.write(Data("heaplint: \(message)\n".utf8))
+        StandardStream.writeError("heaplint: \(message)\n".utf8)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> String {
         let elapsed = ContinuousClock.now - start
         let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return String(format: "%.3f s", value)
+        return fixedDecimal(value, digits: 3) + " s"
     }
 
     func makeReport(_ results: [FileResult], ruleURLBase: String) -> DiagnosticReport {
@@ -496,7 +501,7 @@ struct Check: ParsableCommand {
                 writeStdout(diffs.joined())
                 if !quiet {
                     let hidden = hiddenFixCount(results.flatMap(\.diagnostics))
-                    FileHandle.standardError.write(Data((fixed == 0
+                    StandardStream.writeError(((fixed == 0
                         ? "No fixes available\(hidden > 0 ? " (\(Self.hiddenFixes(hidden)))" : "").\n"
                         : "Would fix \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8))
                 }

@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapLintKit
 
@@ -70,11 +75,10 @@ struct ExplainCommand: ParsableCommand {
         guard let (file, line, column) = Self.parse(location: location) else {
             throw UsageError("`\(location)` is not FILE:LINE[:COL] (such as `app.py:12` or `app.py:12:5`)")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+        guard let isDirectory = PathString.isDirectory(file) else {
             throw UsageError("\(file): no such file")
         }
-        if isDirectory.boolValue { throw UsageError("\(file) is a directory; explain takes one file and a line") }
+        if isDirectory { throw UsageError("\(file) is a directory; explain takes one file and a line") }
         if file.hasSuffix(".ipynb") {
             throw UsageError("\(file): explain does not read notebooks yet; use `heaplint check --output-format json` (its `graph`)")
         }
@@ -113,7 +117,7 @@ struct ExplainCommand: ParsableCommand {
             let elsewhere = Set(report.diagnostics.map(\.row)).sorted()
             let hint = elsewhere.isEmpty ? "no findings in the file"
                 : "findings in this file are at line\(elsewhere.count == 1 ? "" : "s") " + elsewhere.map(String.init).joined(separator: ", ")
-            FileHandle.standardError.write(Data("heaplint: nothing reported at \(file):\(line) (\(hint))\n".utf8))
+            StandardStream.writeError("heaplint: nothing reported at \(file):\(line) (\(hint))\n".utf8)
             return
         }
         switch format {
@@ -127,7 +131,7 @@ struct ExplainCommand: ParsableCommand {
                 return ("\(d.code) \(d.path):\(d.row):\(d.column) \(d.message)", ReferenceGraph(path: path))
             }
             guard !drawable.isEmpty else {
-                FileHandle.standardError.write(Data("heaplint: the finding\(chosen.count == 1 ? "" : "s") at \(file):\(line) (\(chosen.map(\.code).joined(separator: ", "))) \(chosen.count == 1 ? "has" : "have") no reference path to draw\n".utf8))
+                StandardStream.writeError("heaplint: the finding\(chosen.count == 1 ? "" : "s") at \(file):\(line) (\(chosen.map(\.code).joined(separator: ", "))) \(chosen.count == 1 ? "has" : "have") no reference path to draw\n".utf8)
                 return
             }
             writeStdout(GraphDrawing.dot(drawable))
@@ -158,7 +162,7 @@ struct ExplainCommand: ParsableCommand {
         if let path = d.explanation?.path, !path.isEmpty {
             for line in GraphDrawing.textArt(ReferenceGraph(path: path)).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 let mark = "← closes the cycle"
-                out += "    " + line.replacingOccurrences(of: mark, with: style.boldRed(mark)) + "\n"
+                out += "    " + line.replacingAll(mark, with: style.boldRed(mark)) + "\n"
             }
             out += "\n"
         } else {

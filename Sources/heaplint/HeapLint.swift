@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapLintKit
 
 @main
@@ -11,7 +16,7 @@ struct HeapLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
         abstract: "Find memory problems in Python code from a model of CPython's heap.",
-        version: HeapLintVersion.string,
+        version: HeapLintVersion.line,
         subcommands: subcommandTypes)
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as ruff does), not 64.
@@ -24,16 +29,20 @@ struct HeapLint: ParsableCommand {
                 switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
                 case .success(let budget): PythonParser.defaultBudget = budget
                 case .failure(let error):
-                    FileHandle.standardError.write(Data("heaplint: \(error.message)\n".utf8))
-                    Foundation.exit(2)
+                    StandardStream.writeError("heaplint: \(error.message)\n".utf8)
+                    Self.exit(withError: ExitCode(2))
                 }
             }
             try command.run()
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((styledUsageMessage(fullMessage(for: error)) + "\n").utf8))
-                Foundation.exit(2)
+                StandardStream.writeError((styledUsageMessage(fullMessage(for: error)) + "\n").utf8)
+                #if canImport(Glibc)
+                Glibc.exit(2)
+                #else
+                Darwin.exit(2)
+                #endif
             }
             exit(withError: error)
         }
@@ -68,7 +77,7 @@ extension HeapLint {
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
 
-    func run() throws { print(HeapLintVersion.string) }
+    func run() throws { print(HeapLintVersion.line) }
 }
 
 /// ArgumentParser's "Error: Unknown option ..." in heaplint's one error style, "heaplint: error: unknown
@@ -91,14 +100,14 @@ struct UsageError: Error {
 
 /// Prints `heaplint: error: ...` on stderr.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("heaplint: error: \(message)\n".utf8))
+    StandardStream.writeError("heaplint: error: \(message)\n".utf8)
 }
 
 func printWarning(_ message: String) {
-    FileHandle.standardError.write(Data("heaplint: warning: \(message)\n".utf8))
+    StandardStream.writeError("heaplint: warning: \(message)\n".utf8)
 }
 
 func writeStdout(_ text: String) {
     guard !text.isEmpty else { return }
-    FileHandle.standardOutput.write(Data(text.utf8))
+    StandardStream.writeOutput(text.utf8)
 }

@@ -1,5 +1,10 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapDiagnostics
 import HeapLintKit
 
@@ -7,7 +12,7 @@ import HeapLintKit
 /// (`stream`), and on a terminal a progress line on stderr once the run has taken `progressDelay`.
 /// All writes go through one lock, so a streamed report and the progress line never interleave.
 final class LiveOutput: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private let total: Int
     private let stream: Bool
     private let format: OutputFormat
@@ -90,13 +95,13 @@ final class LiveOutput: @unchecked Sendable {
     private func drawProgressIfDue() {
         guard showProgress, elapsedSeconds >= progressDelay else { return }
         let line = "Checking files… \(done)/\(total)"
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        StandardStream.writeError("\r\u{1B}[K\(line)".utf8)
         progressShown = true
     }
 
     private func clearProgress() {
         guard progressShown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardStream.writeError("\r\u{1B}[K".utf8)
         progressShown = false
     }
 }

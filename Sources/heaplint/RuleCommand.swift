@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapLintKit
 
 /// `heaplint rule HL101` prints a rule's documentation; `--all` every rule; JSON for tools and the
@@ -31,7 +36,7 @@ struct RuleCommand: ParsableCommand {
         } else if let code, let rule = RuleRegistry.rule(code: code.uppercased()) {
             rules = [rule]
         } else {
-            FileHandle.standardError.write(Data("heaplint: error: unknown rule code `\(code ?? "")`; `heaplint rule --all` lists them\n".utf8))
+            StandardStream.writeError("heaplint: error: unknown rule code `\(code ?? "")`; `heaplint rule --all` lists them\n".utf8)
             throw ExitCode(2)
         }
         if let outDir {
@@ -61,13 +66,13 @@ extension RuleCommand {
         if all {
             for name in try manager.contentsOfDirectory(atPath: directory)
             where name.hasPrefix("HL") && name.hasSuffix(".md") && pages[name] == nil {
-                try manager.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+                try manager.removeItem(atPath: PathString.appending(directory, name))
             }
         }
         var files = pages
         if all { files["README.md"] = RuleMetadata.index(rules) }
         for (name, text) in files {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)))
+            try Data(text.utf8).write(to: URL(fileURLWithPath: PathString.appending(directory, name)))
         }
         print("Wrote \(files.count) page\(files.count == 1 ? "" : "s") to \(directory)")
     }

@@ -1,6 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HeapLintKit
+import HeapPortable
+import Dispatch
 import HeapLintServer
 import LSPTransport
 
@@ -24,7 +30,7 @@ struct ServerCommand: ParsableCommand {
         // A malformed variable must not keep the editor from starting the server: say so, keep the default.
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
         case .success(let budget): PythonParser.defaultBudget = budget
-        case .failure(let error): FileHandle.standardError.write(Data("heaplint server: ignoring \(error.message)\n".utf8))
+        case .failure(let error): StandardStream.writeError("heaplint server: ignoring \(error.message)\n".utf8)
         }
         let writer = MessageWriter(fileDescriptor: STDOUT_FILENO)
         let events = MessageReader.events(fileDescriptor: STDIN_FILENO, writer: writer)

@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HeapPortable
 import HeapLintKit
 
 /// `heaplint verify [PATH ...] -- COMMAND ...`: runs a Python command with the run-time harness and
@@ -53,7 +58,7 @@ struct VerifyCommand: ParsableCommand {
     /// The kinds that make the exit status 1; `none` alone clears them.
     func failingKinds() throws -> Set<String> {
         if exitZero { return [] }
-        let given = failOn.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let given = failOn.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }
         if given.isEmpty { return ["confirmed", "runtime-only"] }
         if given == ["none"] { return [] }
         for kind in given where !Self.failKinds.contains(kind) {
@@ -74,8 +79,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         if printHarness {
-            let data = try JSONSerialization.data(withJSONObject: VerifyRunner.harnessSources, options: [.sortedKeys])
-            writeStdout(String(decoding: data, as: UTF8.self) + "\n")
+            writeStdout(try JSONText.string(VerifyRunner.harnessSources, options: [.sortedKeys]) + "\n")
             return
         }
         guard !command.isEmpty else {
@@ -100,7 +104,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             outcome = try VerifyRunner(command: command, frames: frames).run()
         } catch {
-            printError("cannot run \(command.joined(separator: " ")): \(error.localizedDescription)")
+            printError("cannot run \(command.joined(separator: " ")): \(error)")
             throw ExitCode(2)
         }
         let cycles = outcome.records.flatMap(\.cycles)

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "Sources"
 DOC = ROOT / "docs" / "modules.md"
-PLATFORM = {"Foundation", "Dispatch", "Glibc", "Darwin"}
+PLATFORM = {"FoundationEssentials", "Foundation", "Dispatch", "Glibc", "Darwin"}
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?(\w+)")
 
 

@@ -75,4 +75,9 @@ int hl_flatten_incremental(const TSTree *tree, const HLKindTables *tables, const
 
 void hl_flat_tree_free(HLFlatTree *tree);
 
+/// The release build's commit and date (issue 27), from build_stamp.c: "<commit> <commit date>", or "" in
+/// an unstamped build. (Declared here, not in a header of its own: a new header in this umbrella
+/// directory is not seen by an existing build's cached module.)
+const char *heaplint_build_stamp(void);
+
 #endif

@@ -1,4 +1,5 @@
 import HeapModel
+import HeapPortable
 import HeapSemantics
 import HeapSyntax
 
@@ -447,7 +448,7 @@ public struct LargeLocalOutlivesUse: Rule {
         case "sleep":
             if qualified != "time.sleep" && qualified != "asyncio.sleep" && receiver?.kind != .identifier { return nil }
             if let first = positional.first, first.kind == .integer || first.kind == .float,
-               let value = Double(first.text.replacingOccurrences(of: "_", with: "")), value < 1 { return nil }
+               let value = Double(first.text.replacingAll("_", with: "")), value < 1 { return nil }
             if positional.isEmpty { return nil }
         case "wait":
             guard positional.count <= 1 else { return nil }

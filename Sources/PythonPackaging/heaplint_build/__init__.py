@@ -11,7 +11,8 @@ The version is read from the one `public static let version = "X.Y.Z"` line in S
 Environment:
   HEAPLINT_PREBUILT_BINARY  path to an already built heaplint binary; the backend packs it instead of
                             building (used by `make dist`, by the tests, and for pre-commit installs on
-                            machines that already hold a binary). It must print the same version.
+                            machines that already hold a binary). It must print the same version
+                            (followed by the build stamp, "(<commit> <date>)", if it has one).
 """
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def _binary() -> Path:
                              "(building from source needs Swift 6 and a C compiler)")
         path = DIST_BINARY
     out = subprocess.run([str(path), "--version"], capture_output=True, text=True)
-    if out.returncode != 0 or out.stdout.strip() != version():
+    # "0.1.0", or "0.1.0 (<commit> <date>)" from a stamped `make dist-binary` build.
+    if out.returncode != 0 or out.stdout.split()[:1] != [version()]:
         raise BuildError(f"{path} --version printed {out.stdout.strip()!r}, "
                          f"but HeapDiagnosticsInfo.version (Version.swift) says {version()!r}: rebuild the binary")
     return path
