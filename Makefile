@@ -207,3 +207,9 @@ precision-actionable: build precision-packages
 census: build
 	@$(PYTHON) Tests/census/census.py --heaplint $(DEBUG_BIN)
 	@$(PYTHON) Tests/census/measure.py --heaplint $(DEBUG_BIN)
+
+# docs/verify-report.md: attrs' and tornado's suites (pinned sdists from PyPI) plain and under `heaplint
+# verify`. Needs network; not part of `make test`.
+verify-report: build
+	./Tests/verifyreport/run.sh
+.PHONY: verify-report

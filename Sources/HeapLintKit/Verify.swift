@@ -56,8 +56,26 @@ public struct RuntimeStep: Codable, Sendable {
 public struct RuntimeCycle: Codable, Sendable {
     public let objects: [RuntimeObject]
     public let path: [RuntimeStep]
-    /// Under pytest, the node id of the test that left it (`tests/test_x.py::test_name`).
+    /// Under pytest, the node id of the (first, by name) test that left it (`tests/test_x.py::test_name`).
     public let test: String?
+    /// How many times the run left this cycle (the same path and allocation lines): the harness folds
+    /// repeats into one summary. Absent in records of older harnesses: once.
+    public let count: Int?
+    /// Under pytest, each test that left it and how many times (at most 100 tests named).
+    public let tests: [String: Int]?
+    /// Times it was left by tests beyond the 100 named.
+    public let testsMore: Int?
+    /// The component's size when `objects` lists only some of its objects (the harness's listing cap).
+    public let objectsTotal: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case objects, path, test, count, tests
+        case testsMore = "tests_more"
+        case objectsTotal = "objects_total"
+    }
+
+    /// Times seen, at least 1.
+    public var occurrences: Int { max(count ?? 1, 1) }
 
     func object(_ index: Int) -> RuntimeObject? { objects.first { $0.index == index } }
 
@@ -100,10 +118,18 @@ public struct RuntimeRecord: Codable, Sendable {
     public let noiseCycles: Int
     /// Set when the harness itself failed in this process (its cycles are then missing).
     public let error: String?
+    /// Garbage objects the harness analysed over the run, in how many flushes, and the most it held
+    /// pending at once (what per-test and periodic flushing keeps bounded).
+    public let garbage: Int?
+    public let flushes: Int?
+    public let retainedMax: Int?
+    /// What the harness could not do fully (a cap it hit, no periodic flush), for the user to read.
+    public let notes: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case pid, python, argv, tracemalloc, cycles, error
+        case pid, python, argv, tracemalloc, cycles, error, garbage, flushes, notes
         case noiseCycles = "noise_cycles"
+        case retainedMax = "retained_max"
     }
 }
 
@@ -322,8 +348,15 @@ extension VerifyMatcher.Report {
         "Reference cycle seen at run time that static analysis did not find: \(cycle.pathSummary)"
     }
 
+    /// ` (left by test t)`, or for a cycle left more than once ` (3 times, left by tests a, b)`.
     static func testSuffix(_ cycle: RuntimeCycle) -> String {
-        cycle.test.map { " (left by test \($0))" } ?? ""
+        let times = cycle.occurrences > 1 ? "\(cycle.occurrences) times" : ""
+        let tests = (cycle.tests?.keys.sorted() ?? cycle.test.map { [$0] } ?? [])
+        var named = tests.prefix(5).joined(separator: ", ")
+        if tests.count > 5 || (cycle.testsMore ?? 0) > 0 { named += ", …" }
+        let who = tests.isEmpty ? "" : (tests.count == 1 ? "left by test " : "left by tests ") + named
+        let parts = [times, who].filter { !$0.isEmpty }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
 
     static func allocationSummary(_ cycle: RuntimeCycle) -> String {
@@ -374,8 +407,12 @@ extension VerifyMatcher.Report {
         let object: [String: Any] = [
             "command": ["argv": command, "exit_code": Int(commandStatus)],
             "processes": records.map { ["pid": $0.pid, "python": $0.python, "argv": $0.argv,
-                                        "tracemalloc": $0.tracemalloc, "cycles": $0.cycles.count,
+                                        "tracemalloc": $0.tracemalloc, "cycles": $0.cycles.reduce(0) { $0 + $1.occurrences },
                                         "noise_cycles": $0.noiseCycles,
+                                        "garbage": $0.garbage.map { $0 as Any } ?? JSONNull(),
+                                        "flushes": $0.flushes.map { $0 as Any } ?? JSONNull(),
+                                        "retained_max": $0.retainedMax.map { $0 as Any } ?? JSONNull(),
+                                        "notes": $0.notes ?? [],
                                         "error": $0.error.map { $0 as Any } ?? JSONNull()] as [String: Any] },
             "confirmed": confirmed.map { item -> [String: Any] in
                 var o = diagnosticObject(item.diagnostic)

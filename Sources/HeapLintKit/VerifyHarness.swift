@@ -7,19 +7,25 @@ enum VerifyHarness {
 # PYTHONPATH; stdlib only, CPython 3.8+). It never changes the program's code. When HEAPLINT_VERIFY_OUT
 # is set it:
 #   * starts tracemalloc (HEAPLINT_VERIFY_FRAMES frames, default 8) so every object has an allocation site;
-#   * sets gc.DEBUG_SAVEALL for the whole run, so every collection (automatic, or an explicit
-#     gc.collect() such as pytest's at session end) puts what it found unreachable in gc.garbage instead
-#     of freeing it, and a gc.callbacks hook moves it from there into a list of its own after each
-#     collection (the program still sees an empty gc.garbage; objects kept alive by that list are never
-#     garbage again, so nothing is reported twice). The cost: cyclic garbage is never freed, so a program
-#     that makes many cycles uses more memory under verify. Finalizers still run, in the collection that
-#     finds them, as without the harness;
-#   * at exit (the first atexit handler registered, so the last to run) collects once more, groups what
-#     was kept into strongly connected components over gc.get_referents, drops interpreter noise (see
-#     NOISE_MODULES) and appends one JSON line per process to HEAPLINT_VERIFY_OUT;
-#   * under pytest, the plugin written beside it (PYTEST_PLUGINS=heaplint_verify_pytest) collects after
-#     each test and records which slice of the kept garbage that test left (TEST_WINDOWS), so each cycle
-#     of the report names its test.
+#   * sets gc.DEBUG_SAVEALL, so every collection (automatic, or an explicit gc.collect() such as pytest's
+#     at session end) puts what it found unreachable in gc.garbage instead of freeing it, and a
+#     gc.callbacks hook moves it from there into a pending list of its own after each collection (the
+#     program still sees an empty gc.garbage). Finalizers still run, in the collection that finds them
+#     (PEP 442: tp_finalize runs before DEBUG_SAVEALL is looked at), as without the harness;
+#   * flushes that pending list at regular points: after each pytest test (the plugin below), and, for any
+#     command, soon after a collection leaves more than HEAPLINT_VERIFY_FLUSH objects pending (default
+#     10000; the gc callback cannot collect, so it schedules the flush with Py_AddPendingCall, which runs
+#     it in the main thread between two bytecodes, as a signal handler runs). A flush groups the pending
+#     garbage into strongly connected components over gc.get_referents, drops interpreter noise (see
+#     NOISE_MODULES), folds each cycle into a summary keyed by its signature (reference path and
+#     allocation lines: a count and the tests that left it, no objects), then drops the objects and frees
+#     them with one collection run without DEBUG_SAVEALL. Memory and time stay bounded by what one test
+#     or one flush interval leaves, not by the whole run: a suite whose every test leaves a cycle used to
+#     keep all of them alive until exit and analyse them in one pass at the end;
+#   * bounds each flush (HEAPLINT_VERIFY_MAX_NODES objects, default 200000; HEAPLINT_VERIFY_MAX_LISTED
+#     objects described per cycle, default 50) and says so in the record's notes when a cap is hit;
+#   * at exit (the first atexit handler registered, so the last to run) flushes once more and appends one
+#     JSON line per process to HEAPLINT_VERIFY_OUT.
 # An existing sitecustomize later on sys.path is loaded too, so the environment's own hook still runs.
 # `pytest --heaplint` (heaplint/pytest_plugin.py in the wheel) loads this same code as the module
 # _heaplint_verify, not as sitecustomize: it then neither chains nor installs itself, and calls start().
@@ -56,10 +62,31 @@ NOISE_MODULES = (
     "copyreg", "unittest", "doctest", "pytest", "_pytest", "pluggy", "heaplint_verify_pytest",
 )
 
-# The garbage kept so far (None until _install runs) and, per pytest test, (start, end, node id): the
-# test left kept[start:end]. The pytest plugin reaches both through sys.modules["_heaplint_verify"].
+
+def _env_int(name, default):
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+FLUSH_OBJECTS = _env_int("HEAPLINT_VERIFY_FLUSH", 10000)
+MAX_NODES = _env_int("HEAPLINT_VERIFY_MAX_NODES", 200000)
+MAX_LISTED = _env_int("HEAPLINT_VERIFY_MAX_LISTED", 50)
+# Distinct tests named per cycle summary; the rest are only counted (tests_more).
+MAX_TESTS = 100
+
+# KEPT: the garbage pending analysis (None until start() runs). CURRENT_TEST: the pytest node id the
+# garbage found now belongs to (set by the plugin around each test). SUMMARIES: signature -> cycle summary.
+# TEST_CYCLES: describe() -> count of the cycles the current test left (for the max_cycles marker).
+# STATS: what the record reports about the harness's own work.
 KEPT = None
-TEST_WINDOWS = []
+CURRENT_TEST = None
+SUMMARIES = {}
+TEST_CYCLES = {}
+NOTES = []
+STATS = {"garbage": 0, "noise_cycles": 0, "flushes": 0, "retained_max": 0}
 sys.modules["_heaplint_verify"] = sys.modules[__name__]
 
 
@@ -69,19 +96,18 @@ def _install():
         return
     import atexit
 
-    try:
-        frames = int(os.environ.get("HEAPLINT_VERIFY_FRAMES", "8"))
-    except ValueError:
-        frames = 8
-    atexit.register(_report, out, start(frames))
+    frames = _env_int("HEAPLINT_VERIFY_FRAMES", 8)
+    start(frames)
+    atexit.register(_report, out)
 
 
 _HARVEST = None
+_STATE = {"flushing": False, "scheduled": False, "pending_call": None, "in_gc": False, "collections": 0}
 
 
 def start(frames):
     # Start recording (tracemalloc, DEBUG_SAVEALL, the gc callback that keeps what collections find) and
-    # return the list the garbage is kept in. A second call returns the same list.
+    # return the pending list. A second call returns the same list.
     import gc
     import tracemalloc
 
@@ -91,11 +117,21 @@ def start(frames):
     if not tracemalloc.is_tracing():
         tracemalloc.start(max(1, frames))
     kept = KEPT = []
+    _STATE["pending_call"] = _make_pending_call()
 
     def harvest(phase, info):
-        if phase == "stop" and gc.garbage:
+        if phase == "start":
+            _STATE["in_gc"] = True
+            _STATE["collections"] += 1
+            return
+        if gc.garbage:
             kept.extend(gc.garbage)
             del gc.garbage[:]
+            if len(kept) > STATS["retained_max"]:
+                STATS["retained_max"] = len(kept)
+        if len(kept) >= FLUSH_OBJECTS and not _STATE["flushing"] and not _STATE["scheduled"]:
+            _schedule_flush()
+        _STATE["in_gc"] = False  # the last statement: no bytecode boundary that runs pending calls after it
 
     _HARVEST = harvest
     gc.callbacks.append(harvest)
@@ -103,9 +139,58 @@ def start(frames):
     return kept
 
 
+def _make_pending_call():
+    # A C function pointer that runs flush(): gc.callbacks run inside the collector, where gc.collect()
+    # is a no-op, so the flush (which needs a collection to free what it analysed) is handed to
+    # Py_AddPendingCall and runs in the main thread at the next bytecode boundary.
+    try:
+        import ctypes
+
+        add = ctypes.pythonapi.Py_AddPendingCall
+        add.restype = ctypes.c_int
+        add.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+
+        def run(_arg):
+            _STATE["scheduled"] = False
+            if _STATE["in_gc"]:
+                # CPython checks for pending calls right after a call into C returns, so this runs inside
+                # harvest, just after Py_AddPendingCall, where gc.collect() would do nothing. Queue it
+                # again: CPython runs the queue once more, then leaves the rest for the next check, which
+                # comes after the collection, in the program's code.
+                _schedule_flush()
+                return 0
+            try:
+                flush()
+            except Exception as error:
+                _note("a periodic flush failed: %r" % (error,))
+            return 0
+
+        callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(run)
+        return add, callback, ctypes.cast(callback, ctypes.c_void_p)
+    except Exception as error:
+        _note("no periodic flush outside pytest tests (ctypes unavailable: %r): garbage is kept until "
+              "the next test ends or the process exits" % (error,))
+        return None
+
+
+def _schedule_flush():
+    pending = _STATE["pending_call"]
+    if pending is None:
+        return
+    add, _callback, pointer = pending
+    _STATE["scheduled"] = True  # before the call: the pending call can run as soon as it returns
+    if add(pointer, None) != 0:  # the queue is full; the next collection tries again
+        _STATE["scheduled"] = False
+
+
+def _note(text):
+    if text not in NOTES:
+        NOTES.append(text)
+
+
 def stop():
     # Undo start() (pytest --heaplint at the end of its session): the collector frees cycles again, and
-    # what was kept becomes ordinary cyclic garbage once the list is dropped.
+    # what was pending becomes ordinary cyclic garbage once the list is dropped.
     import gc
     import tracemalloc
 
@@ -114,8 +199,104 @@ def stop():
         gc.callbacks.remove(_HARVEST)
     gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
     tracemalloc.stop()
+    if KEPT is not None:
+        del KEPT[:]
     KEPT, _HARVEST = None, None
-    del TEST_WINDOWS[:]
+    SUMMARIES.clear()
+    TEST_CYCLES.clear()
+
+
+def flush(test=None, free=True):
+    # Analyse what is pending now (after one more DEBUG_SAVEALL collection), fold its cycles into
+    # SUMMARIES under `test` (default CURRENT_TEST), drop the objects and, when `free`, collect once with
+    # DEBUG_SAVEALL off so CPython frees them (nothing else runs between the two collections, so the
+    # second one sees only what this flush analysed and its own temporaries). Returns the cycles found.
+    import gc
+
+    if KEPT is None or _STATE["flushing"]:
+        return []
+    _STATE["flushing"] = True
+    try:
+        before = _STATE["collections"]
+        gc.collect()  # DEBUG_SAVEALL is on: the gc callback moves what it finds into KEPT
+        if _STATE["collections"] == before and _HARVEST in gc.callbacks:
+            # gc.collect() did nothing: this runs inside a collection (another gc callback reached a
+            # pending call). Analysing now would free nothing; the next collection schedules again.
+            return []
+        garbage = KEPT + gc.garbage  # gc.garbage too, in case the program removed the hook
+        del KEPT[:]
+        del gc.garbage[:]
+        if test is None:
+            test = CURRENT_TEST
+        cycles = _fold(garbage, test) if garbage else []
+        del garbage
+        if free:
+            debug = gc.get_debug()
+            gc.set_debug(debug & ~gc.DEBUG_SAVEALL)
+            try:
+                gc.collect()
+            finally:
+                gc.set_debug(debug)
+            del gc.garbage[:]  # objects with legacy finalizers (tp_del) land here even without SAVEALL
+        return cycles
+    finally:
+        _STATE["flushing"] = False
+
+
+def _fold(garbage, test):
+    STATS["flushes"] += 1
+    STATS["garbage"] += len(garbage)
+    if len(garbage) > MAX_NODES:
+        _note("a flush found %d garbage objects, over the cap of %d (HEAPLINT_VERIFY_MAX_NODES): only the "
+              "first %d were analysed, the cycles among the rest are not reported"
+              % (len(garbage), MAX_NODES, MAX_NODES))
+        garbage = garbage[:MAX_NODES]
+    cycles, dropped = analyse(garbage)
+    STATS["noise_cycles"] += dropped
+    for cycle in cycles:
+        key = _signature(cycle)
+        summary = SUMMARIES.get(key)
+        if summary is None:
+            summary = SUMMARIES[key] = dict(cycle, count=0, tests={})
+        summary["count"] += 1
+        if test is not None:
+            tests = summary["tests"]
+            if test in tests or len(tests) < MAX_TESTS:
+                tests[test] = tests.get(test, 0) + 1
+            else:
+                summary["tests_more"] = summary.get("tests_more", 0) + 1
+        if test is not None and test == CURRENT_TEST:
+            text = describe(cycle)
+            TEST_CYCLES[text] = TEST_CYCLES.get(text, 0) + 1
+    return cycles
+
+
+def _signature(cycle):
+    # The same cycle made again (the same code run twice, the same test parametrized) has the same path
+    # and allocation lines. Left out: object indices and where the path starts (both follow the
+    # collector's list order), and the sites of lists, dicts and tuples (CPython reuses them from free
+    # lists, and a reused one has no tracemalloc trace, so the same line may or may not show).
+    names = dict((o["index"], o["type"]) for o in cycle["objects"])
+    steps = [(names.get(s["from"]), s["via"], names.get(s["to"])) for s in cycle["path"]]
+    path = min((tuple(steps[k:] + steps[:k]) for k in range(len(steps))), default=())
+    sites = tuple(sorted((o["type"], o.get("file"), o.get("line")) for o in cycle["objects"]
+                         if o["type"] not in ("list", "dict", "tuple")))
+    return path, sites, cycle.get("objects_total")
+
+
+def summaries():
+    # The folded cycles, in a deterministic order: by the first site of each.
+    cycles = []
+    for summary in SUMMARIES.values():
+        cycle = dict(summary)
+        tests = cycle.pop("tests")
+        if tests:
+            cycle["tests"] = tests
+            cycle["test"] = min(tests)
+        cycles.append(cycle)
+    cycles.sort(key=lambda c: (min(((o.get("file", "~"), o.get("line", 0)) for o in c["objects"]),
+                                   default=("~", 0)), describe(c)))
+    return cycles
 
 
 def describe(cycle):
@@ -152,14 +333,15 @@ def _library_dirs():
     return tuple(d.rstrip(os.sep) + os.sep for d in dirs if d)
 
 
-def _report(out, kept):
+def _report(out):
     try:
-        _write_report(out, kept)
+        _write_report(out)
     except Exception as error:  # a harness failure must not change the program's exit; verify warns
         import json
 
-        record = {"version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
-                  "tracemalloc": False, "noise_cycles": 0, "cycles": [], "error": repr(error)}
+        record = {"version": 2, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+                  "tracemalloc": False, "noise_cycles": 0, "cycles": [], "error": repr(error),
+                  "notes": list(NOTES)}
         _append_line(out, json.dumps(record, sort_keys=True))
 
 
@@ -171,33 +353,31 @@ def _append_line(out, text):
         os.close(fd)
 
 
-def _write_report(out, kept):
+def _write_report(out):
     import gc
     import json
     import tracemalloc
 
-    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)
-    gc.collect()
+    gc.set_debug(gc.get_debug() | gc.DEBUG_SAVEALL)  # in case the program cleared it
+    flush(test=None, free=False)
     gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
-    garbage = kept + list(gc.garbage)  # gc.garbage too, in case the program removed the hook
-    del gc.garbage[:], kept[:]
-    tracemalloc_on = tracemalloc.is_tracing()
-    cycles, dropped = analyse(garbage, TEST_WINDOWS)
     record = {
-        "version": 1, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
-        "tracemalloc": tracemalloc_on, "garbage": len(garbage), "noise_cycles": dropped, "cycles": cycles,
+        "version": 2, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
+        "tracemalloc": tracemalloc.is_tracing(), "garbage": STATS["garbage"],
+        "noise_cycles": STATS["noise_cycles"], "flushes": STATS["flushes"],
+        "retained_max": STATS["retained_max"], "notes": list(NOTES), "cycles": summaries(),
     }
-    del garbage
     _append_line(out, json.dumps(record, sort_keys=True))
 
 
-def analyse(garbage, windows=()):
-    # The program's cycles among `garbage` (noise dropped) and how many noise cycles were dropped. A cycle
-    # whose first object lies in a window (start, end, node id) of `windows` names that test.
+def analyse(garbage):
+    # The program's cycles among `garbage` (noise dropped) and how many noise cycles were dropped. Each
+    # cycle lists at most MAX_LISTED of its objects (those on its reference path first) and, when it has
+    # more, how many it has (objects_total).
     import gc
     import tracemalloc
 
-    library = _library_dirs()
+    library = _LIBRARY_DIRS or _library_dirs_cached()
     user_cache = {}
 
     def is_user_file(filename):
@@ -265,13 +445,41 @@ def analyse(garbage, windows=()):
     for component in components:
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue
-        objects, counts = [], False
+        counts = False
         bookkeeping = _class_bookkeeping([garbage[i] for i in component])
+        described = {}
         for i in component:
             obj = garbage[i]
             innermost, user = sites_of(obj)
-            kind = type(obj)
-            entry = {"index": i, "type": _type_name(kind), "name": _object_name(obj)}
+            described[i] = user
+            if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
+                continue
+            if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
+                continue
+            counts = True
+            break
+        if not counts:
+            dropped += 1
+            continue
+        members = set(component)
+        path = _cycle_path(garbage, edges, members, component[0])
+        # The objects on the path, then the others in the collector's order, up to MAX_LISTED: a
+        # component can hold a whole module's worth of objects, and its summary must stay small.
+        listed = []
+        for step in path:
+            if step["from"] not in listed:
+                listed.append(step["from"])
+        for i in component:
+            if len(listed) >= max(MAX_LISTED, len(path)):
+                break
+            if i not in listed:
+                listed.append(i)
+        listed.sort()
+        objects = []
+        for i in listed:
+            obj = garbage[i]
+            user = described[i] if i in described else sites_of(obj)[1]
+            entry = {"index": i, "type": _type_name(type(obj)), "name": _object_name(obj)}
             if user:
                 entry["file"], entry["line"] = user[0]["file"], user[0]["line"]
                 entry["sites"] = user
@@ -279,26 +487,25 @@ def analyse(garbage, windows=()):
             if defined and is_user_file(defined):
                 entry["defined_in"] = os.path.realpath(defined)
             objects.append(entry)
-            if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
-                continue
-            if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
-                continue
-            counts = True
-        if not counts:
-            dropped += 1
-            continue
-        path = _cycle_path(garbage, edges, set(component), component[0])
         cycle = {"objects": objects, "path": path}
-        # One collection finds a whole cycle, so all its objects lie in the same window.
-        for start, end, test in windows:
-            if start <= component[0] < end:
-                cycle["test"] = test
-                break
+        if len(component) > len(listed):
+            cycle["objects_total"] = len(component)
+            _note("cycles of more than %d objects are described by %d of them (HEAPLINT_VERIFY_MAX_LISTED; "
+                  "objects_total gives each one's size)" % (MAX_LISTED, MAX_LISTED))
         cycles.append(cycle)
     # Deterministic order: by the first site of each cycle.
     cycles.sort(key=lambda c: min(((o.get("file", "~"), o.get("line", 0)) for o in c["objects"])))
     del index, edges
     return cycles, dropped
+
+
+_LIBRARY_DIRS = None
+
+
+def _library_dirs_cached():
+    global _LIBRARY_DIRS
+    _LIBRARY_DIRS = _library_dirs()
+    return _LIBRARY_DIRS
 
 
 def _managed_dict_traceback(obj):
@@ -549,16 +756,16 @@ if __name__ == "sitecustomize":
     static let pytestPlugin = #"""
 # heaplint verify: pytest plugin (written beside the harness's sitecustomize.py and loaded through
 # PYTEST_PLUGINS; stdlib and pytest only). With the harness active (sys.modules["_heaplint_verify"]):
-#   * after each test's teardown it runs a full collection; under the harness's gc.DEBUG_SAVEALL, what
-#     that collection (and any automatic one during the test) finds unreachable lands in the harness's
-#     kept list, and the slice the test added is recorded as that test's window, so the report at exit
-#     names the test that left each cycle;
-#   * @pytest.mark.heaplint(max_cycles=N) fails a test whose call phase left more than N cycles of the
-#     user's code (after the noise filter): it collects right after the test function returns, when its
+#   * around each test it sets the harness's CURRENT_TEST, and after the teardown it flushes: one
+#     collection (under the harness's gc.DEBUG_SAVEALL what it and any automatic collection during the
+#     test found unreachable is pending), the analysis of that garbage into cycle summaries naming the
+#     test, and a collection without DEBUG_SAVEALL that frees it. So each test's garbage is analysed right
+#     after the test and nothing of it outlives the next one;
+#   * @pytest.mark.heaplint(max_cycles=N) fails a test whose setup and call left more than N cycles of the
+#     user's code (after the noise filter): it flushes right after the test function returns, when its
 #     frame and locals are gone, and turns the passed call report into a failure naming the cycles.
 # Without the harness (plain pytest) the marker is registered and does nothing. `pytest --heaplint`
 # (heaplint/pytest_plugin.py in the wheel) registers this same module after starting the harness.
-import gc
 import sys
 
 import pytest
@@ -582,13 +789,15 @@ def pytest_runtest_protocol(item, nextitem):
     if harness is None:
         yield
         return
-    start = len(harness.KEPT)
-    item._heaplint_start = start
-    yield
-    gc.collect()  # DEBUG_SAVEALL is on: the harness's gc callback moves what it found into KEPT
-    end = len(harness.KEPT)
-    if end > start:
-        harness.TEST_WINDOWS.append((start, end, item.nodeid))
+    harness.flush()  # what is pending from before this test (collection, fixtures' teardown) is not its own
+    harness.CURRENT_TEST = item.nodeid
+    harness.TEST_CYCLES.clear()
+    try:
+        yield
+        harness.flush()
+    finally:
+        harness.CURRENT_TEST = None
+        harness.TEST_CYCLES.clear()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -602,13 +811,13 @@ def pytest_runtest_makereport(item, call):
     if not report.passed:
         return
     limit = marker.kwargs.get("max_cycles", marker.args[0] if marker.args else 0)
-    gc.collect()
-    cycles, _ = harness.analyse(harness.KEPT[getattr(item, "_heaplint_start", 0):])
-    if len(cycles) <= limit:
+    harness.flush()
+    left = sum(harness.TEST_CYCLES.values())
+    if left <= limit:
         return
-    lines = ["heaplint: the test left %d reference cycle(s), more than max_cycles=%d:" % (len(cycles), limit)]
-    for cycle in cycles:
-        lines.append("  " + harness.describe(cycle))
+    lines = ["heaplint: the test left %d reference cycle(s), more than max_cycles=%d:" % (left, limit)]
+    for text, count in sorted(harness.TEST_CYCLES.items()):
+        lines.append("  " + text + (" (%d times)" % count if count > 1 else ""))
     report.outcome = "failed"
     report.longrepr = "\n".join(lines)
 """#

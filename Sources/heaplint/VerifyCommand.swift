@@ -120,6 +120,7 @@ struct VerifyCommand: ParsableCommand {
         }
         for record in outcome.records {
             if let error = record.error { printWarning("the harness failed in process \(record.pid): \(error)") }
+            for note in record.notes ?? [] { printWarning("process \(record.pid): \(note)") }
         }
         if outcome.unreadableRecords > 0 {
             printWarning("\(outcome.unreadableRecords) process report(s) could not be read")

@@ -1,8 +1,8 @@
 """`heaplint verify` under pytest: the harness's pytest plugin (loaded through PYTEST_PLUGINS) names the test
 that left each run-time cycle, and `@pytest.mark.heaplint(max_cycles=N)` fails a test that leaves more.
 
-One verify run of a tiny project (tracemalloc at one frame keeps it short): two tests leave a cycle, one is
-clean.
+One verify run of a tiny project (tracemalloc at one frame keeps it short): two tests leave the same cycle
+(reported once, with its count and both tests), one is clean.
 """
 import json
 import os
@@ -57,14 +57,16 @@ def test_cycles_name_their_test_and_the_marker_fails_only_the_test_over_its_allo
     assert "1 failed, 2 passed" in proc.stderr
     (finding,) = report["confirmed"]
     assert finding["code"] == "HL101"
-    assert sorted(c["test"] for c in finding["cycles"]) == [
-        "test_proj.py::test_leaks", "test_proj.py::test_leaks_within_allowance"]
+    # Both tests ran the same build(): one cycle summary, left twice, once by each test.
+    (cycle,) = finding["cycles"]
+    assert cycle["count"] == 2
+    assert cycle["tests"] == {"test_proj.py::test_leaks": 1, "test_proj.py::test_leaks_within_allowance": 1}
+    assert cycle["test"] == "test_proj.py::test_leaks"
     assert "test_clean" not in proc.stdout
 
 
 def test_text_output_names_the_test(tmp_path):
     proc = run(tmp_path, "text")
-    assert "seen at run time: Tree.children → list[0] → Node.tree → Tree (left by test test_proj.py::test_leaks)" \
-        in proc.stdout
-    assert "(left by test test_proj.py::test_leaks_within_allowance)" in proc.stdout
+    assert ("seen at run time: Tree.children → list[0] → Node.tree → Tree (2 times, left by tests "
+            "test_proj.py::test_leaks, test_proj.py::test_leaks_within_allowance)") in proc.stdout
     assert "test_clean" not in proc.stdout

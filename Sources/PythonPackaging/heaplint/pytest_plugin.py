@@ -9,7 +9,8 @@ binary), this module loads them as the modules `_heaplint_verify` (tracemalloc, 
 gc.callbacks hook that keeps what each collection finds) and `heaplint_verify_pytest` (a collection after
 each test, attributing the garbage to the test; `@pytest.mark.heaplint(max_cycles=N)`), and at the end
 of the session lists each test's cycles, with their reference paths and allocation lines, after the
-harness's noise filter. Under `heaplint verify` the harness is already running and is used as it is.
+harness's noise filter. Each test's garbage is analysed and freed right after the test; only summaries
+(path, allocation lines, counts per test) are kept. Under `heaplint verify` the harness is already running and is used as it is.
 """
 from __future__ import annotations
 
@@ -96,27 +97,33 @@ class _Reporter:
         self.started = started
 
     def pytest_terminal_summary(self, terminalreporter):
-        import gc
-
         harness = self.harness
         if harness.KEPT is None:
             return
-        gc.collect()  # DEBUG_SAVEALL: what is still unreachable lands in KEPT
-        cycles, noise = harness.analyse(harness.KEPT, harness.TEST_WINDOWS)
+        harness.flush()  # what is still pending (session fixtures' teardown so far) is folded in too
+        cycles, noise = harness.summaries(), harness.STATS["noise_cycles"]
         write = terminalreporter.write_line
         terminalreporter.section("heaplint: reference cycles left by tests")
+        for note in harness.NOTES:
+            write("note: " + note)
         if not cycles:
             write("no reference cycles (%d noise cycle(s) of the interpreter and libraries left out)" % noise)
             return
+        # A cycle the same code left in several tests is one summary, listed under each of them.
         by_test = {}
         for cycle in cycles:
-            by_test.setdefault(cycle.get("test"), []).append(cycle)
+            for test, count in (cycle.get("tests") or {None: cycle["count"]}).items():
+                by_test.setdefault(test, []).append((cycle, count))
+            if cycle.get("tests") and sum(cycle["tests"].values()) < cycle["count"]:
+                by_test.setdefault(None, []).append((cycle, cycle["count"] - sum(cycle["tests"].values())))
         for test in sorted(by_test, key=lambda t: (t is None, t or "")):
-            write("%s: %d cycle(s)" % (test or "outside any test (imports, session fixtures)", len(by_test[test])))
-            for cycle in by_test[test]:
-                write("  " + harness.describe(cycle))
+            entries = by_test[test]
+            write("%s: %d cycle(s)" % (test or "outside any test (imports, session fixtures)",
+                                       sum(count for _, count in entries)))
+            for cycle, count in entries:
+                write("  " + harness.describe(cycle) + (" (%d times)" % count if count > 1 else ""))
         write("%d reference cycle(s) in %d test(s); %d noise cycle(s) left out"
-              % (len(cycles), len([t for t in by_test if t]), noise))
+              % (sum(c["count"] for c in cycles), len([t for t in by_test if t]), noise))
 
     def pytest_unconfigure(self, config):
         if self.started and self.harness.KEPT is not None:
