@@ -227,7 +227,7 @@ struct FrameCycleSearch {
                 }
             }
             var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            context.caughtBefore = Self.caughtNames(in: body, storing: statements, scope: scope, semantics: semantics)
+            context.statesBefore = Self.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
             var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
@@ -242,11 +242,10 @@ struct FrameCycleSearch {
         return result.sorted { $0.site < $1.site }
     }
 
-    /// For each expression statement that stores something, the locals that may hold an exception caught
-    /// in this frame when it runs (an `except ... as` name, a copy of one not rebound or deleted on the
-    /// way): the frame interpreter's answer, path by path.
-    static func caughtNames(in body: Node, storing statements: [Node], scope: FunctionScope,
-                            semantics: SemanticModel) -> [NodeIndex: Set<String>] {
+    /// For each expression statement that stores something (an assignment or a call), what the frame's
+    /// locals hold when it runs: the frame interpreter's state, joined over every path that reaches it.
+    static func statesBefore(in body: Node, storing statements: [Node], scope: FunctionScope,
+                             semantics: SemanticModel) -> [NodeIndex: FrameLocalsState] {
         let storing = statements.compactMap { node -> Node? in
             guard node.kind == .assignment || node.kind == .call, let parent = node.parent,
                   parent.kind == .expressionStatement else { return nil }
@@ -256,9 +255,7 @@ struct FrameCycleSearch {
         let recorder = StatementStates(statements: storing)
         _ = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder))
             .run(body, FrameLocalsState())
-        return recorder.before.mapValues { state in
-            Set(state.locals.filter { $0.value.contains { $0.object.kind == .exception } }.keys)
-        }
+        return recorder.before
     }
 
     /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
@@ -280,9 +277,9 @@ struct FunctionContext {
     /// Raises, assignments, calls and `del`s of the function's own scope, in source order.
     let statements: [Node]
     let semantics: SemanticModel
-    /// Expression statement → the locals that may hold an exception caught in this frame when it runs
-    /// (`FrameCycleSearch.caughtNames`); statements not in it fall back to the source-order scan.
-    var caughtBefore: [NodeIndex: Set<String>] = [:]
+    /// Expression statement → what the frame's locals hold when it runs (`FrameCycleSearch.statesBefore`).
+    /// A statement not in it (nested in an expression, or never reached) is taken to hold nothing.
+    var statesBefore: [NodeIndex: FrameLocalsState] = [:]
 
     var function: Node { scope.node }
 
@@ -639,47 +636,40 @@ struct FunctionContext {
 
     // MARK: stored exceptions
 
-    /// What `value` holds that ties it to this frame, at `site`.
+    /// What `value` holds that ties it to this frame, at `site`: the frame interpreter's value of the
+    /// expression in the state the storing statement starts from (a caught exception, a copy of it, its
+    /// traceback, `sys.exc_info()` or a part of it, this frame), or an `__exit__` parameter.
     func frameTie(_ value: Node, at site: Node) -> FrameCycle.Stored? {
-        switch value.kind {
-        case .identifier:
-            if caughtNames(at: site).contains(value.text) { return .exception }
-            if let position = exitParameterPosition(value.text) { return position == 2 ? .exception : .traceback }
-            return nil
-        case .tuple, .list, .parenthesizedExpression:
+        if value.kind == .identifier, let position = exitParameterPosition(value.text) {
+            return position == 2 ? .exception : .traceback
+        }
+        if value.kind == .tuple || value.kind == .list || value.kind == .parenthesizedExpression {
             // `(now, type(e), e)`: the literal holds the exception.
             for element in value.namedChildren {
-                if let tie = frameTie(element, at: site) { return tie == .excInfo ? .excInfo : tie }
+                if let tie = frameTie(element, at: site) { return tie }
             }
-            return nil
-        case .attribute:
-            if value.child(.attribute)?.textEquals("__traceback__") == true, let object = value.child(.object),
-               object.kind == .identifier, caughtNames(at: site).contains(object.text) {
-                return .traceback
-            }
-            return nil
-        case .call, .subscript:
-            switch ExceptClauses.classify(value, function: function, semantics: semantics) {
-            case .excInfo?:
-                // `sys.exc_info()[1]` is the exception itself.
-                if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
-                if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
-                return .excInfo
-            case .frame?:
-                // Only this frame itself: `inspect.stack()` and `sys._getframe(1)` are other objects.
-                guard value.kind == .call, let callee = value.child(.function),
-                      semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "sys._getframe") else { return nil }
-                return .frame
-            default:
-                if value.kind == .call, let callee = value.child(.function), semantics.resolves(callee, to: "sys.exception"),
-                   ExceptClauses.insideExcept(value, function: function) {
-                    return .exception
-                }
-                return nil
-            }
-        default:
             return nil
         }
+        let state = site.parent.flatMap { statesBefore[$0.index] } ?? FrameLocalsState()
+        let kinds = Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object.kind))
+        if kinds.contains(.exception) { return .exception }
+        if kinds.contains(.excInfo) {
+            // `sys.exc_info()[1]` is the exception itself, `[2]` its traceback; the tuple holds both.
+            if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
+            if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
+            return .excInfo
+        }
+        if kinds.contains(.traceback) { return .traceback }
+        if kinds.contains(.frame) {
+            // Only this frame itself, as the call returns it: `inspect.stack()` and `inspect.trace()` give
+            // lists of frame records, which this search does not report.
+            if value.kind == .call, let callee = value.child(.function),
+               !(semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "sys._getframe")) {
+                return nil
+            }
+            return .frame
+        }
+        return nil
     }
 
     /// In `__exit__(self, kind, value, tb)` / `__aexit__`: 2 for the exception parameter, 3 for the
@@ -709,24 +699,6 @@ struct FunctionContext {
             }
         }
         return blocks > 0 && blocks == released
-    }
-
-    /// Except aliases in effect at `site`, and locals copied from a caught exception before it
-    /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
-    func caughtNames(at site: Node) -> Set<String> {
-        if let statement = site.parent, let names = caughtBefore[statement.index] { return names }
-        var names = ExceptClauses.exceptAliases(around: site, function: function)
-        for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
-            guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }
-            if right.kind == .identifier, names.contains(right.text) || ExceptClauses.exceptAliases(around: node, function: function).contains(right.text) {
-                names.insert(left.text)
-            } else if right.kind == .subscript || right.kind == .call, frameTie(right, at: node) == .exception {
-                names.insert(left.text)
-            } else {
-                names.remove(left.text)
-            }
-        }
-        return names
     }
 
     static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert", "put", "put_nowait", "setdefault",

@@ -263,4 +263,80 @@ import HeapSyntax
         let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }.map { "\($0.line + 1) \($0.holder)" }
         #expect(stored == ["7 fut", "9 fut"])
     }
+
+    /// (1-based line, holder, what is stored) of each store of a frame-tied object on an object a local reaches.
+    func stored(_ text: String) -> [String] {
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        return heap.frameCycles.filter { $0.kind == .exceptionStored }
+            .map { "\($0.line + 1) \($0.holder) \($0.stored.map(\.rawValue) ?? "-")" }
+    }
+
+    @Test func aLocalCopyOfExcInfoIsStoredWithItsTraceback() {
+        // unittest's `_Outcome.testPartExecutor`: the tuple keeps the traceback whose first entry is this
+        // frame, and the frame keeps `self`; clearing the local afterwards does not clear the attribute.
+        #expect(stored("""
+            import sys
+            class Outcome:
+                def run(self, work):
+                    try:
+                        work()
+                    except:
+                        exc_info = sys.exc_info()
+                        self.expected = exc_info
+                        exc_info = None
+            """) == ["8 self.expected excInfo"])
+    }
+
+    @Test func partsOfALocalExcInfoAreTheExceptionAndItsTraceback() {
+        #expect(stored("""
+            import sys
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception:
+                        info = sys.exc_info()
+                        self.kind = info[0]
+                        self.error = info[1]
+                        self.tb = info[2]
+            """) == ["9 self.error exception", "10 self.tb traceback"])
+    }
+
+    @Test func aLocalReboundBeforeTheStoreHoldsNothing() {
+        #expect(stored("""
+            import sys
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception:
+                        info = sys.exc_info()
+                        info = str(info[1])
+                        self.error = info
+            """) == [])
+    }
+
+    @Test func aListFilledWithCaughtExceptionsIsRaisedFrom() {
+        // Whether `found` holds exceptions is the interpreter's answer at the `append`, not its name.
+        #expect(raised("""
+            def f(paths, opener):
+                found = []
+                for path in paths:
+                    try:
+                        return opener(path)
+                    except OSError as e:
+                        found.append(e)
+                raise found[0]
+            """) == ["8 found[0] found"])
+        #expect(raised("""
+            def f(paths, opener):
+                found = []
+                for path in paths:
+                    try:
+                        return opener(path)
+                    except OSError as e:
+                        found.append(str(e))
+                raise found[0]
+            """) == [])
+    }
 }

@@ -69,7 +69,13 @@ enum FrameRetentionQuery {
         }
         var holders: [NodeIndex: Node] = [:]
         if !raises.isEmpty {
-            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            // `raise errors[0]` raises a held exception only when `errors` holds exceptions, which the
+            // interpreter answers at the statements that fill it: a first run records their states (the
+            // raise holders do not change which locals hold caught exceptions, only `.raised` objects).
+            if raises.contains(where: { !$0.descendants(ofKind: .subscript).isEmpty }) {
+                context.statesBefore = FrameCycleSearch.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
+            }
             for raise in raises { if let holder = context.raisedHolder(of: raise) { holders[raise.index] = holder } }
         }
         let raisingLocals = holders.compactMapValues { holder -> FrameLocalsDomain.RaisingLocal? in
