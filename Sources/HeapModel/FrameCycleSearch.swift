@@ -740,7 +740,6 @@ struct FunctionContext {
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
                 if contextlibResetsTraceback(at: node) { continue }
-                if ruledOutAsException(value, at: node) { continue }
                 if isReleased(holder: holder.text, root: root.text, after: node) { continue }
                 // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
                 // undone by this function itself, so the cycle does not outlive it.
@@ -818,46 +817,6 @@ struct FunctionContext {
                 calls = true
             }
             if calls { return true }
-        }
-        return false
-    }
-
-    /// `if isinstance(outcome, Exception): raise outcome` … `else: env.stack.append(outcome)`, or the store
-    /// under `if not isinstance(outcome, Exception):`: the local that may hold the caught exception is
-    /// stored only on the branch where CPython's isinstance() said it is not one (moto's step-functions
-    /// callback outcome), so the holder never receives the exception whose traceback holds this frame.
-    func ruledOutAsException(_ value: Node, at site: Node) -> Bool {
-        guard value.kind == .identifier else { return false }
-        let name = value.text
-        func isExceptionCheck(_ condition: Node) -> Bool {
-            var node = condition
-            while node.kind == .parenthesizedExpression, let inner = node.firstNamedChild { node = inner }
-            guard node.kind == .call, node.child(.function)?.textEquals("isinstance") == true else { return false }
-            let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
-            guard arguments.count == 2, arguments[0].textEquals(name) else { return false }
-            // `Exception` covers what `except Exception` (or narrower) catches; `BaseException` covers all.
-            let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
-            return classes.contains(where: { $0.textEquals("Exception") || $0.textEquals("BaseException") })
-        }
-        var child = site
-        for ancestor in site.ancestors {
-            if ancestor == function { break }
-            defer { child = ancestor }
-            // A later branch of the `if`: every earlier condition was false there.
-            if ancestor.kind == .elifClause || ancestor.kind == .elseClause, let chain = ancestor.parent, chain.kind == .ifStatement {
-                var conditions: [Node] = []
-                if let first = chain.child(.condition) { conditions.append(first) }
-                for clause in chain.namedChildren where clause.kind == .elifClause && clause.range.start < ancestor.range.start {
-                    if let condition = clause.child(.condition) { conditions.append(condition) }
-                }
-                if conditions.contains(where: isExceptionCheck) { return true }
-            }
-            // The body of `if not isinstance(name, Exception):`.
-            if ancestor.kind == .ifStatement || ancestor.kind == .elifClause, ancestor.child(.consequence) == child,
-               let condition = ancestor.child(.condition), condition.kind == .notOperator,
-               let operand = condition.child(.argument), isExceptionCheck(operand) {
-                return true
-            }
         }
         return false
     }

@@ -339,4 +339,33 @@ import HeapSyntax
                 raise found[0]
             """) == [])
     }
+
+    @Test func aStoreWhereIsinstanceSaidNoExceptionStoresNone() {
+        // moto's step-functions callback: the caught exception is raised on the `isinstance` branch; the
+        // `else` stores only what is not an Exception instance. A narrower class rules out nothing else.
+        #expect(stored("""
+            class Task:
+                def run(self, work):
+                    try:
+                        outcome = work()
+                    except Exception as error:
+                        outcome = error
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    else:
+                        self.stack.append(outcome)
+                    if not isinstance(outcome, (KeyError, Exception)):
+                        self.last = outcome
+            """) == [])
+        #expect(stored("""
+            class Task:
+                def run(self, work):
+                    try:
+                        outcome = work()
+                    except Exception as error:
+                        outcome = error
+                    if not isinstance(outcome, KeyError):
+                        self.last = outcome
+            """) == ["8 self.last exception"])
+    }
 }

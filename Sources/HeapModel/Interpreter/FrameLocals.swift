@@ -134,7 +134,34 @@ struct FrameLocalsDomain: FlowDomain {
             for reference in state.locals[name] ?? [] where reference.object.kind == .container { state.items[reference.object] = nil }
             state.locals[name] = nil
         }
+        // Where `isinstance(name, Exception)` is false, `name` holds no exception instance: a caught
+        // exception (an instance of what `except Exception` or a narrower clause catches) is not there.
+        if let name = Self.nameRuledOutAsException(condition, whenTruthIs: truth), let held = state.locals[name] {
+            let kept = held.filter { $0.object.kind != .exception }
+            state.locals[name] = kept.isEmpty ? nil : kept
+        }
         return state.pruned()
+    }
+
+    /// `isinstance(name, Exception)`, `isinstance(name, (Exception, ...))`, `not ...`: the name that holds no
+    /// exception instance when the condition has the value `truth`.
+    static func nameRuledOutAsException(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> String? {
+        guard depth < maxExpressionDepth else { return nil }
+        switch condition.kind {
+        case .parenthesizedExpression:
+            return condition.firstNamedChild.flatMap { nameRuledOutAsException($0, whenTruthIs: truth, depth: depth + 1) }
+        case .notOperator:
+            return condition.child(.argument).flatMap { nameRuledOutAsException($0, whenTruthIs: !truth, depth: depth + 1) }
+        case .call:
+            guard !truth, condition.child(.function)?.textEquals("isinstance") == true else { return nil }
+            let arguments = (condition.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
+            guard arguments.count == 2, arguments[0].kind == .identifier else { return nil }
+            let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
+            guard classes.contains(where: { $0.textEquals("Exception") || $0.textEquals("BaseException") }) else { return nil }
+            return arguments[0].text
+        default:
+            return nil
+        }
     }
 
     /// `name`, `not name`, `name is None`, `name is not None`: the name that is None or false when the
