@@ -253,8 +253,8 @@ struct FrameCycleSearch {
         }
         guard !storing.isEmpty else { return [:] }
         let recorder = StatementStates(statements: storing)
-        _ = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder))
-            .run(body, FrameLocalsState())
+        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder)
+        _ = StructuredFlow(domain: domain).run(body, domain.entryState())
         return recorder.before
     }
 
@@ -638,11 +638,8 @@ struct FunctionContext {
 
     /// What `value` holds that ties it to this frame, at `site`: the frame interpreter's value of the
     /// expression in the state the storing statement starts from (a caught exception, a copy of it, its
-    /// traceback, `sys.exc_info()` or a part of it, this frame), or an `__exit__` parameter.
+    /// traceback, `sys.exc_info()` or a part of it, this frame, what `__exit__` receives).
     func frameTie(_ value: Node, at site: Node) -> FrameCycle.Stored? {
-        if value.kind == .identifier, let position = exitParameterPosition(value.text) {
-            return position == 2 ? .exception : .traceback
-        }
         if value.kind == .tuple || value.kind == .list || value.kind == .parenthesizedExpression {
             // `(now, type(e), e)`: the literal holds the exception.
             for element in value.namedChildren {
@@ -650,16 +647,15 @@ struct FunctionContext {
             }
             return nil
         }
-        let state = site.parent.flatMap { statesBefore[$0.index] } ?? FrameLocalsState()
-        let kinds = Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object.kind))
-        if kinds.contains(.exception) { return .exception }
+        let kinds = tiedKinds(value, at: site)
+        if kinds.contains(.exception) || kinds.contains(.exitException) { return .exception }
         if kinds.contains(.excInfo) {
             // `sys.exc_info()[1]` is the exception itself, `[2]` its traceback; the tuple holds both.
             if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
             if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
             return .excInfo
         }
-        if kinds.contains(.traceback) { return .traceback }
+        if kinds.contains(.traceback) || kinds.contains(.exitTraceback) { return .traceback }
         if kinds.contains(.frame) {
             // Only this frame itself, as the call returns it: `inspect.stack()` and `inspect.trace()` give
             // lists of frame records, which this search does not report.
@@ -672,13 +668,18 @@ struct FunctionContext {
         return nil
     }
 
-    /// In `__exit__(self, kind, value, tb)` / `__aexit__`: 2 for the exception parameter, 3 for the
-    /// traceback. Their traceback starts at the frame that ran the `with` block, which holds the context
-    /// manager (`with ... as cm`, or `with self:`).
-    func exitParameterPosition(_ name: String) -> Int? {
-        guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4,
-              let position = scope.parameters.firstIndex(of: name), position == 2 || position == 3 else { return nil }
-        return position
+    /// The kinds of frame objects `value` may evaluate to at `site` (the state its statement starts from).
+    func tiedKinds(_ value: Node, at site: Node) -> Set<FrameObject.Kind> {
+        let state = site.parent.flatMap { statesBefore[$0.index] } ?? FrameLocalsState()
+        return Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object.kind))
+    }
+
+    /// Whether a stored name holds only what `__exit__` received: its traceback starts at the frame that ran
+    /// the `with` block, which holds the context manager.
+    func holdsOnlyWithBlockArguments(_ value: Node, at site: Node) -> Bool {
+        guard value.kind == .identifier else { return false }
+        let kinds = tiedKinds(value, at: site)
+        return !kinds.isEmpty && kinds.allSatisfy { $0 == .exitException || $0 == .exitTraceback }
     }
 
     /// Whether the class's own `with self:` blocks (the frames its `__exit__` exceptions point at) all
@@ -749,7 +750,7 @@ struct FunctionContext {
                     continue
                 }
                 seen.insert(node.range)
-                let throughWith = value.kind == .identifier && exitParameterPosition(value.text) != nil
+                let throughWith = holdsOnlyWithBlockArguments(value, at: node)
                 if throughWith, withBlocksReleaseContext() { continue }
                 result.append(FrameCycle(kind: .exceptionStored, site: node.range, line: node.start.line, holder: holder.text,
                                          rootLocal: root.text, functionName: throughWith ? "the with block's function" : scope.name,

@@ -368,4 +368,26 @@ import HeapSyntax
                         self.last = outcome
             """) == ["8 self.last exception"])
     }
+
+    @Test func whatExitReceivesLeadsToTheWithBlocksFrame() {
+        // CPython passes the exception leaving the `with` block and its traceback as `__exit__`'s third and
+        // fourth arguments, whatever their names; their traceback starts at the frame that ran the block.
+        let text = """
+            class Guard:
+                def __exit__(self, kind, error, trace):
+                    if error is None:
+                        return False
+                    last = error
+                    self.error = last
+                    self.trace = trace
+                    seen = [error]
+                    return False
+            """
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }
+            .map { "\($0.line + 1) \($0.holder) \($0.stored.map(\.rawValue) ?? "-") \($0.throughWithBlock)" }
+        #expect(stored == ["6 self.error exception true", "7 self.trace traceback true"])
+        // `__exit__`'s own locals keep another frame's exception: no cycle through `__exit__`'s frame.
+        #expect(retentions(text) == [])
+    }
 }

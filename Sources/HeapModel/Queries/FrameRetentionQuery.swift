@@ -82,8 +82,8 @@ enum FrameRetentionQuery {
             guard let root = FunctionContext.rootLocal(of: holder) else { return nil }
             return FrameLocalsDomain.RaisingLocal(name: root.text, isItem: holder.kind == .subscript && holder.child(.value) == root)
         }
-        let flow = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals))
-        let outcome = flow.run(body, FrameLocalsState())
+        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals)
+        let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
         var exits: [FrameLocalsState] = outcome.returns.map(\.state)
         if let normal = outcome.normal { exits.append(normal) }
         if let raised = outcome.raised { exits.append(raised) }
@@ -147,7 +147,7 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container, .raised: return .exceptionInContainer
+        case .container, .raised, .exitException, .exitTraceback: return .exceptionInContainer  // never tied by itself
         }
     }
 
