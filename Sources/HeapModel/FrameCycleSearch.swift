@@ -227,7 +227,7 @@ struct FrameCycleSearch {
                 }
             }
             var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            context.caughtBefore = Self.caughtNames(in: body, storing: statements, scope: scope, semantics: semantics)
+            context.statesBefore = Self.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
             var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
@@ -242,11 +242,10 @@ struct FrameCycleSearch {
         return result.sorted { $0.site < $1.site }
     }
 
-    /// For each expression statement that stores something, the locals that may hold an exception caught
-    /// in this frame when it runs (an `except ... as` name, a copy of one not rebound or deleted on the
-    /// way): the frame interpreter's answer, path by path.
-    static func caughtNames(in body: Node, storing statements: [Node], scope: FunctionScope,
-                            semantics: SemanticModel) -> [NodeIndex: Set<String>] {
+    /// For each expression statement that stores something (an assignment or a call), what the frame's
+    /// locals hold when it runs: the frame interpreter's state, joined over every path that reaches it.
+    static func statesBefore(in body: Node, storing statements: [Node], scope: FunctionScope,
+                             semantics: SemanticModel) -> [NodeIndex: FrameLocalsState] {
         let storing = statements.compactMap { node -> Node? in
             guard node.kind == .assignment || node.kind == .call, let parent = node.parent,
                   parent.kind == .expressionStatement else { return nil }
@@ -254,11 +253,9 @@ struct FrameCycleSearch {
         }
         guard !storing.isEmpty else { return [:] }
         let recorder = StatementStates(statements: storing)
-        _ = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder))
-            .run(body, FrameLocalsState())
-        return recorder.before.mapValues { state in
-            Set(state.locals.filter { $0.value.contains { $0.object.kind == .exception } }.keys)
-        }
+        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder)
+        _ = StructuredFlow(domain: domain).run(body, domain.entryState())
+        return recorder.before
     }
 
     /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
@@ -280,9 +277,9 @@ struct FunctionContext {
     /// Raises, assignments, calls and `del`s of the function's own scope, in source order.
     let statements: [Node]
     let semantics: SemanticModel
-    /// Expression statement → the locals that may hold an exception caught in this frame when it runs
-    /// (`FrameCycleSearch.caughtNames`); statements not in it fall back to the source-order scan.
-    var caughtBefore: [NodeIndex: Set<String>] = [:]
+    /// Expression statement → what the frame's locals hold when it runs (`FrameCycleSearch.statesBefore`).
+    /// A statement not in it (nested in an expression, or never reached) is taken to hold nothing.
+    var statesBefore: [NodeIndex: FrameLocalsState] = [:]
 
     var function: Node { scope.node }
 
@@ -639,56 +636,50 @@ struct FunctionContext {
 
     // MARK: stored exceptions
 
-    /// What `value` holds that ties it to this frame, at `site`.
+    /// What `value` holds that ties it to this frame, at `site`: the frame interpreter's value of the
+    /// expression in the state the storing statement starts from (a caught exception, a copy of it, its
+    /// traceback, `sys.exc_info()` or a part of it, this frame, what `__exit__` receives).
     func frameTie(_ value: Node, at site: Node) -> FrameCycle.Stored? {
-        switch value.kind {
-        case .identifier:
-            if caughtNames(at: site).contains(value.text) { return .exception }
-            if let position = exitParameterPosition(value.text) { return position == 2 ? .exception : .traceback }
-            return nil
-        case .tuple, .list, .parenthesizedExpression:
+        if value.kind == .tuple || value.kind == .list || value.kind == .parenthesizedExpression {
             // `(now, type(e), e)`: the literal holds the exception.
             for element in value.namedChildren {
-                if let tie = frameTie(element, at: site) { return tie == .excInfo ? .excInfo : tie }
+                if let tie = frameTie(element, at: site) { return tie }
             }
-            return nil
-        case .attribute:
-            if value.child(.attribute)?.textEquals("__traceback__") == true, let object = value.child(.object),
-               object.kind == .identifier, caughtNames(at: site).contains(object.text) {
-                return .traceback
-            }
-            return nil
-        case .call, .subscript:
-            switch ExceptClauses.classify(value, function: function, semantics: semantics) {
-            case .excInfo?:
-                // `sys.exc_info()[1]` is the exception itself.
-                if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
-                if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
-                return .excInfo
-            case .frame?:
-                // Only this frame itself: `inspect.stack()` and `sys._getframe(1)` are other objects.
-                guard value.kind == .call, let callee = value.child(.function),
-                      semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "sys._getframe") else { return nil }
-                return .frame
-            default:
-                if value.kind == .call, let callee = value.child(.function), semantics.resolves(callee, to: "sys.exception"),
-                   ExceptClauses.insideExcept(value, function: function) {
-                    return .exception
-                }
-                return nil
-            }
-        default:
             return nil
         }
+        let kinds = tiedKinds(value, at: site)
+        if kinds.contains(.exception) || kinds.contains(.exitException) { return .exception }
+        if kinds.contains(.excInfo) {
+            // `sys.exc_info()[1]` is the exception itself, `[2]` its traceback; the tuple holds both.
+            if value.kind == .subscript, value.child(.subscript)?.textEquals("1") == true { return .exception }
+            if value.kind == .subscript, value.child(.subscript)?.textEquals("2") == true { return .traceback }
+            return .excInfo
+        }
+        if kinds.contains(.traceback) || kinds.contains(.exitTraceback) { return .traceback }
+        if kinds.contains(.frame) {
+            // Only this frame itself, as the call returns it: `inspect.stack()` and `inspect.trace()` give
+            // lists of frame records, which this search does not report.
+            if value.kind == .call, let callee = value.child(.function),
+               !(semantics.resolves(callee, to: "inspect.currentframe") || semantics.resolves(callee, to: "sys._getframe")) {
+                return nil
+            }
+            return .frame
+        }
+        return nil
     }
 
-    /// In `__exit__(self, kind, value, tb)` / `__aexit__`: 2 for the exception parameter, 3 for the
-    /// traceback. Their traceback starts at the frame that ran the `with` block, which holds the context
-    /// manager (`with ... as cm`, or `with self:`).
-    func exitParameterPosition(_ name: String) -> Int? {
-        guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4,
-              let position = scope.parameters.firstIndex(of: name), position == 2 || position == 3 else { return nil }
-        return position
+    /// The kinds of frame objects `value` may evaluate to at `site` (the state its statement starts from).
+    func tiedKinds(_ value: Node, at site: Node) -> Set<FrameObject.Kind> {
+        let state = site.parent.flatMap { statesBefore[$0.index] } ?? FrameLocalsState()
+        return Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object.kind))
+    }
+
+    /// Whether a stored name holds only what `__exit__` received: its traceback starts at the frame that ran
+    /// the `with` block, which holds the context manager.
+    func holdsOnlyWithBlockArguments(_ value: Node, at site: Node) -> Bool {
+        guard value.kind == .identifier else { return false }
+        let kinds = tiedKinds(value, at: site)
+        return !kinds.isEmpty && kinds.allSatisfy { $0 == .exitException || $0 == .exitTraceback }
     }
 
     /// Whether the class's own `with self:` blocks (the frames its `__exit__` exceptions point at) all
@@ -709,24 +700,6 @@ struct FunctionContext {
             }
         }
         return blocks > 0 && blocks == released
-    }
-
-    /// Except aliases in effect at `site`, and locals copied from a caught exception before it
-    /// (`err = e`, `err = sys.exc_info()[1]`) that the function does not release in between.
-    func caughtNames(at site: Node) -> Set<String> {
-        if let statement = site.parent, let names = caughtBefore[statement.index] { return names }
-        var names = ExceptClauses.exceptAliases(around: site, function: function)
-        for node in statements where node.kind == .assignment && node.range.end <= site.range.start {
-            guard let left = node.child(.left), left.kind == .identifier, let right = node.child(.right) else { continue }
-            if right.kind == .identifier, names.contains(right.text) || ExceptClauses.exceptAliases(around: node, function: function).contains(right.text) {
-                names.insert(left.text)
-            } else if right.kind == .subscript || right.kind == .call, frameTie(right, at: node) == .exception {
-                names.insert(left.text)
-            } else {
-                names.remove(left.text)
-            }
-        }
-        return names
     }
 
     static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert", "put", "put_nowait", "setdefault",
@@ -768,7 +741,6 @@ struct FunctionContext {
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
                 if contextlibResetsTraceback(at: node) { continue }
-                if ruledOutAsException(value, at: node) { continue }
                 if isReleased(holder: holder.text, root: root.text, after: node) { continue }
                 // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
                 // undone by this function itself, so the cycle does not outlive it.
@@ -778,7 +750,7 @@ struct FunctionContext {
                     continue
                 }
                 seen.insert(node.range)
-                let throughWith = value.kind == .identifier && exitParameterPosition(value.text) != nil
+                let throughWith = holdsOnlyWithBlockArguments(value, at: node)
                 if throughWith, withBlocksReleaseContext() { continue }
                 result.append(FrameCycle(kind: .exceptionStored, site: node.range, line: node.start.line, holder: holder.text,
                                          rootLocal: root.text, functionName: throughWith ? "the with block's function" : scope.name,
@@ -846,46 +818,6 @@ struct FunctionContext {
                 calls = true
             }
             if calls { return true }
-        }
-        return false
-    }
-
-    /// `if isinstance(outcome, Exception): raise outcome` … `else: env.stack.append(outcome)`, or the store
-    /// under `if not isinstance(outcome, Exception):`: the local that may hold the caught exception is
-    /// stored only on the branch where CPython's isinstance() said it is not one (moto's step-functions
-    /// callback outcome), so the holder never receives the exception whose traceback holds this frame.
-    func ruledOutAsException(_ value: Node, at site: Node) -> Bool {
-        guard value.kind == .identifier else { return false }
-        let name = value.text
-        func isExceptionCheck(_ condition: Node) -> Bool {
-            var node = condition
-            while node.kind == .parenthesizedExpression, let inner = node.firstNamedChild { node = inner }
-            guard node.kind == .call, node.child(.function)?.textEquals("isinstance") == true else { return false }
-            let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
-            guard arguments.count == 2, arguments[0].textEquals(name) else { return false }
-            // `Exception` covers what `except Exception` (or narrower) catches; `BaseException` covers all.
-            let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
-            return classes.contains(where: { $0.textEquals("Exception") || $0.textEquals("BaseException") })
-        }
-        var child = site
-        for ancestor in site.ancestors {
-            if ancestor == function { break }
-            defer { child = ancestor }
-            // A later branch of the `if`: every earlier condition was false there.
-            if ancestor.kind == .elifClause || ancestor.kind == .elseClause, let chain = ancestor.parent, chain.kind == .ifStatement {
-                var conditions: [Node] = []
-                if let first = chain.child(.condition) { conditions.append(first) }
-                for clause in chain.namedChildren where clause.kind == .elifClause && clause.range.start < ancestor.range.start {
-                    if let condition = clause.child(.condition) { conditions.append(condition) }
-                }
-                if conditions.contains(where: isExceptionCheck) { return true }
-            }
-            // The body of `if not isinstance(name, Exception):`.
-            if ancestor.kind == .ifStatement || ancestor.kind == .elifClause, ancestor.child(.consequence) == child,
-               let condition = ancestor.child(.condition), condition.kind == .notOperator,
-               let operand = condition.child(.argument), isExceptionCheck(operand) {
-                return true
-            }
         }
         return false
     }

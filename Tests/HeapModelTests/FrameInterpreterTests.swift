@@ -263,4 +263,131 @@ import HeapSyntax
         let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }.map { "\($0.line + 1) \($0.holder)" }
         #expect(stored == ["7 fut", "9 fut"])
     }
+
+    /// (1-based line, holder, what is stored) of each store of a frame-tied object on an object a local reaches.
+    func stored(_ text: String) -> [String] {
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        return heap.frameCycles.filter { $0.kind == .exceptionStored }
+            .map { "\($0.line + 1) \($0.holder) \($0.stored.map(\.rawValue) ?? "-")" }
+    }
+
+    @Test func aLocalCopyOfExcInfoIsStoredWithItsTraceback() {
+        // unittest's `_Outcome.testPartExecutor`: the tuple keeps the traceback whose first entry is this
+        // frame, and the frame keeps `self`; clearing the local afterwards does not clear the attribute.
+        #expect(stored("""
+            import sys
+            class Outcome:
+                def run(self, work):
+                    try:
+                        work()
+                    except:
+                        exc_info = sys.exc_info()
+                        self.expected = exc_info
+                        exc_info = None
+            """) == ["8 self.expected excInfo"])
+    }
+
+    @Test func partsOfALocalExcInfoAreTheExceptionAndItsTraceback() {
+        #expect(stored("""
+            import sys
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception:
+                        info = sys.exc_info()
+                        self.kind = info[0]
+                        self.error = info[1]
+                        self.tb = info[2]
+            """) == ["9 self.error exception", "10 self.tb traceback"])
+    }
+
+    @Test func aLocalReboundBeforeTheStoreHoldsNothing() {
+        #expect(stored("""
+            import sys
+            class Job:
+                def run(self, work):
+                    try:
+                        work()
+                    except Exception:
+                        info = sys.exc_info()
+                        info = str(info[1])
+                        self.error = info
+            """) == [])
+    }
+
+    @Test func aListFilledWithCaughtExceptionsIsRaisedFrom() {
+        // Whether `found` holds exceptions is the interpreter's answer at the `append`, not its name.
+        #expect(raised("""
+            def f(paths, opener):
+                found = []
+                for path in paths:
+                    try:
+                        return opener(path)
+                    except OSError as e:
+                        found.append(e)
+                raise found[0]
+            """) == ["8 found[0] found"])
+        #expect(raised("""
+            def f(paths, opener):
+                found = []
+                for path in paths:
+                    try:
+                        return opener(path)
+                    except OSError as e:
+                        found.append(str(e))
+                raise found[0]
+            """) == [])
+    }
+
+    @Test func aStoreWhereIsinstanceSaidNoExceptionStoresNone() {
+        // moto's step-functions callback: the caught exception is raised on the `isinstance` branch; the
+        // `else` stores only what is not an Exception instance. A narrower class rules out nothing else.
+        #expect(stored("""
+            class Task:
+                def run(self, work):
+                    try:
+                        outcome = work()
+                    except Exception as error:
+                        outcome = error
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    else:
+                        self.stack.append(outcome)
+                    if not isinstance(outcome, (KeyError, Exception)):
+                        self.last = outcome
+            """) == [])
+        #expect(stored("""
+            class Task:
+                def run(self, work):
+                    try:
+                        outcome = work()
+                    except Exception as error:
+                        outcome = error
+                    if not isinstance(outcome, KeyError):
+                        self.last = outcome
+            """) == ["8 self.last exception"])
+    }
+
+    @Test func whatExitReceivesLeadsToTheWithBlocksFrame() {
+        // CPython passes the exception leaving the `with` block and its traceback as `__exit__`'s third and
+        // fourth arguments, whatever their names; their traceback starts at the frame that ran the block.
+        let text = """
+            class Guard:
+                def __exit__(self, kind, error, trace):
+                    if error is None:
+                        return False
+                    last = error
+                    self.error = last
+                    self.trace = trace
+                    seen = [error]
+                    return False
+            """
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        let stored = heap.frameCycles.filter { $0.kind == .exceptionStored }
+            .map { "\($0.line + 1) \($0.holder) \($0.stored.map(\.rawValue) ?? "-") \($0.throughWithBlock)" }
+        #expect(stored == ["6 self.error exception true", "7 self.trace traceback true"])
+        // `__exit__`'s own locals keep another frame's exception: no cycle through `__exit__`'s frame.
+        #expect(retentions(text) == [])
+    }
 }

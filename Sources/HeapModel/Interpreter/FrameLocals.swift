@@ -16,13 +16,20 @@ struct FrameObject: Hashable, Sendable {
         case exception, excInfo, traceback, frame, container
         /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
         case raised
+        /// `__exit__(self, kind, value, tb)`'s `value` and `tb`: the exception leaving a `with` block and its
+        /// traceback, whose first entry is the frame that ran the block (it holds the context manager), not
+        /// this one; so a local of this frame holding them is no cycle through this frame.
+        case exitException, exitTraceback
     }
     let kind: Kind
     /// The expression (or `except` clause) that produced it.
     let origin: NodeIndex
 
-    /// Whether the object leads to the frame by itself (a container does only through its items).
-    var isTiedByItself: Bool { kind != .container }
+    /// Whether the object leads to this frame by itself (a container does only through its items; what
+    /// `__exit__` receives leads to another frame).
+    var isTiedByItself: Bool { kind != .container && !isTiedToWithBlock }
+    /// `__exit__`'s exception or traceback argument.
+    var isTiedToWithBlock: Bool { kind == .exitException || kind == .exitTraceback }
     /// What a local container is reported for holding: the exception or its traceback.
     var isStorableItem: Bool { kind == .exception || kind == .traceback || kind == .excInfo }
 }
@@ -101,6 +108,21 @@ struct FrameLocalsDomain: FlowDomain {
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
 
+    /// What the locals hold when the function starts: in `__exit__(self, kind, value, tb)` / `__aexit__`,
+    /// CPython passes the exception leaving the `with` block and its traceback as the third and fourth
+    /// parameters (positionally, whatever they are named).
+    func entryState() -> State {
+        var state = State()
+        guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4 else { return state }
+        let site = scope.node.index
+        for (position, kind) in [(2, FrameObject.Kind.exitException), (3, .exitTraceback)] {
+            let name = scope.parameters[position]
+            guard scope.locals.contains(name) else { continue }
+            state.locals[name] = [HeldReference(object: FrameObject(kind: kind, origin: site), site: site)]
+        }
+        return state
+    }
+
     // MARK: Statements
 
     func simpleStatement(_ statement: Node, _ state: State) -> State {
@@ -134,7 +156,34 @@ struct FrameLocalsDomain: FlowDomain {
             for reference in state.locals[name] ?? [] where reference.object.kind == .container { state.items[reference.object] = nil }
             state.locals[name] = nil
         }
+        // Where `isinstance(name, Exception)` is false, `name` holds no exception instance: a caught
+        // exception (an instance of what `except Exception` or a narrower clause catches) is not there.
+        if let name = Self.nameRuledOutAsException(condition, whenTruthIs: truth), let held = state.locals[name] {
+            let kept = held.filter { $0.object.kind != .exception }
+            state.locals[name] = kept.isEmpty ? nil : kept
+        }
         return state.pruned()
+    }
+
+    /// `isinstance(name, Exception)`, `isinstance(name, (Exception, ...))`, `not ...`: the name that holds no
+    /// exception instance when the condition has the value `truth`.
+    static func nameRuledOutAsException(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> String? {
+        guard depth < maxExpressionDepth else { return nil }
+        switch condition.kind {
+        case .parenthesizedExpression:
+            return condition.firstNamedChild.flatMap { nameRuledOutAsException($0, whenTruthIs: truth, depth: depth + 1) }
+        case .notOperator:
+            return condition.child(.argument).flatMap { nameRuledOutAsException($0, whenTruthIs: !truth, depth: depth + 1) }
+        case .call:
+            guard !truth, condition.child(.function)?.textEquals("isinstance") == true else { return nil }
+            let arguments = (condition.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
+            guard arguments.count == 2, arguments[0].kind == .identifier else { return nil }
+            let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
+            guard classes.contains(where: { $0.textEquals("Exception") || $0.textEquals("BaseException") }) else { return nil }
+            return arguments[0].text
+        default:
+            return nil
+        }
     }
 
     /// `name`, `not name`, `name is None`, `name is not None`: the name that is None or false when the

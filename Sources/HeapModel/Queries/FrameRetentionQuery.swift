@@ -69,15 +69,21 @@ enum FrameRetentionQuery {
         }
         var holders: [NodeIndex: Node] = [:]
         if !raises.isEmpty {
-            let context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
+            // `raise errors[0]` raises a held exception only when `errors` holds exceptions, which the
+            // interpreter answers at the statements that fill it: a first run records their states (the
+            // raise holders do not change which locals hold caught exceptions, only `.raised` objects).
+            if raises.contains(where: { !$0.descendants(ofKind: .subscript).isEmpty }) {
+                context.statesBefore = FrameCycleSearch.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
+            }
             for raise in raises { if let holder = context.raisedHolder(of: raise) { holders[raise.index] = holder } }
         }
         let raisingLocals = holders.compactMapValues { holder -> FrameLocalsDomain.RaisingLocal? in
             guard let root = FunctionContext.rootLocal(of: holder) else { return nil }
             return FrameLocalsDomain.RaisingLocal(name: root.text, isItem: holder.kind == .subscript && holder.child(.value) == root)
         }
-        let flow = StructuredFlow(domain: FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals))
-        let outcome = flow.run(body, FrameLocalsState())
+        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals)
+        let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
         var exits: [FrameLocalsState] = outcome.returns.map(\.state)
         if let normal = outcome.normal { exits.append(normal) }
         if let raised = outcome.raised { exits.append(raised) }
@@ -141,7 +147,7 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container, .raised: return .exceptionInContainer
+        case .container, .raised, .exitException, .exitTraceback: return .exceptionInContainer  // never tied by itself
         }
     }
 
