@@ -676,18 +676,23 @@ public enum Renderer {
         public let name: String
         public let count: Int
         public let fixable: Int
+        /// Findings of this rule folded into these ones (the same cycle closed at another line): not in
+        /// `count`, shown as related locations.
+        public var folded: Int = 0
     }
 
     public static func statistics(_ diagnostics: [Diagnostic]) -> [Statistic] {
-        var counts: [String: (Int, Int)] = [:]
+        var counts: [String: (Int, Int, Int)] = [:]
         for d in diagnostics {
-            var entry = counts[d.code] ?? (0, 0)
+            var entry = counts[d.code] ?? (0, 0, 0)
             entry.0 += 1
             if d.fix?.applicability == .safe { entry.1 += 1 }
+            entry.2 += d.explanation?.alsoClosedAt.count ?? 0
             counts[d.code] = entry
         }
         return counts.map { code, value in
-            Statistic(code: code, name: RuleRegistry.rule(code: code)?.metadata.name ?? "", count: value.0, fixable: value.1)
+            Statistic(code: code, name: RuleRegistry.rule(code: code)?.metadata.name ?? "", count: value.0,
+                      fixable: value.1, folded: value.2)
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
     }
 
@@ -698,7 +703,9 @@ public enum Renderer {
     public static func renderStatistics(_ diagnostics: [Diagnostic], as format: OutputFormat) -> String {
         let stats = statistics(diagnostics)
         let objects: [[String: Any]] = stats.map {
-            ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0]
+            var object: [String: Any] = ["code": $0.code, "name": $0.name, "count": $0.count, "fixable": $0.fixable > 0]
+            if $0.folded > 0 { object["folded"] = $0.folded }
+            return object
         }
         if format == .json { return serialize(objects, pretty: true) + "\n" }
         if format == .jsonLines { return objects.map { serialize($0, pretty: false) + "\n" }.joined() }
@@ -706,7 +713,8 @@ public enum Renderer {
         return stats.map { s in
             let count = String(s.count)
             return String(repeating: " ", count: width - count.count) + count + "\t\(s.code)\t"
-                + (s.fixable > 0 ? "[*]" : "[ ]") + " \(s.name)\n"
+                + (s.fixable > 0 ? "[*]" : "[ ]") + " \(s.name)"
+                + (s.folded > 0 ? " (+\(s.folded) folded into these)" : "") + "\n"
         }.joined()
     }
 }

@@ -214,17 +214,35 @@ extension Analyzer {
     }
 }
 
+/// How many cycle findings the default output left out, by lifetime, so the summary can say so.
+public struct HiddenCycles: Sendable, Hashable {
+    public var oncePerProcess = 0
+    public var testSupport = 0
+    public var total: Int { oncePerProcess + testSupport }
+    public init(oncePerProcess: Int = 0, testSupport: Int = 0) {
+        self.oncePerProcess = oncePerProcess
+        self.testSupport = testSupport
+    }
+}
+
 extension FileResult {
-    /// `results` without the cycles made once per process (unless `report` is set), and how many were
-    /// left out, so the summary can say so: the default output shows what accumulates.
-    public static func hidingOncePerProcess(_ results: [FileResult], report: Bool) -> (results: [FileResult], hidden: Int) {
-        guard !report else { return (results, 0) }
-        var hidden = 0
+    /// `results` without the cycles made once per process or only by test-support code (unless `report` is
+    /// set), and how many of each were left out, so the summary can say so: the default output shows what
+    /// accumulates.
+    public static func hidingOncePerProcess(_ results: [FileResult], report: Bool) -> (results: [FileResult], hidden: HiddenCycles) {
+        guard !report else { return (results, HiddenCycles()) }
+        var hidden = HiddenCycles()
         let kept = results.map { result -> FileResult in
             var copy = result
-            let (shown, left) = Diagnostic.hidingOncePerProcess(result.diagnostics, report: false)
+            let (shown, _) = Diagnostic.hidingOncePerProcess(result.diagnostics, report: false)
+            for diagnostic in result.diagnostics {
+                switch diagnostic.explanation?.lifetime?.kind {
+                case .oncePerProcess?: hidden.oncePerProcess += 1
+                case .testSupport?: hidden.testSupport += 1
+                default: break
+                }
+            }
             copy.diagnostics = shown
-            hidden += left
             return copy
         }
         return (kept, hidden)

@@ -42,10 +42,11 @@ public struct DiagnosticMapping: Sendable {
             relatedInformation: related.isEmpty ? nil : related)
     }
 
-    /// A cycle made once per process is a fixed cost, not a leak: shown as a hint, which editors draw
-    /// faintly and leave out of the problems count, so it is there without asking for action.
+    /// A cycle made once per process is a fixed cost, not a leak, and one only test-support code makes
+    /// never arises in the program's own runs: shown as a hint, which editors draw faintly and leave out of
+    /// the problems count, so it is there without asking for action.
     public static func severity(of d: Diagnostic) -> DiagnosticSeverity {
-        if d.explanation?.lifetime?.kind == .oncePerProcess { return .hint }
+        if d.explanation?.lifetime?.kind.isHiddenByDefault ?? false { return .hint }
         return severity(d.severity)
     }
 

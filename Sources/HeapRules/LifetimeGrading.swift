@@ -36,18 +36,18 @@ public enum LifetimeGrading {
     static func lifetime(of finding: Finding, explanation: HeapExplanation,
                          frequencies: inout RunFrequencies) -> CycleLifetime {
         let own = frequencies.lifetime(ofCycleClosedAt: finding.range.start)
-        guard own.kind == .oncePerProcess else { return own }
+        guard own.kind.isHiddenByDefault else { return own }
         let sites = explanation.path.compactMap { $0.site?.start } + explanation.alsoClosedAt.map(\.site.start)
         for site in sites where site != finding.range.start {
             let other = frequencies.lifetime(ofCycleClosedAt: site)
-            if other.kind != .oncePerProcess { return other }
+            if !other.kind.isHiddenByDefault { return other }
         }
         return own
     }
 
-    /// Whether a finding belongs in the default output: everything except once-per-process cycles, unless
-    /// the user asked for them.
+    /// Whether a finding belongs in the default output: everything except once-per-process and test-support
+    /// cycles, unless the user asked for them.
     public static func isShown(lifetime: CycleLifetime?, reportOncePerProcess: Bool) -> Bool {
-        reportOncePerProcess || lifetime?.kind != .oncePerProcess
+        reportOncePerProcess || !(lifetime?.kind.isHiddenByDefault ?? false)
     }
 }

@@ -18,6 +18,14 @@ public enum CycleLifetimeClass: String, Sendable, Hashable, Codable, CaseIterabl
     /// Made only after an exception was caught or a check failed: once per failure, which a server can
     /// repeat on every bad connection, so it stays reported.
     case errorPath
+    /// Made only by test-support code a package ships (a pytest plugin's hooks and fixtures, a test
+    /// runner): it runs once per test, in a test process, never in the program's own runs. Like a
+    /// once-per-process cycle it is left out of the default output and counted in the summary.
+    case testSupport
+
+    /// Whether the default output leaves it out (shown with `--report-once-per-process` / `--preview`):
+    /// nothing made this way accumulates in the program's own runs.
+    public var isHiddenByDefault: Bool { self == .oncePerProcess || self == .testSupport }
 
     /// The spelling of JSON `lifetime` and of the text explanation.
     public var label: String {
@@ -26,6 +34,7 @@ public enum CycleLifetimeClass: String, Sendable, Hashable, Codable, CaseIterabl
         case .perInstance: return "per instance"
         case .oncePerProcess: return "once per process"
         case .errorPath: return "error path"
+        case .testSupport: return "test support"
         }
     }
 }
@@ -55,6 +64,8 @@ extension RunFrequencies {
     /// function the module does not call itself is public API (other modules, callbacks) and so per call.
     public mutating func lifetime(ofCycleClosedAt offset: Int) -> CycleLifetime {
         let site = semantics.tree.namedNode(at: offset)
+        // Before error paths: a test harness re-raising a test's failure runs per failing test, in tests only.
+        if let support = testSupportLifetime(of: site) { return support }
         let base = runLifetime(of: site)
         // A once-per-process run fails at most once, so only repeated runs become error paths.
         guard base.kind != .oncePerProcess, let failure = failurePath(of: site) else { return base }
@@ -164,6 +175,71 @@ extension RunFrequencies {
             first = min(first ?? Int.max, use.start.line + 1)
         }
         return first
+    }
+
+    /// Names of functions that drive a test by convention (textual's `App.run_test`, anyio's
+    /// `TestRunner.run_test`): an application calls them only from its tests.
+    static let testRunnerFunctions: Set<String> = ["run_test", "run_tests"]
+
+    /// The site runs only under a test runner: in a function of a pytest plugin module (one that defines
+    /// `pytest_*` hooks, which only pytest calls, or `@pytest.fixture`s), in a test-runner class
+    /// (`TestRunner`, `DocTestRunner`, a subclass of one) or in a function named `run_test`/`run_tests`.
+    /// Such code makes its cycles once per test, in a process that ends with the test session, and never
+    /// in the program's own runs, so nothing accumulates where the program is used. The project's own test
+    /// modules (`test_*.py`, `conftest.py`) are not graded so: a user checking their tests asked for them,
+    /// and they keep the per-call grading below. Module-level code of a plugin stays once per process.
+    private mutating func testSupportLifetime(of site: Node) -> CycleLifetime? {
+        guard !isTestFile else { return nil }
+        var function: Node?
+        for ancestor in site.ancestors {
+            switch ancestor.kind {
+            case .functionDefinition:
+                guard ancestor.child(.body)?.contains(site) ?? false else { continue }
+                if function == nil { function = ancestor }
+                if let name = ancestor.child(.name)?.text, Self.testRunnerFunctions.contains(name) {
+                    return CycleLifetime(.testSupport, "made in `\(qualifiedName(ancestor))`, a test-runner entry point (it drives a test): it runs once per test, in a test process only, so the program's own runs never make this cycle")
+                }
+            case .classDefinition:
+                guard let name = ancestor.child(.name)?.text else { continue }
+                let bases = ancestor.child(.superclasses)?.namedChildren.filter { $0.kind != .keywordArgument } ?? []
+                let runnerBase = bases.first { $0.text.split(separator: ".").last?.hasSuffix("TestRunner") ?? false }
+                if name.hasSuffix("TestRunner") || runnerBase != nil {
+                    let how = name.hasSuffix("TestRunner") ? "a test runner" : "a test runner (a subclass of `\(runnerBase!.text)`)"
+                    let place = function.map { "`\(qualifiedName($0))`, a method of class `\(name)`" } ?? "the body of class `\(name)`"
+                    return CycleLifetime(.testSupport, "made in \(place), \(how): it runs once per test, in a test process only, so the program's own runs never make this cycle")
+                }
+            default:
+                continue
+            }
+        }
+        guard let function, let hook = pytestPluginEvidence else { return nil }
+        return CycleLifetime(.testSupport, "made in `\(qualifiedName(function))` of a pytest plugin (the module defines \(hook), which only pytest calls): it runs once per test, in a test process only, so the program's own runs never make this cycle")
+    }
+
+    private func qualifiedName(_ function: Node) -> String {
+        let name = function.child(.name)?.text ?? "function"
+        guard let owner = function.enclosingScopeNode, owner.kind == .classDefinition,
+              let className = owner.child(.name)?.text else { return name }
+        return "\(className).\(name)"
+    }
+
+    /// What makes this module a pytest plugin: a module-level `pytest_*` hook (`pytest_configure`,
+    /// `pytest_pyfunc_call`) or a module-level function decorated with `pytest.fixture`/`pytest.hookimpl`.
+    private var pytestPluginEvidence: String? {
+        for child in semantics.tree.root.namedChildren {
+            let function = child.kind == .decoratedDefinition ? child.child(.definition) : child
+            guard let function, function.kind == .functionDefinition,
+                  let name = function.child(.name)?.text else { continue }
+            if name.hasPrefix("pytest_") { return "the hook `\(name)`" }
+            for decorator in function.decoratorNodes {
+                guard let expression = decorator.firstNamedChild else { continue }
+                let callee = expression.kind == .call ? expression.child(.function) : expression
+                if let callee, semantics.resolves(callee, toAnyOf: ["pytest.fixture", "pytest.hookimpl"]) {
+                    return "the fixture or hook `\(name)`"
+                }
+            }
+        }
+        return nil
     }
 
     private var hasMainGuard: Bool {

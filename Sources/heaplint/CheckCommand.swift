@@ -47,7 +47,7 @@ struct Check: ParsableCommand {
           help: "Enable preview rules and preview behaviour (HL3xx: iterables of unknown size); --no-preview turns it off.")
     var preview: Bool?
     @Flag(name: .customLong("report-once-per-process"), inversion: .prefixedNo, exclusivity: .chooseLast,
-          help: "Also report cycles the program makes once per process (at import, in main); on with --preview.")
+          help: "Also report cycles the program makes once per process (at import, in main) or only in test-support code (pytest plugins, test runners); on with --preview.")
     var reportOncePerProcess: Bool?
 
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast, help: "Apply safe fixes in place (--no-fix: report only).")
@@ -475,7 +475,7 @@ struct Check: ParsableCommand {
     }
 
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
-                live: LiveOutput? = nil, oncePerProcess: Int = 0) throws {
+                live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
         if fixMode != .report && !silent {
             for result in results where result.withheldNotebookFixes > 0 {
                 let count = result.withheldNotebookFixes
@@ -519,6 +519,7 @@ struct Check: ParsableCommand {
                 : Renderer.render(shown, as: format, colored: colored)
             if isHuman && !quiet {
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
+                output += Self.foldedNote(Self.foldedCount(report.diagnostics))
                 output += Self.oncePerProcessNote(oncePerProcess)
             }
             if let outputFile {
@@ -560,10 +561,29 @@ struct Check: ParsableCommand {
         return out
     }
 
-    /// The line saying how many once-per-process cycles the default output left out (empty when none).
-    static func oncePerProcessNote(_ count: Int) -> String {
+    /// The line saying how many cycles the default output left out (empty when none): once-per-process
+    /// ones and those only test-support code makes.
+    static func oncePerProcessNote(_ hidden: HiddenCycles) -> String {
+        guard hidden.total > 0 else { return "" }
+        var parts: [String] = []
+        if hidden.oncePerProcess > 0 {
+            parts.append("\(hidden.oncePerProcess) once-per-process cycle\(hidden.oncePerProcess == 1 ? "" : "s")")
+        }
+        if hidden.testSupport > 0 {
+            parts.append("\(hidden.testSupport) test-support cycle\(hidden.testSupport == 1 ? "" : "s") (pytest plugins, test runners)")
+        }
+        return parts.joined(separator: " and ") + " not shown; use --report-once-per-process (or --preview).\n"
+    }
+
+    /// Findings folded into another one because they close the same cycle (listed under it as `also
+    /// closed at`, JSON `also_closed_at`, SARIF `relatedLocations`): counted so that nothing is hidden.
+    static func foldedCount(_ diagnostics: [Diagnostic]) -> Int {
+        diagnostics.reduce(0) { $0 + ($1.explanation?.alsoClosedAt.count ?? 0) }
+    }
+
+    static func foldedNote(_ count: Int) -> String {
         guard count > 0 else { return "" }
-        return "\(count) once-per-process cycle\(count == 1 ? "" : "s") not shown; use --report-once-per-process (or --preview).\n"
+        return "\(count) more finding\(count == 1 ? "" : "s") folded into the \(count == 1 ? "one" : "ones") above: the same cycle closed at another line (listed as `also closed at`).\n"
     }
 
     /// Unsafe fixes that this run neither applies nor counts as fixable (no `--unsafe-fixes`).

@@ -457,6 +457,11 @@ private func ignoring(_ codes: [String]) -> Options {
         #expect(mapping.lspDiagnostic(perCall, uri: "file:///w/t.py", source: source).severity == .warning)
         let hover = try #require(mapping.hover(at: offset("n.parent") + 2, diagnostics: [once], source: source))
         #expect(hover.contents.value.contains("**Lifetime**: once per process — made at module level"))
+        // Test-support code (a pytest plugin's hook) never runs in the program's own runs: a hint too.
+        let support = graded(source, CycleLifetime(.testSupport, "made in `pytest_pyfunc_call` of a pytest plugin"))
+        #expect(mapping.lspDiagnostic(support, uri: "file:///w/t.py", source: source).severity == .hint)
+        let supportHover = try #require(mapping.hover(at: offset("n.parent") + 2, diagnostics: [support], source: source))
+        #expect(supportHover.contents.value.contains("**Lifetime**: test support — made in `pytest_pyfunc_call`"))
     }
 
     @Test func quickFixAndFixAllCarryTheFindingsEdits() {

@@ -353,7 +353,105 @@ import HeapSyntax
             """),
     ]
 
-    static let all = perCall + perInstance + oncePerProcess + errorPath
+    /// Code that runs only under a test runner, shipped in a package: graded per test, in test processes.
+    static let testSupport: [Example] = [
+        Example(name: "pytest hook of a plugin module", expected: .testSupport, source: """
+            def pytest_addoption(parser):
+                parser.addoption("--fast")
+
+            def pytest_pyfunc_call(pyfuncitem):
+                state = {"item": pyfuncitem}
+                state["self"] = state
+            """),
+        Example(name: "public helper of a pytest plugin module", expected: .testSupport, source: """
+            def get_runner(name):
+                runner = {"name": name}
+                runner["self"] = runner
+                return runner
+
+            def pytest_configure(config):
+                pass
+            """),
+        Example(name: "fixture of a plugin module", expected: .testSupport, source: """
+            import pytest
+
+            @pytest.fixture
+            def backend():
+                options = {}
+                options["self"] = options
+                return options
+            """),
+        Example(name: "failure re-raised in a pytest hook", expected: .testSupport, source: """
+            def pytest_pyfunc_call(pyfuncitem):
+                try:
+                    pyfuncitem.obj()
+                except ExceptionGroup as group:
+                    for exc in group.exceptions:
+                        raise exc from group
+            """),
+        Example(name: "method of a TestRunner class", expected: .testSupport, source: """
+            class TestRunner:
+                def run_fixture(self, fixture):
+                    self.on_done = self.finish
+
+                def finish(self):
+                    pass
+            """),
+        Example(name: "exception kept by a test runner subclass", expected: .testSupport, source: """
+            import abc
+
+            class Runner(abc.TestRunner):
+                def __init__(self):
+                    self._exceptions = []
+
+                def collect(self, test):
+                    try:
+                        test()
+                    except Exception as exc:
+                        self._exceptions.append(exc)
+            """),
+        Example(name: "run_test method of an application class", expected: .testSupport, source: """
+            class App:
+                async def run_test(self):
+                    ready = {}
+                    ready["self"] = ready
+                    yield ready
+            """),
+        Example(name: "looks test support: conftest.py of the project", expected: .perCall, source: """
+            def pytest_configure(config):
+                pass
+
+            def make_client():
+                state = {}
+                state["self"] = state
+                return state
+            """, path: "tests/conftest.py"),
+        Example(name: "looks test support: module-level code of a plugin", expected: .oncePerProcess, source: """
+            OPTIONS = {}
+            OPTIONS["self"] = OPTIONS
+
+            def pytest_addoption(parser):
+                parser.addoption("--fast")
+            """),
+        Example(name: "looks test support: imports pytest, defines no hook", expected: .perCall, source: """
+            import pytest
+
+            def approx_tree(value):
+                node = {"value": value}
+                node["self"] = node
+                return pytest.approx(value)
+            """),
+        Example(name: "looks test support: a runner that is not a test runner", expected: .perInstance, source: """
+            class TaskRunner:
+                def __init__(self):
+                    self.callback = self.run
+
+                def run(self):
+                    pass
+            """),
+    ]
+
+    static let all = perCall + perInstance + oncePerProcess + errorPath + testSupport
 
     @Test func everyClassHasSixExamples() {
         for kind in CycleLifetimeClass.allCases {
@@ -376,16 +474,17 @@ import HeapSyntax
         }
     }
 
-    /// The default output leaves out exactly the once-per-process findings, and counts them.
-    @Test func defaultOutputHidesOnlyOncePerProcess() {
+    /// The default output leaves out exactly the once-per-process and test-support findings, and counts them.
+    @Test func defaultOutputHidesOnlyOncePerProcessAndTestSupport() {
         let all = Self.all.flatMap { example in
             Self.analyzer.analyze(source: SourceText(example.source), path: example.path).diagnostics
         }
         let once = all.filter { $0.explanation?.lifetime?.kind == .oncePerProcess }.count
+        let support = all.filter { $0.explanation?.lifetime?.kind == .testSupport }.count
         let (shown, hidden) = Diagnostic.hidingOncePerProcess(all, report: false)
-        #expect(hidden == once && once > 0)
-        #expect(shown.count == all.count - once)
-        #expect(shown.allSatisfy { $0.explanation?.lifetime?.kind != .oncePerProcess })
+        #expect(hidden == once + support && once > 0 && support > 0)
+        #expect(shown.count == all.count - once - support)
+        #expect(shown.allSatisfy { !($0.explanation?.lifetime?.kind.isHiddenByDefault ?? false) })
         let (everything, none) = Diagnostic.hidingOncePerProcess(all, report: true)
         #expect(none == 0 && everything.count == all.count)
     }
