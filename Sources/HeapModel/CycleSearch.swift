@@ -109,7 +109,13 @@ final class ModuleFacts: @unchecked Sendable {
                             if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
                         }
                         // `del local[k]` where the local aliases some container: precise fields are unknown.
-                        if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                        if let local = target.child(.value), local.kind == .identifier, let owner = teardownClass(node) {
+                            if let fields = Self.selfFieldsAliased(by: local, semantics) {
+                                for name in fields { broken[name, default: []].insert(owner) }
+                            } else {
+                                removingClasses.insert(owner)
+                            }
+                        }
                     } else if target.kind == .attribute, let name = field(of: target) {
                         if inTeardown(node) { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
                     }
@@ -130,7 +136,16 @@ final class ModuleFacts: @unchecked Sendable {
                 if let name = field(of: receiver) {
                     if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
                 }
-                if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                if receiver.kind == .identifier, let owner = teardownClass(node) {
+                    // A local bound only from `self` fields (`for bucket in self._by_sender.values()`,
+                    // `for mapping in (self._by_sender, self._by_receiver)`, blinker's Signal) empties
+                    // those fields' containers: the class's other containers keep their items.
+                    if let fields = Self.selfFieldsAliased(by: receiver, semantics) {
+                        for name in fields { broken[name, default: []].insert(owner) }
+                    } else {
+                        removingClasses.insert(owner)
+                    }
+                }
                 if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
             default:
                 continue
@@ -141,6 +156,50 @@ final class ModuleFacts: @unchecked Sendable {
         startedFields = started
         weakFields = weak
         classesRemovingItemsOnTeardown = removingClasses
+    }
+
+    /// The `self` fields a method's local may alias, when every binding of it in the method (an assignment
+    /// or a `for` target) is an expression over `self.<field>`s; nil when one is not, when the name is a
+    /// parameter, or when it is never bound there (its containers are then unknown).
+    static func selfFieldsAliased(by local: Node, _ semantics: SemanticModel) -> Set<String>? {
+        guard let function = semantics.enclosingFunction(of: local), let selfName = function.selfName,
+              !function.parameters.contains(local.text), let body = function.node.child(.body) else { return nil }
+        var fields = Set<String>()
+        var bindings = 0
+        var unknown = false
+        walkScope(body) { node in
+            let value: Node?
+            switch node.kind {
+            case .assignment:
+                guard node.child(.left)?.textEquals(local.text) == true else { return }
+                value = node.child(.right)
+            case .forStatement:
+                guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(local.text) }) else { return }
+                value = left.kind == .identifier ? node.child(.right) : nil
+            case .namedExpression, .asPatternTarget, .augmentedAssignment:
+                // `(x := ...)`, `with ... as x` / `except ... as x`, `x += ...`: bound from something else.
+                if node.kind == .namedExpression, node.child(.name)?.textEquals(local.text) != true { return }
+                if node.kind == .augmentedAssignment, node.child(.left)?.textEquals(local.text) != true { return }
+                if node.kind == .asPatternTarget, !node.boundIdentifiers.contains(where: { $0.textEquals(local.text) }) { return }
+                value = nil
+            default:
+                return
+            }
+            bindings += 1
+            guard let value else { unknown = true; return }
+            var found = false
+            var stack = [value]
+            while let current = stack.popLast() {
+                if current.kind == .attribute, current.child(.object)?.textEquals(selfName) == true,
+                   let name = current.child(.attribute)?.text {
+                    fields.insert(name)
+                    found = true
+                }
+                stack.append(contentsOf: current.namedChildren)
+            }
+            if !found { unknown = true }
+        }
+        return bindings > 0 && !unknown ? fields : nil
     }
 
     /// Names of the methods and functions passed as the callback of `weakref.ref(obj, callback)` or
