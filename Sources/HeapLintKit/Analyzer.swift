@@ -66,7 +66,8 @@ public struct Analyzer: Sendable {
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
         let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
         let interface = module.flatMap {
-            usesProject ? ModuleInterface.of(context.semantics, unresolved: context.heap.unresolvedCallees, module: $0) : nil
+            usesProject ? ModuleInterface.of(context.semantics, unresolved: context.heap.unresolvedCallees,
+                                             functions: context.heap.functionSummaries(moduleName: $0.name), module: $0) : nil
         }
         return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface)
     }

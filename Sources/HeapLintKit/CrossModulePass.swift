@@ -20,11 +20,13 @@ struct CrossModulePass {
     /// Replaces the results of the files that depend on another module's class; returns, by absolute
     /// path, what the cache should keep of the new ones (with their dependency keys).
     func run(_ results: inout [FileResult], hashes: [String?]) -> [String: (key: String, diagnostics: [Diagnostic])] {
-        let index = ProjectIndex(results.flatMap { $0.interface?.classes ?? [] })
+        let index = ProjectIndex(results.flatMap { $0.interface?.classes ?? [] },
+                                 functions: results.flatMap { $0.interface?.functions ?? [] })
         guard !index.isEmpty else { return [:] }
-        // Classes whose constructors store an argument, directly or through a base in the index.
+        // Classes whose constructors store an argument, directly or through a base in the index, and the
+        // functions whose summaries keep an edge or return what they were given (only those are exported).
         let storing = Set(index.classes.values.filter { index.constructor(of: $0)?.storedParameters.isEmpty == false }
-            .map(\.qualifiedName))
+            .map(\.qualifiedName)).union(index.functions.keys)
         guard !storing.isEmpty else { return [:] }
         let affected = results.indices.filter { index in
             results[index].interface?.importedCallees.contains(where: storing.contains) == true
@@ -70,6 +72,11 @@ struct CrossModulePass {
     static func dependencyKey(_ interface: ModuleInterface?, index: ProjectIndex) -> String {
         var parts: [String] = []
         for callee in interface?.importedCallees ?? [] {
+            if let function = index.functions[callee] {
+                // Its whole summary: any change to what the function leaves can change the caller's findings.
+                parts.append(callee + "=" + String(describing: function))
+                continue
+            }
             guard let summary = index.classes[callee] else { parts.append(callee + "=?"); continue }
             let constructor = index.constructor(of: summary)
             let stored = (constructor?.storedParameters ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }

@@ -35,27 +35,33 @@ public struct ModuleIdentity: Sendable, Hashable {
     }
 }
 
-/// What one module gives the project index (its classes) and what it may need from it (the imported
-/// names it calls with arguments). Stored in the cache beside the file's diagnostics, so a warm run
-/// rebuilds the index without parsing.
+/// What one module gives the project index (its classes and module-level functions) and what it may need
+/// from it (the imported names it calls with arguments). Stored in the cache beside the file's
+/// diagnostics, so a warm run rebuilds the index without parsing.
 public struct ModuleInterface: Sendable, Hashable, Codable {
     public var classes: [ClassSummary]
+    /// The module-level functions whose calls leave references the caller can see (a returned object,
+    /// an edge to a parameter), as the heap model summarised them.
+    public var functions: [FunctionSummary]
     /// Absolute dotted names (relative imports resolved) of imported callables the module calls with
-    /// at least one argument: the calls a project class's constructor could turn into references.
+    /// at least one argument: the calls a project class's constructor or a project function could turn
+    /// into references.
     public var importedCallees: [String]
 
-    public init(classes: [ClassSummary], importedCallees: [String]) {
+    public init(classes: [ClassSummary], functions: [FunctionSummary] = [], importedCallees: [String]) {
         self.classes = classes
+        self.functions = functions
         self.importedCallees = importedCallees
     }
 
-    /// `unresolved`: the heap model's unresolved callees (`HeapGraph.unresolvedCallees`).
-    public static func of(_ semantics: SemanticModel, unresolved: Set<String>, module: ModuleIdentity) -> ModuleInterface {
-        // Only class-like names (`Child`, `nodes.Child`): the index answers for constructors alone.
-        let classLike = unresolved.filter { name in
-            name.split(separator: ".").last?.first.map { $0.isUppercase } == true
-        }
-        let callees = Set(classLike.map { ProjectIndex.absolute($0, from: module.name, isPackage: module.isPackage) })
-        return ModuleInterface(classes: semantics.classSummaries(moduleName: module.name), importedCallees: callees.sorted())
+    /// `unresolved`: the heap model's unresolved callees (`HeapGraph.unresolvedCallees`); `functions`: its
+    /// summaries of the module's functions (`HeapGraph.functionSummaries`).
+    public static func of(_ semantics: SemanticModel, unresolved: Set<String>, functions: [FunctionSummary] = [],
+                          module: ModuleIdentity) -> ModuleInterface {
+        // Classes (`Child`, `nodes.Child`) and functions (`make_ref`, `_utilities.make_ref`) alike: the index
+        // answers for constructors and for module-level functions.
+        let callees = Set(unresolved.map { ProjectIndex.absolute($0, from: module.name, isPackage: module.isPackage) })
+        return ModuleInterface(classes: semantics.classSummaries(moduleName: module.name), functions: functions,
+                               importedCallees: callees.sorted())
     }
 }

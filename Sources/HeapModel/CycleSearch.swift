@@ -39,7 +39,7 @@ final class ModuleFacts: @unchecked Sendable {
         self.semantics = semantics
         self.project = project
         let finalizerOnly = ModuleFacts.finalizerOnlyFunctions(semantics)
-        let weakrefCallbacks = ModuleFacts.weakrefCallbackNames(semantics)
+        let weakrefCallbacks = ModuleFacts.weakrefCallbackNames(semantics, project: project)
         let teardown = ModuleFacts.teardownFunctions(semantics, excluding: finalizerOnly, weakrefCallbacks: weakrefCallbacks)
         // Memoised ancestor lookups: a chained assignment nests its N assignments, and walking up
         // from each one was quadratic (4,000 targets: seconds).
@@ -109,7 +109,13 @@ final class ModuleFacts: @unchecked Sendable {
                             if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
                         }
                         // `del local[k]` where the local aliases some container: precise fields are unknown.
-                        if target.child(.value)?.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                        if let local = target.child(.value), local.kind == .identifier, let owner = teardownClass(node) {
+                            if let fields = Self.selfFieldsAliased(by: local, semantics) {
+                                for name in fields { broken[name, default: []].insert(owner) }
+                            } else {
+                                removingClasses.insert(owner)
+                            }
+                        }
                     } else if target.kind == .attribute, let name = field(of: target) {
                         if inTeardown(node) { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
                     }
@@ -130,7 +136,16 @@ final class ModuleFacts: @unchecked Sendable {
                 if let name = field(of: receiver) {
                     if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
                 }
-                if receiver.kind == .identifier, let owner = teardownClass(node) { removingClasses.insert(owner) }
+                if receiver.kind == .identifier, let owner = teardownClass(node) {
+                    // A local bound only from `self` fields (`for bucket in self._by_sender.values()`,
+                    // `for mapping in (self._by_sender, self._by_receiver)`, blinker's Signal) empties
+                    // those fields' containers: the class's other containers keep their items.
+                    if let fields = Self.selfFieldsAliased(by: receiver, semantics) {
+                        for name in fields { broken[name, default: []].insert(owner) }
+                    } else {
+                        removingClasses.insert(owner)
+                    }
+                }
                 if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
             default:
                 continue
@@ -143,16 +158,71 @@ final class ModuleFacts: @unchecked Sendable {
         classesRemovingItemsOnTeardown = removingClasses
     }
 
+    /// The `self` fields a method's local may alias, when every binding of it in the method (an assignment
+    /// or a `for` target) is an expression over `self.<field>`s; nil when one is not, when the name is a
+    /// parameter, or when it is never bound there (its containers are then unknown).
+    static func selfFieldsAliased(by local: Node, _ semantics: SemanticModel) -> Set<String>? {
+        guard let function = semantics.enclosingFunction(of: local), let selfName = function.selfName,
+              !function.parameters.contains(local.text), let body = function.node.child(.body) else { return nil }
+        var fields = Set<String>()
+        var bindings = 0
+        var unknown = false
+        walkScope(body) { node in
+            let value: Node?
+            switch node.kind {
+            case .assignment:
+                guard node.child(.left)?.textEquals(local.text) == true else { return }
+                value = node.child(.right)
+            case .forStatement:
+                guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(local.text) }) else { return }
+                value = left.kind == .identifier ? node.child(.right) : nil
+            case .namedExpression, .asPatternTarget, .augmentedAssignment:
+                // `(x := ...)`, `with ... as x` / `except ... as x`, `x += ...`: bound from something else.
+                if node.kind == .namedExpression, node.child(.name)?.textEquals(local.text) != true { return }
+                if node.kind == .augmentedAssignment, node.child(.left)?.textEquals(local.text) != true { return }
+                if node.kind == .asPatternTarget, !node.boundIdentifiers.contains(where: { $0.textEquals(local.text) }) { return }
+                value = nil
+            default:
+                return
+            }
+            bindings += 1
+            guard let value else { unknown = true; return }
+            var found = false
+            var stack = [value]
+            while let current = stack.popLast() {
+                if current.kind == .attribute, current.child(.object)?.textEquals(selfName) == true,
+                   let name = current.child(.attribute)?.text {
+                    fields.insert(name)
+                    found = true
+                }
+                stack.append(contentsOf: current.namedChildren)
+            }
+            if !found { unknown = true }
+        }
+        return bindings > 0 && !unknown ? fields : nil
+    }
+
     /// Names of the methods and functions passed as the callback of `weakref.ref(obj, callback)` or
     /// `weakref.proxy(obj, callback)` (`self._remove`, `_on_dead`): CPython calls them when the referent
     /// is freed, not when the object that holds the weak reference is done.
-    static func weakrefCallbackNames(_ semantics: SemanticModel) -> Set<String> {
+    /// With `project`, also the arguments a project function keeps as a weakref's callback (blinker's
+    /// `make_ref(receiver, callback)` returning `ref(receiver, callback)`), read from its summary.
+    static func weakrefCallbackNames(_ semantics: SemanticModel, project: ProjectContext? = nil) -> Set<String> {
         var result = Set<String>()
         for call in semantics.tree.nodes(ofKind: .call) {
             guard let function = call.child(.function), function.kind == .attribute || function.kind == .identifier,
-                  let qualified = semantics.qualifiedName(of: function), qualified == "weakref.ref" || qualified == "weakref.proxy" else { continue }
+                  let qualified = semantics.qualifiedName(of: function) else { continue }
             let (positional, keywords) = ScopeInterpreter.arguments(of: call)
-            guard let callback = positional.count >= 2 ? positional[1] : keywords["callback"] else { continue }
+            let callbackNode: Node?
+            if qualified == "weakref.ref" || qualified == "weakref.proxy" || qualified == "weakref.WeakMethod" {
+                callbackNode = positional.count >= 2 ? positional[1] : keywords["callback"]
+            } else if let summary = project?.lookupFunction(qualified), let parameter = summary.weakrefCallbackParameter,
+                      let position = summary.parameters.firstIndex(of: parameter) {
+                callbackNode = keywords[parameter] ?? (position < positional.count ? positional[position] : nil)
+            } else {
+                continue
+            }
+            guard let callback = callbackNode else { continue }
             switch callback.kind {
             case .attribute: if let name = callback.child(.attribute)?.text { result.insert(name) }
             case .identifier: result.insert(callback.text)
@@ -553,6 +623,27 @@ struct DeferredCall {
 }
 
 extension ScopeResult {
+    /// This heap as a `FunctionSummary` for the project index, or nil when a caller would gain nothing
+    /// from it (no edge it keeps, no parameter or attribute value it returns) or it is too large to ship.
+    func exported(qualifiedName: String) -> FunctionSummary? {
+        guard selfObject == nil, objects.count <= 64 else { return nil }
+        let parameterOf = Dictionary(parameterObjects.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let kept = edges.indices.filter { live[$0] && !(edges[$0].isImplicit && derivedFrom[edges[$0].to] != nil) }
+        let returnedObject = returned.first
+        let returnsEarlier = returnedObject.map { parameterOf[$0] != nil || derivedFrom[$0] != nil } ?? false
+        guard !kept.isEmpty || returnsEarlier else { return nil }
+        var exportedObjects: [FunctionSummary.Object] = []
+        for object in objects {
+            let (kind, detail) = object.kind.summaryKind
+            let derived = derivedFrom[object.id]
+            exportedObjects.append(FunctionSummary.Object(kind: kind, detail: detail, label: object.label, parameter: parameterOf[object.id],
+                                                          holder: derived?.0, field: derived?.1))
+        }
+        let exportedEdges = kept.map { FunctionSummary.Edge(from: edges[$0].from, to: edges[$0].to, kind: edges[$0].kind.rawValue, via: edges[$0].via) }
+        return FunctionSummary(qualifiedName: qualifiedName, parameters: parameterOrder, objects: exportedObjects, edges: exportedEdges,
+                               returned: returnedObject)
+    }
+
     /// Whether replaying this heap at a call can matter to the caller: some reference made by the
     /// method points back at `self`, a parameter or a value read from one of them. Edges that only
     /// point away from the caller's objects into new ones cannot close a cycle there.
@@ -607,6 +698,21 @@ struct CycleSearch {
 }
 
 extension CycleSearch {
+    /// The module's top-level functions as the project index keeps them (`FunctionSummary`): each one's
+    /// heap at its end, from the same interpretation a call in this module replays. Only functions whose
+    /// call leaves the caller something to follow are kept: an edge (`parent.children.append(child)`,
+    /// `weakref.ref(obj, callback)` holding `callback`) or a returned parameter or attribute value. Run
+    /// after `allCycles`, so interpreting a function here changes none of the module's own findings.
+    func functionSummaries(moduleName: String) -> [FunctionSummary] {
+        var result: [FunctionSummary] = []
+        for (name, node) in facts.moduleFunctions.sorted(by: { $0.key < $1.key }) {
+            guard let heap = ScopeInterpreter.summary(of: node, facts: facts, depth: 0),
+                  let summary = heap.exported(qualifiedName: moduleName.isEmpty ? name : moduleName + "." + name) else { continue }
+            result.append(summary)
+        }
+        return result
+    }
+
     /// The module (index 0) and the `def`s whose own statements may store a reference, found from
     /// the kind index instead of walking every scope: a superset of the scopes in which
     /// `ScopeInterpreter.start` finds a statement that `mayStoreReference` (it also admits stores in a
@@ -1164,14 +1270,16 @@ struct ScopeInterpreter {
         let qualified = headIsName ? semantics.qualifiedName(of: function) : nil
         if let qualified {
             switch qualified {
-            case "weakref.ref", "weakref.proxy":
-                // The referent is weak; the callback (`weakref.ref(item, self._remove)`) is held strongly.
+            case "weakref.ref", "weakref.proxy", "weakref.WeakMethod":
+                // The referent is weak; the callback (`weakref.ref(item, self._remove)`) is held strongly. A
+                // WeakMethod passes `ref.__new__` a closure `_cb` whose cell holds the callback: the path is
+                // shortened to the weakref's `__callback__`.
                 let reference = newObject(.instance(className: nil), label: "weakref", allocatedAt: node)
-                if positional.count >= 2, let callback = evaluate(positional[1]) {
-                    addEdge(from: reference, to: callback, kind: .argument, via: "__callback__", site: positional[1], implicit: true)
+                if let callbackNode = positional.count >= 2 ? positional[1] : keywords["callback"], let callback = evaluate(callbackNode) {
+                    addEdge(from: reference, to: callback, kind: .argument, via: "__callback__", site: callbackNode, implicit: true)
                 }
                 return reference
-            case "weakref.WeakMethod", "weakref.finalize", "weakref.getweakrefcount":
+            case "weakref.finalize", "weakref.getweakrefcount":
                 return newObject(.instance(className: nil), label: "weakref", allocatedAt: node)
             case "functools.partial", "functools.partialmethod":
                 let partial = newObject(.callable(.partial), label: "functools.partial", allocatedAt: node)
@@ -1228,6 +1336,9 @@ struct ScopeInterpreter {
                 }
                 if let project = facts.project, let summary = project.lookup(qualified) {
                     return constructProjectClass(summary, project: project.index, positional: positional, keywords: keywords, site: node)
+                }
+                if let project = facts.project, let summary = project.lookupFunction(qualified) {
+                    return replayProjectFunction(summary, positional: positional, keywords: keywords, site: node)
                 }
             }
         }
@@ -1458,6 +1569,37 @@ struct ScopeInterpreter {
                     calleeSite: (argument.range, argument.start.line))
         }
         return instance
+    }
+
+    /// A call of another module's function: what its summary says the function leaves (`replay` for a
+    /// summary read from the project index). Parameters become the arguments, attribute values it read
+    /// become the caller's, and objects it made become new ones, made by this call: their edges and
+    /// allocation are placed at the call, since the callee's lines are in another file.
+    mutating func replayProjectFunction(_ summary: FunctionSummary, positional: [Node], keywords: [String: Node], site: Node) -> Int? {
+        var arguments: [String: Int] = [:]
+        for (name, argument) in zip(summary.parameters, positional) { if let object = evaluate(argument) { arguments[name] = object } }
+        for (name, argument) in keywords where summary.parameters.contains(name) {
+            if let object = evaluate(argument) { arguments[name] = object }
+        }
+        var mapping: [Int: Int] = [:]
+        let firstNewObject = objects.count
+        for (index, object) in summary.objects.enumerated() {
+            if let parameter = object.parameter {
+                if let argument = arguments[parameter] { mapping[index] = argument }
+            } else if let holder = object.holder, let field = object.field {
+                // Holders precede what is read from them in the summary's order.
+                if let mappedHolder = mapping[holder], let value = readField(mappedHolder, field, site: site) { mapping[index] = value }
+            } else if let kind = ObjectKind(summaryKind: object.kind, detail: object.detail) {
+                mapping[index] = newObject(kind, label: object.label, allocatedAt: site)
+            }
+        }
+        for edge in summary.edges {
+            guard let from = mapping[edge.from], let to = mapping[edge.to], let kind = EdgeKind(rawValue: edge.kind) else { continue }
+            if kind == .attribute { killField(from, edge.via, site: site) }
+            addEdge(from: from, to: to, kind: kind, via: edge.via, site: site, implicit: kind == .argument, fromCallee: true,
+                    reachesEarlierObject: to < firstNewObject)
+        }
+        return summary.returned.flatMap { mapping[$0] }
     }
 
     /// Replays a method's summary at a call: its `self` becomes `receiver`, its parameters the

@@ -14,6 +14,26 @@ public enum ObjectKind: Sendable, Hashable {
     case callable(CallableKind)
 }
 
+extension ObjectKind {
+    /// The kind as a `FunctionSummary.Object` spells it (kind, detail).
+    var summaryKind: (String, String?) {
+        switch self {
+        case .instance(let className): ("instance", className)
+        case .container(let kind): ("container", kind)
+        case .callable(let kind): ("callable", kind.rawValue)
+        }
+    }
+
+    init?(summaryKind kind: String, detail: String?) {
+        switch kind {
+        case "instance": self = .instance(className: detail)
+        case "container": guard let detail else { return nil }; self = .container(detail)
+        case "callable": guard let callable = detail.flatMap(CallableKind.init(rawValue:)) else { return nil }; self = .callable(callable)
+        default: return nil
+        }
+    }
+}
+
 public enum CallableKind: String, Sendable, Hashable {
     case boundMethod = "bound method", lambda, nestedFunction = "function", partial = "functools.partial"
     case thread = "Thread", timer = "Timer"
@@ -239,11 +259,15 @@ public struct HeapGraph: Sendable {
     public let unresolvedCallees: Set<String>
     public let recursiveClosures: [RecursiveClosure]
     public let resurrections: [Resurrection]
+    /// The interpretation, kept for `functionSummaries`: the project index asks for them only in a
+    /// project check, after the cycles are found.
+    let search: CycleSearch
 
     /// `project`, when given, lets constructors of other modules' classes be modelled.
     public init(semantics: SemanticModel, project: ProjectContext? = nil) {
         let builder = CycleSearch(semantics: semantics, project: project)
         let all = builder.allCycles()
+        self.search = builder
         self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
         self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.unresolvedCallees = builder.unresolvedCallees
@@ -252,6 +276,12 @@ public struct HeapGraph: Sendable {
         self.frameCycles = (frames.raised + FrameCycleSearch.find(semantics)).sorted { $0.site < $1.site }
         self.recursiveClosures = RecursiveClosureSearch.find(semantics)
         self.resurrections = ResurrectionSearch.find(semantics)
+    }
+
+    /// Summaries of the module's top-level functions whose calls leave the caller references (see
+    /// `FunctionSummary`), named inside `moduleName`, for the project index.
+    public func functionSummaries(moduleName: String) -> [FunctionSummary] {
+        search.functionSummaries(moduleName: moduleName)
     }
 
     /// Cycles whose closing pattern is `kind`.

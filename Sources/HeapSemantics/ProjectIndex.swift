@@ -30,16 +30,93 @@ public struct ClassSummary: Sendable, Hashable, Codable {
     public var name: Substring { qualifiedName.split(separator: ".").last ?? Substring(qualifiedName) }
 }
 
-/// The classes of every module of the checked project, by qualified name: built by the front end from
-/// each file's summaries before cross-module questions are asked, and passed down as a value.
-public struct ProjectIndex: Sendable {
-    public private(set) var classes: [String: ClassSummary] = [:]
+/// What another module needs to know about a module-level function to model a call of it: the heap its
+/// body leaves, in terms of its parameters, as the heap model's interpreter computed it (the same
+/// summary a call from its own module replays). `make_ref(obj, callback)` returning
+/// `weakref.ref(obj, callback)` is one object made by the call, holding parameter `callback` in
+/// `__callback__`, and returned. A value, so it can be cached and shared between files.
+public struct FunctionSummary: Sendable, Hashable, Codable {
+    /// One object of the function's heap.
+    public struct Object: Sendable, Hashable, Codable {
+        /// `instance`, `container` or `callable`; `detail` is the class name, the container kind or the
+        /// callable kind.
+        public let kind: String
+        public let detail: String?
+        public let label: String
+        /// The parameter the object stands for (the caller's argument replaces it).
+        public let parameter: String?
+        /// A value the function read from an attribute of object `holder` (`param.children`): the caller
+        /// reads the same attribute of its own object.
+        public let holder: Int?
+        public let field: String?
 
-    public init(_ summaries: [ClassSummary] = []) {
-        for summary in summaries { classes[summary.qualifiedName] = summary }
+        public init(kind: String, detail: String?, label: String, parameter: String?, holder: Int?, field: String?) {
+            self.kind = kind
+            self.detail = detail
+            self.label = label
+            self.parameter = parameter
+            self.holder = holder
+            self.field = field
+        }
     }
 
-    public var isEmpty: Bool { classes.isEmpty }
+    /// A strong reference the function leaves between two of its objects, named by its slot.
+    public struct Edge: Sendable, Hashable, Codable {
+        public let from: Int
+        public let to: Int
+        /// The heap model's edge kind (`attribute`, `item`, `argument`, …).
+        public let kind: String
+        public let via: String
+
+        public init(from: Int, to: Int, kind: String, via: String) {
+            self.from = from
+            self.to = to
+            self.kind = kind
+            self.via = via
+        }
+    }
+
+    /// `package.module.function`.
+    public let qualifiedName: String
+    public let parameters: [String]
+    public let objects: [Object]
+    public let edges: [Edge]
+    /// The object the function returns (the first `return` the model follows), if it is one of `objects`.
+    public let returned: Int?
+
+    /// The parameter the function keeps as a weakref's callback (`ref(obj, callback)` returned or stored):
+    /// CPython calls it when the referent dies, not when its holder is done with it.
+    public var weakrefCallbackParameter: String? {
+        edges.lazy.filter { $0.via == "__callback__" }.compactMap { self.objects.indices.contains($0.to) ? self.objects[$0.to].parameter : nil }.first
+    }
+
+    public init(qualifiedName: String, parameters: [String], objects: [Object], edges: [Edge], returned: Int?) {
+        self.qualifiedName = qualifiedName
+        self.parameters = parameters
+        self.objects = objects
+        self.edges = edges
+        self.returned = returned
+    }
+}
+
+/// The classes and module-level functions of every module of the checked project, by qualified name:
+/// built by the front end from each file's summaries before cross-module questions are asked, and
+/// passed down as a value.
+public struct ProjectIndex: Sendable {
+    public private(set) var classes: [String: ClassSummary] = [:]
+    public private(set) var functions: [String: FunctionSummary] = [:]
+
+    public init(_ summaries: [ClassSummary] = [], functions: [FunctionSummary] = []) {
+        for summary in summaries { classes[summary.qualifiedName] = summary }
+        for summary in functions { self.functions[summary.qualifiedName] = summary }
+    }
+
+    public var isEmpty: Bool { classes.isEmpty && functions.isEmpty }
+
+    /// The module-level function a dotted name from module `moduleName` refers to (see `lookup`).
+    public func lookupFunction(_ dotted: String, from moduleName: String, isPackage: Bool) -> FunctionSummary? {
+        functions[Self.absolute(dotted, from: moduleName, isPackage: isPackage)]
+    }
 
     /// The class a dotted name from module `moduleName` refers to: `pkg.mod.Class` as is, and relative
     /// names (`.mod.Class`, `..pkg.mod.Class`) against the module's package. `isPackage` tells that
@@ -92,6 +169,11 @@ public struct ProjectContext: Sendable {
     /// The project class an import-resolved name of this module refers to.
     public func lookup(_ dotted: String) -> ClassSummary? {
         index.lookup(dotted, from: moduleName, isPackage: isPackage)
+    }
+
+    /// The project's module-level function an import-resolved name of this module refers to.
+    public func lookupFunction(_ dotted: String) -> FunctionSummary? {
+        index.lookupFunction(dotted, from: moduleName, isPackage: isPackage)
     }
 }
 

@@ -172,11 +172,13 @@ enum ImportCollector {
             case .importFromStatement, .futureImportStatement:
                 guard let module = node.child(.moduleName) ?? (node.kind == .futureImportStatement ? node : nil) else { continue }
                 let moduleName = node.kind == .futureImportStatement ? "__future__" : module.text
+                // `from . import _utilities` names `._utilities`, not `.._utilities` (one package up).
+                let prefix = moduleName.allSatisfy { $0 == "." } ? moduleName : moduleName + "."
                 for child in node.children(.name) {
                     if child.kind == .aliasedImport, let name = child.child(.name), let alias = child.child(.alias) {
-                        names[alias.text] = ImportedName(localName: alias.text, qualifiedName: moduleName + "." + name.text, site: child.range)
+                        names[alias.text] = ImportedName(localName: alias.text, qualifiedName: prefix + name.text, site: child.range)
                     } else if child.kind == .dottedName {
-                        names[child.text] = ImportedName(localName: child.text, qualifiedName: moduleName + "." + child.text, site: child.range)
+                        names[child.text] = ImportedName(localName: child.text, qualifiedName: prefix + child.text, site: child.range)
                     }
                 }
             default:

@@ -28,6 +28,42 @@ import HeapSyntax
         #expect(explanation.remedy.contains("weakref"))
     }
 
+    @Test func functionSummaryKeepsTheWeakrefCallbackParameter() throws {
+        // blinker's `_utilities.make_ref`: the returned weakref (or WeakMethod) holds parameter `callback` in
+        // `__callback__` (wr_callback); the referent `obj` is weak, so no edge reaches it.
+        let heap = graph("""
+            import inspect
+            from weakref import WeakMethod, ref
+
+            def make_ref(obj, callback=None):
+                if inspect.ismethod(obj):
+                    return WeakMethod(obj, callback)
+                return ref(obj, callback)
+
+            def make_plain_ref(obj, callback=None):
+                return ref(obj)
+
+            def attach(parent, child):
+                parent.children.append(child)
+                return child
+            """)
+        let summaries = heap.functionSummaries(moduleName: "pkg._utilities")
+        // make_plain_ref keeps nothing of its caller's: it is not exported.
+        #expect(summaries.map(\.qualifiedName) == ["pkg._utilities.attach", "pkg._utilities.make_ref"])
+        let makeRef = try #require(summaries.last)
+        #expect(makeRef.parameters == ["obj", "callback"])
+        #expect(makeRef.weakrefCallbackParameter == "callback")
+        let returned = try #require(makeRef.returned)
+        #expect(makeRef.objects[returned].label == "weakref" && makeRef.objects[returned].parameter == nil)
+        #expect(makeRef.edges.contains { $0.from == returned && $0.via == "__callback__" && makeRef.objects[$0.to].parameter == "callback" })
+        #expect(!makeRef.edges.contains { makeRef.objects[$0.to].parameter == "obj" })
+        // attach stores `child` in a list read from `parent.children` and returns `child`.
+        let attach = try #require(summaries.first)
+        #expect(attach.returned.flatMap { attach.objects[$0].parameter } == "child")
+        #expect(attach.edges.contains { $0.kind == "item" && attach.objects[$0.from].holder.flatMap { attach.objects[$0].parameter } == "parent"
+            && attach.objects[$0.from].field == "children" && attach.objects[$0.to].parameter == "child" })
+    }
+
     @Test func objectsNameTheLineThatAllocatedThem() throws {
         // tracemalloc names where each object of a cycle was made; the model knows it for what it saw made:
         // the two `Tree()` calls. (`__init__` refers to nothing of the caller's, so it is not replayed and

@@ -16,6 +16,16 @@ import HeapSyntax
         #expect(semantics.resolves(ref, to: "weakref.ref"))
     }
 
+    @Test func relativeImportsOfSiblingModulesKeepOneDot() throws {
+        // `from . import x` names the sibling `.x`; `from .. import y` the parent package's `..y`. Joining the
+        // module part with another "." made `..x`, which the project index resolved one package too high.
+        let semantics = model("from . import _utilities\nfrom .. import base as b\nfrom .sub import f\n")
+        #expect(semantics.importedNames["_utilities"]?.qualifiedName == "._utilities")
+        #expect(semantics.importedNames["b"]?.qualifiedName == "..base")
+        #expect(semantics.importedNames["f"]?.qualifiedName == ".sub.f")
+        #expect(ProjectIndex.absolute("._utilities.make_ref", from: "pkg.base", isPackage: false) == "pkg._utilities.make_ref")
+    }
+
     @Test func classesRecordMethodsAttributesSlotsAndFinalizers() throws {
         let semantics = model("""
             import dataclasses

@@ -19,3 +19,17 @@ def test_callback_closure_over_a_weakref_leaves_none():
     run = run_example((HL1 / "HL102_weakref_callback_factory_weak_self.py").read_text(encoding="utf-8"), "cycles")
     assert run.error is None, run.error
     assert run.objects == [], run.objects
+
+
+def test_teardown_emptying_another_field_leaves_cyclic_garbage():
+    # close() clears the sets of `_index` through a local; `entries` keeps the Entry whose `registry`
+    # points back (blinker's Signal empties its bookkeeping buckets the same way).
+    run = run_example((HL1 / "HL101_teardown_empties_another_field.py").read_text(encoding="utf-8"), "cycles")
+    assert run.error is None, run.error
+    assert "Registry" in run.objects and "Entry" in run.objects, run.objects
+
+
+def test_teardown_emptying_aliased_fields_leaves_none():
+    run = run_example((HL1 / "HL101_teardown_empties_aliased_fields.py").read_text(encoding="utf-8"), "cycles")
+    assert run.error is None, run.error
+    assert run.objects == [], run.objects
