@@ -40,9 +40,10 @@ struct NewRule: ParsableCommand {
         }
         let kebab = Self.kebabCase(name)
         try write(Self.ruleSource(code: code, type: name, kebab: kebab, family: family), to: ruleFile, under: rootURL)
+        // No marker spelled out in the header: FixtureTests would read it as one and expect a finding on line 1.
         try write("""
-            # \(code) \(kebab): realistic code. Mark each line the rule must flag with `# expect: \(code)`,
-            # and keep hard negatives (look-alikes it must leave alone) unmarked.
+            # \(code) \(kebab): realistic code. End each line the rule must flag with an `# expect:`
+            # comment naming the code, and keep hard negatives (look-alikes it must leave alone) unmarked.
 
             """, to: fixture, under: rootURL)
         let registered = try RuleScanner(root: rootURL).scan()

@@ -87,7 +87,8 @@ def test_new_rule_writes_the_skeleton_and_the_fixture_and_registers_it(tmp_path)
     for section in ("whatItFinds:", "whyItMatters:", "example:", "useInstead:", "whenItsFine:",
                     ".triggering(", ".nonTriggering(", "func check(_ context: AnalysisContext) -> [Finding]"):
         assert section in rule
-    assert (root / "Tests/Fixtures/HL1/HL109.py").read_text().startswith("# HL109 generator-holds-self")
+    fixture = (root / "Tests/Fixtures/HL1/HL109.py").read_text()
+    assert fixture.startswith("# HL109 generator-holds-self") and "expect: HL109" not in fixture  # empty: no marker
     lines = (root / REGISTRY).read_text().splitlines()
     at = lines.index("        ClassDefinedPerCall.self, // HL108")
     assert lines[at + 1] == "        GeneratorHoldsSelf.self, // HL109"
