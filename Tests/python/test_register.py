@@ -67,6 +67,22 @@ def test_a_rule_file_missing_from_the_registry_is_found_by_the_scan(tmp_path):
     assert proc.returncode != 0 and "build and run" in proc.stderr
 
 
+def test_a_merge_conflict_in_the_generated_files_is_settled_by_running_register_again(tmp_path):
+    """Two branches that each add a rule conflict inside the README table; the generator rewrites the table
+    whole, so its output does not depend on what the conflict left between the markers."""
+    root = copy_rules(tmp_path / "repo")
+    readme = (ROOT / "README.md").read_text()
+    conflicted = readme.replace("| HL502 |", "<<<<<<< HEAD\n| HL503 | mine |\n=======\n| HL503 | theirs |\n>>>>>>> b\n| HL502 |")
+    assert conflicted != readme
+    (root / "README.md").write_text(conflicted)
+    registry = (root / REGISTRY).read_text()
+    (root / REGISTRY).write_text(registry.replace("        CollectInLoop.self, // HL502\n", "<<<<<<< HEAD\n=======\n>>>>>>> b\n"))
+    proc = dev("register", "--root", str(root), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "README.md").read_text() == readme
+    assert (tmp_path / "out" / REGISTRY).read_text() == registry
+
+
 def test_two_rules_with_one_code_are_refused(tmp_path):
     root = copy_rules(tmp_path)
     source = (root / "Sources/HeapRules/CollectorControl/CollectInLoop.swift").read_text()
