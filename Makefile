@@ -15,7 +15,7 @@ PY_TEST_TOOLS += pre-commit==4.7.0
 PY_TEST_TOOLS += pytest-lsp==1.0.1
 PY_TEST_TOOLS += jsonschema==4.26.0
 
-.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps rule-pages
+.PHONY: all deps grammar build release test test-swift test-python demo bench venv clean bench-lsp editors-deps rule-pages register
 
 all: build
 
@@ -52,6 +52,13 @@ test-python: build venv editors-deps editor-test-debs
 # machine could hit it on a loaded one and turn HL001 into HL003. Tests run without it; test_parse_budget
 # sets its own, counted in parse actions, so its cut-offs do not depend on the machine.
 	@HEAPLINT_BIN=$(abspath $(DEBUG_BIN)) HEAPLINT_REQUIRE_TOOLS=1 HEAPLINT_PARSE_TIMEOUT=0 $(VENV_PY) -m pytest -q --durations=15 Tests/python
+
+## register: regenerate everything derived from the rule files (Sources/HeapRules/Registry.generated.swift,
+## docs/rules/, the README rule table); Tests/python/test_register.py fails until they match. Two runs: the
+## first writes the registry, the second renders pages and table from the rebuilt one (docs/modules.md).
+register: grammar
+	@$(SWIFT) run -q heaplint-dev register --registry-only
+	@$(SWIFT) run -q heaplint-dev register
 
 ## rule-pages: regenerate docs/rules/ (one page per rule and the index) from the rule registry;
 ## Tests/python/test_rule_pages.py fails until the committed pages match.
@@ -121,7 +128,7 @@ DIST_DIR := dist
 
 ## dist-binary: the self-contained release binary at .build-dist/release/heaplint.
 dist-binary: grammar
-	@$(SWIFT) build -q -c release --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-all
+	@$(SWIFT) build -q -c release --product heaplint --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-all
 	@$(PYTHON) grammars/stamp-build.py $(DIST_BIN)
 
 ## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.

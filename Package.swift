@@ -65,6 +65,12 @@ let package = Package(
             dependencies: ["HeapPortable", "HeapLintKit", "HeapDiagnostics", "HeapLintServer", "LSPTransport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The developer tool (`heaplint-dev register`, `new-rule`): not a product, so `make dist` and the
+        // wheel, which build `--product heaplint`, never build or ship it.
+        .executableTarget(
+            name: "heaplint-dev",
+            dependencies: ["HeapRules", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
         .testTarget(name: "HeapPortableTests", dependencies: ["HeapPortable"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],

@@ -1,11 +1,8 @@
-/// Every rule heaplint knows. Each family lists its own rules in its folder's `<Family>Rules.swift`,
-/// so adding a rule touches its own file and its family's list. `RegistryTests` check that codes and
-/// names are unique and that each code sits in its family's range.
+/// Every rule heaplint knows. `all` is in `Registry.generated.swift`, which `heaplint-dev register`
+/// (`make register`) writes from the rule types it finds under `Sources/HeapRules/`: a rule file is the
+/// whole registration, and `test_register.py` fails when the generated list is not what the sources give.
+/// `RegistryTests` check that codes and names are unique and that each code sits in its family's range.
 public enum RuleRegistry {
-    public static let all: [any Rule.Type] =
-        MetaRules.all + ReferenceCyclesRules.all + FinalizersRules.all
-        + EagerMaterializationRules.all + ProcessLifetimeRules.all + CollectorControlRules.all
-
     public static func rule(code: String) -> (any Rule.Type)? {
         all.first { $0.metadata.code == code }
     }

@@ -49,6 +49,26 @@ extension RuleMetadata {
         "```python\n" + source + (source.hasSuffix("\n") ? "" : "\n") + "```\n"
     }
 
+    /// Every file of `docs/rules/` by name: one `HLxxx.md` page per rule and `README.md`, the index.
+    /// Both `heaplint rule --all --out-dir` and `heaplint-dev register` write exactly this.
+    public static func pages(_ rules: [RuleMetadata]) -> [String: String] {
+        var files = Dictionary(uniqueKeysWithValues: rules.map { ("\($0.code).md", $0.page) })
+        files["README.md"] = index(rules)
+        return files
+    }
+
+    /// The README's rule table (`heaplint-dev register` writes it between marker comments). The fix
+    /// column stays empty for `.never` so the table reads as "which rules can fix", not as noise.
+    public static func readmeTable(_ rules: [RuleMetadata]) -> String {
+        var table = "| code | name | family | fix | finds |\n|---|---|---|---|---|\n"
+        for m in rules {
+            let fix = switch m.fix { case .never: ""; case .always: "yes"; case .sometimes: "sometimes" }
+            let summary = m.summary.replacingOccurrences(of: "|", with: "\\|")
+            table += "| \(m.code) | \(m.name) | \(m.family.title) (\(m.family.codePrefix)) | \(fix) | \(summary) |\n"
+        }
+        return table
+    }
+
     /// `docs/rules/README.md`: every rule by family, linking the pages beside it.
     public static func index(_ rules: [RuleMetadata]) -> String {
         var page = "# heaplint rules\n\n"

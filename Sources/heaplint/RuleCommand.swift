@@ -62,15 +62,15 @@ extension RuleCommand {
     func writePages(_ rules: [RuleMetadata], to directory: String) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let pages = Dictionary(uniqueKeysWithValues: rules.map { ("\($0.code).md", $0.page) })
+        var files = RuleMetadata.pages(rules)
         if all {
             for name in try manager.contentsOfDirectory(atPath: directory)
-            where name.hasPrefix("HL") && name.hasSuffix(".md") && pages[name] == nil {
+            where name.hasPrefix("HL") && name.hasSuffix(".md") && files[name] == nil {
                 try manager.removeItem(atPath: PathString.appending(directory, name))
             }
+        } else {
+            files["README.md"] = nil  // one rule's page must not replace the index with a one-row one
         }
-        var files = pages
-        if all { files["README.md"] = RuleMetadata.index(rules) }
         for (name, text) in files {
             try Data(text.utf8).write(to: URL(fileURLWithPath: PathString.appending(directory, name)))
         }

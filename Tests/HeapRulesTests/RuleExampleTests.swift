@@ -72,6 +72,21 @@ import HeapSyntax
 }
 
 @Suite struct RegistryTests {
+    /// `Registry.generated.swift` is written in code order; every listing (`rule --all`, the README
+    /// table, SARIF's rule list) relies on it. `test_register.py` checks the file is what the scan gives.
+    @Test func registryIsInCodeOrder() {
+        let codes = RuleRegistry.all.map { $0.metadata.code }
+        #expect(codes == codes.sorted())
+        #expect(codes.first == "HL001")
+    }
+
+    @Test func readmeTableHasOneRowPerRuleInRegistryOrder() {
+        let rules = RuleRegistry.all.map { $0.metadata }  // a key path on `any Rule.Type` crashes Swift 6.3.1 SILGen
+        let rows = RuleMetadata.readmeTable(rules).split(separator: "\n").dropFirst(2)
+        #expect(rows.map { String($0.dropFirst(2).prefix(5)) } == rules.map(\.code))
+        #expect(rows.contains("| HL002 | unused-suppression | Meta (HL0) | yes | A `# noqa` comment suppresses no heaplint finding. |"))
+    }
+
     @Test func codesAndNamesAreUnique() {
         let codes = RuleRegistry.all.map { $0.metadata.code }
         let names = RuleRegistry.all.map { $0.metadata.name }
