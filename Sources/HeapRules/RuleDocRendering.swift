@@ -63,7 +63,7 @@ extension RuleMetadata {
         var table = "| code | name | family | fix | finds |\n|---|---|---|---|---|\n"
         for m in rules {
             let fix = switch m.fix { case .never: ""; case .always: "yes"; case .sometimes: "sometimes" }
-            let summary = m.summary.replacingOccurrences(of: "|", with: "\\|")
+            let summary = m.summary.replacingAll("|", with: "\\|")
             table += "| \(m.code) | \(m.name) | \(m.family.title) (\(m.family.codePrefix)) | \(fix) | \(summary) |\n"
         }
         return table
