@@ -191,7 +191,10 @@ private struct TOMLParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    private static let maximumDepth = 100
+    /// Bounds on nesting, so no input can exhaust the stack: arrays and inline tables inside each other, and
+    /// the parts of one dotted key (real files use a handful of each).
+    private static let maximumDepth = 64
+    private static let maximumKeyParts = 32
 
     init(_ text: String) {
         var bytes = Array(text.utf8)
@@ -317,6 +320,9 @@ private struct TOMLParser {
             }
             index += 1
             skipSpaces()
+            guard parts.count < Self.maximumKeyParts else {
+                throw Failure(offset: index, message: "a dotted key may have at most \(Self.maximumKeyParts) parts")
+            }
             parts.append(try simpleKey())
         }
     }

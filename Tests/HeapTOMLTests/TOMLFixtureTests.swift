@@ -90,4 +90,39 @@ private func difference(_ actual: TOMLValue, _ expected: Any, at path: String) -
             #expect(!error.message.isEmpty)
         }
     }
+
+    /// Seeded mutations of every fixture (bytes deleted, duplicated or replaced by TOML's own punctuation):
+    /// each either parses or throws a placed TOMLError; none may crash. A failure reproduces from the seed.
+    @Test func mutatedFixturesNeverCrash() throws {
+        var state: UInt64 = 0x5EED_70A1
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("[]{}\"'=.,#\\\n\r\t _-+:0xe1TZ".utf8)
+        var parsed = 0, rejected = 0
+        for path in files("valid", ".toml") + files("invalid", ".toml") {
+            let original = Array(try text(path).utf8)
+            guard !original.isEmpty else { continue }
+            for _ in 0..<300 {
+                var bytes = original
+                for _ in 0..<(1 + next(4)) {
+                    let at = next(bytes.count + 1)
+                    switch next(3) {
+                    case 0 where at < bytes.count: bytes.remove(at: at)
+                    case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                    default: if at < bytes.count { bytes[at] = alphabet[next(alphabet.count)] }
+                    }
+                }
+                do {
+                    _ = try TOMLDocument.parse(String(decoding: bytes, as: UTF8.self))
+                    parsed += 1
+                } catch let error as TOMLError {
+                    #expect(error.line >= 1 && error.column >= 1 && !error.message.isEmpty)
+                    rejected += 1
+                }
+            }
+        }
+        #expect(parsed > 0 && rejected > 0)
+    }
 }

@@ -96,6 +96,9 @@ private func failure(_ text: String) -> TOMLError? {
         #expect(failure(deep)?.message.contains("nest more than") == true)
         let deepInline = "a = " + String(repeating: "{b = ", count: 5_000) + "1" + String(repeating: "}", count: 5_000)
         #expect(failure(deepInline)?.message.contains("nest more than") == true)
+        let longKey = Array(repeating: "k", count: 100_000).joined(separator: ".") + " = 1\n"
+        #expect(failure(longKey)?.message == "a dotted key may have at most 32 parts")
+        #expect(failure("[" + Array(repeating: "k", count: 100_000).joined(separator: ".") + "]\n") != nil)
     }
 
     @Test func aByteOrderMarkIsSkipped() throws {
