@@ -100,7 +100,7 @@ fuzz: build
 
 ## asan: the syntax-layer and server tests, then FUZZ_SECONDS of fuzzing, under AddressSanitizer (its own
 ## build folder, .build-asan; minutes to build, so not part of `make test`). Leak reports are off for the
-## fuzzing: TOMLKit leaks a few bytes per parsed config, which would fail every input.
+## fuzzing: TOMLKit leaked a few bytes per parsed config (HeapTOML replaced it; re-enable once an ASan run is clean).
 asan: grammar
 	@$(SWIFT) build -q --sanitize=address --scratch-path .build-asan
 	@ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test -q --sanitize=address --scratch-path .build-asan \
@@ -131,11 +131,13 @@ dist-binary: grammar
 	@$(SWIFT) build -q -c release --product heaplint --static-swift-stdlib --scratch-path $(DIST_SCRATCH) -Xlinker --strip-all
 	@$(PYTHON) grammars/stamp-build.py $(DIST_BIN)
 
-## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time.
+## dist-check: fail when the binary needs a Swift, Foundation or tree-sitter shared library at run time, or carries ICU data.
 dist-check: dist-binary
 	@command -v readelf >/dev/null || { echo "make: dist-check needs readelf (apt-get install binutils)" >&2; exit 1; }
 	@if readelf -d $(DIST_BIN) | grep NEEDED | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libtree-sitter'; then \
 	  echo "make: $(DIST_BIN) is not self-contained (see the NEEDED entries above)" >&2; exit 1; fi
+	@if grep -q -a -E 'icudt[0-9]+[lb]' $(DIST_BIN); then \
+	  echo "make: $(DIST_BIN) carries ICU data: something links Foundation again (issue 27; see docs/modules.md)" >&2; exit 1; fi
 
 ## dist: dist/heaplint-<version>.tar.gz (sdist) and dist/heaplint-<version>-py3-none-<platform>.whl.
 dist: dist-check

@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The tree-sitter 0.23.2 runtime, from its pinned sdist: lib.c is the upstream amalgamation (it
@@ -41,6 +40,8 @@ let package = Package(
         // The few Foundation services beyond FoundationEssentials (locks, threads, standard streams, JSON trees,
         // paths, a child process), so the binary links no Foundation and no ICU data (issue 27).
         .target(name: "HeapPortable"),
+        // heaplint's own TOML 1.0 reader (pyproject.toml, heaplint.toml): plain Swift, no Foundation (issue 27).
+        .target(name: "HeapTOML"),
         .target(name: "HeapSyntax", dependencies: ["CTreeSitter", "CTreeSitterPython", "CHeapSyntax"]),
         .target(name: "HeapSemantics", dependencies: ["HeapPortable", "HeapSyntax"]),
         .target(name: "HeapModel", dependencies: ["HeapSyntax", "HeapSemantics"]),
@@ -48,10 +49,9 @@ let package = Package(
         .target(name: "HeapDiagnostics", dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules"]),
         .target(
             name: "HeapLintKit",
-            dependencies: ["HeapPortable", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics",
-                           .product(name: "TOMLKit", package: "TOMLKit")],
-            // TOMLKit imports Foundation (for Data and Calendar); without this its Foundation members (such
-            // as String.range(of:)) would be visible here and link Foundation with its ICU data (issue 27).
+            dependencies: ["HeapPortable", "HeapTOML", "HeapSyntax", "HeapSemantics", "HeapModel", "HeapRules", "HeapDiagnostics"],
+            // Only what a file imports is visible in it, so no dependency's Foundation import can lend this
+            // target Foundation members (such as String.range(of:)), which would link ICU data (issue 27).
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .target(name: "LSPProtocol"),
@@ -73,6 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "HeapSyntaxTests", dependencies: ["HeapSyntax"]),
         .testTarget(name: "HeapPortableTests", dependencies: ["HeapPortable"]),
+        .testTarget(name: "HeapTOMLTests", dependencies: ["HeapTOML"]),
         .testTarget(name: "HeapRulesTests", dependencies: ["HeapLintKit", "HeapDiagnostics", "HeapRules", "HeapSemantics", "HeapSyntax"],
                     exclude: []),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),

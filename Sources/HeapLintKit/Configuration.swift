@@ -6,12 +6,12 @@ import Foundation
 import HeapPortable
 import HeapModel
 import HeapRules
-import TOMLKit
+import HeapTOML
 
 /// A configuration problem: which file, which key, what is wrong. Front ends print it and exit 2.
 public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(file: String, reason: String)
-    case invalidTOML(file: String, reason: String)
+    case invalidTOML(file: String, line: Int, column: Int, reason: String)
     case unknownKey(key: String, file: String)
     case invalidValue(key: String, file: String, expected: String)
     case unknownCode(code: String, key: String, file: String)
@@ -20,8 +20,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case let .unreadable(file, reason):
             "cannot read configuration file \(file): \(reason)"
-        case let .invalidTOML(file, reason):
-            "\(file) is not valid TOML: \(reason)"
+        case let .invalidTOML(file, line, column, reason):
+            "\(file):\(line):\(column): not valid TOML: \(reason)"
         case let .unknownKey(key, file):
             "\(file): unknown option `\(key)`; known options: \(Configuration.knownKeys.sorted().joined(separator: ", "))"
         case let .invalidValue(key, file, expected):
@@ -163,38 +163,29 @@ public struct Configuration: Sendable {
                                          ? "not readable UTF-8 text" : "no such file")
         }
         let root = try parseTOML(text, file: file)
-        let table: [String: TOMLValueConvertible]
+        let table: [String: TOMLValue]
         if PathString.lastComponent(path) == "pyproject.toml" {
-            table = dictionary(root["tool"]?.table?["heaplint"]?.table)
-        } else if let nested = root["tool"]?.table?["heaplint"]?.table, root.keys == ["tool"] {
+            table = root["tool"]?.table?["heaplint"]?.table ?? [:]
+        } else if let nested = root["tool"]?.table?["heaplint"]?.table, Array(root.keys) == ["tool"] {
             // A heaplint.toml written like a pyproject section is accepted too.
-            table = dictionary(nested)
+            table = nested
         } else {
-            table = dictionary(root)
+            table = root
         }
         let options = try parseOptions(table, file: file)
         return Configuration(configFile: path, projectRoot: PathString.deletingLastComponent(path),
                              options: options)
     }
 
-    private static func parseTOML(_ text: String, file: String) throws -> TOMLTable {
+    private static func parseTOML(_ text: String, file: String) throws -> [String: TOMLValue] {
         do {
-            return try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError.invalidTOML(file: file, reason: "\(error.description) at line \(error.source.begin.line)")
-        } catch {
-            throw ConfigError.invalidTOML(file: file, reason: "\(error)")
+            return try TOMLDocument.parse(text)
+        } catch let error as TOMLError {
+            throw ConfigError.invalidTOML(file: file, line: error.line, column: error.column, reason: error.message)
         }
     }
 
-    private static func dictionary(_ table: TOMLTable?) -> [String: TOMLValueConvertible] {
-        guard let table else { return [:] }
-        var result: [String: TOMLValueConvertible] = [:]
-        for key in table.keys { if let value = table[key] { result[key] = value } }
-        return result
-    }
-
-    static func parseOptions(_ table: [String: TOMLValueConvertible], file: String) throws -> Options {
+    static func parseOptions(_ table: [String: TOMLValue], file: String) throws -> Options {
         var options = Options()
         for key in table.keys.sorted() {
             guard knownKeys.contains(key) else { throw ConfigError.unknownKey(key: key, file: file) }

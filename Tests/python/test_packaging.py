@@ -44,6 +44,20 @@ def test_binary_needs_only_the_c_runtime():
     assert [lib for lib in needed if FORBIDDEN_NEEDED.search(lib)] == []
 
 
+def test_binary_carries_no_icu_data():
+    """Issue 27: linking Foundation (through TOMLKit, before HeapTOML) put ICU's 38 MB data blob in the binary;
+    every entry of that blob is named "icudt<version><endianness>/...", so a single occurrence means it is back."""
+    assert re.search(rb"icudt\d+[lb]", dist().binary.read_bytes()) is None
+
+
+# ruff's binary, which the issue asks the wheel to stay under.
+RUFF_BINARY_BYTES = 24_500_000
+
+
+def test_wheel_is_smaller_than_ruffs_binary():
+    assert dist().wheel.stat().st_size < RUFF_BINARY_BYTES, f"{dist().wheel.name}: {dist().wheel.stat().st_size:,} bytes"
+
+
 def test_version_names_the_commit_and_its_date():
     """`make dist-binary` stamps "<commit> <commit date>" into the binary (grammars/stamp-build.py), so
     `--version` and `heaplint version` say which source a released binary was built from (issue 27)."""
