@@ -304,6 +304,9 @@ struct NotebookFixScope {
         let layout: NotebookJSONLayout.CodeCell
         /// Why fixes cannot go into this cell at all (nil: they can).
         let closed: String?
+        /// Whether a fix changed it. Only such cells are written: the module's view of an untouched
+        /// cell is not its exact text (`\r\n` line ends become `\n`).
+        var edited = false
     }
 
     private(set) var cells: [Cell]
@@ -375,6 +378,7 @@ struct NotebookFixScope {
         // Back to front, so each edit's offsets are still those of the text before it.
         for (index, edit) in placed.sorted(by: { $0.edit.range.lowerBound > $1.edit.range.lowerBound }) {
             let delta = edit.replacement.count - edit.range.count
+            cells[index].edited = true
             cells[index].end += delta
             for later in cells.indices where later > index {
                 cells[later].start += delta
@@ -427,7 +431,7 @@ struct NotebookFixScope {
         var bytes = raw
         var diff = ""
         // Back to front through the file, so earlier values keep their offsets.
-        for index in cells.indices.reversed() {
+        for index in cells.indices.reversed() where cells[index].edited {
             let old = cells[index].layout.text
             let new = cellText(index, module: module)
             guard new != old else { continue }

@@ -178,6 +178,32 @@ def test_a_fix_in_a_cell_that_cannot_be_written_back_is_refused_and_the_file_is_
     assert "HL301 fix not applied" in diff.stderr
 
 
+def test_a_refused_cell_is_left_exactly_as_it_was_while_another_cell_is_fixed(tmp_path):
+    # Cell 1 (\r\n line ends) is refused; cell 2's fix is written; cell 1 keeps its \r\n and all.
+    nb = notebook(code("x = 1\r\n" + EAGER.replace("\n", "\r\n"), False), code(EAGER.rstrip("\n"), False))
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(dumps(nb))
+    proc = check(tmp_path, "nb.ipynb", "--fix")
+    assert proc.returncode == 1
+    assert "nb.ipynb:cell 1:2:13: HL301 fix not applied" in proc.stderr, proc.stderr
+    assert "Found 2 problems (1 fixed, 1 remaining)." in proc.stdout, proc.stdout
+    assert path.read_bytes() == dumps(with_source(nb, 1, LAZY.rstrip("\n")))
+
+
+def test_unsafe_del_fix_goes_into_a_cell_without_a_final_newline_after_an_empty_cell(tmp_path):
+    # HL304's `del` is inserted after the last use; the cell keeps having no final newline, and the
+    # empty cell before it (`source: []`) stays empty.
+    fn = ("def main(path, make_server):\n    with open(path) as fh:\n        config = fh.read()\n"
+          "    server = make_server(len(config))\n    server.serve_forever()")
+    nb = notebook(code(""), code(fn))
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(dumps(nb))
+    proc = check(tmp_path, "nb.ipynb", "--preview", "--select", "HL304", "--fix", "--unsafe-fixes")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    fixed = fn.replace("len(config))\n", "len(config))\n    del config\n")
+    assert path.read_bytes() == dumps(with_source(nb, 1, fixed))
+
+
 def test_invalid_notebook_json_is_hl003_and_never_written(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text('{"cells": [')
