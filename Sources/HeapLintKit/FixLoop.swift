@@ -25,8 +25,9 @@ extension ProjectCheck {
         // A notebook's analysed text is its code cells, not the file's JSON: fixes are written back cell
         // by cell (`NotebookFixScope`), which needs the bytes as read (from the file or stdin).
         let isNotebook = encoding.notebookCells != nil
-        var scope = isNotebook && fixMode != .report ? raw.flatMap { NotebookFixScope(raw: $0, module: original.bytes) } : nil
-        if isNotebook, fixMode != .report, raw != nil, scope == nil {
+        // Also without --fix: a fix offered as `[*]` must be one `--fix` can write.
+        var scope = isNotebook ? raw.flatMap { NotebookFixScope(raw: $0, module: original.bytes) } : nil
+        if isNotebook, raw != nil, scope == nil {
             var result = FileResult(path: path, source: original, diagnostics: analysis.diagnostics.map { $0.withoutFix() },
                                     fixedCount: 0, diff: nil, fromCache: false, interface: interface)
             result.notebookFixNotes = ["\(path): fixes were not applied: heaplint could not find the code cells' `source` values in the notebook's JSON"]
@@ -34,7 +35,8 @@ extension ProjectCheck {
         }
         guard fixMode != .report, !isNotebook || scope != nil, encoding.isWritable || isNotebook || target == nil else {
             let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
-            return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
+            let shown = scope.map { withoutUnwritableFixes(analysis.diagnostics, scope: $0, module: original.bytes, path: path).diagnostics }
+            return FileResult(path: path, source: original, diagnostics: shown ?? analysis.diagnostics, fixedCount: 0, diff: nil,
                               fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
         }
         var source = original
@@ -83,15 +85,7 @@ extension ProjectCheck {
         var notes: [String] = []
         var remaining = analysis.diagnostics
         if let scope {
-            let map = scope.cellMap(module: source.bytes)
-            remaining = remaining.map { diagnostic in
-                guard let fix = diagnostic.fix, isApplicable(fix), case .refused(let reason) = scope.place(fix.edits) else {
-                    return diagnostic
-                }
-                let (cell, line) = map.locate(line: diagnostic.start.line)
-                notes.append("\(path):cell \(cell):\(line + 1):\(diagnostic.column): \(diagnostic.code) fix not applied: \(reason)")
-                return diagnostic.withoutFix()
-            }
+            (remaining, notes) = withoutUnwritableFixes(remaining, scope: scope, module: source.bytes, path: path)
         }
         guard fixed > 0 else {
             var result = FileResult(path: path, source: source, diagnostics: remaining, fixedCount: 0, diff: nil,
@@ -153,5 +147,26 @@ extension ProjectCheck {
         result.notebookFixNotes = notes
         result.fixedNotebook = notebookBytes
         return result
+    }
+}
+
+extension ProjectCheck {
+    /// A notebook's diagnostics with each fix that cannot be written into one cell removed (so it is not
+    /// counted as fixable, safe or hidden), and a note for each one this run would have applied.
+    func withoutUnwritableFixes(_ diagnostics: [Diagnostic], scope: NotebookFixScope, module: [UInt8],
+                                path: String) -> (diagnostics: [Diagnostic], notes: [String]) {
+        var notes: [String] = []
+        var map: NotebookCellMap? = nil
+        let kept = diagnostics.map { diagnostic -> Diagnostic in
+            guard let fix = diagnostic.fix, case .refused(let reason) = scope.place(fix.edits) else { return diagnostic }
+            if isApplicable(fix) {
+                let cells = map ?? scope.cellMap(module: module)
+                map = cells
+                let (cell, line) = cells.locate(line: diagnostic.start.line)
+                notes.append("\(path):cell \(cell):\(line + 1):\(diagnostic.column): \(diagnostic.code) fix not applied: \(reason)")
+            }
+            return diagnostic.withoutFix()
+        }
+        return (kept, notes)
     }
 }

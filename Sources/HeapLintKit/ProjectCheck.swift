@@ -133,8 +133,9 @@ public struct ProjectCheck: Sendable {
     /// One file from disk. Returns the content hash when the result may be cached.
     func check(path: String, parser: PythonParser) -> (FileResult, String?) {
         // With --fix, the bytes as read are kept: the file is written only if it still holds them.
-        // A notebook's fixes are written into its JSON, which `--diff` needs too, to show them per cell.
-        let keepsBytes = fixMode == .apply || (fixMode == .diff && NotebookLoader.isNotebookPath(path))
+        // A notebook's fixes are written into its JSON, which every mode reads to know which fixes can be
+        // written (and `--diff` to show them per cell).
+        let keepsBytes = fixMode == .apply || NotebookLoader.isNotebookPath(path)
         let (loaded, raw) = keepsBytes ? SourceLoader.loadKeepingBytes(path: path) : (SourceLoader.load(path: path), nil)
         switch loaded {
         case .unreadable(let message):

@@ -171,8 +171,11 @@ def test_a_fix_in_a_cell_that_cannot_be_written_back_is_refused_and_the_file_is_
     assert proc.returncode == 1
     assert "heaplint: warning: nb.ipynb:cell 1:2:13: HL301 fix not applied: cell 1 uses \\r line endings" in proc.stderr, proc.stderr
     assert "nb.ipynb:cell 1:2:13: HL301" in proc.stdout
-    # Not offered as fixable once refused.
+    # Not offered as fixable, with --fix or without.
     assert "[*]" not in proc.stdout
+    report = check(tmp_path, "nb.ipynb")
+    assert "HL301" in report.stdout and "[*]" not in report.stdout and "fixable" not in report.stdout
+    assert json.loads(check(tmp_path, "nb.ipynb", "--output-format", "json").stdout)[0]["fix"] is None
     diff = check(tmp_path, "nb.ipynb", "--diff")
     assert diff.stdout == "" and path.read_bytes() == before
     assert "HL301 fix not applied" in diff.stderr
