@@ -113,7 +113,7 @@ struct CrossModulePass {
         let source = tree.source
         let module = ModuleIdentity.of(path: result.path)
         let project = ProjectContext(index: index, moduleName: module.name, isPackage: module.isPackage)
-        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project)
+        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project, cells: cells)
         let keepsSource = result.source != nil || !analysis.diagnostics.isEmpty
         var fresh = FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
                                fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,

@@ -12,7 +12,7 @@ extension ProjectCheck {
         let originalTree = parser.parse(original)
         // Files from disk take part in the project index; stdin text stands alone.
         let module = target.map { ModuleIdentity.of(path: $0) }
-        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
+        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module, cells: encoding.notebookCells)
         if originalTree.parseCutOff != nil {
             // Reported like an unreadable file: no source, so no snippet of the (often one huge) first line.
             var result = FileResult(path: path, source: analysis.diagnostics.isEmpty ? nil : SourceText(bytes: []),
@@ -78,7 +78,7 @@ extension ProjectCheck {
             source = candidate
             scope?.apply(placed)
             fixed += taken
-            analysis = analyzer.analyze(tree: candidateTree, path: path)
+            analysis = analyzer.analyze(tree: candidateTree, path: path, cells: scope?.cellMap(module: source.bytes))
         }
         // A notebook fix that cannot be written into one cell stays a finding, without a fix to offer,
         // and is named on stderr with the reason.

@@ -224,3 +224,21 @@ def test_stdin_fix_prints_the_fixed_notebook_and_diff_shows_cells(tmp_path):
     assert proc.stdout == dumps(with_source(nb, 1, LAZY), indent=2)
     diff = subprocess.run([*args, "--diff"], cwd=tmp_path, input=dumps(nb).decode(), capture_output=True, text=True, timeout=120)
     assert diff.stdout.startswith("--- nb.ipynb:cell 2\n+++ nb.ipynb:cell 2\n"), diff.stdout
+
+
+def test_hl407_a_large_last_expression_of_a_cell_is_reported_in_the_notebook(tmp_path):
+    # Preview rule: the cell's last expression is displayed and cached by IPython; `;` suppresses
+    # both; an expression that is not the cell's last is not displayed.
+    nb = notebook(
+        code("squares = [i * i for i in range(10**6)]\nsquares"),
+        code("%matplotlib inline\n[i for i in range(10**6)];"),
+        code("[i for i in range(10**6)]\nx = 1\n"),
+        code("list(range(100_000))\n"),
+    )
+    (tmp_path / "nb.ipynb").write_bytes(dumps(nb))
+    plain = check(tmp_path, "nb.ipynb", "--select", "HL407", "--output-format", "json")
+    assert json.loads(plain.stdout) == [], "preview rules run only with --preview"
+    proc = check(tmp_path, "nb.ipynb", "--preview", "--select", "HL407", "--output-format", "json")
+    found = [(d["cell"], d["location"]["row"], d["location"]["column"]) for d in json.loads(proc.stdout)]
+    assert found == [(1, 2, 1), (4, 1, 1)], proc.stdout
+    assert "`Out` and `_`" in json.loads(proc.stdout)[0]["message"]

@@ -2,6 +2,6 @@
 public enum ProcessLifetimeRules {
     public static let all: [any Rule.Type] = [
         GrowingModuleCollection.self, CachedMethodPinsInstances.self, InstanceRegistry.self,
-        MutatedMutableDefault.self, ProcessCallbackHoldsSelf.self, LargeImportTimeData.self,
+        MutatedMutableDefault.self, ProcessCallbackHoldsSelf.self, LargeImportTimeData.self, LargeCellResult.self,
     ]
 }
