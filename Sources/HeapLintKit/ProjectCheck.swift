@@ -141,7 +141,10 @@ public struct ProjectCheck: Sendable {
         case .unreadable(let message):
             return (unreadable(path: path, message: message), nil)
         case let .text(source, encoding):
-            let hash = cache != nil ? ContentHash.of(source.bytes) : nil
+            // A notebook's findings depend on more than its code: where the cells split it (HL407) and
+            // each cell's exact text (which fixes can be written back). Its JSON is the key.
+            let keyed = encoding.notebookCells != nil ? (raw ?? source.bytes) : source.bytes
+            let hash = cache != nil ? ContentHash.of(keyed) : nil
             if let cache, let hash,
                let cached = cache.lookup(path: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
                 return (FileResult(path: path, source: source, diagnostics: cached.diagnostics, fixedCount: 0, diff: nil,

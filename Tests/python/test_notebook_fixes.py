@@ -242,3 +242,20 @@ def test_hl407_a_large_last_expression_of_a_cell_is_reported_in_the_notebook(tmp
     found = [(d["cell"], d["location"]["row"], d["location"]["column"]) for d in json.loads(proc.stdout)]
     assert found == [(1, 2, 1), (4, 1, 1)], proc.stdout
     assert "`Out` and `_`" in json.loads(proc.stdout)[0]["message"]
+
+
+def test_the_cache_tells_apart_notebooks_with_the_same_code_split_into_other_cells(tmp_path):
+    # Both notebooks join to the same module; only the first ends a cell with the large value. A cache
+    # keyed by the joined code alone would give the second the first one's HL407.
+    big = "x = [i for i in range(10**6)]\n"
+    first = notebook(code(big + "x\n"), code("print(1)\n"))
+    second = notebook(code(big), code("x\nprint(1)\n"))
+    path = tmp_path / "nb.ipynb"
+    args = ("nb.ipynb", "--preview", "--select", "HL407", "--output-format", "json", "--cache-dir", str(tmp_path / "cache"))
+    run = lambda: subprocess.run([BIN, "check", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    path.write_bytes(dumps(first))
+    assert [d["cell"] for d in json.loads(run().stdout)] == [1]
+    path.write_bytes(dumps(second))
+    assert json.loads(run().stdout) == []
+    path.write_bytes(dumps(first))
+    assert [d["cell"] for d in json.loads(run().stdout)] == [1]
