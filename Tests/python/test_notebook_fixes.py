@@ -62,14 +62,14 @@ def rich_notebook(as_list):
         code("import math\nprint('grüße 🐍')\n", as_list, outputs=[OUTPUT], execution_count=1,
              metadata={"tags": ["setup"], "collapsed": False}),
         markdown("# Größen\nSome *text* with `code` and ünïcödé.\n"),
-        code("%time warmup = 1\n# Straße: a comment with non-ASCII text\n" + EAGER + "print(total)", as_list,
+        code("%time warmup = 1\n# Straße 🐍: a comment with non-ASCII text\n" + EAGER + "print(total)", as_list,
              execution_count=2),
         code("import matplotlib\n", as_list, outputs=[IMAGE], execution_count=3),
     )
 
 
 def fixed_cell_3(nb):
-    return with_source(nb, 2, "%time warmup = 1\n# Straße: a comment with non-ASCII text\n" + LAZY + "print(total)")
+    return with_source(nb, 2, "%time warmup = 1\n# Straße 🐍: a comment with non-ASCII text\n" + LAZY + "print(total)")
 
 
 def test_fix_writes_into_the_cell_for_both_source_forms_and_both_indents(tmp_path):
