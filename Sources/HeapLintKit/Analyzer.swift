@@ -42,7 +42,9 @@ public struct Analyzer: Sendable {
 
     /// With `module`, the analysis also returns the module's interface for the project index; with
     /// `project`, the heap model sees the other modules' classes.
-    public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil) -> FileAnalysis {
+    /// `cells`: a notebook's cell map (rules that look at cells, such as HL407, need it).
+    public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil,
+                        cells: NotebookCellMap? = nil) -> FileAnalysis {
         // The parse stopped at its budget: the tree is an empty module, so any analysis of it would be
         // a silent "all checks passed". Say the file was not analysed instead (HL003, as for a file that
         // cannot be read), with no interface for the project index.
@@ -50,7 +52,8 @@ public struct Analyzer: Sendable {
             return FileAnalysis(path: path, source: tree.source, diagnostics: unreadableFileDiagnostics(path: path, message: cutOff))
         }
         let active = rules(forPath: path)
-        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path)
+        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path,
+                                      notebookCellLines: cells?.cells.map(\.firstLine))
         var findings: [Finding] = []
         for rule in active {
             findings.append(contentsOf: rule.init().check(context))

@@ -108,20 +108,25 @@ struct CrossModulePass {
     /// stay those of the first pass; nil when it cannot be read again.
     func reanalyse(_ result: FileResult, index: ProjectIndex, parser: PythonParser) -> FileResult? {
         let tree: SyntaxTree
+        var cells = result.cells
         if let kept = result.tree, result.fixedCount == 0 {
             tree = kept
         } else {
-            guard case let .text(source, _) = SourceLoader.load(path: result.path) else { return nil }
+            guard case let .text(source, encoding) = SourceLoader.load(path: result.path) else { return nil }
             tree = parser.parse(source)
+            // A notebook's cells as they are on disk now (with `--diff`, before the fixes).
+            cells = encoding.notebookCells ?? cells
         }
         let source = tree.source
         let module = ModuleIdentity.of(path: result.path)
         let project = ProjectContext(index: index, moduleName: module.name, isPackage: module.isPackage)
-        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project)
+        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project, cells: cells)
         let keepsSource = result.source != nil || !analysis.diagnostics.isEmpty
-        return FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
-                          fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,
-                          interface: result.interface, cells: result.cells)
+        var fresh = FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
+                               fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,
+                               interface: result.interface, cells: cells)
+        fresh.notebookFixNotes = result.notebookFixNotes
+        return fresh
     }
 }
 

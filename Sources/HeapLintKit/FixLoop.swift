@@ -12,7 +12,7 @@ extension ProjectCheck {
         let originalTree = parser.parse(original)
         // Files from disk take part in the project index; stdin text stands alone.
         let module = target.map { ModuleIdentity.of(path: $0) }
-        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module)
+        var analysis = analyzer.analyze(tree: originalTree, path: path, module: module, cells: encoding.notebookCells)
         if originalTree.parseCutOff != nil {
             // Reported like an unreadable file: no source, so no snippet of the (often one huge) first line.
             var result = FileResult(path: path, source: analysis.diagnostics.isEmpty ? nil : SourceText(bytes: []),
@@ -22,10 +22,21 @@ extension ProjectCheck {
         }
         let originalDiagnostics = analysis.diagnostics
         let interface = analysis.interface
-        // Notebooks are never fixed, not even to stdout: the analysed text is not the file's JSON.
-        guard fixMode != .report, encoding.notebookCells == nil, encoding.isWritable || target == nil else {
+        // A notebook's analysed text is its code cells, not the file's JSON: fixes are written back cell
+        // by cell (`NotebookFixScope`), which needs the bytes as read (from the file or stdin).
+        let isNotebook = encoding.notebookCells != nil
+        // Also without --fix: a fix offered as `[*]` must be one `--fix` can write.
+        var scope = isNotebook ? raw.flatMap { NotebookFixScope(raw: $0, module: original.bytes) } : nil
+        if isNotebook, raw != nil, scope == nil {
+            var result = FileResult(path: path, source: original, diagnostics: analysis.diagnostics.map { $0.withoutFix() },
+                                    fixedCount: 0, diff: nil, fromCache: false, interface: interface)
+            result.notebookFixNotes = ["\(path): fixes were not applied: heaplint could not find the code cells' `source` values in the notebook's JSON"]
+            return result
+        }
+        guard fixMode != .report, !isNotebook || scope != nil, encoding.isWritable || isNotebook || target == nil else {
             let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
-            return FileResult(path: path, source: original, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
+            let shown = scope.map { withoutUnwritableFixes(analysis.diagnostics, scope: $0, module: original.bytes, path: path).diagnostics }
+            return FileResult(path: path, source: original, diagnostics: shown ?? analysis.diagnostics, fixedCount: 0, diff: nil,
                               fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
         }
         var source = original
@@ -34,12 +45,18 @@ extension ProjectCheck {
         // Apply until stable: each pass takes every applicable fix that does not overlap an earlier one.
         for _ in 0..<Self.maxFixPasses {
             var chosen: [TextEdit] = []
+            var placed: [(cell: Int, edit: TextEdit)] = []
             var taken = 0
             var lastEnd = -1
             let fixes = analysis.diagnostics.compactMap(\.fix).filter(isApplicable)
                 .sorted { ($0.edits.first?.range.lowerBound ?? 0) < ($1.edits.first?.range.lowerBound ?? 0) }
             for fix in fixes where !fix.edits.isEmpty {
                 guard let first = fix.edits.first, first.range.lowerBound > lastEnd || (lastEnd == -1) else { continue }
+                if let scope {
+                    // In a notebook only a fix that can be written back into one cell is taken.
+                    guard case .cell(let cell) = scope.place(fix.edits) else { continue }
+                    placed += fix.edits.map { (cell, $0) }
+                }
                 chosen.append(contentsOf: fix.edits)
                 lastEnd = fix.edits.map(\.range.upperBound).max() ?? lastEnd
                 taken += 1
@@ -59,20 +76,41 @@ extension ProjectCheck {
             if candidateTree.parseCutOff != nil || candidateTree.syntaxErrors.count > syntaxErrorCount { break }
             syntaxErrorCount = candidateTree.syntaxErrors.count
             source = candidate
+            scope?.apply(placed)
             fixed += taken
-            analysis = analyzer.analyze(tree: candidateTree, path: path)
+            analysis = analyzer.analyze(tree: candidateTree, path: path, cells: scope?.cellMap(module: source.bytes))
+        }
+        // A notebook fix that cannot be written into one cell stays a finding, without a fix to offer,
+        // and is named on stderr with the reason.
+        var notes: [String] = []
+        var remaining = analysis.diagnostics
+        if let scope {
+            (remaining, notes) = withoutUnwritableFixes(remaining, scope: scope, module: source.bytes, path: path)
         }
         guard fixed > 0 else {
-            return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: 0, diff: nil,
-                              fromCache: false, interface: interface)
+            var result = FileResult(path: path, source: source, diagnostics: remaining, fixedCount: 0, diff: nil,
+                                    fromCache: false, interface: interface)
+            result.notebookFixNotes = notes
+            return result
         }
         var diff: String? = nil
-        if fixMode == .diff || target == nil {
+        var notebookBytes: [UInt8]? = nil
+        if let scope, let raw {
+            guard let (bytes, cellDiff) = scope.writeBack(raw: raw, module: source.bytes, path: path) else {
+                var result = FileResult(path: path, source: original, diagnostics: originalDiagnostics.map { $0.withoutFix() },
+                                        fixedCount: 0, diff: nil, fromCache: false, interface: interface)
+                result.notebookFixNotes = ["\(path): fixes were not applied: a fixed cell has no `source` value in the notebook's JSON"]
+                return result
+            }
+            notebookBytes = bytes
+            if fixMode == .diff { diff = cellDiff.isEmpty ? nil : cellDiff }
+        } else if fixMode == .diff || target == nil {
             diff = UnifiedDiff.make(old: original.text(0..<original.byteCount), new: source.text(0..<source.byteCount),
                                     path: path)
         }
+        let fixedCells = scope?.cellMap(module: source.bytes)
         if fixMode == .apply, let target {
-            let bytes = encoding == .utf8WithBOM ? [0xEF, 0xBB, 0xBF] + source.bytes : source.bytes
+            let bytes = notebookBytes ?? (encoding == .utf8WithBOM ? [0xEF, 0xBB, 0xBF] + source.bytes : source.bytes)
             let message: String?
             var written = false
             switch raw.map({ FileReplacement.replace(path: target, expecting: $0, with: bytes) }) ?? .refused("it was not read") {
@@ -87,9 +125,12 @@ extension ProjectCheck {
                 // The fixes are on disk: report them as applied, and the lost write beside them.
                 let finding = Finding(code: UnreadableFile.metadata.code, range: SourceRange(start: 0, end: 0),
                                       message: message, severity: .error)
-                return FileResult(path: path, source: source,
-                                  diagnostics: [Diagnostic(path: path, finding: finding, source: source)] + analysis.diagnostics,
-                                  fixedCount: fixed, diff: diff, fromCache: false, interface: interface)
+                var result = FileResult(path: path, source: source,
+                                        diagnostics: [Diagnostic(path: path, finding: finding, source: source)] + remaining,
+                                        fixedCount: fixed, diff: diff, fromCache: false, interface: interface)
+                result.cells = fixedCells
+                result.notebookFixNotes = notes
+                return result
             }
             if let message {
                 let finding = Finding(code: UnreadableFile.metadata.code, range: SourceRange(start: 0, end: 0),
@@ -99,7 +140,33 @@ extension ProjectCheck {
                                   fixedCount: 0, diff: nil, fromCache: false, interface: interface)
             }
         }
-        return FileResult(path: path, source: source, diagnostics: analysis.diagnostics, fixedCount: fixed, diff: diff,
-                          fromCache: false, interface: interface)
+        var result = FileResult(path: path, source: source, diagnostics: remaining, fixedCount: fixed, diff: diff,
+                                fromCache: false, interface: interface)
+        // The fixes moved lines: the remaining findings are placed by the fixed cells.
+        result.cells = fixedCells
+        result.notebookFixNotes = notes
+        result.fixedNotebook = notebookBytes
+        return result
+    }
+}
+
+extension ProjectCheck {
+    /// A notebook's diagnostics with each fix that cannot be written into one cell removed (so it is not
+    /// counted as fixable, safe or hidden), and a note for each one this run would have applied.
+    func withoutUnwritableFixes(_ diagnostics: [Diagnostic], scope: NotebookFixScope, module: [UInt8],
+                                path: String) -> (diagnostics: [Diagnostic], notes: [String]) {
+        var notes: [String] = []
+        var map: NotebookCellMap? = nil
+        let kept = diagnostics.map { diagnostic -> Diagnostic in
+            guard let fix = diagnostic.fix, case .refused(let reason) = scope.place(fix.edits) else { return diagnostic }
+            if isApplicable(fix) {
+                let cells = map ?? scope.cellMap(module: module)
+                map = cells
+                let (cell, line) = cells.locate(line: diagnostic.start.line)
+                notes.append("\(path):cell \(cell):\(line + 1):\(diagnostic.column): \(diagnostic.code) fix not applied: \(reason)")
+            }
+            return diagnostic.withoutFix()
+        }
+        return (kept, notes)
     }
 }

@@ -34,9 +34,11 @@ public struct FileResult: Sendable {
     public var interface: ModuleInterface? = nil
     /// For a notebook, where its code cells start in `source` (renderers show cell-relative rows).
     public var cells: NotebookCellMap? = nil
-    /// Fixes found in a notebook and dropped from its diagnostics: `--fix` does not write notebooks
-    /// yet (their text is the cells' code, not the file's JSON), so none is offered as fixable.
-    public internal(set) var withheldNotebookFixes = 0
+    /// With `--fix`/`--diff` on a notebook: the fixes that were not applied and why (one line each,
+    /// `nb.ipynb:cell 3:4:1: HL301 fix not applied: …`).
+    public internal(set) var notebookFixNotes: [String] = []
+    /// A fixed notebook's whole JSON text (what `--fix` writes; stdin's `--fix` prints it).
+    public internal(set) var fixedNotebook: [UInt8]? = nil
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
@@ -45,19 +47,11 @@ public struct FileResult: Sendable {
 }
 
 extension FileResult {
-    /// A notebook's result with its fixes withheld (the ones this run would apply counted in
-    /// `withheldNotebookFixes`).
-    func withholdingNotebookFixes(counting applies: (Fix) -> Bool) -> FileResult {
-        guard cells != nil else { return self }
-        var copy = self
-        copy.withheldNotebookFixes = diagnostics.filter { $0.fix.map(applies) == true }.count
-        copy.diagnostics = diagnostics.map { $0.withoutFix() }
-        return copy
-    }
-
     func droppingSource() -> FileResult {
-        FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff, fromCache: fromCache,
-                   interface: interface, cells: cells, tree: tree)
+        var copy = FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff,
+                              fromCache: fromCache, interface: interface, cells: cells, tree: tree)
+        copy.notebookFixNotes = notebookFixNotes
+        return copy
     }
 }
 
@@ -102,7 +96,7 @@ public struct ProjectCheck: Sendable {
                 // Keep the text only where a renderer needs it: a large clean project is not held in memory.
                 box.set(index, result.diagnostics.isEmpty && result.diff == nil ? result.droppingSource() : result)
                 if let hash { hashes.set(index, hash) }
-                onFileDone?(result.withholdingNotebookFixes(counting: isApplicable))
+                onFileDone?(result)
             }
         }
         var results = box.values
@@ -123,7 +117,6 @@ public struct ProjectCheck: Sendable {
         if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
         for index in results.indices {
             results[index].tree = nil
-            results[index] = results[index].withholdingNotebookFixes(counting: isApplicable)
         }
         return results.sorted { $0.path < $1.path }
     }
@@ -140,19 +133,26 @@ public struct ProjectCheck: Sendable {
     /// One file from disk. Returns the content hash when the result may be cached.
     func check(path: String, parser: PythonParser) -> (FileResult, String?) {
         // With --fix, the bytes as read are kept: the file is written only if it still holds them.
-        let (loaded, raw) = fixMode == .apply ? SourceLoader.loadKeepingBytes(path: path) : (SourceLoader.load(path: path), nil)
+        // A notebook's fixes are written into its JSON, which every mode reads to know which fixes can be
+        // written (and `--diff` to show them per cell).
+        let keepsBytes = fixMode == .apply || NotebookLoader.isNotebookPath(path)
+        let (loaded, raw) = keepsBytes ? SourceLoader.loadKeepingBytes(path: path) : (SourceLoader.load(path: path), nil)
         switch loaded {
         case .unreadable(let message):
             return (unreadable(path: path, message: message), nil)
         case let .text(source, encoding):
-            let hash = cache != nil ? ContentHash.of(source.bytes) : nil
+            // A notebook's findings depend on more than its code: where the cells split it (HL407) and
+            // each cell's exact text (which fixes can be written back). Its JSON is the key.
+            let keyed = encoding.notebookCells != nil ? (raw ?? source.bytes) : source.bytes
+            let hash = cache != nil ? ContentHash.of(keyed) : nil
             if let cache, let hash,
                let cached = cache.lookup(path: Configuration.absolute(path), hash: hash, source: source, displayPath: path) {
                 return (FileResult(path: path, source: source, diagnostics: cached.diagnostics, fixedCount: 0, diff: nil,
                                    fromCache: true, interface: cached.interface, cells: encoding.notebookCells), nil)
             }
             var result = check(source: source, encoding: encoding, path: path, writeTo: path, readAs: raw, parser: parser)
-            result.cells = encoding.notebookCells
+            // After fixes a notebook's cells moved: the fix loop gives the fixed map.
+            if result.cells == nil { result.cells = encoding.notebookCells }
             // A parse cut off at its budget depends on the budget and the machine's speed: never cached.
             if result.parseWasCutOff { return (result, nil) }
             // A notebook cannot be imported: its classes must not stand in the project index for a
@@ -168,9 +168,11 @@ public struct ProjectCheck: Sendable {
         case .unreadable(let message):
             return unreadable(path: displayPath, message: message)
         case let .text(source, encoding):
-            var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: nil, parser: PythonParser())
-            result.cells = encoding.notebookCells
-            return result.withholdingNotebookFixes(counting: isApplicable)
+            // The bytes read let a notebook's fixes be written back into its JSON (printed, not written).
+            var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: bytes,
+                               parser: PythonParser())
+            if result.cells == nil { result.cells = encoding.notebookCells }
+            return result
         }
     }
 

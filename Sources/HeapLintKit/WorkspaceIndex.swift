@@ -1,3 +1,4 @@
+import HeapDiagnostics
 import HeapSemantics
 import HeapSyntax
 
@@ -71,7 +72,8 @@ public struct WorkspaceIndex: Sendable {
 
 extension Analyzer {
     /// `analyze(tree:path:module:project:)` with the project as `workspace` sees it.
-    public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity, workspace: WorkspaceIndex?) -> FileAnalysis {
-        analyze(tree: tree, path: path, module: module, project: workspace?.context(for: module))
+    public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity, workspace: WorkspaceIndex?,
+                        cells: NotebookCellMap? = nil) -> FileAnalysis {
+        analyze(tree: tree, path: path, module: module, project: workspace?.context(for: module), cells: cells)
     }
 }

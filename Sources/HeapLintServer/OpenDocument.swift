@@ -85,6 +85,8 @@ struct AnalysisJob: Sendable {
     let isExcluded: Bool
     /// Try the bracket-joined parse when the tree has errors (see `OpenDocument.needsBracketJoin`).
     var triesBracketJoin = false
+    /// For a notebook: where its cells start in `text` (rules about cells, such as HL407, read it).
+    var cells: NotebookCellMap? = nil
 
     /// The single edit that turns `old` into `new`.
     static func difference(from old: SourceText, to new: SourceText) -> TextEdit {
@@ -132,7 +134,7 @@ struct AnalysisJob: Sendable {
             joined = true
         }
         let parsed = elapsed()
-        let analysis = analyzer.analyze(tree: tree, path: path, module: module, workspace: workspace)
+        let analysis = analyzer.analyze(tree: tree, path: path, module: module, workspace: workspace, cells: cells)
         var result = AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: document.source,
                                     diagnostics: analysis.diagnostics, skippedReason: nil, elapsedSeconds: elapsed())
         result.parseSeconds = parsed

@@ -584,7 +584,10 @@ public actor HeapLintServer {
                               module: document.module, workspace: workspaceIndex, indexGeneration: indexGeneration,
                               maxFileBytes: options.maxFileBytes,
                               isExcluded: configuration(forPath: document.path).isExcluded(path: document.path),
-                              triesBracketJoin: document.needsBracketJoin)
+                              triesBracketJoin: document.needsBracketJoin,
+                              cells: document.notebook.map { layout in
+                                  NotebookCellMap(cells: layout.cells.map { .init(number: $0.number, firstLine: $0.firstLine) })
+                              })
         document.pending = []
         document.isDirty = false
         document.isAnalysing = true

@@ -25,11 +25,14 @@ public final class AnalysisContext {
     public let project: ProjectContext?
     /// The file's path as given to the analyzer (nil: a bare source); some facts depend on it (test files).
     public let path: String?
+    /// For a notebook: the 0-based first line of each code cell in the module (nil: not a notebook).
+    public let notebookCellLines: [Int]?
 
     public init(tree: SyntaxTree, semantics: SemanticModel? = nil, settings: RuleSettings, heap: HeapGraph? = nil,
-                project: ProjectContext? = nil, path: String? = nil) {
+                project: ProjectContext? = nil, path: String? = nil, notebookCellLines: [Int]? = nil) {
         self.tree = tree
         self.path = path
+        self.notebookCellLines = notebookCellLines
         self.project = project
         self.memoSemantics = semantics
         self.settings = settings

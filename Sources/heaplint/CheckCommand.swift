@@ -373,8 +373,10 @@ struct Check: ParsableCommand {
         let result = graded[0]
         if fixMode == .apply {
             // As ruff does: the fixed source goes to stdout, remaining problems to stderr.
+            for note in result.notebookFixNotes where !silent { printWarning(note) }
             if let source = result.source, result.fixedCount > 0 {
-                StandardStream.writeOutput(source.bytes)
+                // A notebook's fixed JSON, not the cells' code that was analysed.
+                StandardStream.writeOutput(result.fixedNotebook ?? source.bytes)
             } else {
                 StandardStream.writeOutput(data)
             }
@@ -477,9 +479,8 @@ struct Check: ParsableCommand {
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
                 live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
         if fixMode != .report && !silent {
-            for result in results where result.withheldNotebookFixes > 0 {
-                let count = result.withheldNotebookFixes
-                printWarning("\(result.path): \(count) fix\(count == 1 ? " was" : "es were") not applied: heaplint does not write fixes into notebooks (.ipynb) yet; apply \(count == 1 ? "it" : "them") in the notebook")
+            for result in results {
+                for note in result.notebookFixNotes { printWarning(note) }
             }
         }
         let report = makeReport(results, ruleURLBase: ruleURLBase)

@@ -219,6 +219,17 @@ async def test_magics_are_masked_without_moving_lines(client: LanguageClient, tm
 
 
 @pytest.mark.asyncio
+async def test_cell_rules_see_the_synced_cells(client: LanguageClient, tmp_path):
+    # HL407 (preview) needs the cell boundaries: the large value ends cell 1, not the module.
+    (tmp_path / "pyproject.toml").write_text("[tool.heaplint]\npreview = true\n")
+    nb = (tmp_path / "nb.ipynb").as_uri()
+    c0, c1 = open_notebook(client, nb, ["squares = [i * i for i in range(10**6)]\nsquares\n", "print(1)\n"])
+    diags = await diagnostics_where(client, c0, lambda d: "HL407" in codes(d), "HL407 on the first cell")
+    assert [start_of(d) for d in diags if d.code == "HL407"] == [(1, 0)]
+    assert "HL407" not in codes(published(client, c1) or [])
+
+
+@pytest.mark.asyncio
 async def test_workspace_diagnostics_report_open_notebooks_per_cell(client: LanguageClient, tmp_path):
     import json
     source = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [

@@ -1,5 +1,5 @@
 """Jupyter notebooks in `heaplint check`: discovery, loading the code cells as one module with IPython
-syntax masked, findings reported per cell in every output format, and `--fix` leaving notebooks alone.
+syntax masked, findings reported per cell in every output format, and `--fix` writing into the cells.
 
 Each test writes its own small nbformat-4 notebooks. Cell numbers are 1-based indices among *all*
 cells (markdown cells count), as the README says.
@@ -199,23 +199,18 @@ def test_directories_are_walked_for_notebooks_and_extend_exclude_opts_out(tmp_pa
     assert "sub/nb.ipynb:cell 3:4:9: HL102" in check(tmp_path, "sub/nb.ipynb").stdout
 
 
-def test_fix_leaves_the_notebook_untouched_and_says_why(tmp_path):
+def test_fix_writes_into_the_cell_and_keeps_the_magic(tmp_path):
+    # More on notebook fixes (forms, formatting, --diff, refusals) in test_notebook_fixes.py.
     nb = notebook(("code", "%time x = 1\ntotal = sum([i * i for i in range(10_000_000)])\n"))
     path = write(tmp_path / "nb.ipynb", nb)
-    before = path.read_bytes()
     report = check(tmp_path, "nb.ipynb", "--output-format", "concise")
     assert "nb.ipynb:cell 1:2:13: HL301 " in report.stdout
-    # No fix is offered where none can be written.
-    assert "[*]" not in report.stdout and "fixable" not in report.stdout
+    assert "[*] 1 fixable with the `--fix` option." in report.stdout
 
     proc = check(tmp_path, "nb.ipynb", "--fix")
-    assert proc.returncode == 1
-    assert path.read_bytes() == before
-    assert "nb.ipynb: 1 fix was not applied: heaplint does not write fixes into notebooks" in proc.stderr
-    assert "nb.ipynb:cell 1:2:13: HL301" in proc.stdout
-
-    diff = check(tmp_path, "nb.ipynb", "--diff")
-    assert diff.stdout == "" and path.read_bytes() == before
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(path.read_text())["cells"][0]["source"] == [
+        "%time x = 1\n", "total = sum(i * i for i in range(10_000_000))\n"]
 
 
 def test_a_notebook_is_not_an_importable_module_for_the_project_index(tmp_path):

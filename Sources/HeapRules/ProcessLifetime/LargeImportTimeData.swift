@@ -96,44 +96,12 @@ public struct LargeImportTimeData: Rule {
     public init() {}
 
     public func check(_ context: AnalysisContext) -> [Finding] {
-        let folder = context.folder
-        let sizer = context.sizer
-        let version = context.settings.targetVersion
         var findings: [Finding] = []
         for statement in context.tree.root.namedChildren where statement.kind == .expressionStatement {
             guard let assignment = statement.firstNamedChild, assignment.kind == .assignment,
                   let left = assignment.child(.left), let value = assignment.child(.right) else { continue }
             let name = left.text
-            var description: String?
-            var estimate: ByteEstimate?
-            switch value.kind {
-            case .listComprehension, .setComprehension, .dictionaryComprehension:
-                let size = sizer.size(ofComprehension: value)
-                // Unknown iterables at import time are usually small configuration; only named inputs count.
-                if case .unbounded(let source) = size, source.hasPrefix("`") { continue }
-                guard size.reaches(context.settings.largeThreshold) else { continue }
-                let shape = sizer.elementShape(ofComprehension: value)
-                let container: CollectionSizes.Container = value.kind == .listComprehension ? .grownList : value.kind == .setComprehension ? .set : .dict
-                let e = CollectionSizes.estimate(container, size: size, shape: shape, version: version)
-                estimate = e
-                description = Self.describe(container.name, size: size, shape: shape, estimate: e)
-            case .call:
-                if let function = value.child(.function), context.semantics.resolves(function, to: "list"), folder.isBuiltin("list", at: value),
-                   let inner = value.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }), inner.kind == .call,
-                   inner.child(.function)?.textEquals("range") == true {
-                    let size = sizer.size(of: inner)
-                    guard let n = size.upperCount, n >= context.settings.largeThreshold else { continue }
-                    let e = CollectionSizes.estimate(.exactList, size: size, shape: .int(maxMagnitude: n), version: version)
-                    estimate = e
-                    description = Self.describe("list", size: size, shape: .int(maxMagnitude: n), estimate: e)
-                } else if Self.readsWholeFile(value, semantics: context.semantics) {
-                    estimate = ByteEstimate(lowerBytes: 49, upperBytes: nil, version: version, basis: "the whole file's contents")
-                    description = "reads a whole file (as large as the file)"
-                }
-            default:
-                continue
-            }
-            guard let description, let estimate else { continue }
+            guard let (description, estimate) = Self.largeValue(value, context: context) else { continue }
             let line = value.start.line + 1
             let explanation = HeapExplanation(
                 path: [ReferenceStep(from: "sys.modules", via: "", to: "module"),
@@ -146,6 +114,46 @@ public struct LargeImportTimeData: Rule {
                 explanation: explanation))
         }
         return findings
+    }
+
+    /// What a value built at module level is and how large, when it is large data: a comprehension or
+    /// `list(range(n))` reaching `large-threshold`, or a whole file read. HL407 asks the same of a
+    /// notebook cell's displayed result.
+    static func largeValue(_ value: Node, context: AnalysisContext) -> (description: String, estimate: ByteEstimate)? {
+        let folder = context.folder
+        let sizer = context.sizer
+        let version = context.settings.targetVersion
+        var description: String?
+        var estimate: ByteEstimate?
+        switch value.kind {
+        case .listComprehension, .setComprehension, .dictionaryComprehension:
+            let size = sizer.size(ofComprehension: value)
+            // Unknown iterables at import time are usually small configuration; only named inputs count.
+            if case .unbounded(let source) = size, source.hasPrefix("`") { return nil }
+            guard size.reaches(context.settings.largeThreshold) else { return nil }
+            let shape = sizer.elementShape(ofComprehension: value)
+            let container: CollectionSizes.Container = value.kind == .listComprehension ? .grownList : value.kind == .setComprehension ? .set : .dict
+            let e = CollectionSizes.estimate(container, size: size, shape: shape, version: version)
+            estimate = e
+            description = Self.describe(container.name, size: size, shape: shape, estimate: e)
+        case .call:
+            if let function = value.child(.function), context.semantics.resolves(function, to: "list"), folder.isBuiltin("list", at: value),
+               let inner = value.child(.arguments)?.namedChildren.first(where: { $0.kind != .comment }), inner.kind == .call,
+               inner.child(.function)?.textEquals("range") == true {
+                let size = sizer.size(of: inner)
+                guard let n = size.upperCount, n >= context.settings.largeThreshold else { return nil }
+                let e = CollectionSizes.estimate(.exactList, size: size, shape: .int(maxMagnitude: n), version: version)
+                estimate = e
+                description = Self.describe("list", size: size, shape: .int(maxMagnitude: n), estimate: e)
+            } else if Self.readsWholeFile(value, semantics: context.semantics) {
+                estimate = ByteEstimate(lowerBytes: 49, upperBytes: nil, version: version, basis: "the whole file's contents")
+                description = "reads a whole file (as large as the file)"
+            }
+        default:
+            return nil
+        }
+        guard let description, let estimate else { return nil }
+        return (description, estimate)
     }
 
     static func describe(_ container: String, size: IterableSize, shape: ElementShape, estimate: ByteEstimate) -> String {
