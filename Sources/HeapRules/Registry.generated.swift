@@ -29,6 +29,7 @@ extension RuleRegistry {
         MutatedMutableDefault.self, // HL404
         ProcessCallbackHoldsSelf.self, // HL405
         LargeImportTimeData.self, // HL406
+        LargeCellResult.self, // HL407
         CollectorLeftDisabled.self, // HL501
         CollectInLoop.self, // HL502
     ]
