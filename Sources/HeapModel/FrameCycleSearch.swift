@@ -227,7 +227,7 @@ struct FrameCycleSearch {
                 }
             }
             var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            context.statesBefore = Self.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
+            (context.statesBefore, context.storesLiveAtExit) = Self.interpret(body, context: context)
             var found = context.storedExceptions()
                 + context.storedGenerators(generators: generators) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
@@ -242,20 +242,35 @@ struct FrameCycleSearch {
         return result.sorted { $0.site < $1.site }
     }
 
-    /// For each expression statement that stores something (an assignment or a call), what the frame's
-    /// locals hold when it runs: the frame interpreter's state, joined over every path that reaches it.
-    static func statesBefore(in body: Node, storing statements: [Node], scope: FunctionScope,
-                             semantics: SemanticModel) -> [NodeIndex: FrameLocalsState] {
-        let storing = statements.compactMap { node -> Node? in
-            guard node.kind == .assignment || node.kind == .call, let parent = node.parent,
-                  parent.kind == .expressionStatement else { return nil }
-            return parent
+    /// Runs the frame interpreter over the function body once: for each expression statement that stores
+    /// something (an assignment or a call), what the frame's locals hold when it runs, joined over every path
+    /// that reaches it; and which stores into objects a local reaches (`FunctionContext.stores(at:)`) are
+    /// still in place on some path where the frame ends (falling off the end, `return`, a `raise` that
+    /// leaves it). A store undone on every such path (`self.err = None`, `del self.err` after it, in a
+    /// `finally`, or after the `try` whose handler made it) is not.
+    static func interpret(_ body: Node, context: FunctionContext,
+                          trackingStores: Bool = true) -> (states: [NodeIndex: FrameLocalsState], live: Set<TrackedStore>) {
+        var storing: [Node] = []
+        var tracked: [NodeIndex: [TrackedStore]] = [:]
+        for node in context.statements where node.kind == .assignment || node.kind == .call {
+            guard let parent = node.parent, parent.kind == .expressionStatement else { continue }
+            storing.append(parent)
+            guard trackingStores else { continue }
+            for (holder, _) in context.stores(at: node) {
+                guard let root = FunctionContext.rootLocal(of: holder), context.isFrameLocal(root.text) else { continue }
+                tracked[parent.index, default: []].append(TrackedStore(site: node.index, holder: holder.text, root: root.text))
+            }
         }
-        guard !storing.isEmpty else { return [:] }
+        guard !storing.isEmpty else { return ([:], []) }
         let recorder = StatementStates(statements: storing)
-        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, recorder: recorder)
-        _ = StructuredFlow(domain: domain).run(body, domain.entryState())
-        return recorder.before
+        let domain = FrameLocalsDomain(scope: context.scope, semantics: context.semantics, recorder: recorder,
+                                       trackedStores: tracked)
+        let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
+        var live = Set<TrackedStore>()
+        for state in [outcome.normal, outcome.raised].compactMap({ $0 }) + outcome.returns.map(\.state) {
+            live.formUnion(state.stores)
+        }
+        return (recorder.before, live)
     }
 
     /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
@@ -280,6 +295,8 @@ struct FunctionContext {
     /// Expression statement → what the frame's locals hold when it runs (`FrameCycleSearch.statesBefore`).
     /// A statement not in it (nested in an expression, or never reached) is taken to hold nothing.
     var statesBefore: [NodeIndex: FrameLocalsState] = [:]
+    /// The stores still in place on some path where the frame ends (`FrameCycleSearch.interpret`).
+    var storesLiveAtExit: Set<TrackedStore> = []
 
     var function: Node { scope.node }
 
@@ -705,34 +722,45 @@ struct FunctionContext {
     static let storingMethods: Set<String> = ["append", "add", "appendleft", "insert", "put", "put_nowait", "setdefault",
                                               "set_exception", "set_exc_info", "extend"]
 
+    /// The stores an expression statement's assignment or call makes into objects (not locals): each
+    /// attribute or subscript target of `a.x = b[k] = value`, and the receiver of a storing method
+    /// (`self.errors.append(e)`, `fut.set_exception(e)`), with the stored value.
+    func stores(at node: Node) -> [(holder: Node, value: Node)] {
+        var stores: [(holder: Node, value: Node)] = []
+        switch node.kind {
+        case .assignment:
+            guard node.parent?.kind == .expressionStatement else { return [] }
+            var targets: [Node] = []
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                if let left = step.child(.left) { targets.append(left) }
+                current = step.child(.right)
+            }
+            guard let value = current else { return [] }
+            for target in targets where target.kind == .attribute || target.kind == .subscript { stores.append((target, value)) }
+        case .call:
+            guard node.parent?.kind == .expressionStatement, let callee = node.child(.function), callee.kind == .attribute,
+                  let method = callee.child(.attribute)?.text, Self.storingMethods.contains(method),
+                  let receiver = callee.child(.object) else { return [] }
+            // Appending to a plain local list is HL103's case (FrameRetentionQuery).
+            if receiver.kind == .identifier, method != "set_exception", method != "set_exc_info" { return [] }
+            let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment && $0.kind != .keywordArgument }
+            guard let value = method.hasPrefix("set_") ? arguments.first : arguments.last else { return [] }
+            stores.append((receiver, value))
+        default:
+            break
+        }
+        return stores
+    }
+
     func storedExceptions() -> [FrameCycle] {
         var result: [FrameCycle] = []
         var seen = Set<SourceRange>()
         for node in statements {
-            var stores: [(holder: Node, value: Node)] = []
-            switch node.kind {
-            case .assignment:
-                guard node.parent?.kind == .expressionStatement else { continue }
-                var targets: [Node] = []
-                var current: Node? = node
-                while let step = current, step.kind == .assignment {
-                    if let left = step.child(.left) { targets.append(left) }
-                    current = step.child(.right)
-                }
-                guard let value = current else { continue }
-                for target in targets where target.kind == .attribute || target.kind == .subscript { stores.append((target, value)) }
-            case .call:
-                guard node.parent?.kind == .expressionStatement, let callee = node.child(.function), callee.kind == .attribute,
-                      let method = callee.child(.attribute)?.text, Self.storingMethods.contains(method),
-                      let receiver = callee.child(.object) else { continue }
-                // Appending to a plain local list is HL103's case (FrameRetentionQuery).
-                if receiver.kind == .identifier, method != "set_exception", method != "set_exc_info" { continue }
-                let arguments = (node.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment && $0.kind != .keywordArgument }
-                guard let value = method.hasPrefix("set_") ? arguments.first : arguments.last else { continue }
-                if clearedAtTeardown(receiver: receiver, method: method) { continue }
-                stores.append((receiver, value))
-            default:
-                continue
+            var stores = stores(at: node)
+            if node.kind == .call, let callee = node.child(.function), let method = callee.child(.attribute)?.text,
+               let receiver = callee.child(.object), clearedAtTeardown(receiver: receiver, method: method) {
+                stores = []
             }
             for (holder, value) in stores {
                 // `exc.__traceback__ = tb` sets the exception's own traceback: no new holder.
@@ -741,14 +769,9 @@ struct FunctionContext {
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
                 if tracebackDropped(of: value, around: node) { continue }
                 if contextlibResetsTraceback(at: node) { continue }
-                if isReleased(holder: holder.text, root: root.text, after: node) { continue }
-                // A later `self._errors = None` in the same function (asyncio's TaskGroup): the store is
-                // undone by this function itself, so the cycle does not outlive it.
-                if holder.kind == .attribute, statements.contains(where: {
-                    $0.range.start > node.range.end && Self.isRelease($0, holder: holder.text, root: root.text) && !$0.textEquals(node.text)
-                }) {
-                    continue
-                }
+                // Undone by this function on every path where its frame ends (`self._errors = None` after
+                // it, asyncio's TaskGroup; `del self.err` in a `finally`): the cycle does not outlive the frame.
+                guard storesLiveAtExit.contains(TrackedStore(site: node.index, holder: holder.text, root: root.text)) else { continue }
                 seen.insert(node.range)
                 let throughWith = holdsOnlyWithBlockArguments(value, at: node)
                 if throughWith, withBlocksReleaseContext() { continue }

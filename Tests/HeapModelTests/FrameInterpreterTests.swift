@@ -390,4 +390,66 @@ import HeapSyntax
         // `__exit__`'s own locals keep another frame's exception: no cycle through `__exit__`'s frame.
         #expect(retentions(text) == [])
     }
+
+    @Test func aStoreUndoneOnEveryPathBeforeTheFrameEndsIsNoCycle() {
+        // `self.err = None` after the store on the way out, and `del self.err` in a `finally`: no path
+        // ends the frame with the exception on `self`.
+        #expect(stored("""
+            class Worker:
+                def run(self, task):
+                    try:
+                        task()
+                    except Exception as e:
+                        self.err = e
+                        self.report()
+                        self.err = None
+
+                def again(self, task):
+                    try:
+                        task()
+                    except Exception as e:
+                        self.err = e
+                        self.report()
+                    finally:
+                        del self.err
+
+                def third(self, task):
+                    # asyncio's TaskGroup: the list is non-empty after the append, so the `if` runs and its
+                    # `finally` drops the list; where it is tested false it holds nothing.
+                    try:
+                        task()
+                    except Exception as e:
+                        self.errors.append(e)
+                    if self.errors:
+                        try:
+                            raise ExceptionGroup("errors", self.errors)
+                        finally:
+                            self.errors = None
+            """) == [])
+    }
+
+    @Test func aStoreUndoneOnSomePathsOnlyIsStillACycle() {
+        // The `return` leaves the frame with `self.err` set: a later `self.err = None` on the other path
+        // does not break that cycle (the old search took any later release in the function).
+        #expect(stored("""
+            class Worker:
+                def run(self, task, quiet):
+                    try:
+                        task()
+                    except Exception as e:
+                        self.err = e
+                        if quiet:
+                            return
+                    self.err = None
+
+                def again(self, task, fatal):
+                    try:
+                        task()
+                    except Exception as e:
+                        self.errors.append(e)
+                        if fatal:
+                            raise
+                        self.errors.clear()
+            """) == ["6 self.err exception", "15 self.errors exception"])
+    }
 }

@@ -41,17 +41,30 @@ struct HeldReference: Hashable, Sendable {
     let site: NodeIndex
 }
 
+/// A store into an object a local reaches (`self.err = e`, `errors[0] = e`, `fut.set_exception(e)`): the
+/// storing statement, the expression that holds the stored value (`self.err`) and the local at its base.
+struct TrackedStore: Hashable, Sendable {
+    /// The assignment or call that stores.
+    let site: NodeIndex
+    let holder: String
+    let root: String
+}
+
 /// What a frame's locals may hold at one point of the function.
 struct FrameLocalsState: Equatable, Sendable {
     /// `f_locals[name]` → the objects of interest it may refer to.
     var locals: [String: Set<HeldReference>] = [:]
     /// container → the objects of interest put into it.
     var items: [FrameObject: Set<HeldReference>] = [:]
+    /// The tracked stores made on some path to this point and not undone since (`self.err = None`,
+    /// `del self.err`, the root local rebound, `errors.clear()`).
+    var stores: Set<TrackedStore> = []
 
     func union(_ other: FrameLocalsState) -> FrameLocalsState {
         var result = self
         for (name, held) in other.locals { result.locals[name, default: []].formUnion(held) }
         for (container, held) in other.items { result.items[container, default: []].formUnion(held) }
+        result.stores.formUnion(other.stores)
         return result
     }
 
@@ -97,13 +110,17 @@ struct FrameLocalsDomain: FlowDomain {
 
     /// Collects the state some statements start from, for a search that asks what a name holds there.
     let recorder: StatementStates?
+    /// Expression statement → the stores it makes that the state follows (`FrameLocalsState.stores`), for a
+    /// search that asks which stores are still in place when the frame ends.
+    var trackedStores: [NodeIndex: [TrackedStore]] = [:]
 
     init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
-         recorder: StatementStates? = nil) {
+         recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:]) {
         self.scope = scope
         self.semantics = semantics
         self.raisingLocals = raisingLocals
         self.recorder = recorder
+        self.trackedStores = trackedStores
     }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
@@ -128,6 +145,11 @@ struct FrameLocalsDomain: FlowDomain {
     func simpleStatement(_ statement: Node, _ state: State) -> State {
         recorder?.note(statement, state)
         var state = state
+        // Undone first: a statement that stores into a holder again replaces what an earlier one put there.
+        if !state.stores.isEmpty, statement.kind == .expressionStatement || statement.kind == .deleteStatement {
+            let inner = statement.kind == .expressionStatement ? (statement.firstNamedChild ?? statement) : statement
+            state.stores = state.stores.filter { !Self.undoes(inner, $0) }
+        }
         switch statement.kind {
         case .expressionStatement:
             for expression in statement.namedChildren { state = effects(of: expression, state) }
@@ -145,16 +167,49 @@ struct FrameLocalsDomain: FlowDomain {
         default:
             break
         }
+        if let made = trackedStores[statement.index] { state.stores.formUnion(made) }
         return state.pruned()
+    }
+
+    /// Whether `node` (an expression statement's expression or a `del`) undoes `store`: `del self.err`,
+    /// `del self`, `self.err = None` (any value: the old one is no longer held there), `self = None` (any
+    /// rebinding of the root local), `errors.clear()` / `self.errors.clear()`.
+    static func undoes(_ node: Node, _ store: TrackedStore) -> Bool {
+        switch node.kind {
+        case .call:
+            guard let callee = node.child(.function), callee.kind == .attribute,
+                  callee.child(.attribute)?.textEquals("clear") == true, let object = callee.child(.object) else { return false }
+            return object.textEquals(store.root) || store.holder.hasPrefix(object.text)
+        case .deleteStatement:
+            return node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
+                .contains { $0.textEquals(store.root) || $0.textEquals(store.holder) }
+        case .assignment:
+            var current: Node? = node
+            while let step = current, step.kind == .assignment {
+                guard let left = step.child(.left) else { return false }
+                if left.boundIdentifiers.contains(where: { $0.textEquals(store.root) }) { return true }
+                if left.textEquals(store.holder) { return true }
+                current = step.child(.right)
+            }
+            return false
+        default:
+            return false
+        }
     }
 
     func condition(_ condition: Node, truth: Bool, _ state: State) -> State {
         var state = walrusBindings(in: condition, state)
         // An exception, traceback or frame is never false: the branch where the name is false or None
         // is one where it holds none of them (an empty container holds nothing either).
-        if let name = Self.nameTestedForNone(condition, whenTruthIs: truth) {
-            for reference in state.locals[name] ?? [] where reference.object.kind == .container { state.items[reference.object] = nil }
-            state.locals[name] = nil
+        if let tested = Self.testedForNone(condition, whenTruthIs: truth) {
+            if tested.kind == .identifier {
+                let name = tested.text
+                for reference in state.locals[name] ?? [] where reference.object.kind == .container { state.items[reference.object] = nil }
+                state.locals[name] = nil
+            }
+            // Likewise a holder tested false (`if self._errors:` after `self._errors.append(exc)`, asyncio's
+            // TaskGroup): on that path it holds nothing a store put there.
+            if !state.stores.isEmpty { state.stores = state.stores.filter { !tested.textEquals($0.holder) } }
         }
         // Where `isinstance(name, Exception)` is false, `name` holds no exception instance: a caught
         // exception (an instance of what `except Exception` or a narrower clause catches) is not there.
@@ -186,32 +241,33 @@ struct FrameLocalsDomain: FlowDomain {
         }
     }
 
-    /// `name`, `not name`, `name is None`, `name is not None`: the name that is None or false when the
-    /// condition has the value `truth`.
-    static func nameTestedForNone(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> String? {
+    /// `x`, `not x`, `x is None`, `x is not None`, `len(x)` with `x` a name or an attribute or item chain
+    /// (`self._errors`): the expression that is None or false when the condition has the value `truth`.
+    static func testedForNone(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> Node? {
         guard depth < maxExpressionDepth else { return nil }
+        let tested: Set<SyntaxKind> = [.identifier, .attribute, .subscript]
         switch condition.kind {
         case .parenthesizedExpression:
-            return condition.firstNamedChild.flatMap { nameTestedForNone($0, whenTruthIs: truth, depth: depth + 1) }
-        case .identifier:
-            return truth ? nil : condition.text
+            return condition.firstNamedChild.flatMap { testedForNone($0, whenTruthIs: truth, depth: depth + 1) }
+        case .identifier, .attribute, .subscript:
+            return truth ? nil : condition
         case .call:
-            // `len(name)` is 0 only for an empty container, which holds nothing.
+            // `len(x)` is 0 only for an empty container, which holds nothing.
             guard !truth, condition.child(.function)?.textEquals("len") == true,
                   let arguments = condition.child(.arguments)?.namedChildren.array, arguments.count == 1,
-                  arguments[0].kind == .identifier else { return nil }
-            return arguments[0].text
+                  tested.contains(arguments[0].kind) else { return nil }
+            return arguments[0]
         case .namedExpression:
-            return truth ? nil : condition.child(.name)?.text
+            return truth ? nil : condition.child(.name)
         case .notOperator:
-            return condition.child(.argument).flatMap { nameTestedForNone($0, whenTruthIs: !truth, depth: depth + 1) }
+            return condition.child(.argument).flatMap { testedForNone($0, whenTruthIs: !truth, depth: depth + 1) }
         case .comparisonOperator:
             let parts = condition.children.filter { $0.kind != .comment }
-            guard parts.count >= 3, let name = parts.first, name.kind == .identifier, let last = parts.last,
+            guard parts.count >= 3, let name = parts.first, tested.contains(name.kind), let last = parts.last,
                   last.kind == SyntaxKind.none else { return nil }
             let operators = parts.dropFirst().dropLast().map(\.text).joined(separator: " ")
-            if operators == "is" || operators == "==" { return truth ? name.text : nil }
-            if operators == "is not" || operators == "!=" { return truth ? nil : name.text }
+            if operators == "is" || operators == "==" { return truth ? name : nil }
+            if operators == "is not" || operators == "!=" { return truth ? nil : name }
             return nil
         default:
             return nil

@@ -74,7 +74,7 @@ enum FrameRetentionQuery {
             // interpreter answers at the statements that fill it: a first run records their states (the
             // raise holders do not change which locals hold caught exceptions, only `.raised` objects).
             if raises.contains(where: { !$0.descendants(ofKind: .subscript).isEmpty }) {
-                context.statesBefore = FrameCycleSearch.statesBefore(in: body, storing: statements, scope: scope, semantics: semantics)
+                context.statesBefore = FrameCycleSearch.interpret(body, context: context, trackingStores: false).states
             }
             for raise in raises { if let holder = context.raisedHolder(of: raise) { holders[raise.index] = holder } }
         }

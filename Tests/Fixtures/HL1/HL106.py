@@ -79,3 +79,26 @@ def signal_receivers(receivers, signal):
             exc.__traceback__ = exc.__traceback__
             responses.append((receiver, str(exc)))
     return responses
+
+
+def setup_fixture(fixturedef, func):
+    # pytest's `pytest_fixture_setup`: the `raise` leaves the frame with the caught exception stored; the
+    # rebinding on the normal path does not undo it there.
+    try:
+        result = func()
+    except Exception as e:
+        fixturedef.cached_result = (None, (e, e.__traceback__))  # expect: HL106
+        raise
+    fixturedef.cached_result = (result, None)
+    return result
+
+
+def run_reporting(job, func):
+    # Undone on every path where the frame ends: the `finally` drops it.
+    try:
+        func()
+    except Exception as e:
+        job.error = e
+        job.report()
+    finally:
+        job.error = None
