@@ -139,7 +139,7 @@ public struct VerifyRunner: Sendable {
     /// tracemalloc frames kept per allocation.
     public let frames: Int
 
-    public init(command: [String], frames: Int = 8) {
+    public init(command: [String], frames: Int = 4) {
         self.command = command
         self.frames = frames
     }

@@ -30,8 +30,8 @@ def pytest_addoption(parser):
     group.addoption("--heaplint", action="store_true", default=False,
                     help="record the reference cycles each test leaves and list them at the end "
                          "(slower: tracemalloc traces every allocation)")
-    group.addoption("--heaplint-frames", type=int, default=8, metavar="N",
-                    help="tracemalloc frames kept per allocation under --heaplint (default 8; 1 is fastest)")
+    group.addoption("--heaplint-frames", type=int, default=4, metavar="N",
+                    help="tracemalloc frames kept per allocation under --heaplint (default 4; 1 is fastest)")
 
 
 def pytest_configure(config):
