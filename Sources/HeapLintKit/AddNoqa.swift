@@ -21,13 +21,13 @@ public enum NoqaAdder {
     }
 
     /// The edits that suppress `diagnostics` in `source` (the text they were found in), one per line.
-    public static func edits(for diagnostics: [Diagnostic], in source: SourceText) -> (edits: [TextEdit], added: Int) {
+    public static func edits(for diagnostics: [Diagnostic], in source: SourceText, parseBudget: ParseBudget = .standard) -> (edits: [TextEdit], added: Int) {
         var codesByLine: [Int: [String]] = [:]
         for d in diagnostics where !skippedCodes.contains(d.code) {
             if !(codesByLine[d.noqaLine]?.contains(d.code) ?? false) { codesByLine[d.noqaLine, default: []].append(d.code) }
         }
         guard !codesByLine.isEmpty else { return ([], 0) }
-        let directives = Suppressions(tree: PythonParser().parse(source)).directives
+        let directives = Suppressions(tree: PythonParser(budget: parseBudget).parse(source)).directives
         var edits: [TextEdit] = []
         var added = 0
         for (line, codes) in codesByLine {
@@ -57,11 +57,11 @@ public enum NoqaAdder {
     /// Adds the directives to the files of `results` (from a report-mode check). A file is written
     /// only if it still holds the text that was checked, and never when it was transcoded from a
     /// legacy encoding (the bytes written back would not be the user's encoding).
-    public static func apply(to results: [FileResult]) -> Outcome {
+    public static func apply(to results: [FileResult], parseBudget: ParseBudget = .standard) -> Outcome {
         var outcome = Outcome()
         for result in results where !result.diagnostics.isEmpty && result.path != "-" {
             guard let checked = result.source else { continue }
-            let (edits, added) = edits(for: result.diagnostics, in: checked)
+            let (edits, added) = edits(for: result.diagnostics, in: checked, parseBudget: parseBudget)
             guard added > 0 else { continue }
             let (loaded, raw) = SourceLoader.loadKeepingBytes(path: result.path)
             guard case let .text(source, encoding) = loaded, let raw, source.bytes == checked.bytes else {

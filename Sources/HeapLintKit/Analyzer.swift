@@ -12,18 +12,27 @@ public struct Analyzer: Sendable {
     public let ruleSettings: RuleSettings
     /// When set, `per-file-ignores` are applied per path.
     public let configuration: Configuration?
+    /// How much work each parse may take (issue 26); every parser of a run is made by `makeParser()`.
+    public let parseBudget: ParseBudget
 
-    public init(rules: [any Rule.Type], ruleSettings: RuleSettings = RuleSettings()) {
+    public init(rules: [any Rule.Type], ruleSettings: RuleSettings = RuleSettings(), parseBudget: ParseBudget = .standard) {
         self.rules = rules
         self.ruleSettings = ruleSettings
         self.configuration = nil
+        self.parseBudget = parseBudget
     }
 
     /// Rules, rule settings and per-file ignores from a resolved configuration.
-    public init(configuration: Configuration) {
+    public init(configuration: Configuration, parseBudget: ParseBudget = .standard) {
         self.rules = configuration.selectedRules
         self.ruleSettings = configuration.ruleSettings
         self.configuration = configuration
+        self.parseBudget = parseBudget
+    }
+
+    /// A parser under this run's budget (one per worker: a parser is used by one thread at a time).
+    public func makeParser() -> PythonParser {
+        PythonParser(budget: parseBudget)
     }
 
     /// The codes that run on `path` (selection minus per-file ignores).
@@ -36,7 +45,7 @@ public struct Analyzer: Sendable {
     /// Parses and analyses `source`. A parser is made per call; callers that re-parse incrementally
     /// (the language server) use `analyze(tree:path:)` with their own `ParsedDocument`.
     public func analyze(source: SourceText, path: String) -> FileAnalysis {
-        let tree = PythonParser().parse(source)
+        let tree = makeParser().parse(source)
         return analyze(tree: tree, path: path)
     }
 

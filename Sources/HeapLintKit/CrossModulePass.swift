@@ -43,7 +43,7 @@ struct CrossModulePass {
         let workers = max(1, min(affected.count, ProcessInfo.processInfo.activeProcessorCount))
         let fromCache = ResultBox(count: affected.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let parser = PythonParser()
+            let parser = analyzer.makeParser()
             while let position = next.take(below: affected.count) {
                 let result = firstPass[position]
                 if let reused = reuse(result, key: keys[position], hash: contentHashes[position]) {

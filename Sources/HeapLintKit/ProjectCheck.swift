@@ -88,7 +88,7 @@ public struct ProjectCheck: Sendable {
         // Largest files first, so the run does not end with one core on a big file and the rest idle.
         let order = Self.largestFirst(files)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let parser = PythonParser()
+            let parser = analyzer.makeParser()
             while let position = next.take(below: files.count) {
                 let index = order[position]
                 let (result, hash) = files[index].undecodableName.map { (unreadable(path: files[index].path, message: $0), nil) }
@@ -170,7 +170,7 @@ public struct ProjectCheck: Sendable {
         case let .text(source, encoding):
             // The bytes read let a notebook's fixes be written back into its JSON (printed, not written).
             var result = check(source: source, encoding: encoding, path: displayPath, writeTo: nil, readAs: bytes,
-                               parser: PythonParser())
+                               parser: analyzer.makeParser())
             if result.cells == nil { result.cells = encoding.notebookCells }
             return result
         }

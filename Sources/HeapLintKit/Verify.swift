@@ -202,13 +202,15 @@ public struct VerifyRunner: Sendable {
 /// The static side and the matching.
 public struct VerifyMatcher: Sendable {
     public let configuration: Configuration
+    public let parseBudget: ParseBudget
 
     /// HL1 and HL2 with preview rules: the families whose findings are cycles the harness can see.
-    public init(base: Configuration) {
+    public init(base: Configuration, parseBudget: ParseBudget = .standard) {
         var options = Options()
         options.select = ["HL1", "HL2"]
         options.preview = true
         configuration = base.overlaid(with: options)
+        self.parseBudget = parseBudget
     }
 
     public struct Confirmed: Sendable {
@@ -238,7 +240,7 @@ public struct VerifyMatcher: Sendable {
 
     public func report(paths: [String], cycles: [RuntimeCycle]) -> Report {
         let files = files(paths: paths, cycles: cycles)
-        let results = ProjectCheck(analyzer: Analyzer(configuration: configuration)).run(files)
+        let results = ProjectCheck(analyzer: Analyzer(configuration: configuration, parseBudget: parseBudget)).run(files)
         var sources: [String: SourceText] = [:]
         for result in results { if let source = result.source { sources[result.path] = source } }
         let diagnostics = results.flatMap(\.diagnostics).filter { $0.code.hasPrefix("HL1") || $0.code.hasPrefix("HL2") }

@@ -57,9 +57,9 @@ public struct WorkspaceIndex: Sendable {
     /// Reads and parses `paths` for their class summaries (no rules run), by module name. Unreadable
     /// files, and files whose target is over `maxFileBytes`, are skipped (the server's memory stays
     /// bounded whatever the workspace holds).
-    public static func scan(_ paths: [String], maxFileBytes: Int = .max) -> DiskModules {
+    public static func scan(_ paths: [String], maxFileBytes: Int = .max, parseBudget: ParseBudget = .standard) -> DiskModules {
         var result: [String: [ClassSummary]] = [:]
-        let parser = PythonParser()
+        let parser = PythonParser(budget: parseBudget)
         for path in paths {
             guard case let .text(source, _) = SourceLoader.load(path: path, maxBytes: maxFileBytes) else { continue }
             let module = ModuleIdentity.of(path: path)

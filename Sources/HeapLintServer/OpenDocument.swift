@@ -112,7 +112,7 @@ struct AnalysisJob: Sendable {
             return (AnalysisResult(version: version, settingsGeneration: settingsGeneration, text: text,
                                    diagnostics: [], skippedReason: reason, elapsedSeconds: elapsed()), nil)
         }
-        let parser = PythonParser()
+        let parser = analyzer.makeParser()
         var document: ParsedDocument
         if let base {
             // Each re-parse rebuilds the flat tree, so several pending edits become one: the span

@@ -19,6 +19,9 @@ public struct ServerOptions: Sendable {
     public var maxFileBytes: Int = 10_000_000
     /// Files scanned by one `workspace/diagnostic`.
     public var maxWorkspaceFiles: Int = 20_000
+    /// Bounds every parse of a document or workspace file (HEAPLINT_PARSE_TIMEOUT), so one document in
+    /// a shape tree-sitter's error recovery takes minutes on cannot freeze the server.
+    public var parseBudget: ParseBudget = .standard
 
     public init() {}
 }
@@ -327,7 +330,7 @@ public actor HeapLintServer {
     }
 
     private func analyzer(forPath path: String) -> Analyzer {
-        Analyzer(configuration: configuration(forPath: path))
+        Analyzer(configuration: configuration(forPath: path), parseBudget: options.parseBudget)
     }
 
     private func didChangeConfiguration(_ params: DidChangeConfigurationParams) {
@@ -641,8 +644,9 @@ public actor HeapLintServer {
         let files = workspaceFiles()
         guard !files.isEmpty else { return }
         let maxFileBytes = options.maxFileBytes
+        let parseBudget = options.parseBudget
         Task.detached(priority: .utility) {
-            let modules = WorkspaceIndex.scan(files, maxFileBytes: maxFileBytes)
+            let modules = WorkspaceIndex.scan(files, maxFileBytes: maxFileBytes, parseBudget: parseBudget)
             await self.mergeDiskIndex(modules, fileCount: files.count)
         }
     }

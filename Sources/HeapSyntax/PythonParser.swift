@@ -83,11 +83,9 @@ public final class PythonParser {
     /// The action counter tree-sitter's logger decrements (operation budgets only); owned by this parser.
     private let operationBudget: UnsafeMutablePointer<HLParseBudget>
 
-    /// The budget parsers get unless given one. Set once by the front ends at start-up, before any parse
-    /// (`heaplint check --parse-timeout`, the environment); read-only afterwards.
-    nonisolated(unsafe) public static var defaultBudget = ParseBudget.standard
-
-    public init(budget: ParseBudget = PythonParser.defaultBudget) {
+    /// `budget` bounds every parse this parser runs. The front ends resolve it (`--parse-timeout`, the
+    /// environment, the settings file) and hand it down through `Analyzer`; no process-wide default.
+    public init(budget: ParseBudget = .standard) {
         // ts_parser_new only fails when malloc does; tree-sitter aborts itself in that case.
         parser = ts_parser_new()
         _ = ts_parser_set_language(parser, tree_sitter_python())

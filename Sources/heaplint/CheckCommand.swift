@@ -96,10 +96,10 @@ struct Check: ParsableCommand {
             help: ArgumentHelp("Stop parsing a file after this many seconds, plus 1 s per MB of it, and report it as HL003 (default 5; 0: no limit; also HEAPLINT_PARSE_TIMEOUT). tree-sitter's error recovery can take minutes on long runs of broken code.", valueName: "SECONDS"))
     var parseTimeout: String?
 
-    /// Sets every parser's budget, before any file is read: `--parse-timeout`, else HEAPLINT_PARSE_TIMEOUT,
-    /// else the configuration's `parse-timeout` (all three already in `configuration`, see
-    /// `commandLineOptions`), and HEAPLINT_PARSE_BUDGET_OPS.
-    func applyParseBudget(_ configuration: Configuration) throws {
+    /// Every parser's budget for this run: `--parse-timeout`, else HEAPLINT_PARSE_TIMEOUT, else the
+    /// configuration's `parse-timeout` (all three already in `configuration`, see `commandLineOptions`),
+    /// and HEAPLINT_PARSE_BUDGET_OPS. The `Analyzer` hands it to every parser it makes.
+    func parseBudget(_ configuration: Configuration) throws -> ParseBudget {
         var budget: ParseBudget
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
         case .success(let fromEnvironment): budget = fromEnvironment
@@ -110,7 +110,7 @@ struct Check: ParsableCommand {
             budget = seconds == 0 ? .unlimited : ParseBudget(seconds: seconds)
             budget.operations = operations
         }
-        PythonParser.defaultBudget = budget
+        return budget
     }
 
     func run() throws {
@@ -258,7 +258,7 @@ struct Check: ParsableCommand {
         // With `--stdin-filename` and no paths, read stdin (as ruff does).
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
-        try applyParseBudget(configuration)
+        let budget = try parseBudget(configuration)
         if addNoqa, fix || diff {
             throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
         }
@@ -282,7 +282,7 @@ struct Check: ParsableCommand {
         for code in configuration.previewCodesSelectedWithoutPreview where !silent {
             printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
         }
-        let analyzer = Analyzer(configuration: configuration)
+        let analyzer = Analyzer(configuration: configuration, parseBudget: budget)
         let fixMode: FixMode = diff ? .diff : fix ? .apply : .report
 
         if givenPaths == ["-"] {
@@ -337,7 +337,7 @@ struct Check: ParsableCommand {
                                                                          report: reportOnce)
         if addNoqa {
             _ = live.finish([])
-            let outcome = NoqaAdder.apply(to: results)
+            let outcome = NoqaAdder.apply(to: results, parseBudget: budget)
             for failure in outcome.failures where !silent {
                 printWarning("no noqa directives added to \(failure.path): \(failure.reason)")
             }

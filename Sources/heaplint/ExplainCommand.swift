@@ -100,9 +100,9 @@ struct ExplainCommand: ParsableCommand {
         if let targetVersion { arguments += ["--target-version", targetVersion] }
         let check = try Check.parse(arguments)
         let configuration = try check.resolveConfiguration(paths: [file])
-        try check.applyParseBudget(configuration)
+        let budget = try check.parseBudget(configuration)
         let files = FileDiscovery(configuration: configuration).files(in: [file])
-        let results = ProjectCheck(analyzer: Analyzer(configuration: configuration)).run(files)
+        let results = ProjectCheck(analyzer: Analyzer(configuration: configuration, parseBudget: budget)).run(files)
         let report = DiagnosticReport(results: results)
 
         let onLine = report.diagnostics.filter { $0.row <= line && line <= $0.endRow }

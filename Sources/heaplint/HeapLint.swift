@@ -23,11 +23,12 @@ struct HeapLint: ParsableCommand {
     static func main() {
         do {
             var command = try parseCommand()
-            // `check` (with --parse-timeout) and `server` set the parse budget themselves; `explain` and
-            // `verify` parse files too and take HEAPLINT_PARSE_TIMEOUT from the environment.
+            // `check` and `explain` (with --parse-timeout) and `server` check the parse budget's variables
+            // themselves; `verify` parses files too and takes HEAPLINT_PARSE_TIMEOUT from the environment
+            // (`VerifyCommand.parseBudget`): a malformed value is a usage error before anything runs.
             if !(command is Check || command is ServerCommand) {
                 switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
-                case .success(let budget): PythonParser.defaultBudget = budget
+                case .success: break
                 case .failure(let error):
                     StandardStream.writeError("heaplint: \(error.message)\n".utf8)
                     Self.exit(withError: ExitCode(2))

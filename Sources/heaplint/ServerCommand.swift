@@ -28,13 +28,14 @@ struct ServerCommand: ParsableCommand {
         // Every parse of a document is bounded (issue 26), so one document in a shape tree-sitter's error
         // recovery takes minutes on cannot freeze the server: it gets HL003 and the others are served.
         // A malformed variable must not keep the editor from starting the server: say so, keep the default.
+        var options = ServerOptions()
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
-        case .success(let budget): PythonParser.defaultBudget = budget
+        case .success(let budget): options.parseBudget = budget
         case .failure(let error): StandardStream.writeError("heaplint server: ignoring \(error.message)\n".utf8)
         }
         let writer = MessageWriter(fileDescriptor: STDOUT_FILENO)
         let events = MessageReader.events(fileDescriptor: STDIN_FILENO, writer: writer)
-        let server = HeapLintServer(sink: writer)
+        let server = HeapLintServer(sink: writer, options: options)
         let done = DispatchSemaphore(value: 0)
         let code = ExitCodeBox()
         Task.detached {

@@ -111,7 +111,9 @@ struct VerifyCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let cycles = outcome.records.flatMap(\.cycles)
-        let report = VerifyMatcher(base: base).report(paths: paths, cycles: cycles)
+        // Validated in `HeapLint.main` (a malformed value exits 2 before the command runs).
+        let budget = (try? ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment).get()) ?? .standard
+        let report = VerifyMatcher(base: base, parseBudget: budget).report(paths: paths, cycles: cycles)
         switch outputFormat {
         case "json": writeStdout(report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records))
         case "sarif": writeStdout(report.renderSARIF(command: command, commandStatus: outcome.status, records: outcome.records))
