@@ -171,7 +171,7 @@ public struct DiagnosticCache: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let root = PathString.appending(PathString.deletingLastComponent(directory), ".gitignore")
             if !FileManager.default.fileExists(atPath: root) {
-                try? "# Automatically created by heaplint.\n*\n".write(toFile: root, atomically: true, encoding: .utf8)
+                try? CacheCleaning.gitignoreText.write(toFile: root, atomically: true, encoding: .utf8)
             }
             let data = try JSONEncoder().encode(merged)
             try data.write(to: URL(fileURLWithPath: file), options: .atomic)

@@ -11,7 +11,7 @@ import HeapLintKit
 struct HeapLint: ParsableCommand {
     /// Front-end subcommands; each lives in its own file (`CheckCommand.swift`, `RuleCommand.swift`, ...).
     static let subcommandTypes: [ParsableCommand.Type] = [Check.self, ExplainCommand.self, VerifyCommand.self, RuleCommand.self, ServerCommand.self,
-                                                                 VersionCommand.self]
+                                                                 CleanCommand.self, VersionCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "heaplint",
@@ -111,4 +111,38 @@ func printWarning(_ message: String) {
 func writeStdout(_ text: String) {
     guard !text.isEmpty else { return }
     StandardStream.writeOutput(text.utf8)
+}
+
+/// `heaplint clean`: removes the project's cache (as `ruff clean` does), and only a cache heaplint made.
+struct CleanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean", abstract: "Remove the project's cache directory (.heaplint_cache, or the one configured).")
+
+    @Option(name: .customLong("cache-dir"), help: "The cache directory to remove (default: the project's; also HEAPLINT_CACHE_DIR).")
+    var cacheDir: String?
+
+    @Option(help: "The configuration file to read (default: the one found from the path).")
+    var config: String?
+
+    @Flag(help: "Ignore every configuration file.")
+    var isolated = false
+
+    @Argument(help: "A path in the project (default: the current directory).")
+    var path: String?
+
+    func run() throws {
+        var arguments: [String] = []
+        if let cacheDir { arguments += ["--cache-dir", cacheDir] }
+        if let config { arguments += ["--config", config] }
+        if isolated { arguments.append("--isolated") }
+        let check = try Check.parse(arguments)
+        let configuration = try check.resolveConfiguration(paths: [path ?? "."])
+        switch CacheCleaning.clean(directory: configuration.cacheDirectory) {
+        case .removed(let directory): print("Removed the cache at \(directory)")
+        case .absent(let directory): print("No cache at \(directory)")
+        case let .refused(directory, reason):
+            StandardStream.writeError("heaplint: error: not removing \(directory): \(reason)\n".utf8)
+            throw ExitCode(1)
+        }
+    }
 }
