@@ -58,6 +58,9 @@ public struct Options: Sendable, Equatable {
     /// Seconds a file's parse may take, plus 1 s per MB (`parse-timeout`, `--parse-timeout`,
     /// HEAPLINT_PARSE_TIMEOUT); 0 for no limit; 5 when unset. See `ParseBudget`.
     public var parseTimeout: Double?
+    /// Report findings whatever `# noqa` comments say, and no HL002 (`--ignore-noqa`; command line only,
+    /// as in ruff: a settings file that silenced every suppression would surprise whoever wrote them).
+    public var ignoreNoqa: Bool?
 
     public init() {}
 }
@@ -337,6 +340,7 @@ public struct Configuration: Sendable {
         if let base = other.ruleURLBase { merged.ruleURLBase = base }
         if let respect = other.respectGitignore { merged.respectGitignore = respect }
         if let seconds = other.parseTimeout { merged.parseTimeout = seconds }
+        if let ignore = other.ignoreNoqa { merged.ignoreNoqa = ignore }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 

@@ -122,6 +122,7 @@ public struct DiagnosticCache: Sendable {
             String(configuration.ruleSettings.largeThreshold),
             (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
             configuration.projectRoot,
+            o.ignoreNoqa == true ? "ignore-noqa" : "",
             Self.executableStamp,
         ].joined(separator: "|")
         let versionDirectory = PathString.appending(directory, HeapLintVersion.string)

@@ -80,6 +80,7 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
+    @Flag(name: .customLong("ignore-noqa"), help: "Report findings even on lines with a `# noqa` comment (and no HL002).") var ignoreNoqa = false
     @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root).")
     var cacheDir: String?
     @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
@@ -231,6 +232,7 @@ struct Check: ParsableCommand {
         if let preview { options.preview = preview }
         if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
+        if ignoreNoqa { options.ignoreNoqa = true }
         return options
     }
 
