@@ -56,6 +56,9 @@ struct Check: ParsableCommand {
           help: "Also apply unsafe fixes (--no-unsafe-fixes: only safe ones).")
     var unsafeFixes = false
     @Flag(help: "Print a diff of the fixes instead of writing them.") var diff = false
+    @Flag(name: .customLong("fix-only"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "Apply fixes, but do not report the problems left, nor exit non-zero for them (implies --fix).")
+    var fixOnly = false
     @Flag(name: .customLong("add-noqa"),
           help: "Add a `# noqa: CODE` comment for every current finding (keeping other comments and other tools' codes), then exit.")
     var addNoqa = false
@@ -261,8 +264,8 @@ struct Check: ParsableCommand {
         let givenPaths = paths.isEmpty ? (stdinFilename != nil ? ["-"] : ["."]) : paths
         let configuration = try resolveConfiguration(paths: givenPaths)
         let budget = try parseBudget(configuration)
-        if addNoqa, fix || diff {
-            throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : "diff")`: it writes suppressions, not fixes")
+        if addNoqa, fix || diff || fixOnly {
+            throw UsageError("`--add-noqa` cannot be used with `--\(fix ? "fix" : diff ? "diff" : "fix-only")`: it writes suppressions, not fixes")
         }
         if addNoqa, givenPaths.contains("-") {
             throw UsageError("`--add-noqa` cannot be used with stdin (`-`): it edits files in place")
@@ -285,7 +288,7 @@ struct Check: ParsableCommand {
             printWarning("\(code) is a preview rule and stays off; add --preview (or `preview = true` in the configuration) to enable it")
         }
         let analyzer = Analyzer(configuration: configuration, parseBudget: budget)
-        let fixMode: FixMode = diff ? .diff : fix ? .apply : .report
+        let fixMode: FixMode = diff ? .diff : fix || fixOnly ? .apply : .report
 
         if givenPaths == ["-"] {
             try checkStdin(configuration: configuration, analyzer: analyzer, format: format, fixMode: fixMode)
@@ -324,7 +327,7 @@ struct Check: ParsableCommand {
         let isHumanFormat = format == .text || format == .full || format == .concise
         let live = LiveOutput(
             total: files.count,
-            stream: !silent && !statistics && isHumanFormat && outputFile == nil && fixMode != .diff && !addNoqa
+            stream: !silent && !statistics && isHumanFormat && outputFile == nil && fixMode != .diff && !addNoqa && !fixOnly
                 && (stream ?? (isatty(STDOUT_FILENO) == 1)),
             format: format,
             colored: color.isEnabled(environment: environment, isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1),
@@ -383,6 +386,10 @@ struct Check: ParsableCommand {
                 StandardStream.writeOutput(data)
             }
             let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
+            if fixOnly {
+                if exitNonZeroOnFix && result.fixedCount > 0 && !exitZero { throw ExitCode(1) }
+                return
+            }
             if !silent {
                 let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
                                               isTerminal: isatty(STDERR_FILENO) == 1)
@@ -510,6 +517,17 @@ struct Check: ParsableCommand {
                 }
             }
             if !diffs.isEmpty && !exitZero { throw ExitCode(1) }
+            return
+        }
+
+        // `--fix-only` (as ruff's): the fixes are written; the problems left are neither listed nor counted
+        // in the exit code, only how many were fixed is said.
+        if fixOnly && fixMode == .apply {
+            if !silent && !quiet && isHuman {
+                StandardStream.writeError((fixed == 0 ? "No problems fixed.\n"
+                    : "Fixed \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8)
+            }
+            if exitNonZeroOnFix && fixed > 0 && !exitZero { throw ExitCode(1) }
             return
         }
 
