@@ -460,13 +460,18 @@ private struct TOMLParser {
             case Byte.newline, Byte.carriageReturn:
                 throw Failure(offset: index, message: "a single-line string cannot span lines (use `\"\"\"` for a multi-line string)")
             default:
-                if Byte.isForbiddenControl(byte) {
-                    throw Failure(offset: index, message: "control character \(hex(byte)) must be escaped in a string")
-                }
-                out.append(byte)
-                index += 1
+                try appendBasicText(byte, into: &out)
             }
         }
+    }
+
+    /// A byte of a basic string's text as written: control characters other than tab must be escaped.
+    private mutating func appendBasicText(_ byte: UInt8, into out: inout [UInt8]) throws(Failure) {
+        if Byte.isForbiddenControl(byte) {
+            throw Failure(offset: index, message: "control character \(hex(byte)) must be escaped in a string")
+        }
+        out.append(byte)
+        index += 1
     }
 
     private mutating func multiLineBasicString() throws(Failure) -> String {
@@ -502,11 +507,7 @@ private struct TOMLParser {
                 out.append(Byte.newline)
                 index += 2
             default:
-                if Byte.isForbiddenControl(byte) {
-                    throw Failure(offset: index, message: "control character \(hex(byte)) must be escaped in a string")
-                }
-                out.append(byte)
-                index += 1
+                try appendBasicText(byte, into: &out)
             }
         }
     }
