@@ -490,22 +490,22 @@ private struct TOMLParser {
                 // A backslash ending a line joins it to the next non-blank text.
                 var look = index + 1
                 while look < bytes.count, bytes[look] == Byte.space || bytes[look] == Byte.tab { look += 1 }
-                if look < bytes.count, bytes[look] == Byte.newline
-                    || (bytes[look] == Byte.carriageReturn && look + 1 < bytes.count && bytes[look + 1] == Byte.newline) {
+                if lineEndLength(at: look) > 0 {
                     index = look
-                    while let next = peek(), next == Byte.space || next == Byte.tab || next == Byte.newline
-                        || (next == Byte.carriageReturn && peek(1) == Byte.newline) {
-                        index += 1
+                    while let next = peek() {
+                        if next == Byte.space || next == Byte.tab {
+                            index += 1
+                        } else if case let length = lineEndLength(at: index), length > 0 {
+                            index += length
+                        } else {
+                            break
+                        }
                     }
                 } else {
                     try escape(into: &out)
                 }
-            case Byte.newline:
-                out.append(byte)
-                index += 1
-            case Byte.carriageReturn where peek(1) == Byte.newline:
-                out.append(Byte.newline)
-                index += 2
+            case _ where lineEndLength(at: index) > 0:
+                appendLineEnd(into: &out)
             default:
                 try appendBasicText(byte, into: &out)
             }
@@ -545,12 +545,8 @@ private struct TOMLParser {
             }
             if byte == Byte.apostrophe {
                 if closeMultiLine(Byte.apostrophe, into: &out) { return String(decoding: out, as: UTF8.self) }
-            } else if byte == Byte.newline {
-                out.append(byte)
-                index += 1
-            } else if byte == Byte.carriageReturn && peek(1) == Byte.newline {
-                out.append(Byte.newline)
-                index += 2
+            } else if lineEndLength(at: index) > 0 {
+                appendLineEnd(into: &out)
             } else if Byte.isForbiddenControl(byte) {
                 throw Failure(offset: index, message: "control character \(hex(byte)) is not allowed in a literal string")
             } else {
@@ -562,11 +558,21 @@ private struct TOMLParser {
 
     /// A newline right after the opening delimiter is not part of a multi-line string.
     private mutating func skipFirstNewline() {
-        if peek() == Byte.newline {
-            index += 1
-        } else if peek() == Byte.carriageReturn && peek(1) == Byte.newline {
-            index += 2
-        }
+        index += lineEndLength(at: index)
+    }
+
+    /// TOML's newline is LF or CRLF (a lone CR is not one): the length of the one at `position`, else 0.
+    private func lineEndLength(at position: Int) -> Int {
+        guard position < bytes.count else { return 0 }
+        if bytes[position] == Byte.newline { return 1 }
+        if bytes[position] == Byte.carriageReturn, position + 1 < bytes.count, bytes[position + 1] == Byte.newline { return 2 }
+        return 0
+    }
+
+    /// A line end inside a multi-line string is read as one LF whichever form the file uses.
+    private mutating func appendLineEnd(into out: inout [UInt8]) {
+        out.append(Byte.newline)
+        index += lineEndLength(at: index)
     }
 
     /// At a run of quotes in a multi-line string: fewer than three are content; three or more close it, with up
