@@ -12,9 +12,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from lsp_waits import codes, diagnostics_where
+
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
-# A safety net only: every wait ends on the specific message it expects; the machine may be loaded.
-TIMEOUT = 60
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "server"]))
@@ -45,23 +45,6 @@ def edit(client, uri, version, start, end, text):
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
         content_changes=[types.TextDocumentContentChangePartial(
             range=types.Range(start=types.Position(*start), end=types.Position(*end)), text=text)]))
-
-
-async def diagnostics_where(client, uri, predicate, what):
-    """Waits until the pushed diagnostics for `uri` satisfy `predicate`."""
-    async def poll():
-        while True:
-            if uri in client.diagnostics and predicate(list(client.diagnostics[uri])):
-                return list(client.diagnostics[uri])
-            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    try:
-        return await asyncio.wait_for(poll(), TIMEOUT)
-    except asyncio.TimeoutError:
-        pytest.fail(f"timed out waiting for {what}; last diagnostics: {client.diagnostics.get(uri)}")
-
-
-def codes(diags):
-    return [d.code for d in diags]
 
 
 def position_of(text, byte_offset):
