@@ -1,11 +1,9 @@
 """`heaplint server` driven by a real LSP client (pytest-lsp): push and pull diagnostics, incremental
 edits, hover, code actions, settings. Each test gets a fresh server process."""
-import asyncio
 import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 import pytest_lsp

@@ -1,7 +1,6 @@
 """`heaplint server` with Jupyter notebooks through LSP 3.17 notebook-document sync, driven by a real
 client (pytest-lsp): the Python cells are analysed as one module, diagnostics land on each cell's own
 URI at cell-relative positions, and cell edits, inserts, deletes and close keep them right."""
-import asyncio
 import os
 
 import pytest

@@ -4,7 +4,6 @@ PYTHONPATH) and matches the cycles CPython really left to the static HL1/HL2 fin
 Each test runs one short script in a fresh interpreter (sys.executable); the harness disables the cyclic
 collector, so what a script leaves is exactly what the atexit DEBUG_SAVEALL collection finds.
 """
-import json
 import os
 import pathlib
 import subprocess
@@ -14,17 +13,15 @@ import textwrap
 import pytest
 
 from leaking_tree import TREE_AND_NODE
+from verify_runs import json_report, run_verify
 
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 REALWORLD = pathlib.Path(__file__).resolve().parent.parent / "realworld"
 
 
 def verify(tmp_path, *args, command, env=None):
-    proc = subprocess.run([os.path.abspath(BIN), "verify", "--output-format", "json", *args, "--", *command],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600,
-                          env={**os.environ, **(env or {})})
-    report = json.loads(proc.stdout) if proc.stdout.strip() else None
-    return proc, report
+    proc = run_verify(tmp_path, "--output-format", "json", *args, command=command, env=env)
+    return proc, json_report(proc)
 
 
 def script(tmp_path, name, source):

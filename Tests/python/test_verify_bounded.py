@@ -7,7 +7,6 @@ there: on attrs' suite that pass did not finish. Each test here leaves many copi
 record's `retained_max` (the most garbage objects the harness held at once) must stay a small fraction
 of `garbage` (all it analysed), and the report must list the cycle once, with its count.
 """
-import json
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import textwrap
 
 from leaking_tree import TREE_AND_NODE
 
+from verify_runs import json_report, run_verify
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 
 TESTS, PER_TEST = 40, 25
@@ -35,11 +35,9 @@ for _ in range(20000):
 
 
 def verify(tmp_path, command, env=None):
-    proc = subprocess.run([os.path.abspath(BIN), "verify", "--frames", "1", "--output-format", "json", "--",
-                           *command], capture_output=True, text=True, cwd=tmp_path, timeout=600,
-                          env={**os.environ, **(env or {})})
+    proc = run_verify(tmp_path, "--frames", "1", "--output-format", "json", command=command, env=env)
     assert proc.stdout.strip(), proc.stderr
-    return proc, json.loads(proc.stdout)
+    return proc, json_report(proc)
 
 
 def test_each_tests_garbage_is_analysed_and_dropped_after_the_test(tmp_path):

@@ -6,12 +6,9 @@ harness off for the rest of the run. Now the program sees its own flags and its 
 harness keeps DEBUG_SAVEALL underneath.
 """
 import json
-import os
-import subprocess
 import sys
-import textwrap
 
-BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+from verify_runs import run_verify, write_sources
 
 SCRIPT = """\
 import gc
@@ -45,11 +42,9 @@ print("program ok")
 
 
 def test_program_keeps_its_gc_debug_flags_and_garbage(tmp_path):
-    path = tmp_path / "selfcheck.py"
-    path.write_text(textwrap.dedent(SCRIPT))
-    proc = subprocess.run([os.path.abspath(BIN), "verify", "--frames", "1", "--output-format", "json",
-                           "--exit-zero", "--", sys.executable, str(path)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    (path,) = write_sources(tmp_path, {"selfcheck.py": SCRIPT})
+    proc = run_verify(tmp_path, "--frames", "1", "--output-format", "json", "--exit-zero",
+                      command=[sys.executable, str(path)])
     assert "program ok" in proc.stderr + proc.stdout, proc.stderr
     report = json.loads(proc.stdout)
     assert report["command"]["exit_code"] == 0, proc.stderr

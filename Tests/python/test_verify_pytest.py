@@ -5,14 +5,10 @@ One verify run of a tiny project (tracemalloc at one frame keeps it short): two 
 (reported once, with its count and both tests), one is clean.
 """
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
 from leaking_tree import TREE_AND_NODE
 
-BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+from verify_runs import PYTEST, run_verify, write_sources
 
 PROJECT = """\
 import pytest
@@ -37,11 +33,9 @@ def test_clean():
 
 
 def run(tmp_path, output_format):
-    (tmp_path / "test_proj.py").write_text(textwrap.dedent(PROJECT))
-    return subprocess.run(
-        [os.path.abspath(BIN), "verify", "--frames", "1", "--output-format", output_format, "--",
-         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--strict-markers", "test_proj.py"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    write_sources(tmp_path, {"test_proj.py": PROJECT})
+    return run_verify(tmp_path, "--frames", "1", "--output-format", output_format,
+                      command=[*PYTEST, "--strict-markers", "test_proj.py"])
 
 
 def test_cycles_name_their_test_and_the_marker_fails_only_the_test_over_its_allowance(tmp_path):

@@ -5,12 +5,8 @@ in the middle of a test counted against the test's own timing, and attrs' hypoth
 now flushes only past HEAPLINT_VERIFY_MAX_NODES; outside tests it still flushes every HEAPLINT_VERIFY_FLUSH.
 """
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
-BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+from verify_runs import PYTEST, run_verify, write_sources
 
 PROJECT = """\
 import gc
@@ -40,12 +36,9 @@ def test_after_it():
 
 
 def test_no_periodic_flush_during_a_pytest_test(tmp_path):
-    (tmp_path / "test_timing.py").write_text(textwrap.dedent(PROJECT))
-    env = dict(os.environ, HEAPLINT_VERIFY_FLUSH="1000")
-    proc = subprocess.run(
-        [os.path.abspath(BIN), "verify", "--frames", "1", "--output-format", "json", "--exit-zero", "--",
-         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_timing.py"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600, env=env)
+    write_sources(tmp_path, {"test_timing.py": PROJECT})
+    proc = run_verify(tmp_path, "--frames", "1", "--output-format", "json", "--exit-zero",
+                      command=[*PYTEST, "test_timing.py"], env={"HEAPLINT_VERIFY_FLUSH": "1000"})
     assert "2 passed" in proc.stderr, proc.stderr
     report = json.loads(proc.stdout)
     assert report["command"]["exit_code"] == 0

@@ -7,12 +7,12 @@ import os
 import pathlib
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from leaking_tree import TREE_AND_NODE
 
+from verify_runs import run_verify, write_sources
 BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
 SCHEMA = pathlib.Path(__file__).resolve().parent / "fixtures" / "sarif-2.1.0-rtm.4.json"
 
@@ -47,10 +47,8 @@ main()
 
 
 def run(tmp_path, *args, files):
-    for name, source in files.items():
-        (tmp_path / name).write_text(textwrap.dedent(source))
-    return subprocess.run([os.path.abspath(BIN), "verify", *args, "--", sys.executable, "run.py"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    write_sources(tmp_path, files)
+    return run_verify(tmp_path, *args, command=[sys.executable, "run.py"])
 
 
 def test_sarif_marks_confirmed_runtime_only_and_not_exercised_and_validates(tmp_path):
