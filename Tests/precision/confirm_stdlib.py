@@ -24,7 +24,6 @@ import socket
 import sys
 import tempfile
 import types
-import warnings
 import weakref
 import xml.sax.handler
 from multiprocessing import pool as multiprocessing_pool

@@ -7,7 +7,6 @@ whose offsets lie outside the file, parallel processes sharing one cache, a dire
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 

@@ -12,7 +12,6 @@ import ast
 import json
 import os
 import random
-import signal
 import subprocess
 import sysconfig
 

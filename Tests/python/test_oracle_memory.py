@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import collections
 import gc
 import io
 import signal
