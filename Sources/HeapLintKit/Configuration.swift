@@ -68,6 +68,8 @@ public struct Options: Sendable, Equatable {
     public var unfixable: [String]?
     /// Rules made fixable in addition (`extend-fixable`, `--extend-fixable`).
     public var extendFixable: [String]?
+    /// After `--fix`, list the fixes applied per file and rule (`show-fixes`, `--show-fixes`); off by default.
+    public var showFixes: Bool?
 
     public init() {}
 }
@@ -96,6 +98,7 @@ public struct Configuration: Sendable {
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
         "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
         "rule-url-base", "respect-gitignore", "parse-timeout", "fixable", "unfixable", "extend-fixable",
+        "show-fixes",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
     public static let defaultExcludes = [
@@ -261,6 +264,12 @@ public struct Configuration: Sendable {
             }
             options.preview = flag
         }
+        if let value = table["show-fixes"] {
+            guard let flag = value.bool else {
+                throw ConfigError.invalidValue(key: "show-fixes", file: file, expected: "true or false")
+            }
+            options.showFixes = flag
+        }
         if let value = table["report-once-per-process"] {
             guard let flag = value.bool else {
                 throw ConfigError.invalidValue(key: "report-once-per-process", file: file, expected: "true or false")
@@ -360,6 +369,7 @@ public struct Configuration: Sendable {
         if let respect = other.respectGitignore { merged.respectGitignore = respect }
         if let seconds = other.parseTimeout { merged.parseTimeout = seconds }
         if let ignore = other.ignoreNoqa { merged.ignoreNoqa = ignore }
+        if let show = other.showFixes { merged.showFixes = show }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 

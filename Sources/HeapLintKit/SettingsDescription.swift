@@ -23,6 +23,7 @@ extension Configuration {
             "fixable = \(list(options.fixable ?? ["ALL"]))",
             "extend-fixable = \(list(options.extendFixable ?? []))",
             "unfixable = \(list(options.unfixable ?? []))",
+            "show-fixes = \(options.showFixes ?? false)",
             "exclude = \(list(excludePatterns))",
             "respect-gitignore = \(respectsGitignore)",
             "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",

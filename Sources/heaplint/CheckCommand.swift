@@ -65,6 +65,9 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("fix-only"), inversion: .prefixedNo, exclusivity: .chooseLast,
           help: "Apply fixes, but do not report the problems left, nor exit non-zero for them (implies --fix).")
     var fixOnly = false
+    @Flag(name: .customLong("show-fixes"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "After --fix, list the fixes applied, per file and rule (also `show-fixes = true`); --no-show-fixes turns it off.")
+    var showFixes: Bool?
     @Flag(name: .customLong("add-noqa"),
           help: "Add a `# noqa: CODE` comment for every current finding (keeping other comments and other tools' codes), then exit.")
     var addNoqa = false
@@ -245,6 +248,7 @@ struct Check: ParsableCommand {
         if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
         if ignoreNoqa { options.ignoreNoqa = true }
+        if let showFixes { options.showFixes = showFixes }
         return options
     }
 
@@ -367,8 +371,8 @@ struct Check: ParsableCommand {
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
-        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase, live: live,
-                   oncePerProcess: oncePerProcess)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase,
+                   showsFixes: configuration.options.showFixes ?? false, live: live, oncePerProcess: oncePerProcess)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -395,6 +399,10 @@ struct Check: ParsableCommand {
                 StandardStream.writeOutput(data)
             }
             let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
+            // stdout holds the fixed source: the list of fixes goes to stderr with the findings.
+            if configuration.options.showFixes == true && !silent && !quiet {
+                StandardStream.writeError(Self.fixSummary([result]).utf8)
+            }
             if fixOnly {
                 if exitNonZeroOnFix && result.fixedCount > 0 && !exitZero { throw ExitCode(1) }
                 return
@@ -495,7 +503,7 @@ struct Check: ParsableCommand {
     }
 
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
-                live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
+                showsFixes: Bool = false, live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
         if fixMode != .report && !silent {
             for result in results {
                 for note in result.notebookFixNotes { printWarning(note) }
@@ -533,6 +541,7 @@ struct Check: ParsableCommand {
         // in the exit code, only how many were fixed is said.
         if fixOnly && fixMode == .apply {
             if !silent && !quiet && isHuman {
+                if showsFixes { StandardStream.writeError(Self.fixSummary(results).utf8) }
                 StandardStream.writeError((fixed == 0 ? "No problems fixed.\n"
                     : "Fixed \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8)
             }
@@ -548,6 +557,7 @@ struct Check: ParsableCommand {
                 ? Renderer.renderStatistics(report.diagnostics, as: format)
                 : Renderer.render(shown, as: format, colored: colored)
             if isHuman && !quiet {
+                if showsFixes && fixMode == .apply { output += Self.fixSummary(results) }
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
                 output += Self.foldedNote(Self.foldedCount(report.diagnostics))
                 output += Self.oncePerProcessNote(oncePerProcess)
@@ -565,6 +575,25 @@ struct Check: ParsableCommand {
         }
         if exitZero { return }
         if remaining > 0 || (exitNonZeroOnFix && fixed > 0) { throw ExitCode(1) }
+    }
+
+    /// `--show-fixes`: the fixes applied, per file (in path order) and rule (most applied first), framed
+    /// by blank lines as ruff frames its list; empty when nothing was fixed.
+    static func fixSummary(_ results: [FileResult]) -> String {
+        let fixedFiles = results.filter { !$0.fixedCodes.isEmpty }.sorted { $0.path < $1.path }
+        guard !fixedFiles.isEmpty else { return "" }
+        let total = fixedFiles.reduce(0) { $0 + $1.fixedCodes.values.reduce(0, +) }
+        let width = String(fixedFiles.flatMap(\.fixedCodes.values).max() ?? 0).count
+        var out = "\nFixed \(total) problem\(total == 1 ? "" : "s"):\n"
+        for result in fixedFiles {
+            out += "- \(result.path):\n"
+            let byCount = result.fixedCodes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            for (code, count) in byCount {
+                let name = RuleRegistry.rule(code: code).map { " (\($0.metadata.name))" } ?? ""
+                out += "    " + String(repeating: " ", count: width - String(count).count) + "\(count) × \(code)\(name)\n"
+            }
+        }
+        return out + "\n"
     }
 
     func summary(remaining: Int, fixed: Int, diagnostics: [Diagnostic]) -> String {

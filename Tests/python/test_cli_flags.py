@@ -96,6 +96,44 @@ def test_unknown_selectors_are_errors_naming_the_option(tmp_path):
     assert proc.returncode == 2 and "invalid value for `unfixable`: expected a list of strings" in proc.stderr
 
 
+# ---- --show-fixes -------------------------------------------------------------------------------------
+
+def fix_list(path: str, *codes: str) -> str:
+    names = {"HL301": "list-built-for-one-pass", "HL302": "loop-over-built-list"}
+    rows = "".join(f"    1 × {code} ({names[code]})\n" for code in codes)
+    return f"\nFixed {len(codes)} problem{'s' if len(codes) != 1 else ''}:\n- {path}:\n{rows}\n"
+
+
+def test_show_fixes_lists_the_fixes_applied_per_file_and_rule(tmp_path):
+    root = project(tmp_path)
+    proc = check(root, "--fix", "--show-fixes", "--unfixable", "HL301", "m.py")
+    assert proc.returncode == 1, proc.stderr  # HL301 is left
+    assert fix_list("m.py", "HL302") + "Found 2 problems (1 fixed, 1 remaining).\n" in proc.stdout
+    assert proc.stdout.index("HL301") < proc.stdout.index("Fixed 1 problem:")  # after the findings
+
+
+def test_no_show_fixes_wins_when_last_and_nothing_is_listed_without_fixes(tmp_path):
+    root = project(tmp_path)
+    quiet = check(root, "--fix", "--show-fixes", "--no-show-fixes", "m.py")
+    assert "Fixed" not in quiet.stdout and "2 fixed" in quiet.stdout
+    again = check(root, "--fix", "--show-fixes", "m.py")  # everything was fixed by the run before
+    assert again.returncode == 0 and "Fixed" not in again.stdout and "All checks passed!" in again.stdout
+
+
+def test_show_fixes_from_the_config_file_with_fix_only_and_stdin(tmp_path):
+    root = project(tmp_path, "show-fixes = true\n")
+    source = TWO_FIXES
+    piped = subprocess.run([BIN, "check", "--no-cache", "--fix", "--stdin-filename", "m.py", "-"], cwd=root,
+                           input=source, capture_output=True, text=True, env=CLEAN_ENV, timeout=120)
+    assert piped.returncode == 0 and "for line in fh:" in piped.stdout and "Fixed" not in piped.stdout
+    assert fix_list("m.py", "HL301", "HL302") in piped.stderr  # stdout holds only the fixed source
+    only = check(root, "--fix-only", "m.py")
+    assert only.returncode == 0 and only.stderr == fix_list("m.py", "HL301", "HL302") + "Fixed 2 problems.\n"
+    (root / "heaplint.toml").write_text("show-fixes = 1\n")
+    bad = check(root, "m.py")
+    assert bad.returncode == 2 and "invalid value for `show-fixes`: expected true or false" in bad.stderr
+
+
 # ---- docs ---------------------------------------------------------------------------------------------
 
 README = Path(__file__).resolve().parents[2] / "README.md"
