@@ -42,6 +42,8 @@ public struct Options: Sendable, Equatable {
     public var exclude: [String]?
     public var extendExclude: [String]?
     public var perFileIgnores: [PerFileIgnore]?
+    /// Added to `perFileIgnores` whatever layer set them (`extend-per-file-ignores`, `--extend-per-file-ignores`).
+    public var extendPerFileIgnores: [PerFileIgnore]?
     public var targetVersion: TargetVersion?
     public var largeThreshold: Int?
     public var outputFormat: String?
@@ -96,7 +98,7 @@ public struct Configuration: Sendable {
 
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
+        "extend-per-file-ignores", "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
         "rule-url-base", "respect-gitignore", "parse-timeout", "fixable", "unfixable", "extend-fixable",
         "show-fixes",
     ]
@@ -228,26 +230,27 @@ public struct Configuration: Sendable {
         options.extendFixable = try selectors("extend-fixable")
         options.exclude = try strings("exclude")
         options.extendExclude = try strings("extend-exclude")
-        if let value = table["per-file-ignores"] {
+        // `per-file-ignores` replaces a lower layer's; `extend-per-file-ignores` adds to it (ruff's pair).
+        for key in ["per-file-ignores", "extend-per-file-ignores"] {
+            guard let value = table[key] else { continue }
             guard let perFile = value.table else {
-                throw ConfigError.invalidValue(key: "per-file-ignores", file: file,
-                                               expected: "a table of glob = [codes]")
+                throw ConfigError.invalidValue(key: key, file: file, expected: "a table of glob = [codes]")
             }
             var entries: [PerFileIgnore] = []
             for pattern in perFile.keys.sorted() {
-                let key = "per-file-ignores.\"\(pattern)\""
+                let entryKey = "\(key).\"\(pattern)\""
                 guard let array = perFile[pattern]?.array else {
-                    throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                    throw ConfigError.invalidValue(key: entryKey, file: file, expected: "a list of rule codes")
                 }
                 let codes = try array.map { item -> String in
                     guard let code = item.string else {
-                        throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                        throw ConfigError.invalidValue(key: entryKey, file: file, expected: "a list of rule codes")
                     }
-                    return try validatedSelector(code, key: key, file: file)
+                    return try validatedSelector(code, key: entryKey, file: file)
                 }
                 entries.append(PerFileIgnore(pattern: pattern, codes: codes))
             }
-            options.perFileIgnores = entries
+            if key == "per-file-ignores" { options.perFileIgnores = entries } else { options.extendPerFileIgnores = entries }
         }
         if let value = table["target-version"] {
             options.targetVersion = try targetVersion(value.string ?? "", key: "target-version", file: file)
@@ -358,7 +361,10 @@ public struct Configuration: Sendable {
         }
         if let exclude = other.exclude { merged.exclude = exclude }
         if let extra = other.extendExclude { merged.extendExclude = (merged.extendExclude ?? []) + extra }
-        if let perFile = other.perFileIgnores { merged.perFileIgnores = (merged.perFileIgnores ?? []) + perFile }
+        // As in ruff: a layer's `per-file-ignores` replaces the lower layers' (`--per-file-ignores` over the
+        // file's), while every layer's `extend-per-file-ignores` adds up.
+        if let perFile = other.perFileIgnores { merged.perFileIgnores = perFile }
+        if let extra = other.extendPerFileIgnores { merged.extendPerFileIgnores = (merged.extendPerFileIgnores ?? []) + extra }
         if let version = other.targetVersion { merged.targetVersion = version }
         if let threshold = other.largeThreshold { merged.largeThreshold = threshold }
         if let format = other.outputFormat { merged.outputFormat = format }
@@ -485,9 +491,23 @@ public struct Configuration: Sendable {
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
     }
 
-    /// Codes ignored for `path` by `per-file-ignores`.
+    /// `per-file-ignores` and `extend-per-file-ignores` together, one entry per pattern (in first-seen order).
+    public var perFileIgnores: [PerFileIgnore] {
+        var order: [String] = []
+        var codes: [String: [String]] = [:]
+        for entry in (options.perFileIgnores ?? []) + (options.extendPerFileIgnores ?? []) {
+            if codes[entry.pattern] == nil { order.append(entry.pattern) }
+            for code in entry.codes where !(codes[entry.pattern] ?? []).contains(code) {
+                codes[entry.pattern, default: []].append(code)
+            }
+        }
+        return order.map { PerFileIgnore(pattern: $0, codes: codes[$0] ?? []) }
+    }
+
+    /// Codes ignored for `path` by `per-file-ignores` and `extend-per-file-ignores`.
     public func ignoredCodes(forPath path: String) -> Set<String> {
-        guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }
+        let entries = perFileIgnores
+        guard !entries.isEmpty else { return [] }
         var ignored: Set<String> = []
         let relative = Self.relative(path, to: projectRoot)
         for entry in entries where Glob.matches(entry.pattern, path: relative) {

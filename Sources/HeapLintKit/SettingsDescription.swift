@@ -35,7 +35,7 @@ extension Configuration {
             "parse-timeout = \(options.parseTimeout ?? ParseBudget.standard.seconds)",
             "rule-url-base = \"\(ruleURLBase)\"",
         ]
-        let perFile = options.perFileIgnores ?? []
+        let perFile = perFileIgnores
         lines.append(perFile.isEmpty ? "per-file-ignores = {}" : "[per-file-ignores]")
         lines += perFile.map { "\"\($0.pattern)\" = \(list($0.codes))" }
         return lines.joined(separator: "\n") + "\n"

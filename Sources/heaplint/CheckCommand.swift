@@ -36,6 +36,12 @@ struct Check: ParsableCommand {
     var unfixable: [String] = []
     @Option(name: .customLong("extend-fixable"), help: ArgumentHelp("Rule codes or prefixes to make fixable in addition (the most specific selector wins: `--unfixable HL3 --extend-fixable HL301`).", valueName: "CODES"))
     var extendFixable: [String] = []
+    @Option(name: .customLong("per-file-ignores"),
+            help: ArgumentHelp("Rule codes or prefixes to ignore in files matching a glob, such as `tests/*.py:HL101,HL102` (replaces the configured per-file-ignores); repeatable.", valueName: "PATTERN:CODES"))
+    var perFileIgnores: [String] = []
+    @Option(name: .customLong("extend-per-file-ignores"),
+            help: ArgumentHelp("Like --per-file-ignores, in addition to the configured ones.", valueName: "PATTERN:CODES"))
+    var extendPerFileIgnores: [String] = []
     @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
     var exclude: [String] = []
     @Option(name: .customLong("extend-exclude"), help: ArgumentHelp("Glob patterns to exclude in addition.", valueName: "GLOBS"))
@@ -148,6 +154,7 @@ struct Check: ParsableCommand {
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
         "-o", "--stdin-filename", "--color", "--parse-timeout", "--fixable", "--unfixable", "--extend-fixable",
+        "--per-file-ignores", "--extend-per-file-ignores",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -189,6 +196,32 @@ struct Check: ParsableCommand {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
+    /// `--per-file-ignores tests/*.py:HL101,HL102 --per-file-ignores gen/*:HL3`: a code without a pattern
+    /// belongs to the pattern before it, so ruff's comma-separated pairs (`a.py:HL101,b.py:HL102`) read
+    /// the same. The pattern is what precedes the last `:`. Nil when the option was not given.
+    static func perFileIgnores(_ values: [String], flag: String) throws -> [PerFileIgnore]? {
+        guard !values.isEmpty else { return nil }
+        let expected = "PATTERN:CODE[,CODE], such as tests/*.py:HL101,HL102"
+        var order: [String] = []
+        var codes: [String: [String]] = [:]
+        for value in values {
+            var pattern: String? = nil
+            for item in value.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingWhitespace() }) {
+                var code = item
+                if let colon = item.lastIndex(of: ":") {
+                    pattern = item[..<colon].trimmingWhitespace()
+                    code = item[item.index(after: colon)...].trimmingWhitespace()
+                }
+                guard let pattern, !pattern.isEmpty, !code.isEmpty else {
+                    throw ConfigError.invalidValue(key: flag, file: "command line", expected: expected + " (got `\(value)`)")
+                }
+                if codes[pattern] == nil { order.append(pattern) }
+                codes[pattern, default: []].append(try Configuration.validatedSelector(code, key: flag, file: "command line"))
+            }
+        }
+        return order.map { PerFileIgnore(pattern: $0, codes: codes[$0] ?? []) }
+    }
+
     func commandLineOptions() throws -> Options {
         var options = Options()
         func selectors(_ values: [String], _ flag: String) throws -> [String]? {
@@ -203,6 +236,8 @@ struct Check: ParsableCommand {
         options.fixable = try selectors(fixable, "--fixable")
         options.unfixable = try selectors(unfixable, "--unfixable")
         options.extendFixable = try selectors(extendFixable, "--extend-fixable")
+        options.perFileIgnores = try Self.perFileIgnores(perFileIgnores, flag: "--per-file-ignores")
+        options.extendPerFileIgnores = try Self.perFileIgnores(extendPerFileIgnores, flag: "--extend-per-file-ignores")
         if !exclude.isEmpty { options.exclude = Self.split(exclude) }
         if !extendExclude.isEmpty { options.extendExclude = Self.split(extendExclude) }
         if let targetVersion {

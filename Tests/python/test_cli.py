@@ -497,6 +497,7 @@ VALUE_OPTIONS = {  # each value-taking option of `check`, with a value it accept
     "--target-version": "py312", "--large-threshold": "5", "--config": "heaplint.toml",
     "--cache-dir": "cache", "--output-file": "report.json", "--stdin-filename": "x.py", "--color": "never",
     "--parse-timeout": "30", "--fixable": "HL3", "--unfixable": "HL301", "--extend-fixable": "HL302",
+    "--per-file-ignores": "nothing_here/*:HL101", "--extend-per-file-ignores": "nothing_here/*:HL102",
 }
 
 

@@ -134,6 +134,55 @@ def test_show_fixes_from_the_config_file_with_fix_only_and_stdin(tmp_path):
     assert bad.returncode == 2 and "invalid value for `show-fixes`: expected true or false" in bad.stderr
 
 
+# ---- --per-file-ignores / --extend-per-file-ignores ---------------------------------------------------
+
+def per_file_project(tmp_path: Path) -> Path:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "a.py").write_text(TWO_FIXES)
+    (tmp_path / "tests" / "t.py").write_text(TWO_FIXES)
+    (tmp_path / "heaplint.toml").write_text(
+        '[per-file-ignores]\n"tests/*" = ["HL302"]\n[extend-per-file-ignores]\n"a.py" = ["HL301"]\n')
+    return tmp_path
+
+
+def findings(cwd: Path, *args: str) -> list[str]:
+    proc = check(cwd, "--output-format", "json", *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted(f"{Path(item['filename']).relative_to(cwd)}:{item['code']}" for item in json.loads(proc.stdout))
+
+
+def test_the_config_file_pair_adds_up(tmp_path):
+    root = per_file_project(tmp_path)
+    assert findings(root) == ["a.py:HL302", "tests/t.py:HL301"]
+
+
+def test_the_command_line_replaces_per_file_ignores_and_keeps_the_extensions(tmp_path):
+    root = per_file_project(tmp_path)
+    # The file's `per-file-ignores` is replaced; its `extend-per-file-ignores` still applies (as in ruff).
+    assert findings(root, "--per-file-ignores", "tests/*:HL301") == ["a.py:HL302", "tests/t.py:HL302"]
+    assert findings(root, "--per-file-ignores", "tests/*:HL301,HL302") == ["a.py:HL302"]
+
+
+def test_extend_per_file_ignores_adds_and_reads_ruffs_pairs(tmp_path):
+    root = per_file_project(tmp_path)
+    assert findings(root, "--extend-per-file-ignores", "a.py:HL302,tests/t.py:HL301") == []
+    assert findings(root, "--extend-per-file-ignores", "a.py:HL3") == ["tests/t.py:HL301"]
+    settings = check(root, "--show-settings", "--extend-per-file-ignores", "a.py:HL302").stdout
+    assert '[per-file-ignores]\n"tests/*" = ["HL302"]\n"a.py" = ["HL301", "HL302"]\n' in settings
+
+
+def test_malformed_per_file_ignores_are_errors_naming_the_option(tmp_path):
+    root = per_file_project(tmp_path)
+    missing = check(root, "--per-file-ignores", "HL301")
+    assert missing.returncode == 2
+    assert "invalid value for `--per-file-ignores`: expected PATTERN:CODE[,CODE]" in missing.stderr
+    unknown = check(root, "--extend-per-file-ignores", "a.py:HL9")
+    assert unknown.returncode == 2 and "`--extend-per-file-ignores` names unknown rule selector `HL9`" in unknown.stderr
+    (root / "heaplint.toml").write_text('extend-per-file-ignores = ["HL301"]\n')
+    bad = check(root)
+    assert bad.returncode == 2 and "invalid value for `extend-per-file-ignores`" in bad.stderr
+
+
 # ---- docs ---------------------------------------------------------------------------------------------
 
 README = Path(__file__).resolve().parents[2] / "README.md"
