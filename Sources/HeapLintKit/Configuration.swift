@@ -200,7 +200,15 @@ public struct Configuration: Sendable {
         }
     }
 
-    static func parseOptions(_ table: [String: TOMLValue], file: String) throws -> Options {
+    /// `--config KEY=VALUE`: a TOML `key = value` pair (or several, on separate lines) in config-file
+    /// spelling, validated as a file's keys are; errors name the argument as their "file". Unlike a
+    /// file's, a `cache-dir` here is the user's own choice, so any place is allowed (as `--cache-dir`).
+    public static func inlineOverride(_ text: String) throws -> Options {
+        let name = "--config '\(text)'"
+        return try parseOptions(parseTOML(text, file: name), file: name, fromUser: true)
+    }
+
+    static func parseOptions(_ table: [String: TOMLValue], file: String, fromUser: Bool = false) throws -> Options {
         var options = Options()
         for key in table.keys.sorted() {
             guard knownKeys.contains(key) else { throw ConfigError.unknownKey(key: key, file: file) }
@@ -293,11 +301,14 @@ public struct Configuration: Sendable {
             // A checked repository must not direct writes outside itself (`../outside/deep`, `/tmp/x`):
             // from a file, the cache stays below the config file's directory. An absolute or outside
             // directory is the user's choice, made with --cache-dir or HEAPLINT_CACHE_DIR.
-            guard Self.isInsideRoot(relative: dir) else {
+            if fromUser {
+                options.cacheDir = absolute(dir)
+            } else if !Self.isInsideRoot(relative: dir) {
                 throw ConfigError.invalidValue(key: "cache-dir", file: file,
                                                expected: "a directory below the config file's directory (an absolute or outside path only with --cache-dir or HEAPLINT_CACHE_DIR)")
+            } else {
+                options.cacheDir = dir
             }
-            options.cacheDir = dir
         }
         if let value = table["parse-timeout"] {
             // TOML writes `5` and `5.0` differently; both are seconds.

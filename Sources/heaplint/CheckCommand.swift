@@ -51,8 +51,8 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("large-threshold"), help: .hidden)
     var largeThreshold: Int?
 
-    @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
-    var config: String?
+    @Option(help: ArgumentHelp("A configuration file (pyproject.toml or heaplint.toml) to use instead of discovering one, or a TOML `KEY = VALUE` pair that overrides that setting (`--config 'select = [\"HL1\"]'`), above every file and below the other options; repeatable, one file at most.", valueName: "FILE|KEY=VALUE"))
+    var config: [String] = []
     @Flag(help: "Ignore all configuration files.") var isolated = false
     // Paired flags: the last one given wins (`--preview --no-preview` is off), as in ruff.
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
@@ -288,14 +288,15 @@ struct Check: ParsableCommand {
     }
 
     func resolveConfiguration(paths: [String]) throws -> Configuration {
-        if isolated, config != nil {
-            throw UsageError("`--isolated` cannot be used with `--config`: --isolated ignores every configuration file")
+        let (configFile, overrides) = try configArguments()
+        if isolated, configFile != nil {
+            throw UsageError("`--isolated` cannot be used with `--config FILE`: --isolated ignores every configuration file")
         }
-        let base: Configuration
+        var base: Configuration
         if isolated {
             base = .isolated()
-        } else if let config {
-            base = try Configuration.load(file: config)
+        } else if let configFile {
+            base = try Configuration.load(file: configFile)
         } else {
             let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
             let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
@@ -304,7 +305,27 @@ struct Check: ParsableCommand {
             // (as ruff does), never inside the checked tree.
             base = found.configFile == nil ? .isolated() : found
         }
+        for override in overrides { base = base.overlaid(with: override) }
         return base.overlaid(with: try commandLineOptions())
+    }
+
+    /// `--config` values split as ruff splits them: an existing file is a configuration file, anything
+    /// else with a `=` is a `KEY = VALUE` override (an error names the key or the TOML problem), and the
+    /// rest is a missing file.
+    func configArguments() throws -> (file: String?, overrides: [Options]) {
+        var file: String? = nil
+        var overrides: [Options] = []
+        for value in config {
+            if PathString.isDirectory(value) == false || !value.contains("=") {
+                if let file {
+                    throw UsageError("`--config` names two configuration files (\(file), \(value)); give one file and any number of KEY=VALUE overrides")
+                }
+                file = value
+            } else {
+                overrides.append(try Configuration.inlineOverride(value))
+            }
+        }
+        return (file, overrides)
     }
 
     func check() throws {

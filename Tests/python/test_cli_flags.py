@@ -183,6 +183,67 @@ def test_malformed_per_file_ignores_are_errors_naming_the_option(tmp_path):
     assert bad.returncode == 2 and "invalid value for `extend-per-file-ignores`" in bad.stderr
 
 
+# ---- --config KEY=VALUE -------------------------------------------------------------------------------
+
+def settings(cwd: Path, *args: str) -> list[str]:
+    proc = check(cwd, "--show-settings", *args)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_an_override_beats_the_file_and_the_flags_beat_the_override(tmp_path):
+    root = project(tmp_path, 'target-version = "py312"\n')
+    assert 'target-version = "py312"' in settings(root)
+    assert 'target-version = "py313"' in settings(root, "--config", 'target-version = "py313"')
+    assert 'target-version = "py38"' in settings(root, "--config", 'target-version="py313"', "--target-version", "py38")
+
+
+def test_several_overrides_and_a_file_together(tmp_path):
+    root = project(tmp_path)
+    (root / "other.toml").write_text('target-version = "py310"\n')
+    lines = settings(root, "--config", "preview = true", "--config", "other.toml", "--config", "large-threshold = 5")
+    assert lines[0] == f"# Settings file: {root / 'other.toml'}"
+    assert "preview = true" in lines and "large-threshold = 5" in lines and 'target-version = "py310"' in lines
+    # An override is read like the file's keys: here the fixes it makes unfixable are no longer offered.
+    assert fixable_codes(root, "--config", 'unfixable = ["HL301"]') == {"HL301": False, "HL302": True}
+    # Dotted keys reach tables: per-file-ignores from an override.
+    assert fixable_codes(root, "--config", 'per-file-ignores."m.py" = ["HL302"]') == {"HL301": True}
+
+
+def test_isolated_takes_overrides_but_not_a_file(tmp_path):
+    root = project(tmp_path, 'target-version = "py312"\n')
+    lines = settings(root, "--isolated", "--config", "preview = true")
+    assert "preview = true" in lines and 'target-version = "py311"' in lines  # the file was not read
+    proc = check(root, "--isolated", "--config", "heaplint.toml")
+    assert proc.returncode == 2 and "`--isolated` cannot be used with `--config FILE`" in proc.stderr
+
+
+def test_an_override_may_put_the_cache_anywhere_as_cache_dir_does(tmp_path):
+    root = project(tmp_path)
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-cache"
+    assert f'cache-dir = "{elsewhere}"' in settings(root, "--config", f'cache-dir = "{elsewhere}"')
+    (root / "heaplint.toml").write_text(f'cache-dir = "{elsewhere}"\n')
+    assert check(root, "--show-settings").returncode == 2  # a file may not send writes outside its project
+
+
+def test_bad_overrides_are_errors_naming_the_key(tmp_path):
+    root = project(tmp_path)
+    for value, message in [
+        ('selct = ["HL1"]', "--config 'selct = [\"HL1\"]': unknown option `selct`; known options:"),
+        ("preview = 1", "--config 'preview = 1': invalid value for `preview`: expected true or false"),
+        ('select = ["HL9"]', "`select` names unknown rule selector `HL9`"),
+        ('select = ["HL1"', "--config 'select = [\"HL1\"':1:"),
+    ]:
+        proc = check(root, "--config", value)
+        assert proc.returncode == 2, value
+        assert message in proc.stderr, proc.stderr
+    (root / "two.toml").write_text("")
+    two = check(root, "--config", "heaplint.toml", "--config", "two.toml")
+    assert two.returncode == 2 and "`--config` names two configuration files" in two.stderr
+    missing = check(root, "--config", "nothing.toml")
+    assert missing.returncode == 2 and "cannot read configuration file nothing.toml: no such file" in missing.stderr
+
+
 # ---- docs ---------------------------------------------------------------------------------------------
 
 README = Path(__file__).resolve().parents[2] / "README.md"
