@@ -13,13 +13,23 @@ import HeapLintKit
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check Python files for memory problems.",
-        discussion: "Exit status: 0 no problems, 1 problems found, 2 usage, configuration or internal error.")
+        discussion: """
+            Exit status: 0 no problems, 1 problems found, 2 usage, configuration or internal error.
+
+            Environment (an option given beats its variable, which beats the configuration file, as in ruff):
+              HEAPLINT_OUTPUT_FORMAT   --output-format
+              HEAPLINT_OUTPUT_FILE     --output-file
+              HEAPLINT_NO_CACHE        --no-cache (true/false, 1/0, yes/no, on/off)
+              HEAPLINT_CACHE_DIR       --cache-dir
+              HEAPLINT_PARSE_TIMEOUT   --parse-timeout
+              NO_COLOR, FORCE_COLOR    --color auto: colour off, on
+            """)
 
     @Argument(help: "Files or directories to check (default: the current directory). `-` reads stdin.")
     var paths: [String] = []
 
     @Option(name: .customLong("output-format"),
-            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality), rdjson (reviewdog) or html (one self-contained page with a drawing of every reference path; use with -o).")
+            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality), rdjson (reviewdog) or html (one self-contained page with a drawing of every reference path; use with -o). Also HEAPLINT_OUTPUT_FORMAT.")
     var outputFormat: String?
 
     @Option(help: ArgumentHelp("Rule codes or prefixes to enable (replaces the configured selection); comma-separated.", valueName: "CODES"))
@@ -97,12 +107,17 @@ struct Check: ParsableCommand {
     var respectGitignore: Bool?
     @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
 
-    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache (also HEAPLINT_NO_CACHE).") var noCache = false
     @Flag(name: .customLong("ignore-noqa"), help: "Report findings even on lines with a `# noqa` comment (and no HL002).") var ignoreNoqa = false
-    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root).")
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root; also HEAPLINT_CACHE_DIR).")
     var cacheDir: String?
-    @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
+    @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout (also HEAPLINT_OUTPUT_FILE).")
     var outputFile: String?
+
+    /// `-o FILE`, else HEAPLINT_OUTPUT_FILE (as RUFF_OUTPUT_FILE); nil: stdout.
+    var reportFile: String? {
+        outputFile ?? ProcessInfo.processInfo.environment[Self.outputFileVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
     @Option(help: "Colour the text output: auto (only on a terminal; NO_COLOR or FORCE_COLOR set and non-empty turn it off or on), always or never.")
     var color: ColorChoice = .auto
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
@@ -122,7 +137,7 @@ struct Check: ParsableCommand {
         var budget: ParseBudget
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
         case .success(let fromEnvironment): budget = fromEnvironment
-        case .failure(let error): throw UsageError("heaplint: \(error.message)")
+        case .failure(let error): throw UsageError(error.message)
         }
         if let seconds = configuration.options.parseTimeout {
             let operations = budget.operations
@@ -196,6 +211,21 @@ struct Check: ParsableCommand {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
+    static let outputFormatVariable = "HEAPLINT_OUTPUT_FORMAT"
+    static let outputFileVariable = "HEAPLINT_OUTPUT_FILE"
+    static let noCacheVariable = "HEAPLINT_NO_CACHE"
+
+    /// A boolean environment variable read as clap reads ruff's (RUFF_NO_CACHE): unset or empty is false,
+    /// anything else must be a recognisable yes or no.
+    static func environmentFlag(_ name: String) throws -> Bool {
+        guard let raw = ProcessInfo.processInfo.environment[name], !raw.isEmpty else { return false }
+        switch raw.lowercased() {
+        case "1", "true", "t", "yes", "y", "on": return true
+        case "0", "false", "f", "no", "n", "off": return false
+        default: throw UsageError("\(name)=\(raw): expected true or false (1/0, yes/no, on/off)")
+        }
+    }
+
     /// `--per-file-ignores tests/*.py:HL101,HL102 --per-file-ignores gen/*:HL3`: a code without a pattern
     /// belongs to the pattern before it, so ruff's comma-separated pairs (`a.py:HL101,b.py:HL102`) read
     /// the same. The pattern is what precedes the last `:`. Nil when the option was not given.
@@ -256,6 +286,13 @@ struct Check: ParsableCommand {
                                                expected: "one of " + Configuration.outputFormats.joined(separator: ", "))
             }
             options.outputFormat = outputFormat
+        } else if let fromEnvironment = ProcessInfo.processInfo.environment[Self.outputFormatVariable], !fromEnvironment.isEmpty {
+            // As RUFF_OUTPUT_FORMAT: the environment stands for the flag, so it beats the configuration file.
+            guard Configuration.outputFormats.contains(fromEnvironment) else {
+                throw UsageError("\(Self.outputFormatVariable)=\(fromEnvironment): expected one of "
+                                 + Configuration.outputFormats.joined(separator: ", "))
+            }
+            options.outputFormat = fromEnvironment
         }
         if let cacheDir {
             // An empty value would put the cache (and its `*` .gitignore) in the working directory.
@@ -275,7 +312,7 @@ struct Check: ParsableCommand {
         } else if let text = ProcessInfo.processInfo.environment[ParseBudget.timeoutVariable], !text.isEmpty {
             // As HEAPLINT_CACHE_DIR: the environment beats the configuration file, the command line beats both.
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
-                throw UsageError("heaplint: \(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
+                throw UsageError("\(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
             }
             options.parseTimeout = seconds
         }
@@ -383,7 +420,8 @@ struct Check: ParsableCommand {
             }
         }
         var cache: DiagnosticCache? = nil
-        if !noCache && fixMode == .report {
+        let cacheOff = try noCache || Self.environmentFlag(Self.noCacheVariable)
+        if !cacheOff && fixMode == .report {
             if let refusal = configuration.cacheDirectoryRefusal {
                 printWarning(refusal)
             } else {
@@ -396,10 +434,10 @@ struct Check: ParsableCommand {
         let isHumanFormat = format == .text || format == .full || format == .concise
         let live = LiveOutput(
             total: files.count,
-            stream: !silent && !statistics && isHumanFormat && outputFile == nil && fixMode != .diff && !addNoqa && !fixOnly
+            stream: !silent && !statistics && isHumanFormat && reportFile == nil && fixMode != .diff && !addNoqa && !fixOnly
                 && (stream ?? (isatty(STDOUT_FILENO) == 1)),
             format: format,
-            colored: color.isEnabled(environment: environment, isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1),
+            colored: color.isEnabled(environment: environment, isTerminal: reportFile == nil && isatty(STDOUT_FILENO) == 1),
             showProgress: !silent && !quiet && isatty(STDERR_FILENO) == 1,
             progressDelay: LiveOutput.progressDelay(environment: environment))
         // Cycles made once per process are left out of the default output (also of what is streamed), and
@@ -423,7 +461,7 @@ struct Check: ParsableCommand {
         if verbose {
             let hits = results.filter(\.fromCache).count
             printVerbose(cache.map { "cache: \(hits) of \(results.count) from \($0.file)" }
-                         ?? "cache: not used (\(noCache ? "--no-cache" : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
+                         ?? "cache: not used (\(cacheOff ? (noCache ? "--no-cache" : Self.noCacheVariable) : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
@@ -608,7 +646,7 @@ struct Check: ParsableCommand {
         if !silent {
             // A report written with -o is a file, not a terminal: colour there only when asked for.
             let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
-                                          isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
+                                          isTerminal: reportFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
                 ? Renderer.renderStatistics(report.diagnostics, as: format)
                 : Renderer.render(shown, as: format, colored: colored)
@@ -618,7 +656,7 @@ struct Check: ParsableCommand {
                 output += Self.foldedNote(Self.foldedCount(report.diagnostics))
                 output += Self.oncePerProcessNote(oncePerProcess)
             }
-            if let outputFile {
+            if let outputFile = reportFile {
                 do {
                     try ReportWriter.write(output, to: outputFile)
                 } catch {

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
+README = Path(__file__).resolve().parents[2] / "README.md"
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("HEAPLINT_")}
 
 # HL301 (sum of a list comprehension) and HL302 (`readlines()` looped over): each comes with a safe fix.
@@ -244,9 +245,54 @@ def test_bad_overrides_are_errors_naming_the_key(tmp_path):
     assert missing.returncode == 2 and "cannot read configuration file nothing.toml: no such file" in missing.stderr
 
 
-# ---- docs ---------------------------------------------------------------------------------------------
+# ---- HEAPLINT_* environment variables -----------------------------------------------------------------
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+def test_output_format_from_the_environment_beats_the_file_and_loses_to_the_flag(tmp_path):
+    root = project(tmp_path, 'output-format = "text"\n')
+    env = {"HEAPLINT_OUTPUT_FORMAT": "json"}
+    assert [item["code"] for item in json.loads(check(root, env=env).stdout)] == ["HL301", "HL302"]
+    concise = check(root, "--output-format", "concise", env=env).stdout
+    assert concise.startswith("m.py:5:16: HL301 [*] ")
+    bad = check(root, env={"HEAPLINT_OUTPUT_FORMAT": "yaml"})
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("heaplint: error: HEAPLINT_OUTPUT_FORMAT=yaml: expected one of text, ")
+
+
+def test_output_file_from_the_environment(tmp_path):
+    root = project(tmp_path)
+    proc = check(root, "--output-format", "json", env={"HEAPLINT_OUTPUT_FILE": "report.json"})
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert len(json.loads((root / "report.json").read_text())) == 2
+    flag = check(root, "-o", "flag.json", "--output-format", "json", env={"HEAPLINT_OUTPUT_FILE": "report.json"})
+    assert flag.stdout == "" and (root / "flag.json").exists()
+
+
+def test_no_cache_from_the_environment(tmp_path):
+    root = project(tmp_path)
+
+    def run(value: str) -> subprocess.CompletedProcess:
+        # Without --no-cache, so the variable decides.
+        return subprocess.run([BIN, "check", "-v"], cwd=root, capture_output=True, text=True,
+                              env={**CLEAN_ENV, "HEAPLINT_NO_CACHE": value}, timeout=120)
+
+    off = run("1")
+    assert "cache: not used (HEAPLINT_NO_CACHE)" in off.stderr and not (root / ".heaplint_cache").exists()
+    assert "cache: 0 of 1" in run("false").stderr and (root / ".heaplint_cache").exists()
+    bad = run("maybe")
+    assert bad.returncode == 2 and "heaplint: error: HEAPLINT_NO_CACHE=maybe: expected true or false" in bad.stderr
+
+
+def test_check_help_documents_the_new_options_and_variables(tmp_path):
+    help_text = subprocess.run([BIN, "check", "--help"], capture_output=True, text=True, env=CLEAN_ENV).stdout
+    for text in ("--fixable <CODES>", "--unfixable <CODES>", "--extend-fixable <CODES>", "--show-fixes/--no-show-fixes",
+                 "--per-file-ignores <PATTERN:CODES>", "--extend-per-file-ignores <PATTERN:CODES>",
+                 "--config <FILE|KEY=VALUE>", "HEAPLINT_OUTPUT_FORMAT", "HEAPLINT_OUTPUT_FILE", "HEAPLINT_NO_CACHE",
+                 "HEAPLINT_CACHE_DIR", "HEAPLINT_PARSE_TIMEOUT"):
+        assert text in help_text, text
+        assert text.split(" ")[0].split("/")[0] in README.read_text(), text
+
+
+# ---- docs ---------------------------------------------------------------------------------------------
 
 
 def test_the_readme_configuration_example_is_accepted_as_written(tmp_path):
