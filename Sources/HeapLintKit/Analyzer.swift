@@ -14,12 +14,15 @@ public struct Analyzer: Sendable {
     public let configuration: Configuration?
     /// How much work each parse may take (issue 26); every parser of a run is made by `makeParser()`.
     public let parseBudget: ParseBudget
+    /// The codes whose fixes may be offered (`fixable`/`unfixable`), nil for all; computed once per run.
+    let fixableCodes: Set<String>?
 
     public init(rules: [any Rule.Type], ruleSettings: RuleSettings = RuleSettings(), parseBudget: ParseBudget = .standard) {
         self.rules = rules
         self.ruleSettings = ruleSettings
         self.configuration = nil
         self.parseBudget = parseBudget
+        self.fixableCodes = nil
     }
 
     /// Rules, rule settings and per-file ignores from a resolved configuration.
@@ -28,6 +31,7 @@ public struct Analyzer: Sendable {
         self.ruleSettings = configuration.ruleSettings
         self.configuration = configuration
         self.parseBudget = parseBudget
+        self.fixableCodes = configuration.fixableCodes
     }
 
     /// A parser under this run's budget (one per worker: a parser is used by one thread at a time).
@@ -73,12 +77,17 @@ public struct Analyzer: Sendable {
         findings = LifetimeGrading.graded(findings, semantics: context.semantics, path: path)
         let diagnostics = findings.map { Diagnostic(path: path, finding: $0, source: tree.source) }
         let codes = Set(active.map { $0.metadata.code })
-        let kept: [Diagnostic]
+        var kept: [Diagnostic]
         if configuration?.options.ignoreNoqa == true {
             kept = diagnostics.sorted(by: Diagnostic.ordered)
         } else {
             let pass = SuppressionPass(selectedCodes: codes, reportsUnused: codes.contains(SuppressionPass.unusedCode))
             kept = pass.apply(to: diagnostics, tree: tree, path: path).sorted(by: Diagnostic.ordered)
+        }
+        // `unfixable` rules keep their findings but lose their fixes here, so neither `--fix`, `--diff`,
+        // the `[*]` marker, the summary's counts nor the server's code actions offer them.
+        if let fixable = fixableCodes {
+            kept = kept.map { fixable.contains($0.code) ? $0 : $0.withoutFix() }
         }
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
         let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }

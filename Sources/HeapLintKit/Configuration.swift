@@ -42,6 +42,8 @@ public struct Options: Sendable, Equatable {
     public var exclude: [String]?
     public var extendExclude: [String]?
     public var perFileIgnores: [PerFileIgnore]?
+    /// Added to `perFileIgnores` whatever layer set them (`extend-per-file-ignores`, `--extend-per-file-ignores`).
+    public var extendPerFileIgnores: [PerFileIgnore]?
     public var targetVersion: TargetVersion?
     public var largeThreshold: Int?
     public var outputFormat: String?
@@ -61,6 +63,15 @@ public struct Options: Sendable, Equatable {
     /// Report findings whatever `# noqa` comments say, and no HL002 (`--ignore-noqa`; command line only,
     /// as in ruff: a settings file that silenced every suppression would surprise whoever wrote them).
     public var ignoreNoqa: Bool?
+    /// Rules whose fixes may be applied (`fixable`, `--fixable`; every rule when unset). A layer that sets
+    /// it replaces the lower layers' fixable choices, as `select` does for the selection.
+    public var fixable: [String]?
+    /// Rules whose fixes are never applied nor offered (`unfixable`, `--unfixable`).
+    public var unfixable: [String]?
+    /// Rules made fixable in addition (`extend-fixable`, `--extend-fixable`).
+    public var extendFixable: [String]?
+    /// After `--fix`, list the fixes applied per file and rule (`show-fixes`, `--show-fixes`); off by default.
+    public var showFixes: Bool?
 
     public init() {}
 }
@@ -87,8 +98,9 @@ public struct Configuration: Sendable {
 
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
-        "rule-url-base", "respect-gitignore", "parse-timeout",
+        "extend-per-file-ignores", "target-version", "large-threshold", "output-format", "cache-dir", "preview", "report-once-per-process",
+        "rule-url-base", "respect-gitignore", "parse-timeout", "fixable", "unfixable", "extend-fixable",
+        "show-fixes",
     ]
     public static let outputFormats = ["text", "full", "concise", "json", "json-lines", "sarif", "github", "junit", "gitlab", "rdjson", "html"]
     public static let defaultExcludes = [
@@ -188,7 +200,15 @@ public struct Configuration: Sendable {
         }
     }
 
-    static func parseOptions(_ table: [String: TOMLValue], file: String) throws -> Options {
+    /// `--config KEY=VALUE`: a TOML `key = value` pair (or several, on separate lines) in config-file
+    /// spelling, validated as a file's keys are; errors name the argument as their "file". Unlike a
+    /// file's, a `cache-dir` here is the user's own choice, so any place is allowed (as `--cache-dir`).
+    public static func inlineOverride(_ text: String) throws -> Options {
+        let name = "--config '\(text)'"
+        return try parseOptions(parseTOML(text, file: name), file: name, fromUser: true)
+    }
+
+    static func parseOptions(_ table: [String: TOMLValue], file: String, fromUser: Bool = false) throws -> Options {
         var options = Options()
         for key in table.keys.sorted() {
             guard knownKeys.contains(key) else { throw ConfigError.unknownKey(key: key, file: file) }
@@ -213,28 +233,32 @@ public struct Configuration: Sendable {
         options.ignore = try selectors("ignore")
         options.extendSelect = try selectors("extend-select")
         options.extendIgnore = try selectors("extend-ignore")
+        options.fixable = try selectors("fixable")
+        options.unfixable = try selectors("unfixable")
+        options.extendFixable = try selectors("extend-fixable")
         options.exclude = try strings("exclude")
         options.extendExclude = try strings("extend-exclude")
-        if let value = table["per-file-ignores"] {
+        // `per-file-ignores` replaces a lower layer's; `extend-per-file-ignores` adds to it (ruff's pair).
+        for key in ["per-file-ignores", "extend-per-file-ignores"] {
+            guard let value = table[key] else { continue }
             guard let perFile = value.table else {
-                throw ConfigError.invalidValue(key: "per-file-ignores", file: file,
-                                               expected: "a table of glob = [codes]")
+                throw ConfigError.invalidValue(key: key, file: file, expected: "a table of glob = [codes]")
             }
             var entries: [PerFileIgnore] = []
             for pattern in perFile.keys.sorted() {
-                let key = "per-file-ignores.\"\(pattern)\""
+                let entryKey = "\(key).\"\(pattern)\""
                 guard let array = perFile[pattern]?.array else {
-                    throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                    throw ConfigError.invalidValue(key: entryKey, file: file, expected: "a list of rule codes")
                 }
                 let codes = try array.map { item -> String in
                     guard let code = item.string else {
-                        throw ConfigError.invalidValue(key: key, file: file, expected: "a list of rule codes")
+                        throw ConfigError.invalidValue(key: entryKey, file: file, expected: "a list of rule codes")
                     }
-                    return try validatedSelector(code, key: key, file: file)
+                    return try validatedSelector(code, key: entryKey, file: file)
                 }
                 entries.append(PerFileIgnore(pattern: pattern, codes: codes))
             }
-            options.perFileIgnores = entries
+            if key == "per-file-ignores" { options.perFileIgnores = entries } else { options.extendPerFileIgnores = entries }
         }
         if let value = table["target-version"] {
             options.targetVersion = try targetVersion(value.string ?? "", key: "target-version", file: file)
@@ -250,6 +274,12 @@ public struct Configuration: Sendable {
                 throw ConfigError.invalidValue(key: "preview", file: file, expected: "true or false")
             }
             options.preview = flag
+        }
+        if let value = table["show-fixes"] {
+            guard let flag = value.bool else {
+                throw ConfigError.invalidValue(key: "show-fixes", file: file, expected: "true or false")
+            }
+            options.showFixes = flag
         }
         if let value = table["report-once-per-process"] {
             guard let flag = value.bool else {
@@ -271,11 +301,14 @@ public struct Configuration: Sendable {
             // A checked repository must not direct writes outside itself (`../outside/deep`, `/tmp/x`):
             // from a file, the cache stays below the config file's directory. An absolute or outside
             // directory is the user's choice, made with --cache-dir or HEAPLINT_CACHE_DIR.
-            guard Self.isInsideRoot(relative: dir) else {
+            if fromUser {
+                options.cacheDir = absolute(dir)
+            } else if !Self.isInsideRoot(relative: dir) {
                 throw ConfigError.invalidValue(key: "cache-dir", file: file,
                                                expected: "a directory below the config file's directory (an absolute or outside path only with --cache-dir or HEAPLINT_CACHE_DIR)")
+            } else {
+                options.cacheDir = dir
             }
-            options.cacheDir = dir
         }
         if let value = table["parse-timeout"] {
             // TOML writes `5` and `5.0` differently; both are seconds.
@@ -328,9 +361,21 @@ public struct Configuration: Sendable {
             if let extra = other.ignore { merged.ignore = (merged.ignore ?? []) + extra }
             if let extra = other.extendIgnore { merged.extendIgnore = (merged.extendIgnore ?? []) + extra }
         }
+        // The same layering for fixability: a `fixable` above starts over.
+        if let fixable = other.fixable {
+            merged.fixable = fixable
+            merged.unfixable = other.unfixable
+            merged.extendFixable = other.extendFixable
+        } else {
+            if let extra = other.unfixable { merged.unfixable = (merged.unfixable ?? []) + extra }
+            if let extra = other.extendFixable { merged.extendFixable = (merged.extendFixable ?? []) + extra }
+        }
         if let exclude = other.exclude { merged.exclude = exclude }
         if let extra = other.extendExclude { merged.extendExclude = (merged.extendExclude ?? []) + extra }
-        if let perFile = other.perFileIgnores { merged.perFileIgnores = (merged.perFileIgnores ?? []) + perFile }
+        // As in ruff: a layer's `per-file-ignores` replaces the lower layers' (`--per-file-ignores` over the
+        // file's), while every layer's `extend-per-file-ignores` adds up.
+        if let perFile = other.perFileIgnores { merged.perFileIgnores = perFile }
+        if let extra = other.extendPerFileIgnores { merged.extendPerFileIgnores = (merged.extendPerFileIgnores ?? []) + extra }
         if let version = other.targetVersion { merged.targetVersion = version }
         if let threshold = other.largeThreshold { merged.largeThreshold = threshold }
         if let format = other.outputFormat { merged.outputFormat = format }
@@ -341,6 +386,7 @@ public struct Configuration: Sendable {
         if let respect = other.respectGitignore { merged.respectGitignore = respect }
         if let seconds = other.parseTimeout { merged.parseTimeout = seconds }
         if let ignore = other.ignoreNoqa { merged.ignoreNoqa = ignore }
+        if let show = other.showFixes { merged.showFixes = show }
         return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
     }
 
@@ -408,6 +454,33 @@ public struct Configuration: Sendable {
 
     public var selectedCodes: Set<String> { Set(selectedRules.map { $0.metadata.code }) }
 
+    /// The codes whose fixes `--fix` may apply and the output may offer: `fixable` (every rule when
+    /// unset) plus `extend-fixable`, minus `unfixable`. As in ruff, the most specific selector naming a
+    /// rule decides (`unfixable = ["HL1"]` with `extend-fixable = ["HL101"]` keeps HL101 fixable); between
+    /// equally specific ones, `unfixable` wins.
+    public var fixableCodes: Set<String> {
+        var decisions: [(specificity: Int, fixable: Bool, selector: String)] = []
+        for selector in (options.fixable ?? ["ALL"]) + (options.extendFixable ?? []) {
+            decisions.append((Self.specificity(selector), true, selector))
+        }
+        for selector in options.unfixable ?? [] {
+            decisions.append((Self.specificity(selector), false, selector))
+        }
+        // Least specific first, so the more specific ones overwrite them; `unfixable` after `fixable`.
+        decisions.sort { $0.specificity != $1.specificity ? $0.specificity < $1.specificity : ($0.fixable && !$1.fixable) }
+        var codes: Set<String> = []
+        for decision in decisions {
+            let named = RuleRegistry.rules(matching: decision.selector).map { $0.metadata.code }
+            if decision.fixable { codes.formUnion(named) } else { codes.subtract(named) }
+        }
+        return codes
+    }
+
+    /// How narrowly a selector names rules: `ALL` least, then by length (`HL` < `HL1` < `HL101`).
+    static func specificity(_ selector: String) -> Int {
+        selector == "ALL" ? 0 : selector.count
+    }
+
     /// Directory names and globs discovery skips.
     public var excludePatterns: [String] {
         (options.exclude ?? Self.defaultExcludes) + (options.extendExclude ?? [])
@@ -429,9 +502,23 @@ public struct Configuration: Sendable {
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
     }
 
-    /// Codes ignored for `path` by `per-file-ignores`.
+    /// `per-file-ignores` and `extend-per-file-ignores` together, one entry per pattern (in first-seen order).
+    public var perFileIgnores: [PerFileIgnore] {
+        var order: [String] = []
+        var codes: [String: [String]] = [:]
+        for entry in (options.perFileIgnores ?? []) + (options.extendPerFileIgnores ?? []) {
+            if codes[entry.pattern] == nil { order.append(entry.pattern) }
+            for code in entry.codes where !(codes[entry.pattern] ?? []).contains(code) {
+                codes[entry.pattern, default: []].append(code)
+            }
+        }
+        return order.map { PerFileIgnore(pattern: $0, codes: codes[$0] ?? []) }
+    }
+
+    /// Codes ignored for `path` by `per-file-ignores` and `extend-per-file-ignores`.
     public func ignoredCodes(forPath path: String) -> Set<String> {
-        guard let entries = options.perFileIgnores, !entries.isEmpty else { return [] }
+        let entries = perFileIgnores
+        guard !entries.isEmpty else { return [] }
         var ignored: Set<String> = []
         let relative = Self.relative(path, to: projectRoot)
         for entry in entries where Glob.matches(entry.pattern, path: relative) {

@@ -120,9 +120,11 @@ public struct DiagnosticCache: Sendable {
             configuration.selectedRules.map { $0.metadata.code }.joined(separator: ","),
             configuration.ruleSettings.targetVersion.rawValue,
             String(configuration.ruleSettings.largeThreshold),
-            (o.perFileIgnores ?? []).map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
+            configuration.perFileIgnores.map { "\($0.pattern)=\($0.codes.joined(separator: ","))" }.joined(separator: ";"),
             configuration.projectRoot,
             o.ignoreNoqa == true ? "ignore-noqa" : "",
+            // Unfixable rules' findings are cached without their fixes.
+            configuration.fixableCodes.sorted().joined(separator: ","),
             Self.executableStamp,
         ].joined(separator: "|")
         let versionDirectory = PathString.appending(directory, HeapLintVersion.string)

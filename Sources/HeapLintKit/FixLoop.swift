@@ -41,16 +41,19 @@ extension ProjectCheck {
         }
         var source = original
         var fixed = 0
+        // Which rules' fixes were applied, for `--show-fixes`.
+        var fixedCodes: [String: Int] = [:]
         var syntaxErrorCount = originalTree.syntaxErrors.count
         // Apply until stable: each pass takes every applicable fix that does not overlap an earlier one.
         for _ in 0..<Self.maxFixPasses {
             var chosen: [TextEdit] = []
             var placed: [(cell: Int, edit: TextEdit)] = []
-            var taken = 0
+            var taken: [String] = []
             var lastEnd = -1
-            let fixes = analysis.diagnostics.compactMap(\.fix).filter(isApplicable)
-                .sorted { ($0.edits.first?.range.lowerBound ?? 0) < ($1.edits.first?.range.lowerBound ?? 0) }
-            for fix in fixes where !fix.edits.isEmpty {
+            let fixes = analysis.diagnostics.compactMap { diagnostic in diagnostic.fix.map { (code: diagnostic.code, fix: $0) } }
+                .filter { isApplicable($0.fix) }
+                .sorted { ($0.fix.edits.first?.range.lowerBound ?? 0) < ($1.fix.edits.first?.range.lowerBound ?? 0) }
+            for (code, fix) in fixes where !fix.edits.isEmpty {
                 guard let first = fix.edits.first, first.range.lowerBound > lastEnd || (lastEnd == -1) else { continue }
                 if let scope {
                     // In a notebook only a fix that can be written back into one cell is taken.
@@ -59,7 +62,7 @@ extension ProjectCheck {
                 }
                 chosen.append(contentsOf: fix.edits)
                 lastEnd = fix.edits.map(\.range.upperBound).max() ?? lastEnd
-                taken += 1
+                taken.append(code)
             }
             if chosen.isEmpty { break }
             var bytes = source.bytes
@@ -77,7 +80,8 @@ extension ProjectCheck {
             syntaxErrorCount = candidateTree.syntaxErrors.count
             source = candidate
             scope?.apply(placed)
-            fixed += taken
+            fixed += taken.count
+            for code in taken { fixedCodes[code, default: 0] += 1 }
             analysis = analyzer.analyze(tree: candidateTree, path: path, cells: scope?.cellMap(module: source.bytes))
         }
         // A notebook fix that cannot be written into one cell stays a finding, without a fix to offer,
@@ -130,6 +134,7 @@ extension ProjectCheck {
                                         fixedCount: fixed, diff: diff, fromCache: false, interface: interface)
                 result.cells = fixedCells
                 result.notebookFixNotes = notes
+                result.fixedCodes = fixedCodes
                 return result
             }
             if let message {
@@ -146,6 +151,7 @@ extension ProjectCheck {
         result.cells = fixedCells
         result.notebookFixNotes = notes
         result.fixedNotebook = notebookBytes
+        result.fixedCodes = fixedCodes
         return result
     }
 }

@@ -26,6 +26,8 @@ public struct FileResult: Sendable {
     public internal(set) var diagnostics: [Diagnostic]
     /// How many fixes were applied (or would be, with `--diff`).
     public let fixedCount: Int
+    /// How many fixes of each rule were applied (or would be): `--show-fixes` lists them.
+    public internal(set) var fixedCodes: [String: Int] = [:]
     /// A unified diff of the fixes (`--diff`), nil when nothing changes.
     public let diff: String?
     /// Whether the diagnostics came from the cache.
@@ -51,6 +53,7 @@ extension FileResult {
         var copy = FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff,
                               fromCache: fromCache, interface: interface, cells: cells, tree: tree)
         copy.notebookFixNotes = notebookFixNotes
+        copy.fixedCodes = fixedCodes
         return copy
     }
 }

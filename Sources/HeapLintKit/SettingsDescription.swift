@@ -18,6 +18,12 @@ extension Configuration {
             options.select.map { "select = \(list($0))" } ?? "# select: not set (every stable rule except HL002; see selected-rules)",
             "extend-select = \(list(options.extendSelect ?? []))",
             "ignore = \(list((options.ignore ?? []) + (options.extendIgnore ?? [])))",
+            // The selected rules that offer fixes and may apply them.
+            "fixable-rules = \(list(selectedRules.filter { $0.metadata.fix != .never && fixableCodes.contains($0.metadata.code) }.map { $0.metadata.code }.sorted()))",
+            "fixable = \(list(options.fixable ?? ["ALL"]))",
+            "extend-fixable = \(list(options.extendFixable ?? []))",
+            "unfixable = \(list(options.unfixable ?? []))",
+            "show-fixes = \(options.showFixes ?? false)",
             "exclude = \(list(excludePatterns))",
             "respect-gitignore = \(respectsGitignore)",
             "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",
@@ -29,7 +35,7 @@ extension Configuration {
             "parse-timeout = \(options.parseTimeout ?? ParseBudget.standard.seconds)",
             "rule-url-base = \"\(ruleURLBase)\"",
         ]
-        let perFile = options.perFileIgnores ?? []
+        let perFile = perFileIgnores
         lines.append(perFile.isEmpty ? "per-file-ignores = {}" : "[per-file-ignores]")
         lines += perFile.map { "\"\($0.pattern)\" = \(list($0.codes))" }
         return lines.joined(separator: "\n") + "\n"

@@ -13,13 +13,23 @@ import HeapLintKit
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check Python files for memory problems.",
-        discussion: "Exit status: 0 no problems, 1 problems found, 2 usage, configuration or internal error.")
+        discussion: """
+            Exit status: 0 no problems, 1 problems found, 2 usage, configuration or internal error.
+
+            Environment (an option given beats its variable, which beats the configuration file, as in ruff):
+              HEAPLINT_OUTPUT_FORMAT   --output-format
+              HEAPLINT_OUTPUT_FILE     --output-file
+              HEAPLINT_NO_CACHE        --no-cache (true/false, 1/0, yes/no, on/off)
+              HEAPLINT_CACHE_DIR       --cache-dir
+              HEAPLINT_PARSE_TIMEOUT   --parse-timeout
+              NO_COLOR, FORCE_COLOR    --color auto: colour off, on
+            """)
 
     @Argument(help: "Files or directories to check (default: the current directory). `-` reads stdin.")
     var paths: [String] = []
 
     @Option(name: .customLong("output-format"),
-            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality), rdjson (reviewdog) or html (one self-contained page with a drawing of every reference path; use with -o).")
+            help: "text, concise, json, json-lines, sarif, github, junit, gitlab (Code Quality), rdjson (reviewdog) or html (one self-contained page with a drawing of every reference path; use with -o). Also HEAPLINT_OUTPUT_FORMAT.")
     var outputFormat: String?
 
     @Option(help: ArgumentHelp("Rule codes or prefixes to enable (replaces the configured selection); comma-separated.", valueName: "CODES"))
@@ -30,6 +40,18 @@ struct Check: ParsableCommand {
     var extendSelect: [String] = []
     @Option(name: .customLong("extend-ignore"), help: ArgumentHelp("Rule codes or prefixes to disable in addition (the same as --ignore).", valueName: "CODES"))
     var extendIgnore: [String] = []
+    @Option(help: ArgumentHelp("Rule codes or prefixes whose fixes may be applied (replaces the configured `fixable`; default ALL); comma-separated.", valueName: "CODES"))
+    var fixable: [String] = []
+    @Option(help: ArgumentHelp("Rule codes or prefixes whose fixes are neither applied nor offered; comma-separated.", valueName: "CODES"))
+    var unfixable: [String] = []
+    @Option(name: .customLong("extend-fixable"), help: ArgumentHelp("Rule codes or prefixes to make fixable in addition (the most specific selector wins: `--unfixable HL3 --extend-fixable HL301`).", valueName: "CODES"))
+    var extendFixable: [String] = []
+    @Option(name: .customLong("per-file-ignores"),
+            help: ArgumentHelp("Rule codes or prefixes to ignore in files matching a glob, such as `tests/*.py:HL101,HL102` (replaces the configured per-file-ignores); repeatable.", valueName: "PATTERN:CODES"))
+    var perFileIgnores: [String] = []
+    @Option(name: .customLong("extend-per-file-ignores"),
+            help: ArgumentHelp("Like --per-file-ignores, in addition to the configured ones.", valueName: "PATTERN:CODES"))
+    var extendPerFileIgnores: [String] = []
     @Option(help: ArgumentHelp("Glob patterns to exclude (replaces the defaults); comma-separated.", valueName: "GLOBS"))
     var exclude: [String] = []
     @Option(name: .customLong("extend-exclude"), help: ArgumentHelp("Glob patterns to exclude in addition.", valueName: "GLOBS"))
@@ -39,8 +61,8 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("large-threshold"), help: .hidden)
     var largeThreshold: Int?
 
-    @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
-    var config: String?
+    @Option(help: ArgumentHelp("A configuration file (pyproject.toml or heaplint.toml) to use instead of discovering one, or a TOML `KEY = VALUE` pair that overrides that setting (`--config 'select = [\"HL1\"]'`), above every file and below the other options; repeatable, one file at most.", valueName: "FILE|KEY=VALUE"))
+    var config: [String] = []
     @Flag(help: "Ignore all configuration files.") var isolated = false
     // Paired flags: the last one given wins (`--preview --no-preview` is off), as in ruff.
     @Flag(inversion: .prefixedNo, exclusivity: .chooseLast,
@@ -59,6 +81,9 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("fix-only"), inversion: .prefixedNo, exclusivity: .chooseLast,
           help: "Apply fixes, but do not report the problems left, nor exit non-zero for them (implies --fix).")
     var fixOnly = false
+    @Flag(name: .customLong("show-fixes"), inversion: .prefixedNo, exclusivity: .chooseLast,
+          help: "After --fix, list the fixes applied, per file and rule (also `show-fixes = true`); --no-show-fixes turns it off.")
+    var showFixes: Bool?
     @Flag(name: .customLong("add-noqa"),
           help: "Add a `# noqa: CODE` comment for every current finding (keeping other comments and other tools' codes), then exit.")
     var addNoqa = false
@@ -82,12 +107,17 @@ struct Check: ParsableCommand {
     var respectGitignore: Bool?
     @Flag(name: .customLong("force-exclude"), help: "Apply excludes to files named on the command line too.") var forceExclude = false
 
-    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache.") var noCache = false
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache (also HEAPLINT_NO_CACHE).") var noCache = false
     @Flag(name: .customLong("ignore-noqa"), help: "Report findings even on lines with a `# noqa` comment (and no HL002).") var ignoreNoqa = false
-    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root).")
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: .heaplint_cache in the project root; also HEAPLINT_CACHE_DIR).")
     var cacheDir: String?
-    @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout.")
+    @Option(name: [.short, .customLong("output-file")], help: "Write the report to this file instead of stdout (also HEAPLINT_OUTPUT_FILE).")
     var outputFile: String?
+
+    /// `-o FILE`, else HEAPLINT_OUTPUT_FILE (as RUFF_OUTPUT_FILE); nil: stdout.
+    var reportFile: String? {
+        outputFile ?? ProcessInfo.processInfo.environment[Self.outputFileVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
     @Option(help: "Colour the text output: auto (only on a terminal; NO_COLOR or FORCE_COLOR set and non-empty turn it off or on), always or never.")
     var color: ColorChoice = .auto
     @Option(name: .customLong("stdin-filename"), help: "The file name to report for source read from stdin (`-`).")
@@ -107,7 +137,7 @@ struct Check: ParsableCommand {
         var budget: ParseBudget
         switch ParseBudget.fromEnvironment(ProcessInfo.processInfo.environment) {
         case .success(let fromEnvironment): budget = fromEnvironment
-        case .failure(let error): throw UsageError("heaplint: \(error.message)")
+        case .failure(let error): throw UsageError(error.message)
         }
         if let seconds = configuration.options.parseTimeout {
             let operations = budget.operations
@@ -138,7 +168,8 @@ struct Check: ParsableCommand {
     static let valueOptions: Set<String> = [
         "--output-format", "--select", "--ignore", "--extend-select", "--extend-ignore", "--exclude",
         "--extend-exclude", "--target-version", "--large-threshold", "--config", "--cache-dir", "--output-file",
-        "-o", "--stdin-filename", "--color", "--parse-timeout",
+        "-o", "--stdin-filename", "--color", "--parse-timeout", "--fixable", "--unfixable", "--extend-fixable",
+        "--per-file-ignores", "--extend-per-file-ignores",
     ]
 
     /// Splits `check`'s arguments into options (with their values) and path operands, the way
@@ -180,6 +211,47 @@ struct Check: ParsableCommand {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
+    static let outputFormatVariable = "HEAPLINT_OUTPUT_FORMAT"
+    static let outputFileVariable = "HEAPLINT_OUTPUT_FILE"
+    static let noCacheVariable = "HEAPLINT_NO_CACHE"
+
+    /// A boolean environment variable read as clap reads ruff's (RUFF_NO_CACHE): unset or empty is false,
+    /// anything else must be a recognisable yes or no.
+    static func environmentFlag(_ name: String) throws -> Bool {
+        guard let raw = ProcessInfo.processInfo.environment[name], !raw.isEmpty else { return false }
+        switch raw.lowercased() {
+        case "1", "true", "t", "yes", "y", "on": return true
+        case "0", "false", "f", "no", "n", "off": return false
+        default: throw UsageError("\(name)=\(raw): expected true or false (1/0, yes/no, on/off)")
+        }
+    }
+
+    /// `--per-file-ignores tests/*.py:HL101,HL102 --per-file-ignores gen/*:HL3`: a code without a pattern
+    /// belongs to the pattern before it, so ruff's comma-separated pairs (`a.py:HL101,b.py:HL102`) read
+    /// the same. The pattern is what precedes the last `:`. Nil when the option was not given.
+    static func perFileIgnores(_ values: [String], flag: String) throws -> [PerFileIgnore]? {
+        guard !values.isEmpty else { return nil }
+        let expected = "PATTERN:CODE[,CODE], such as tests/*.py:HL101,HL102"
+        var order: [String] = []
+        var codes: [String: [String]] = [:]
+        for value in values {
+            var pattern: String? = nil
+            for item in value.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingWhitespace() }) {
+                var code = item
+                if let colon = item.lastIndex(of: ":") {
+                    pattern = item[..<colon].trimmingWhitespace()
+                    code = item[item.index(after: colon)...].trimmingWhitespace()
+                }
+                guard let pattern, !pattern.isEmpty, !code.isEmpty else {
+                    throw ConfigError.invalidValue(key: flag, file: "command line", expected: expected + " (got `\(value)`)")
+                }
+                if codes[pattern] == nil { order.append(pattern) }
+                codes[pattern, default: []].append(try Configuration.validatedSelector(code, key: flag, file: "command line"))
+            }
+        }
+        return order.map { PerFileIgnore(pattern: $0, codes: codes[$0] ?? []) }
+    }
+
     func commandLineOptions() throws -> Options {
         var options = Options()
         func selectors(_ values: [String], _ flag: String) throws -> [String]? {
@@ -191,6 +263,11 @@ struct Check: ParsableCommand {
         options.ignore = try selectors(ignore, "--ignore")
         options.extendSelect = try selectors(extendSelect, "--extend-select")
         options.extendIgnore = try selectors(extendIgnore, "--extend-ignore")
+        options.fixable = try selectors(fixable, "--fixable")
+        options.unfixable = try selectors(unfixable, "--unfixable")
+        options.extendFixable = try selectors(extendFixable, "--extend-fixable")
+        options.perFileIgnores = try Self.perFileIgnores(perFileIgnores, flag: "--per-file-ignores")
+        options.extendPerFileIgnores = try Self.perFileIgnores(extendPerFileIgnores, flag: "--extend-per-file-ignores")
         if !exclude.isEmpty { options.exclude = Self.split(exclude) }
         if !extendExclude.isEmpty { options.extendExclude = Self.split(extendExclude) }
         if let targetVersion {
@@ -209,6 +286,13 @@ struct Check: ParsableCommand {
                                                expected: "one of " + Configuration.outputFormats.joined(separator: ", "))
             }
             options.outputFormat = outputFormat
+        } else if let fromEnvironment = ProcessInfo.processInfo.environment[Self.outputFormatVariable], !fromEnvironment.isEmpty {
+            // As RUFF_OUTPUT_FORMAT: the environment stands for the flag, so it beats the configuration file.
+            guard Configuration.outputFormats.contains(fromEnvironment) else {
+                throw UsageError("\(Self.outputFormatVariable)=\(fromEnvironment): expected one of "
+                                 + Configuration.outputFormats.joined(separator: ", "))
+            }
+            options.outputFormat = fromEnvironment
         }
         if let cacheDir {
             // An empty value would put the cache (and its `*` .gitignore) in the working directory.
@@ -228,7 +312,7 @@ struct Check: ParsableCommand {
         } else if let text = ProcessInfo.processInfo.environment[ParseBudget.timeoutVariable], !text.isEmpty {
             // As HEAPLINT_CACHE_DIR: the environment beats the configuration file, the command line beats both.
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
-                throw UsageError("heaplint: \(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
+                throw UsageError("\(ParseBudget.timeoutVariable)=\(text): expected a number of seconds, 0 or more (0: no limit)")
             }
             options.parseTimeout = seconds
         }
@@ -236,18 +320,20 @@ struct Check: ParsableCommand {
         if let reportOncePerProcess { options.reportOncePerProcess = reportOncePerProcess }
         if let respectGitignore { options.respectGitignore = respectGitignore }
         if ignoreNoqa { options.ignoreNoqa = true }
+        if let showFixes { options.showFixes = showFixes }
         return options
     }
 
     func resolveConfiguration(paths: [String]) throws -> Configuration {
-        if isolated, config != nil {
-            throw UsageError("`--isolated` cannot be used with `--config`: --isolated ignores every configuration file")
+        let (configFile, overrides) = try configArguments()
+        if isolated, configFile != nil {
+            throw UsageError("`--isolated` cannot be used with `--config FILE`: --isolated ignores every configuration file")
         }
-        let base: Configuration
+        var base: Configuration
         if isolated {
             base = .isolated()
-        } else if let config {
-            base = try Configuration.load(file: config)
+        } else if let configFile {
+            base = try Configuration.load(file: configFile)
         } else {
             let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
             let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
@@ -256,7 +342,27 @@ struct Check: ParsableCommand {
             // (as ruff does), never inside the checked tree.
             base = found.configFile == nil ? .isolated() : found
         }
+        for override in overrides { base = base.overlaid(with: override) }
         return base.overlaid(with: try commandLineOptions())
+    }
+
+    /// `--config` values split as ruff splits them: an existing file is a configuration file, anything
+    /// else with a `=` is a `KEY = VALUE` override (an error names the key or the TOML problem), and the
+    /// rest is a missing file.
+    func configArguments() throws -> (file: String?, overrides: [Options]) {
+        var file: String? = nil
+        var overrides: [Options] = []
+        for value in config {
+            if PathString.isDirectory(value) == false || !value.contains("=") {
+                if let file {
+                    throw UsageError("`--config` names two configuration files (\(file), \(value)); give one file and any number of KEY=VALUE overrides")
+                }
+                file = value
+            } else {
+                overrides.append(try Configuration.inlineOverride(value))
+            }
+        }
+        return (file, overrides)
     }
 
     func check() throws {
@@ -314,7 +420,8 @@ struct Check: ParsableCommand {
             }
         }
         var cache: DiagnosticCache? = nil
-        if !noCache && fixMode == .report {
+        let cacheOff = try noCache || Self.environmentFlag(Self.noCacheVariable)
+        if !cacheOff && fixMode == .report {
             if let refusal = configuration.cacheDirectoryRefusal {
                 printWarning(refusal)
             } else {
@@ -327,10 +434,10 @@ struct Check: ParsableCommand {
         let isHumanFormat = format == .text || format == .full || format == .concise
         let live = LiveOutput(
             total: files.count,
-            stream: !silent && !statistics && isHumanFormat && outputFile == nil && fixMode != .diff && !addNoqa && !fixOnly
+            stream: !silent && !statistics && isHumanFormat && reportFile == nil && fixMode != .diff && !addNoqa && !fixOnly
                 && (stream ?? (isatty(STDOUT_FILENO) == 1)),
             format: format,
-            colored: color.isEnabled(environment: environment, isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1),
+            colored: color.isEnabled(environment: environment, isTerminal: reportFile == nil && isatty(STDOUT_FILENO) == 1),
             showProgress: !silent && !quiet && isatty(STDERR_FILENO) == 1,
             progressDelay: LiveOutput.progressDelay(environment: environment))
         // Cycles made once per process are left out of the default output (also of what is streamed), and
@@ -354,12 +461,12 @@ struct Check: ParsableCommand {
         if verbose {
             let hits = results.filter(\.fromCache).count
             printVerbose(cache.map { "cache: \(hits) of \(results.count) from \($0.file)" }
-                         ?? "cache: not used (\(noCache ? "--no-cache" : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
+                         ?? "cache: not used (\(cacheOff ? (noCache ? "--no-cache" : Self.noCacheVariable) : fixMode != .report ? "fixes are computed afresh" : "disabled"))")
             printVerbose("checked \(results.count) file\(results.count == 1 ? "" : "s") in \(Self.seconds(since: checkStarted))"
                          + ", \(Self.seconds(since: started)) in all")
         }
-        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase, live: live,
-                   oncePerProcess: oncePerProcess)
+        try finish(results, format: format, fixMode: fixMode, ruleURLBase: configuration.ruleURLBase,
+                   showsFixes: configuration.options.showFixes ?? false, live: live, oncePerProcess: oncePerProcess)
     }
 
     func checkStdin(configuration: Configuration, analyzer: Analyzer, format: OutputFormat, fixMode: FixMode) throws {
@@ -386,6 +493,10 @@ struct Check: ParsableCommand {
                 StandardStream.writeOutput(data)
             }
             let report = makeReport([result], ruleURLBase: configuration.ruleURLBase)
+            // stdout holds the fixed source: the list of fixes goes to stderr with the findings.
+            if configuration.options.showFixes == true && !silent && !quiet {
+                StandardStream.writeError(Self.fixSummary([result]).utf8)
+            }
             if fixOnly {
                 if exitNonZeroOnFix && result.fixedCount > 0 && !exitZero { throw ExitCode(1) }
                 return
@@ -486,7 +597,7 @@ struct Check: ParsableCommand {
     }
 
     func finish(_ results: [FileResult], format: OutputFormat, fixMode: FixMode, ruleURLBase: String,
-                live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
+                showsFixes: Bool = false, live: LiveOutput? = nil, oncePerProcess: HiddenCycles = HiddenCycles()) throws {
         if fixMode != .report && !silent {
             for result in results {
                 for note in result.notebookFixNotes { printWarning(note) }
@@ -524,6 +635,7 @@ struct Check: ParsableCommand {
         // in the exit code, only how many were fixed is said.
         if fixOnly && fixMode == .apply {
             if !silent && !quiet && isHuman {
+                if showsFixes { StandardStream.writeError(Self.fixSummary(results).utf8) }
                 StandardStream.writeError((fixed == 0 ? "No problems fixed.\n"
                     : "Fixed \(fixed) problem\(fixed == 1 ? "" : "s").\n").utf8)
             }
@@ -534,16 +646,17 @@ struct Check: ParsableCommand {
         if !silent {
             // A report written with -o is a file, not a terminal: colour there only when asked for.
             let colored = color.isEnabled(environment: ProcessInfo.processInfo.environment,
-                                          isTerminal: outputFile == nil && isatty(STDOUT_FILENO) == 1)
+                                          isTerminal: reportFile == nil && isatty(STDOUT_FILENO) == 1)
             var output = statistics
                 ? Renderer.renderStatistics(report.diagnostics, as: format)
                 : Renderer.render(shown, as: format, colored: colored)
             if isHuman && !quiet {
+                if showsFixes && fixMode == .apply { output += Self.fixSummary(results) }
                 output += summary(remaining: remaining, fixed: fixed, diagnostics: report.diagnostics)
                 output += Self.foldedNote(Self.foldedCount(report.diagnostics))
                 output += Self.oncePerProcessNote(oncePerProcess)
             }
-            if let outputFile {
+            if let outputFile = reportFile {
                 do {
                     try ReportWriter.write(output, to: outputFile)
                 } catch {
@@ -556,6 +669,25 @@ struct Check: ParsableCommand {
         }
         if exitZero { return }
         if remaining > 0 || (exitNonZeroOnFix && fixed > 0) { throw ExitCode(1) }
+    }
+
+    /// `--show-fixes`: the fixes applied, per file (in path order) and rule (most applied first), framed
+    /// by blank lines as ruff frames its list; empty when nothing was fixed.
+    static func fixSummary(_ results: [FileResult]) -> String {
+        let fixedFiles = results.filter { !$0.fixedCodes.isEmpty }.sorted { $0.path < $1.path }
+        guard !fixedFiles.isEmpty else { return "" }
+        let total = fixedFiles.reduce(0) { $0 + $1.fixedCodes.values.reduce(0, +) }
+        let width = String(fixedFiles.flatMap(\.fixedCodes.values).max() ?? 0).count
+        var out = "\nFixed \(total) problem\(total == 1 ? "" : "s"):\n"
+        for result in fixedFiles {
+            out += "- \(result.path):\n"
+            let byCount = result.fixedCodes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            for (code, count) in byCount {
+                let name = RuleRegistry.rule(code: code).map { " (\($0.metadata.name))" } ?? ""
+                out += "    " + String(repeating: " ", count: width - String(count).count) + "\(count) × \(code)\(name)\n"
+            }
+        }
+        return out + "\n"
     }
 
     func summary(remaining: Int, fixed: Int, diagnostics: [Diagnostic]) -> String {

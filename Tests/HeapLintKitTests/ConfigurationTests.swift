@@ -38,6 +38,56 @@ import HeapRules
         #expect(configuration.selectedCodes == ["HL001"])
     }
 
+    @Test func theMostSpecificFixabilitySelectorDecides() {
+        var options = Options()
+        options.unfixable = ["HL3"]
+        options.extendFixable = ["HL302"]
+        let fixable = Configuration.isolated().overlaid(with: options).fixableCodes
+        #expect(fixable.contains("HL302") && !fixable.contains("HL301") && fixable.contains("HL101"))
+        // Equally specific: unfixable wins.
+        var tie = Options()
+        tie.fixable = ["HL301"]
+        tie.unfixable = ["HL301"]
+        #expect(Configuration.isolated().overlaid(with: tie).fixableCodes.isEmpty)
+    }
+
+    @Test func aHigherFixableStartsOverAndUnfixableAddsUp() {
+        var file = Options()
+        file.unfixable = ["HL301"]
+        var more = Options()
+        more.unfixable = ["HL302"]
+        let added = Configuration.isolated().overlaid(with: file).overlaid(with: more).fixableCodes
+        #expect(!added.contains("HL301") && !added.contains("HL302"))
+        var restart = Options()
+        restart.fixable = ["HL3"]
+        let restarted = Configuration.isolated().overlaid(with: file).overlaid(with: restart).fixableCodes
+        #expect(restarted.contains("HL301") && !restarted.contains("HL101"))
+    }
+
+    @Test func perFileIgnoresReplaceAndExtensionsAddUp() {
+        var file = Options()
+        file.perFileIgnores = [PerFileIgnore(pattern: "tests/*", codes: ["HL101"])]
+        file.extendPerFileIgnores = [PerFileIgnore(pattern: "gen/*", codes: ["HL3"])]
+        var cli = Options()
+        cli.perFileIgnores = [PerFileIgnore(pattern: "tests/*", codes: ["HL102"])]
+        cli.extendPerFileIgnores = [PerFileIgnore(pattern: "gen/*", codes: ["HL1"])]
+        let merged = Configuration(projectRoot: "/p").overlaid(with: file).overlaid(with: cli)
+        #expect(merged.perFileIgnores == [PerFileIgnore(pattern: "tests/*", codes: ["HL102"]),
+                                          PerFileIgnore(pattern: "gen/*", codes: ["HL3", "HL1"])])
+        #expect(merged.ignoredCodes(forPath: "/p/tests/t.py") == ["HL102"])
+    }
+
+    @Test func inlineOverridesAreCheckedLikeFileKeys() throws {
+        let options = try Configuration.inlineOverride(#"per-file-ignores."tests/*" = ["HL101"]"#)
+        #expect(options.perFileIgnores == [PerFileIgnore(pattern: "tests/*", codes: ["HL101"])])
+        #expect(throws: ConfigError.unknownKey(key: "selct", file: "--config 'selct = []'")) {
+            try Configuration.inlineOverride("selct = []")
+        }
+        #expect(throws: ConfigError.self) { try Configuration.inlineOverride("preview = 1") }
+        // Unlike a file's, an override's cache-dir may be anywhere: the user chose it.
+        #expect(try Configuration.inlineOverride(#"cache-dir = "/elsewhere/cache""#).cacheDir == "/elsewhere/cache")
+    }
+
     @Test func unknownSelectorsAreRejected() {
         #expect(throws: ConfigError.self) { try Configuration.validatedSelector("HL999", key: "select", file: "x") }
         #expect(throws: ConfigError.self) { try Configuration.validatedSelector("E501", key: "select", file: "x") }

@@ -496,7 +496,8 @@ VALUE_OPTIONS = {  # each value-taking option of `check`, with a value it accept
     "--extend-ignore": "HL002", "--exclude": "nothing_here", "--extend-exclude": "nothing_here",
     "--target-version": "py312", "--large-threshold": "5", "--config": "heaplint.toml",
     "--cache-dir": "cache", "--output-file": "report.json", "--stdin-filename": "x.py", "--color": "never",
-    "--parse-timeout": "30",
+    "--parse-timeout": "30", "--fixable": "HL3", "--unfixable": "HL301", "--extend-fixable": "HL302",
+    "--per-file-ignores": "nothing_here/*:HL101", "--extend-per-file-ignores": "nothing_here/*:HL102",
 }
 
 

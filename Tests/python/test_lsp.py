@@ -291,3 +291,21 @@ async def test_hover_escapes_markdown_outside_code_spans(client: LanguageClient,
     # Code spans stay as written (no backslashes inside them).
     for span in re.findall(r"`([^`]+)`", md):
         assert "\\" not in span, span
+
+
+@pytest.mark.asyncio
+async def test_unfixable_rules_offer_no_fix_in_the_editor(client: LanguageClient, tmp_path):
+    # `unfixable` acts in the Analyzer, so the server drops those fixes as `--fix` does.
+    (tmp_path / "heaplint.toml").write_text('unfixable = ["HL301"]\n')
+    uri = uri_in(tmp_path)
+    open_doc(client, uri, "N = 10**7\n\n\ndef total():\n    return sum([i * i for i in range(N)])\n\n\n"
+                          "def lines(path):\n    with open(path) as fh:\n        for line in fh.readlines():\n"
+                          "            print(line)\n")
+    diags = await diagnostics_where(client, uri, lambda d: sorted(codes(d)) == ["HL301", "HL302"], "HL301 and HL302")
+    fixes = {}
+    for diag in diags:
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag], only=[types.CodeActionKind.QuickFix])))
+        fixes[diag.code] = [a.title for a in (actions or []) if "noqa" not in a.title]
+    assert fixes["HL301"] == [] and fixes["HL302"], fixes
