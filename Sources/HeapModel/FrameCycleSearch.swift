@@ -703,20 +703,31 @@ struct FunctionContext {
     }
 
     /// Whether the class's own `with self:` blocks (the frames its `__exit__` exceptions point at) all
-    /// drop `self` in a `finally` (`self = None`), as unittest's `handle()` does. False when the class
-    /// has none: it is then used as `with X() as cm` elsewhere, and that frame keeps it.
+    /// drop `self` before their frame ends, on every way it ends (`finally: self = None`, as unittest's
+    /// `handle()` does): the frame interpreter runs each such method with a store "the frame holds the
+    /// context manager" made at each block, which rebinding or deleting `self` undoes, and asks whether it
+    /// is still in place at any exit, an exception escaping the frame included. False when the class has
+    /// no such block: it is then used as `with X() as cm` elsewhere, and that frame keeps it.
     func withBlocksReleaseContext() -> Bool {
         guard let className = scope.enclosingClass, let model = semantics.classes[className] else { return false }
         var blocks = 0
         var released = 0
         for method in model.methods.values {
-            guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName else { continue }
-            walkScope(method.child(.body) ?? method) { node in
+            guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName,
+                  let body = method.child(.body) else { continue }
+            var held: [NodeIndex: [TrackedStore]] = [:]
+            walkScope(body) { node in
                 guard node.kind == .withStatement,
                       node.descendants(ofKind: .withItem).contains(where: { $0.firstNamedChild?.textEquals(selfName) == true }) else { return }
+                held[node.index] = [TrackedStore(site: node.index, holder: selfName, root: selfName)]
+            }
+            guard !held.isEmpty else { continue }
+            let domain = FrameLocalsDomain(scope: methodScope, semantics: semantics, trackedStores: held)
+            let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
+            let exits = [outcome.normal, outcome.raised, outcome.mayRaise].compactMap { $0 } + outcome.returns.map(\.state)
+            for stores in held.values {
                 blocks += 1
-                let context = FunctionContext(scope: methodScope, statements: [], semantics: semantics)
-                if context.isReleased(holder: selfName, root: selfName, after: node) { released += 1 }
+                if let store = stores.first, !exits.contains(where: { $0.stores.contains(store) }) { released += 1 }
             }
         }
         return blocks > 0 && blocks == released

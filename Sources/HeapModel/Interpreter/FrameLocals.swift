@@ -366,6 +366,9 @@ struct FrameLocalsDomain: FlowDomain {
 
     func enterWith(_ statement: Node, _ state: State) -> State {
         var state = state
+        // A store a search ties to the `with` statement itself (`withBlocksReleaseContext`: from here on the
+        // frame holds the context manager, for the traceback `__exit__` receives).
+        if let made = trackedStores[statement.index] { state.stores.formUnion(made) }
         for item in statement.descendants(ofKind: .withItem) where item.ancestors.first(where: { $0.kind == .withStatement }) == statement {
             state = walrusBindings(in: item, state)
             if let pattern = item.descendants.first(where: { $0.kind == .asPatternTarget }) {
