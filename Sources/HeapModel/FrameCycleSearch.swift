@@ -217,6 +217,12 @@ struct FrameCycleSearch {
             for node in semantics.tree.nodes(ofKind: .assignment) where node.child(.right).map({ $0.kind == .call || $0.kind == .identifier }) == true {
                 if let left = node.child(.left), left.kind == .attribute || left.kind == .subscript { admit(node) }
             }
+            // `self._pending.append(self._work())`: a storing call into a container an attribute holds.
+            for node in semantics.tree.nodes(ofKind: .call) where node.parent?.kind == .expressionStatement {
+                guard let callee = node.child(.function), callee.kind == .attribute, callee.child(.object)?.kind == .attribute,
+                      let method = callee.child(.attribute)?.text, FunctionContext.storingMethods.contains(method) else { continue }
+                admit(node)
+            }
         }
         for node in candidates {
             guard let scope = semantics.functionScopes[node], let body = node.child(.body) else { continue }
@@ -264,7 +270,7 @@ struct FrameCycleSearch {
             for (holder, _) in context.stores(at: node) {
                 guard let root = FunctionContext.rootLocal(of: holder), context.isFrameLocal(root.text) else { continue }
                 tracked[parent.index, default: []].append(TrackedStore(site: node.index, holder: holder.text, root: root.text))
-                if !generatorCalls.isEmpty, node.kind == .assignment {
+                if !generatorCalls.isEmpty {
                     tracked[parent.index, default: []].append(TrackedStore(site: node.index, holder: holder.text, root: root.text,
                                                                            kind: .generator))
                 }

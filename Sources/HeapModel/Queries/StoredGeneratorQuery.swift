@@ -66,8 +66,12 @@ enum StoredGeneratorQuery {
         var seen = Set<SourceRange>()
         let domain = FrameLocalsDomain(scope: context.scope, semantics: context.semantics,
                                        generatorCalls: calls.mapValues(\.holds))
-        for node in context.statements where node.kind == .assignment {
+        // Assignments (`self._it = ...`, `self.handlers[name] = ...`) and storing calls (`self._pending.append(...)`).
+        for node in context.statements where node.kind == .assignment || node.kind == .call {
             guard let statement = node.parent, statement.kind == .expressionStatement else { continue }
+            // `list.extend(generator)` iterates the generator to the end (which clears its frame) and keeps
+            // its items, not the generator (pytest's `self.items.extend(self.genitems(node))`).
+            if node.kind == .call, node.child(.function)?.child(.attribute)?.textEquals("extend") == true { continue }
             let state = context.statesBefore[statement.index] ?? FrameLocalsState()
             for (holder, value) in context.stores(at: node) {
                 guard let root = FunctionContext.rootLocal(of: holder), context.isFrameLocal(root.text),
@@ -89,7 +93,8 @@ enum StoredGeneratorQuery {
 
     /// Whether a lifecycle method of the class `self` belongs to (or a base) clears `self.<field>`, the holder,
     /// directly or through a method of `self` it calls: `self.<field>.close()` / `.aclose()` (clears the
-    /// generator's frame), `self.<field> = None`, `del self.<field>`. A `__del__` is no lifecycle method: it
+    /// generator's frame), `self.<field>.clear()` (the container it was put into), `self.<field> = None`,
+    /// `del self.<field>`. A `__del__` is no lifecycle method: it
     /// runs only once the collector has found the cycle.
     static func clearedByLifecycle(holder: Node, root: String, context: FunctionContext) -> Bool {
         guard holder.kind == .attribute, root == context.scope.selfName, holder.child(.object)?.textEquals(root) == true,
@@ -129,7 +134,8 @@ enum StoredGeneratorQuery {
         switch node.kind {
         case .call:
             guard let callee = node.child(.function), callee.kind == .attribute,
-                  callee.child(.attribute).map({ $0.textEquals("close") || $0.textEquals("aclose") }) == true else { return false }
+                  callee.child(.attribute).map({ $0.textEquals("close") || $0.textEquals("aclose") || $0.textEquals("clear") }) == true
+            else { return false }
             return isField(callee.child(.object), field, of: selfName)
         case .assignment:
             return isField(node.child(.left), field, of: selfName) && node.child(.right)?.kind == SyntaxKind.none

@@ -9,7 +9,7 @@ public struct GeneratorStoredOnObject: Rule {
         summary: "A generator whose frame holds an object is stored on that object: a cycle until the generator is exhausted or closed.",
         doc: RuleDoc(
             whatItFinds: """
-                `self._it = self._produce()` (or `obj.rows = read_rows(obj)`, or through a local first) where `_produce` \
+                `self._it = self._produce()` (or `obj.rows = read_rows(obj)`, `self._pending.append(self._work())`, or through a local first) where `_produce` \
                 is a generator function of the same module, and neither the storing function, on every path after the \
                 store, nor a lifecycle method of the object's own class (`close()`, `__exit__`, `shutdown()`, ... or a \
                 method of `self` it calls) closes the generator or clears that attribute (`self._it.close()`, \

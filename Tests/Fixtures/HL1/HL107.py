@@ -116,3 +116,40 @@ class StaticScan:
     @staticmethod
     def _scan(root):
         yield root
+
+
+class Pool:
+    def __init__(self):
+        self._workers = []
+
+    def spawn(self):
+        self._workers.append(self._work())  # expect: HL107
+
+    def _work(self):
+        yield 1
+
+
+class ClearedPool:
+    def __init__(self):
+        self._workers = []
+
+    def spawn(self):
+        self._workers.append(self._work())
+
+    def _work(self):
+        yield 1
+
+    def close(self):
+        self._workers.clear()
+
+
+class Collected:
+    def __init__(self):
+        self.items = []
+
+    def collect(self):
+        # extend() runs the generator to the end: it keeps the items, not the generator.
+        self.items.extend(self._walk())
+
+    def _walk(self):
+        yield 1
