@@ -196,7 +196,7 @@ struct FrameCycleSearch {
         // Only functions that catch an exception, take their own frame, call `result()` on a local or store
         // a generator's call can take part; most functions do none of these. (Raises from a local are
         // FrameRetentionQuery's.)
-        let generators = search.generatorFunctions()
+        let generators = StoredGeneratorQuery.generatorFunctions(semantics)
         var candidates = Set<Node>()
         func admit(_ node: Node) {
             guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition else { return }
@@ -213,8 +213,15 @@ struct FrameCycleSearch {
             if callee.kind == .attribute, name?.textEquals("result") == true, callee.child(.object)?.kind == .identifier { admit(node) }
         }
         if !generators.isEmpty {
-            for node in semantics.tree.nodes(ofKind: .assignment) where node.child(.right)?.kind == .call {
+            // A generator's call stored directly or through a local (`steps = self._steps()`, `self.steps = steps`).
+            for node in semantics.tree.nodes(ofKind: .assignment) where node.child(.right).map({ $0.kind == .call || $0.kind == .identifier }) == true {
                 if let left = node.child(.left), left.kind == .attribute || left.kind == .subscript { admit(node) }
+            }
+            // `self._pending.append(self._work())`: a storing call into a container an attribute holds.
+            for node in semantics.tree.nodes(ofKind: .call) where node.parent?.kind == .expressionStatement {
+                guard let callee = node.child(.function), callee.kind == .attribute, callee.child(.object)?.kind == .attribute,
+                      let method = callee.child(.attribute)?.text, FunctionContext.storingMethods.contains(method) else { continue }
+                admit(node)
             }
         }
         for node in candidates {
@@ -227,9 +234,10 @@ struct FrameCycleSearch {
                 }
             }
             var context = FunctionContext(scope: scope, statements: statements, semantics: semantics)
-            (context.statesBefore, context.storesLiveAtExit) = Self.interpret(body, context: context)
+            let generatorCalls = StoredGeneratorQuery.generatorCalls(context, generators: generators)
+            (context.statesBefore, context.exitStates) = Self.interpret(body, context: context, generatorCalls: generatorCalls)
             var found = context.storedExceptions()
-                + context.storedGenerators(generators: generators) + context.futureResultsRaised()
+                + StoredGeneratorQuery.find(context, calls: generatorCalls) + context.futureResultsRaised()
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
             // then runs only from the collector); not through a `with` block, whose frame is the caller's.
             if let selfName = scope.selfName, let owner = scope.enclosingClass {
@@ -244,12 +252,15 @@ struct FrameCycleSearch {
 
     /// Runs the frame interpreter over the function body once: for each expression statement that stores
     /// something (an assignment or a call), what the frame's locals hold when it runs, joined over every path
-    /// that reaches it; and which stores into objects a local reaches (`FunctionContext.stores(at:)`) are
-    /// still in place on some path where the frame ends (falling off the end, `return`, a `raise` that
-    /// leaves it). A store undone on every such path (`self.err = None`, `del self.err` after it, in a
-    /// `finally`, or after the `try` whose handler made it) is not.
-    static func interpret(_ body: Node, context: FunctionContext,
-                          trackingStores: Bool = true) -> (states: [NodeIndex: FrameLocalsState], live: Set<TrackedStore>) {
+    /// that reaches it; and the states in which the frame ends (falling off the end, `return`, a `raise` that
+    /// leaves it), which say which stores into objects a local reaches (`FunctionContext.stores(at:)`) are
+    /// still in place there and which caught exceptions have lost their traceback. A store undone on every
+    /// such path (`self.err = None`, `del self.err` after it, in a `finally`, or after the `try` whose handler
+    /// made it) is in none of them. With `generatorCalls`, those calls evaluate to `.generator` objects and
+    /// each store is tracked a second time with a generator's kills.
+    static func interpret(_ body: Node, context: FunctionContext, trackingStores: Bool = true,
+                          generatorCalls: [NodeIndex: StoredGeneratorQuery.GeneratorCall] = [:])
+        -> (states: [NodeIndex: FrameLocalsState], exits: [FrameLocalsState]) {
         var storing: [Node] = []
         var tracked: [NodeIndex: [TrackedStore]] = [:]
         for node in context.statements where node.kind == .assignment || node.kind == .call {
@@ -259,30 +270,18 @@ struct FrameCycleSearch {
             for (holder, _) in context.stores(at: node) {
                 guard let root = FunctionContext.rootLocal(of: holder), context.isFrameLocal(root.text) else { continue }
                 tracked[parent.index, default: []].append(TrackedStore(site: node.index, holder: holder.text, root: root.text))
+                if !generatorCalls.isEmpty {
+                    tracked[parent.index, default: []].append(TrackedStore(site: node.index, holder: holder.text, root: root.text,
+                                                                           kind: .generator))
+                }
             }
         }
         guard !storing.isEmpty else { return ([:], []) }
         let recorder = StatementStates(statements: storing)
         let domain = FrameLocalsDomain(scope: context.scope, semantics: context.semantics, recorder: recorder,
-                                       trackedStores: tracked)
+                                       trackedStores: tracked, generatorCalls: generatorCalls.mapValues(\.holds))
         let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
-        var live = Set<TrackedStore>()
-        for state in [outcome.normal, outcome.raised].compactMap({ $0 }) + outcome.returns.map(\.state) {
-            live.formUnion(state.stores)
-        }
-        return (recorder.before, live)
-    }
-
-    /// Generator functions of the module (a `yield` in their own scope), by name; methods as `Class.name`.
-    func generatorFunctions() -> Set<String> {
-        var result = Set<String>()
-        for node in semantics.tree.nodes(ofKind: .yield) {
-            guard let function = semantics.enclosingFunction(of: node), function.node.kind == .functionDefinition,
-                  node.enclosingScopeNode == function.node else { continue }
-            if let owner = function.enclosingClass { result.insert(owner + "." + function.name) }
-            else if function.enclosingFunction == nil { result.insert(function.name) }
-        }
-        return result
+        return (recorder.before, [outcome.normal, outcome.raised].compactMap({ $0 }) + outcome.returns.map(\.state))
     }
 }
 
@@ -295,8 +294,8 @@ struct FunctionContext {
     /// Expression statement → what the frame's locals hold when it runs (`FrameCycleSearch.statesBefore`).
     /// A statement not in it (nested in an expression, or never reached) is taken to hold nothing.
     var statesBefore: [NodeIndex: FrameLocalsState] = [:]
-    /// The stores still in place on some path where the frame ends (`FrameCycleSearch.interpret`).
-    var storesLiveAtExit: Set<TrackedStore> = []
+    /// The states in which the frame ends (`FrameCycleSearch.interpret`).
+    var exitStates: [FrameLocalsState] = []
 
     var function: Node { scope.node }
 
@@ -687,8 +686,18 @@ struct FunctionContext {
 
     /// The kinds of frame objects `value` may evaluate to at `site` (the state its statement starts from).
     func tiedKinds(_ value: Node, at site: Node) -> Set<FrameObject.Kind> {
+        Set(tiedObjects(value, at: site).map(\.kind))
+    }
+
+    /// The frame objects `value` may evaluate to at `site` (elements of a tuple or list display included)
+    /// that still lead to a frame there: not an exception whose traceback was cleared on every path.
+    func tiedObjects(_ value: Node, at site: Node) -> Set<FrameObject> {
+        if value.kind == .tuple || value.kind == .list || value.kind == .parenthesizedExpression {
+            return value.namedChildren.reduce(into: Set<FrameObject>()) { $0.formUnion(tiedObjects($1, at: site)) }
+        }
         let state = site.parent.flatMap { statesBefore[$0.index] } ?? FrameLocalsState()
-        return Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object.kind))
+        return Set(FrameLocalsDomain(scope: scope, semantics: semantics).value(of: value, state).map(\.object)
+            .filter { $0.kind != .generator && state.stillTied($0) })
     }
 
     /// Whether a stored name holds only what `__exit__` received: its traceback starts at the frame that ran
@@ -700,20 +709,31 @@ struct FunctionContext {
     }
 
     /// Whether the class's own `with self:` blocks (the frames its `__exit__` exceptions point at) all
-    /// drop `self` in a `finally` (`self = None`), as unittest's `handle()` does. False when the class
-    /// has none: it is then used as `with X() as cm` elsewhere, and that frame keeps it.
+    /// drop `self` before their frame ends, on every way it ends (`finally: self = None`, as unittest's
+    /// `handle()` does): the frame interpreter runs each such method with a store "the frame holds the
+    /// context manager" made at each block, which rebinding or deleting `self` undoes, and asks whether it
+    /// is still in place at any exit, an exception escaping the frame included. False when the class has
+    /// no such block: it is then used as `with X() as cm` elsewhere, and that frame keeps it.
     func withBlocksReleaseContext() -> Bool {
         guard let className = scope.enclosingClass, let model = semantics.classes[className] else { return false }
         var blocks = 0
         var released = 0
         for method in model.methods.values {
-            guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName else { continue }
-            walkScope(method.child(.body) ?? method) { node in
+            guard let methodScope = semantics.scope(of: method), let selfName = methodScope.selfName,
+                  let body = method.child(.body) else { continue }
+            var held: [NodeIndex: [TrackedStore]] = [:]
+            walkScope(body) { node in
                 guard node.kind == .withStatement,
                       node.descendants(ofKind: .withItem).contains(where: { $0.firstNamedChild?.textEquals(selfName) == true }) else { return }
+                held[node.index] = [TrackedStore(site: node.index, holder: selfName, root: selfName)]
+            }
+            guard !held.isEmpty else { continue }
+            let domain = FrameLocalsDomain(scope: methodScope, semantics: semantics, trackedStores: held)
+            let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
+            let exits = [outcome.normal, outcome.raised, outcome.mayRaise].compactMap { $0 } + outcome.returns.map(\.state)
+            for stores in held.values {
                 blocks += 1
-                let context = FunctionContext(scope: methodScope, statements: [], semantics: semantics)
-                if context.isReleased(holder: selfName, root: selfName, after: node) { released += 1 }
+                if let store = stores.first, !exits.contains(where: { $0.stores.contains(store) }) { released += 1 }
             }
         }
         return blocks > 0 && blocks == released
@@ -767,11 +787,16 @@ struct FunctionContext {
                 if holder.kind == .attribute, holder.child(.attribute)?.textEquals("__traceback__") == true { continue }
                 guard let root = Self.rootLocal(of: holder), isFrameLocal(root.text),
                       let stored = frameTie(value, at: node), !seen.contains(node.range) else { continue }
-                if tracebackDropped(of: value, around: node) { continue }
-                if contextlibResetsTraceback(at: node) { continue }
                 // Undone by this function on every path where its frame ends (`self._errors = None` after
-                // it, asyncio's TaskGroup; `del self.err` in a `finally`): the cycle does not outlive the frame.
-                guard storesLiveAtExit.contains(TrackedStore(site: node.index, holder: holder.text, root: root.text)) else { continue }
+                // it, asyncio's TaskGroup; `del self.err` in a `finally`), or the stored exception's traceback
+                // cleared on every such path (`e.__traceback__ = None`, `e = e.with_traceback(None)`, before
+                // or after the store; contextlib restoring a re-raised exception's traceback): the cycle does
+                // not outlive the frame.
+                let store = TrackedStore(site: node.index, holder: holder.text, root: root.text)
+                let objects = tiedObjects(value, at: node)
+                guard exitStates.contains(where: { exit in
+                    exit.stores.contains(store) && (objects.isEmpty || objects.contains(where: exit.stillTied))
+                }) else { continue }
                 seen.insert(node.range)
                 let throughWith = holdsOnlyWithBlockArguments(value, at: node)
                 if throughWith, withBlocksReleaseContext() { continue }
@@ -841,95 +866,6 @@ struct FunctionContext {
                 calls = true
             }
             if calls { return true }
-        }
-        return false
-    }
-
-    /// In a `@contextmanager` generator, an exception thrown in at the `yield` and re-raised by a bare
-    /// `raise` of the same handler gets its original traceback back from contextlib
-    /// (`exc.__traceback__ = traceback` in `_GeneratorContextManager.__exit__`), which does not reach
-    /// the generator's frame (django's `mark_for_rollback_on_error`).
-    func contextlibResetsTraceback(at site: Node) -> Bool {
-        guard function.decoratorNodes.contains(where: { $0.text.hasSuffix("contextmanager") }),
-              let handler = site.ancestors.first(where: { $0.kind == .exceptClause || $0 == function }), handler.kind == .exceptClause,
-              let block = handler.namedChildren.first(where: { $0.kind == .block }),
-              let last = block.namedChildren.array.last(where: { $0.kind != .comment }) else { return false }
-        return last.kind == .raiseStatement && last.firstNamedChild == nil
-    }
-
-    /// `e.__traceback__ = None` or `e = e.with_traceback(None)` in the same function: the stored
-    /// exception no longer reaches the frame.
-    func tracebackDropped(of value: Node, around site: Node) -> Bool {
-        guard value.kind == .identifier else { return false }
-        let name = value.text
-        return statements.contains(where: { (node: Node) -> Bool in
-            guard node.kind == .assignment, let left = node.child(.left) else { return false }
-            if left.kind == .attribute, left.child(.attribute)?.textEquals("__traceback__") == true,
-               left.child(.object)?.textEquals(name) == true, node.child(.right)?.kind == SyntaxKind.none {
-                return true
-            }
-            if left.textEquals(name), let right = node.child(.right), right.kind == .call,
-               let callee = right.child(.function), callee.kind == .attribute,
-               callee.child(.attribute)?.textEquals("with_traceback") == true,
-               right.child(.arguments)?.firstNamedChild?.kind == SyntaxKind.none {
-                return true
-            }
-            return false
-        })
-    }
-
-    // MARK: stored generators
-
-    func storedGenerators(generators: Set<String>) -> [FrameCycle] {
-        guard !generators.isEmpty else { return [] }
-        var result: [FrameCycle] = []
-        for node in statements where node.kind == .assignment && node.parent?.kind == .expressionStatement {
-            guard let left = node.child(.left), left.kind == .attribute || left.kind == .subscript,
-                  let right = node.child(.right), right.kind == .call, let callee = right.child(.function),
-                  let root = Self.rootLocal(of: left), isFrameLocal(root.text) else { continue }
-            var generatorName: String?
-            if callee.kind == .attribute, let receiver = callee.child(.object), receiver.kind == .identifier,
-               receiver.textEquals(root.text), receiver.text == scope.selfName, let className = scope.enclosingClass,
-               let method = callee.child(.attribute)?.text {
-                // `self._it = self._produce()`: the generator's frame holds `self`.
-                if semantics.classLineage(className).contains(where: { generators.contains($0.name + "." + method) && $0.methods[method] != nil }) {
-                    generatorName = method
-                }
-            } else if callee.kind == .identifier, generators.contains(callee.text), semantics.classes[callee.text] == nil {
-                let arguments = right.child(.arguments)?.namedChildren.array ?? []
-                if arguments.contains(where: { $0.kind == .identifier && $0.textEquals(root.text) }) { generatorName = callee.text }
-            }
-            guard let generatorName, !isManaged(field: left) else { continue }
-            result.append(FrameCycle(kind: .generatorStored, site: node.range, line: node.start.line, holder: left.text,
-                                     rootLocal: root.text, functionName: scope.name, stored: nil, generatorName: generatorName))
-        }
-        return result
-    }
-
-    /// Whether the module closes, clears or deletes the attribute the generator is stored in
-    /// somewhere (`self._it.close()`, `self._it = None`, `del self._it`): its lifetime is managed.
-    func isManaged(field target: Node) -> Bool {
-        guard target.kind == .attribute, let field = target.child(.attribute)?.text else { return false }
-        for node in semantics.tree.nodes(ofKinds: .call, .assignment, .deleteStatement) {
-            switch node.kind {
-            case .call:
-                if let callee = node.child(.function), callee.kind == .attribute,
-                   callee.child(.attribute)?.textEquals("close") == true || callee.child(.attribute)?.textEquals("aclose") == true,
-                   let object = callee.child(.object), object.kind == .attribute, object.child(.attribute)?.textEquals(field) == true {
-                    return true
-                }
-            case .assignment:
-                if let left = node.child(.left), left.kind == .attribute, left.child(.attribute)?.textEquals(field) == true,
-                   node.child(.right)?.kind == SyntaxKind.none {
-                    return true
-                }
-            case .deleteStatement:
-                if node.namedChildren.contains(where: { $0.kind == .attribute && $0.child(.attribute)?.textEquals(field) == true }) {
-                    return true
-                }
-            default:
-                break
-            }
         }
         return false
     }

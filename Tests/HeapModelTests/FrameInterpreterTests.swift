@@ -452,4 +452,102 @@ import HeapSyntax
                         self.errors.clear()
             """) == ["6 self.err exception", "15 self.errors exception"])
     }
+    /// (1-based line, kind) of each frame cycle the model reports.
+    func frameCycles(_ text: String) -> [String] {
+        let heap = HeapGraph(semantics: SemanticModel(tree: PythonParser().parse(SourceText(text))))
+        return heap.frameCycles.map { "\($0.line + 1) \($0.kind.rawValue)" }
+    }
+
+    @Test func clearingTheTracebackAfterTheStoreKillsTheEdgeOnThatPathOnly() {
+        // CPython: the exception stored on `self` leads back to the frame only while its `__traceback__`
+        // is set; `quiet` clears it on one path, the other path keeps the cycle.
+        #expect(frameCycles("""
+            class A:
+                def run(self, job, quiet):
+                    try:
+                        job()
+                    except ValueError as err:
+                        self.error = err
+                        if quiet:
+                            err.__traceback__ = None
+            """) == ["6 exceptionStored"])
+        #expect(frameCycles("""
+            class A:
+                def run(self, job):
+                    try:
+                        job()
+                    except ValueError as err:
+                        self.error = err
+                        err.__traceback__ = None
+            """) == [])
+    }
+
+    @Test func aTracebackClearedInOneHandlerDoesNotClearTheNextCatch() {
+        #expect(frameCycles("""
+            class A:
+                def run(self, job):
+                    try:
+                        job()
+                    except ValueError as err:
+                        err = err.with_traceback(None)
+                        self.first = err
+                    try:
+                        job()
+                    except ValueError as again:
+                        self.second = again
+            """) == ["11 exceptionStored"])
+    }
+
+    @Test func aHeldExceptionWithItsTracebackClearedIsNoRetention() {
+        #expect(retentions("""
+            def f(jobs):
+                fatals = []
+                for job in jobs:
+                    try:
+                        job()
+                    except ValueError as exc:
+                        exc.__traceback__ = None
+                        fatals.append(exc)
+                return fatals
+            """) == [])
+    }
+
+    @Test func aGeneratorIsKilledByTheStoringPathOrTheClassLifecycleNotByAnotherClass() {
+        #expect(frameCycles("""
+            class Other:
+                def close(self):
+                    self._it.close()
+
+            class A:
+                def __init__(self):
+                    it = self._gen()
+                    self._it = it
+
+                def _gen(self):
+                    yield 1
+            """) == ["8 generatorStored"])
+        #expect(frameCycles("""
+            class A:
+                def __init__(self):
+                    self._it = self._gen()
+
+                def _gen(self):
+                    yield 1
+
+                def shutdown(self):
+                    self._it = None
+            """) == [])
+        #expect(frameCycles("""
+            class A:
+                def total(self):
+                    self._it = self._gen()
+                    try:
+                        return sum(self._it)
+                    finally:
+                        self._it.close()
+
+                def _gen(self):
+                    yield 1
+            """) == [])
+    }
 }

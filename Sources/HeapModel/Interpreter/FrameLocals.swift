@@ -20,6 +20,11 @@ struct FrameObject: Hashable, Sendable {
         /// traceback, whose first entry is the frame that ran the block (it holds the context manager), not
         /// this one; so a local of this frame holding them is no cycle through this frame.
         case exitException, exitTraceback
+        /// A generator made by calling a generator function or method with a local of this frame (`self._produce()`,
+        /// `walk(self)`): its `gi_frame` holds that local from the start. Not tied to *this* frame: it closes a
+        /// cycle only when stored on the object the local refers to (object → generator → `gi_frame` → the
+        /// generator's frame → the object), which `StoredGeneratorQuery` asks.
+        case generator
     }
     let kind: Kind
     /// The expression (or `except` clause) that produced it.
@@ -27,7 +32,7 @@ struct FrameObject: Hashable, Sendable {
 
     /// Whether the object leads to this frame by itself (a container does only through its items; what
     /// `__exit__` receives leads to another frame).
-    var isTiedByItself: Bool { kind != .container && !isTiedToWithBlock }
+    var isTiedByItself: Bool { kind != .container && kind != .generator && !isTiedToWithBlock }
     /// `__exit__`'s exception or traceback argument.
     var isTiedToWithBlock: Bool { kind == .exitException || kind == .exitTraceback }
     /// What a local container is reported for holding: the exception or its traceback.
@@ -48,6 +53,13 @@ struct TrackedStore: Hashable, Sendable {
     let site: NodeIndex
     let holder: String
     let root: String
+    /// What undoes the store. A store that ties this frame (an exception, a traceback) is undone by
+    /// rebinding its root local too, since the frame then no longer reaches the holder; a stored generator's
+    /// cycle does not run through this frame, so only what empties the holder undoes it (`holder = ...`,
+    /// `del holder`, `holder.close()`, which clears the generator's frame).
+    var kind: Kind = .throughFrame
+
+    enum Kind: Hashable, Sendable { case throughFrame, generator }
 }
 
 /// What a frame's locals may hold at one point of the function.
@@ -59,13 +71,35 @@ struct FrameLocalsState: Equatable, Sendable {
     /// The tracked stores made on some path to this point and not undone since (`self.err = None`,
     /// `del self.err`, the root local rebound, `errors.clear()`).
     var stores: Set<TrackedStore> = []
+    /// The exceptions whose `__traceback__` edge this state follows: those caught by a handler of this frame
+    /// and those `__exit__` receives (from where they are made on, whatever the path).
+    var tracebackTracked: Set<FrameObject> = []
+    /// Of those, the ones that may still have their traceback here. `e.__traceback__ = None`,
+    /// `e.with_traceback(None)` and contextlib restoring a re-raised exception's original traceback kill
+    /// the exception → `__traceback__` edge, so the exception no longer leads to the frame, wherever it is
+    /// held or stored; a path that did not run the kill (or has not caught the exception yet) keeps it.
+    var tracebackKept: Set<FrameObject> = []
 
     func union(_ other: FrameLocalsState) -> FrameLocalsState {
         var result = self
         for (name, held) in other.locals { result.locals[name, default: []].formUnion(held) }
         for (container, held) in other.items { result.items[container, default: []].formUnion(held) }
         result.stores.formUnion(other.stores)
+        result.tracebackTracked.formUnion(other.tracebackTracked)
+        result.tracebackKept.formUnion(other.tracebackKept)
         return result
+    }
+
+    /// Whether `object` still leads to this frame by its own slots here: an exception whose traceback was
+    /// cleared on every path does not.
+    func stillTied(_ object: FrameObject) -> Bool {
+        !tracebackTracked.contains(object) || tracebackKept.contains(object)
+    }
+
+    /// `object` (an exception) has a traceback again, or for the first time.
+    mutating func keepTraceback(_ object: FrameObject) {
+        tracebackTracked.insert(object)
+        tracebackKept.insert(object)
     }
 
     /// Drops the items of containers no local reaches any more. The join is not relational (it unions each
@@ -113,14 +147,19 @@ struct FrameLocalsDomain: FlowDomain {
     /// Expression statement → the stores it makes that the state follows (`FrameLocalsState.stores`), for a
     /// search that asks which stores are still in place when the frame ends.
     var trackedStores: [NodeIndex: [TrackedStore]] = [:]
+    /// Call → the locals its generator's frame holds, for the calls of generator functions and methods
+    /// (`StoredGeneratorQuery.generatorCalls`): their value is a `.generator` object.
+    var generatorCalls: [NodeIndex: Set<String>] = [:]
 
     init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
-         recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:]) {
+         recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:],
+         generatorCalls: [NodeIndex: Set<String>] = [:]) {
         self.scope = scope
         self.semantics = semantics
         self.raisingLocals = raisingLocals
         self.recorder = recorder
         self.trackedStores = trackedStores
+        self.generatorCalls = generatorCalls
     }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
@@ -136,6 +175,7 @@ struct FrameLocalsDomain: FlowDomain {
             let name = scope.parameters[position]
             guard scope.locals.contains(name) else { continue }
             state.locals[name] = [HeldReference(object: FrameObject(kind: kind, origin: site), site: site)]
+            if kind == .exitException { state.keepTraceback(FrameObject(kind: kind, origin: site)) }
         }
         return state
     }
@@ -175,19 +215,27 @@ struct FrameLocalsDomain: FlowDomain {
     /// `del self`, `self.err = None` (any value: the old one is no longer held there), `self = None` (any
     /// rebinding of the root local), `errors.clear()` / `self.errors.clear()`.
     static func undoes(_ node: Node, _ store: TrackedStore) -> Bool {
+        let throughFrame = store.kind == .throughFrame
         switch node.kind {
         case .call:
-            guard let callee = node.child(.function), callee.kind == .attribute,
-                  callee.child(.attribute)?.textEquals("clear") == true, let object = callee.child(.object) else { return false }
+            guard let callee = node.child(.function), callee.kind == .attribute, let object = callee.child(.object) else { return false }
+            // `self._it.close()` / `aclose()` clears the generator's frame (`gi_frame` becomes None).
+            if !throughFrame, callee.child(.attribute).map({ $0.textEquals("close") || $0.textEquals("aclose") }) == true {
+                return object.textEquals(store.holder)
+            }
+            guard callee.child(.attribute)?.textEquals("clear") == true else { return false }
+            // `errors.clear()` empties the container the holder is in; `self.clear()` is only a method
+            // call on the root, which undoes a generator store no more than any other call.
+            if !throughFrame, object.textEquals(store.root) { return false }
             return object.textEquals(store.root) || store.holder.hasPrefix(object.text)
         case .deleteStatement:
             return node.namedChildren.flatMap { $0.kind == .expressionList ? $0.namedChildren.array : [$0] }
-                .contains { $0.textEquals(store.root) || $0.textEquals(store.holder) }
+                .contains { (throughFrame && $0.textEquals(store.root)) || $0.textEquals(store.holder) }
         case .assignment:
             var current: Node? = node
             while let step = current, step.kind == .assignment {
                 guard let left = step.child(.left) else { return false }
-                if left.boundIdentifiers.contains(where: { $0.textEquals(store.root) }) { return true }
+                if throughFrame, left.boundIdentifiers.contains(where: { $0.textEquals(store.root) }) { return true }
                 if left.textEquals(store.holder) { return true }
                 current = step.child(.right)
             }
@@ -318,6 +366,9 @@ struct FrameLocalsDomain: FlowDomain {
 
     func enterWith(_ statement: Node, _ state: State) -> State {
         var state = state
+        // A store a search ties to the `with` statement itself (`withBlocksReleaseContext`: from here on the
+        // frame holds the context manager, for the traceback `__exit__` receives).
+        if let made = trackedStores[statement.index] { state.stores.formUnion(made) }
         for item in statement.descendants(ofKind: .withItem) where item.ancestors.first(where: { $0.kind == .withStatement }) == statement {
             state = walrusBindings(in: item, state)
             if let pattern = item.descendants.first(where: { $0.kind == .asPatternTarget }) {
@@ -334,6 +385,8 @@ struct FrameLocalsDomain: FlowDomain {
                 bind(name.text, to: [FrameObject(kind: .exception, origin: clause.index)], site: clause.index, state: &state)
             }
         }
+        // The exception caught now is a new one, with a traceback that starts at this frame.
+        state.keepTraceback(FrameObject(kind: .exception, origin: clause.index))
         return state
     }
 
@@ -361,7 +414,19 @@ struct FrameLocalsDomain: FlowDomain {
                 state.locals[local.name, default: []].insert(HeldReference(object: raised, site: statement.index))
             }
         }
+        // A bare `raise` in a handler of a `@contextmanager` generator re-raises the exception thrown in at the
+        // `yield`; `_GeneratorContextManager.__exit__` then sets its `__traceback__` back to the traceback it
+        // had before `throw()` (CPython's contextlib), which does not reach this generator's frame.
+        if statement.namedChildren.allSatisfy({ $0.kind == .comment }), isContextManagerGenerator,
+           let clause = statement.ancestors.prefix(while: { $0 != scope.node }).first(where: { $0.kind == .exceptClause }) {
+            state.tracebackKept.remove(FrameObject(kind: .exception, origin: clause.index))
+        }
         return state
+    }
+
+    /// A function decorated with `contextlib.contextmanager` / `asynccontextmanager` (by its last name).
+    private var isContextManagerGenerator: Bool {
+        scope.node.decoratorNodes.contains { $0.text.hasSuffix("contextmanager") }
     }
 
     // MARK: Effects of expressions
@@ -375,6 +440,14 @@ struct FrameLocalsDomain: FlowDomain {
             if right.kind == .assignment { state = effects(of: right, state) }
             let source = right.kind == .assignment ? (right.child(.right) ?? right) : right
             state = walrusBindings(in: source, state)
+            state = tracebackKills(in: source, state)
+            if target.kind == .attribute, target.child(.attribute)?.textEquals("__traceback__") == true,
+               let object = target.child(.object) {
+                // `e.__traceback__ = None` kills the exception → traceback edge; any other value gives it one again.
+                let exceptions = value(of: object, state).map(\.object).filter { $0.kind == .exception || $0.kind == .exitException }
+                if source.kind == SyntaxKind.none { state.tracebackKept.subtract(exceptions) }
+                else { exceptions.forEach { state.keepTraceback($0) } }
+            }
             assign(value(of: source, state), from: source, to: target, site: expression, state: &state)
         case .augmentedAssignment:
             guard let target = expression.child(.left), let right = expression.child(.right) else { return state }
@@ -385,6 +458,7 @@ struct FrameLocalsDomain: FlowDomain {
             }
         case .call:
             state = walrusBindings(in: expression, state)
+            state = tracebackKills(in: expression, state)
             guard let callee = expression.child(.function), callee.kind == .attribute,
                   let receiver = callee.child(.object), receiver.kind == .identifier,
                   let method = callee.child(.attribute) else { return state }
@@ -400,6 +474,21 @@ struct FrameLocalsDomain: FlowDomain {
             }
         default:
             state = walrusBindings(in: expression, state)
+        }
+        return state
+    }
+
+    /// `x.with_traceback(None)` anywhere in the expression sets the `__traceback__` of the exception `x` holds
+    /// to None (and returns that same exception): `e = e.with_traceback(None)`.
+    private func tracebackKills(in expression: Node, _ state: State) -> State {
+        var state = state
+        walkScope(expression) { node in
+            guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
+                  callee.child(.attribute)?.textEquals("with_traceback") == true, let object = callee.child(.object),
+                  let arguments = node.child(.arguments)?.namedChildren.filter({ $0.kind != .comment }),
+                  arguments.count == 1, arguments[0].kind == SyntaxKind.none else { return }
+            let exceptions = value(of: object, state).map(\.object).filter { $0.kind == .exception || $0.kind == .exitException }
+            state.tracebackKept.subtract(exceptions)
         }
         return state
     }
@@ -549,6 +638,7 @@ struct FrameLocalsDomain: FlowDomain {
             }
             return result
         case .call:
+            if generatorCalls[site] != nil { return make(.generator) }
             guard let callee = expression.child(.function) else { return [] }
             let arguments = expression.child(.arguments)?.namedChildren.array ?? []
             let handling = insideHandler(expression)
@@ -580,14 +670,16 @@ struct FrameLocalsDomain: FlowDomain {
 /// The states some statements of one function start from, joined over every path (and loop round) that
 /// reaches them; a statement no path reaches keeps the empty state. One per interpreter run.
 final class StatementStates {
-    private(set) var before: [NodeIndex: FrameLocalsState]
+    /// Only statements some path reached.
+    private(set) var before: [NodeIndex: FrameLocalsState] = [:]
+    private let recorded: Set<NodeIndex>
 
     init(statements: [Node]) {
-        before = Dictionary(statements.map { ($0.index, FrameLocalsState()) }, uniquingKeysWith: { a, _ in a })
+        recorded = Set(statements.map(\.index))
     }
 
     func note(_ statement: Node, _ state: FrameLocalsState) {
-        guard let known = before[statement.index] else { return }
-        before[statement.index] = known.union(state)
+        guard recorded.contains(statement.index) else { return }
+        before[statement.index] = before[statement.index].map { $0.union(state) } ?? state
     }
 }

@@ -95,14 +95,16 @@ enum FrameRetentionQuery {
         for state in exits {
             for (name, references) in state.locals {
                 for reference in references where reference.object.kind == .raised { stillRaised.insert(reference.object.origin) }
-                for reference in references where reference.object.isTiedByItself && reference.object.kind != .raised {
+                for reference in references where reference.object.isTiedByItself && reference.object.kind != .raised
+                    && state.stillTied(reference.object) {
                     held[reference.site, default: (kind(of: reference.object), [])].locals.insert(name)
                 }
                 for reference in references where reference.object.kind == .container {
                     for item in state.reachable(from: [reference]) where item.object.kind == .raised {
                         stillRaised.insert(item.object.origin)
                     }
-                    for item in state.reachable(from: [reference]) where item.object.isTiedByItself && item.object.kind != .raised {
+                    for item in state.reachable(from: [reference]) where item.object.isTiedByItself && item.object.kind != .raised
+                        && state.stillTied(item.object) {
                         held[item.site, default: (.exceptionInContainer, [])].locals.insert(name)
                     }
                 }
@@ -147,7 +149,7 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container, .raised, .exitException, .exitTraceback: return .exceptionInContainer  // never tied by itself
+        case .container, .raised, .exitException, .exitTraceback, .generator: return .exceptionInContainer  // never tied by itself
         }
     }
 

@@ -9,9 +9,11 @@ public struct GeneratorStoredOnObject: Rule {
         summary: "A generator whose frame holds an object is stored on that object: a cycle until the generator is exhausted or closed.",
         doc: RuleDoc(
             whatItFinds: """
-                `self._it = self._produce()` (or `obj.rows = read_rows(obj)`) where `_produce` is a generator function \
-                of the same module, and nothing in the module closes the generator or clears the attribute \
-                (`self._it.close()`, `self._it = None`, `del self._it`).
+                `self._it = self._produce()` (or `obj.rows = read_rows(obj)`, `self._pending.append(self._work())`, or through a local first) where `_produce` \
+                is a generator function of the same module, and neither the storing function, on every path after the \
+                store, nor a lifecycle method of the object's own class (`close()`, `__exit__`, `shutdown()`, ... or a \
+                method of `self` it calls) closes the generator or clears that attribute (`self._it.close()`, \
+                `self._it = None`, `del self._it`).
                 """,
             whyItMatters: """
                 Calling a generator function creates a generator object that owns a frame (`gi_frame`), and that frame \
@@ -47,8 +49,8 @@ public struct GeneratorStoredOnObject: Rule {
                 `__exit__`).
                 """,
             whenItsFine: """
-                Generators that do not receive the object (`self._rows = parse(self.lines)`), generators the module \
-                closes or clears, generators kept in a local, and coroutines (`async def`: they are awaited or wrapped \
+                Generators that do not receive the object (`self._rows = parse(self.lines)`), generators the storing \
+                function or the class's lifecycle methods close or clear, generators kept in a local, and coroutines (`async def`: they are awaited or wrapped \
                 in a task, which runs them to completion) are not reported.
                 """,
             references: [

@@ -184,5 +184,77 @@ extension GeneratorStoredOnObject {
             job.reset()
 
             """),
+        .triggering("""
+            class Cache:
+                def __init__(self):
+                    self._chunks = None
+
+                def close(self):
+                    self._chunks.close()
+
+
+            class Buffer:
+                def __init__(self):
+                    ↓self._chunks = self._fill()
+
+                def _fill(self):
+                    yield b""
+
+
+            Cache()
+            Buffer()
+
+            """),
+        .triggering("""
+            class Walker:
+                def start(self):
+                    steps = self._steps()
+                    ↓self.steps = steps
+
+                def _steps(self):
+                    yield 1
+
+
+            Walker().start()
+
+            """),
+        .nonTriggering("""
+            class Summer:
+                def total(self):
+                    self._it = self._values()
+                    try:
+                        return sum(self._it)
+                    finally:
+                        self._it = None
+
+                def _values(self):
+                    yield 1
+
+
+            Summer().total()
+
+            """),
+        .nonTriggering("""
+            class Lines:
+                def __init__(self):
+                    self._lines = self._read()
+
+                def _read(self):
+                    yield ""
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, *exc):
+                    self._release()
+
+                def _release(self):
+                    del self._lines
+
+
+            with Lines():
+                pass
+
+            """),
     ]
 }
