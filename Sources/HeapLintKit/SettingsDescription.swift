@@ -20,7 +20,8 @@ extension Configuration {
             "ignore = \(list((options.ignore ?? []) + (options.extendIgnore ?? [])))",
             "exclude = \(list(excludePatterns))",
             "respect-gitignore = \(respectsGitignore)",
-            "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",
+            "target-version = \"\(ruleSettings.targetVersion.rawValue)\""
+                + (options.targetVersion == nil ? venv.map { "  # from \($0.configFile) (Python \($0.version))" } ?? "" : ""),
             "large-threshold = \(ruleSettings.largeThreshold)",
             "preview = \(isPreview)",
             "report-once-per-process = \(reportsOncePerProcess)",

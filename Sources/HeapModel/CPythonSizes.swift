@@ -22,11 +22,6 @@ public enum CPythonSizes {
     /// A generator object with its embedded frame (176 B with no locals, 184 B with one).
     public static let generator = 184
 
-    public static let cycleMechanism =
-        "Reference counting cannot free it: each object on the cycle keeps the next one's count above zero. "
-        + "Only CPython's cyclic garbage collector reclaims it, when it next collects the generation the cycle has reached "
-        + "(thresholds (700, 10, 10) by default); never while the collector is disabled (gc.disable())."
-
     /// The bytes the objects on a cycle occupy themselves (not what else they keep alive).
     public static func estimate(objects: [AbstractObject], version: TargetVersion) -> ByteEstimate {
         var lower = 0

@@ -25,10 +25,10 @@ extension ClassCreation {
             path: [ReferenceStep(from: name, via: "__mro__", to: "tuple", site: site.range, line: line),
                    ReferenceStep(from: "tuple", via: "[0]", to: name, site: site.range, line: line)],
             estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
-            mechanism: CPythonSizes.cycleMechanism + " Every class object is on such a cycle (its `__mro__` starts with "
+            mechanism: CPythonCollector.cycleMechanism(for: version, detail: "Every class object is on such a cycle (its `__mro__` starts with "
                 + "the class; the `__dict__` and `__weakref__` descriptors in its namespace refer back to it), so each call of "
                 + "\(function.name)() leaves one more class for the collector, and creating a type is slow and invalidates "
-                + "CPython's method caches.",
+                + "CPython's method caches."),
             remedy: "Define the class once at module level and pass the varying values to its constructor, or cache the "
                 + "factory (`functools.lru_cache`, or a dict keyed by its parameters) so each distinct class is made once.")
     }

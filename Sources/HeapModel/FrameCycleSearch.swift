@@ -159,24 +159,26 @@ public struct FrameCycle: Sendable, Hashable {
         let remedy: String
         switch kind {
         case .raisedFromLocal:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The cycle forms when the exception leaves \(functionName)(): every local of the frame stays alive with it."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The cycle forms when the exception leaves \(functionName)(): every local of the frame stays alive with it.")
             remedy = rootLocal == holder
                 ? "Raise it and release the name in a `finally` block (`try: raise \(holder)` / `finally: \(holder) = None`), or raise a new exception directly (`raise Error(...) from cause`)."
                 : "Take the exception out first and drop the reference before raising (`exc, \(holder) = \(holder), None`, then `try: raise exc` / `finally: exc = None`), or raise a fresh exception (`raise Error(...) from \(holder)`)."
         case .exceptionStored:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The traceback of an exception caught here starts at this frame, and the frame keeps `\(rootLocal)`."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The traceback of an exception caught here starts at this frame, and the frame keeps `\(rootLocal)`.")
             remedy = stored == .frame
                 ? "Do not store the frame; keep only what you need from it (f_code.co_name, f_lineno)."
                 : "Store the exception without its traceback (`\(holder) = exc.with_traceback(None)`, or keep `traceback.format_exception(exc)` as text), or clear the stored value when it has been used."
         case .futureResultRaised:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The cycle forms only when the future failed: `result()` raises the exception it keeps, and the traceback gets this frame, which still holds `\(holder)`."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The cycle forms only when the future failed: `result()` raises the exception it keeps, and the traceback gets this frame, which still holds `\(holder)`.")
             remedy = "Drop the future before the exception leaves the frame (`try: return \(holder).result()` / `finally: del \(holder)`), or do not keep it in a local (`return submit(...).result()`)."
         case .generatorStored:
-            mechanism = "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
-                + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame."
+            mechanism = CPythonCollector.mechanism(
+                "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
+                + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame.",
+                on: version)
             remedy = "Close the generator when done (`\(holder).close()` in close()/__exit__), make it from a function that does not take `\(rootLocal)` (pass only the data it needs), or keep a weakref to `\(rootLocal)` in the generator."
         }
         return HeapExplanation(path: path,

@@ -65,7 +65,7 @@ public struct FrameRetention: Sendable, Hashable {
         return HeapExplanation(
             path: path,
             estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
-            mechanism: CPythonSizes.cycleMechanism + " Until then every local of the frame stays alive too.",
+            mechanism: CPythonCollector.cycleMechanism(for: version, detail: "Until then every local of the frame stays alive too."),
             remedy: kind == .frame
                 ? "Delete the frame reference when done (`del \(localName)` in a finally block), or take only what you need from it (f_back.f_code.co_name)."
                 : "Release it when done: `\(localName) = None` or `del \(localName)` in a finally block; or keep only str(exc) / the exception type.")

@@ -26,7 +26,7 @@ public struct RecursiveClosure: Sendable, Hashable {
             path: [ReferenceStep(from: "function \(name)", via: "__closure__", to: "cell(\(name))", site: referenceSite, line: referenceLine + 1),
                    ReferenceStep(from: "cell(\(name))", via: "cell_contents", to: "function \(name)", site: site, line: line + 1)],
             estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
-            mechanism: CPythonSizes.cycleMechanism + " Each call of \(enclosingFunction)() leaves one more such cycle, with every other cell the function captured.",
+            mechanism: CPythonCollector.cycleMechanism(for: version, detail: "Each call of \(enclosingFunction)() leaves one more such cycle, with every other cell the function captured."),
             remedy: "Move the recursive helper to module level (it then reaches itself through globals), pass it to itself as an argument, or `del \(name)` in the enclosing function once done.")
     }
 }

@@ -247,14 +247,14 @@ struct Check: ParsableCommand {
         if isolated {
             base = .isolated()
         } else if let config {
-            base = try Configuration.load(file: config)
+            base = try Configuration.load(file: config).detectingVenv()
         } else {
             let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
             let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
             let found = try Configuration.load(forPath: directory)
             // Without a config file, relative globs and the cache are rooted at the working directory
             // (as ruff does), never inside the checked tree.
-            base = found.configFile == nil ? .isolated() : found
+            base = (found.configFile == nil ? .isolated() : found).detectingVenv()
         }
         return base.overlaid(with: try commandLineOptions())
     }
@@ -278,6 +278,9 @@ struct Check: ParsableCommand {
         if verbose {
             printVerbose("settings: \(configuration.configFile ?? (isolated ? "none (--isolated)" : "no configuration file found; defaults"))"
                          + ", \(configuration.selectedRules.count) rules selected")
+            if configuration.options.targetVersion == nil, let venv = configuration.venv {
+                printVerbose("target version: \(venv.target.rawValue), the interpreter of \(venv.configFile) (Python \(venv.version))")
+            }
         }
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         if statistics, !Renderer.statisticsFormats.contains(format) {

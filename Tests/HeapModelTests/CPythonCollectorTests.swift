@@ -1,0 +1,39 @@
+import Testing
+import HeapModel
+
+@Suite struct CPythonCollectorTests {
+    @Test func freeThreadedTargetsParseAndOrderAfterTheirDefaultBuild() {
+        #expect(TargetVersion(rawValue: "py314t")?.minor == 14)
+        #expect(TargetVersion.py313t.isFreeThreaded && !TargetVersion.py313.isFreeThreaded)
+        #expect(TargetVersion.py313 < .py313t && .py313t < .py314 && .py314 < .py314t)
+        #expect(TargetVersion(minor: 13, freeThreaded: true) == .py313t)
+        #expect(TargetVersion(minor: 12, freeThreaded: true) == nil)  // 3.13 was the first free-threaded release
+        #expect(TargetVersion.py314t.displayName == "free-threaded CPython 3.14")
+    }
+
+    @Test func onlyVersionsWhoseCollectorDiffersGetANote() {
+        for version in TargetVersion.allCases {
+            let note = CPythonCollector.versionNote(for: version)
+            let mechanism = CPythonCollector.cycleMechanism(for: version)
+            #expect(mechanism.hasPrefix(CPythonCollector.referenceCountingCannot))
+            if version.isFreeThreaded || version == .py314 {
+                let text = try! #require(note)
+                #expect(mechanism.hasSuffix(text))
+                #expect(!mechanism.contains("(700, 10, 10)"))
+            } else {
+                #expect(note == nil)
+                #expect(mechanism.contains("(700, 10, 10)"))
+            }
+        }
+    }
+
+    @Test func detailGoesBeforeTheVersionNoteAndTheFinalizerNoteToo() throws {
+        let note = try #require(CPythonCollector.versionNote(for: .py314t))
+        let mechanism = CPythonCollector.cycleMechanism(for: .py314t, detail: "Every local stays alive.")
+        #expect(mechanism.hasSuffix("Every local stays alive. " + note))
+        let finalizer = CPythonCollector.finalizerMechanism(mechanism, on: .py314t)
+        #expect(finalizer.hasSuffix(CPythonCollector.finalizerNote + " " + note))
+        let plain = CPythonCollector.finalizerMechanism("Freed later.", on: .py311)
+        #expect(plain == "Freed later. " + CPythonCollector.finalizerNote)
+    }
+}
