@@ -37,3 +37,33 @@ import HeapModel
         #expect(plain == "Freed later. " + CPythonCollector.finalizerNote)
     }
 }
+
+@Suite struct VersionSizesTests {
+    @Test func theReferenceIsUnchangedAndMeasuredRowsMoveItByTheirDifference() {
+        let reference = CPythonSizes.sizes(for: .py311)
+        #expect(reference.measured)
+        #expect(reference.instanceWithDict == CPythonSizes.instanceWithDict)
+        #expect(reference.function == CPythonSizes.function && reference.frame == CPythonSizes.frame)
+        // From scripts/cpython-sizes.json: a 3.12 function is 160 B where 3.11's is 152 B; 3.8's frames
+        // carry their value stack inline (408 B against 168 B for the same small function).
+        #expect(CPythonSizes.sizes(for: .py312).function == CPythonSizes.function + 8)
+        #expect(CPythonSizes.sizes(for: .py38).frame == CPythonSizes.frame + 408 - 168)
+        #expect(CPythonSizes.sizes(for: .py310).measured)
+    }
+
+    @Test func onlyUnmeasuredVersionsAreWidened() {
+        for version in TargetVersion.allCases {
+            let sizes = CPythonSizes.sizes(for: version)
+            var lower = 1000, upper = 2000, basis = "x"
+            sizes.finish(lower: &lower, upper: &upper, basis: &basis)
+            if version == .py311 {
+                #expect(lower == 1000 && upper == 2000 && basis == "x")
+            } else if sizes.measured {
+                #expect(lower == 1000 && upper == 2000 && basis == "x; sizes measured on \(version.displayName)")
+            } else {
+                #expect(lower == 750 && upper == 2500 && basis.contains("widened ±25 %"))
+            }
+        }
+        #expect(!CPythonSizes.sizes(for: .py314).measured && !CPythonSizes.sizes(for: .py313t).measured)
+    }
+}
