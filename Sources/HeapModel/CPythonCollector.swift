@@ -13,10 +13,13 @@ public enum CPythonCollector {
     public static let referenceCountingCannot =
         "Reference counting cannot free it: each object on the cycle keeps the next one's count above zero."
 
-    /// The generational wording, kept word for word for the versions it describes.
-    static let generational =
-        "Only CPython's cyclic garbage collector reclaims it, when it next collects the generation the cycle has reached "
-        + "(thresholds (700, 10, 10) by default); never while the collector is disabled (gc.disable())."
+    /// The generational wording. `gc.get_threshold()` is (700, 10, 10) up to 3.12; 3.13 raised the
+    /// young generation's threshold to 2000 (measured on 3.13.0).
+    static func generational(for version: TargetVersion) -> String {
+        let thresholds = version.minor >= 13 ? "(2000, 10, 10)" : "(700, 10, 10)"
+        return "Only CPython's cyclic garbage collector reclaims it, when it next collects the generation the cycle has reached "
+            + "(thresholds \(thresholds) by default); never while the collector is disabled (gc.disable())."
+    }
 
     static let collectorOnly =
         "Only CPython's cyclic garbage collector reclaims it; never while the collector is disabled (gc.disable())."
@@ -25,7 +28,7 @@ public enum CPythonCollector {
     /// (what else the cycle keeps, how often it is made) goes before the version's note.
     public static func cycleMechanism(for version: TargetVersion, detail: String? = nil) -> String {
         let note = versionNote(for: version)
-        return [referenceCountingCannot, note == nil ? generational : collectorOnly, detail, note]
+        return [referenceCountingCannot, note == nil ? generational(for: version) : collectorOnly, detail, note]
             .compactMap { $0 }.joined(separator: " ")
     }
 
