@@ -95,6 +95,9 @@ public struct Configuration: Sendable {
     /// Globs and relative paths are resolved against this directory (the config file's, else the cwd).
     public let projectRoot: String
     public let options: Options
+    /// The project's virtual environment (`.venv`, `venv` at `projectRoot`), when `detectingVenv()`
+    /// found one: the target version if no option names one.
+    public let venv: VenvInterpreter?
 
     public static let knownKeys: Set<String> = [
         "select", "ignore", "extend-select", "extend-ignore", "exclude", "extend-exclude", "per-file-ignores",
@@ -110,10 +113,19 @@ public struct Configuration: Sendable {
         ".ipynb_checkpoints",
     ]
 
-    public init(configFile: String? = nil, projectRoot: String, options: Options = Options()) {
+    public init(configFile: String? = nil, projectRoot: String, options: Options = Options(),
+                venv: VenvInterpreter? = nil) {
         self.configFile = configFile
         self.projectRoot = projectRoot
         self.options = options
+        self.venv = venv
+    }
+
+    /// The same settings with the project's virtual environment looked up at `projectRoot` (what
+    /// `heaplint check` and the language server do; `--isolated` does not, as it reads no project file).
+    public func detectingVenv() -> Configuration {
+        Configuration(configFile: configFile, projectRoot: projectRoot, options: options,
+                      venv: VenvInterpreter.find(in: projectRoot))
     }
 
     /// Defaults only (`--isolated`).
@@ -387,13 +399,13 @@ public struct Configuration: Sendable {
         if let seconds = other.parseTimeout { merged.parseTimeout = seconds }
         if let ignore = other.ignoreNoqa { merged.ignoreNoqa = ignore }
         if let show = other.showFixes { merged.showFixes = show }
-        return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged)
+        return Configuration(configFile: configFile, projectRoot: projectRoot, options: merged, venv: venv)
     }
 
     // MARK: Resolved values
 
     public var ruleSettings: RuleSettings {
-        RuleSettings(targetVersion: options.targetVersion ?? .default,
+        RuleSettings(targetVersion: options.targetVersion ?? venv?.target ?? .default,
                      largeThreshold: options.largeThreshold ?? RuleSettings().largeThreshold,
                      preview: isPreview)
     }

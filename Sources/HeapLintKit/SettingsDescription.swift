@@ -26,7 +26,8 @@ extension Configuration {
             "show-fixes = \(options.showFixes ?? false)",
             "exclude = \(list(excludePatterns))",
             "respect-gitignore = \(respectsGitignore)",
-            "target-version = \"\(ruleSettings.targetVersion.rawValue)\"",
+            "target-version = \"\(ruleSettings.targetVersion.rawValue)\""
+                + (options.targetVersion == nil ? venv.map { "  # from \($0.configFile) (Python \($0.version))" } ?? "" : ""),
             "large-threshold = \(ruleSettings.largeThreshold)",
             "preview = \(isPreview)",
             "report-once-per-process = \(reportsOncePerProcess)",

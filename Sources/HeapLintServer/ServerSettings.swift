@@ -66,7 +66,7 @@ public protocol ProjectConfigurationSource: Sendable {
 public struct KitProjectConfiguration: ProjectConfigurationSource {
     public init() {}
     public func configuration(forFile path: String) throws -> Configuration {
-        try Configuration.load(forPath: path)
+        try Configuration.load(forPath: path).detectingVenv()
     }
 }
 

@@ -74,11 +74,12 @@ public struct FrameCycle: Sendable, Hashable {
     }
 
     public func explanation(for version: TargetVersion) -> HeapExplanation {
+        let sizes = CPythonSizes.sizes(for: version)
         let line = self.line + 1
         let frame = throughWithBlock ? "frame running the with block" : "frame of \(functionName)()"
         var path: [ReferenceStep] = []
-        var lower = CPythonSizes.frame
-        var upper = CPythonSizes.frame + 512
+        var lower = sizes.frame
+        var upper = sizes.frame + 512
         var parts = ["frame"]
         /// Steps from the frame to the holder expression (`self` → `_exc`); the last one lands on `target`.
         func steps(to target: String) -> [ReferenceStep] {
@@ -100,8 +101,8 @@ public struct FrameCycle: Sendable, Hashable {
             path = steps(to: "exception")
             path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback", site: site, line: line))
             path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
-            lower += CPythonSizes.exception + CPythonSizes.traceback
-            upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4
+            lower += sizes.exception + sizes.traceback
+            upper += sizes.exception + 300 + sizes.traceback * 4
             parts += ["traceback", "exception"]
         case .exceptionStored:
             switch stored ?? .exception {
@@ -109,35 +110,35 @@ public struct FrameCycle: Sendable, Hashable {
                 path = steps(to: "exception")
                 path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback"))
                 path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
-                lower += CPythonSizes.exception + CPythonSizes.traceback
-                upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4
+                lower += sizes.exception + sizes.traceback
+                upper += sizes.exception + 300 + sizes.traceback * 4
                 parts += ["traceback", "exception"]
             case .excInfo:
                 path = steps(to: "exc_info tuple")
                 path.append(ReferenceStep(from: "exc_info tuple", via: "[2]", to: "traceback"))
                 path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
-                lower += CPythonSizes.exception + CPythonSizes.traceback + CPythonSizes.tuple(items: 3)
-                upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4 + CPythonSizes.tuple(items: 3)
+                lower += sizes.exception + sizes.traceback + sizes.tuple(items: 3)
+                upper += sizes.exception + 300 + sizes.traceback * 4 + sizes.tuple(items: 3)
                 parts += ["traceback", "exception", "tuple"]
             case .traceback:
                 path = steps(to: "traceback")
                 path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
-                lower += CPythonSizes.traceback
-                upper += CPythonSizes.traceback * 4
+                lower += sizes.traceback
+                upper += sizes.traceback * 4
                 parts += ["traceback"]
             case .frame:
                 path = steps(to: frame)
             }
-            lower += CPythonSizes.instanceWithDict.lowerBound
-            upper += CPythonSizes.instanceWithDict.upperBound
+            lower += sizes.instanceWithDict.lowerBound
+            upper += sizes.instanceWithDict.upperBound
             parts.append("the holding instance")
         case .futureResultRaised:
             path = steps(to: "future")
             path.append(ReferenceStep(from: "future", via: "_exception", to: "exception"))
             path.append(ReferenceStep(from: "exception", via: "__traceback__", to: "traceback", site: site, line: line))
             path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: frame))
-            lower += CPythonSizes.exception + CPythonSizes.traceback + CPythonSizes.instanceWithDict.lowerBound
-            upper += CPythonSizes.exception + 300 + CPythonSizes.traceback * 4 + CPythonSizes.instanceWithDict.upperBound
+            lower += sizes.exception + sizes.traceback + sizes.instanceWithDict.lowerBound
+            upper += sizes.exception + 300 + sizes.traceback * 4 + sizes.instanceWithDict.upperBound
             parts += ["traceback", "exception", "future"]
         case .generatorStored:
             let generator = "generator \(generatorName ?? "")()"
@@ -145,38 +146,36 @@ public struct FrameCycle: Sendable, Hashable {
                                   to: generator, site: site, line: line),
                     ReferenceStep(from: generator, via: "gi_frame", to: "frame of \(generatorName ?? "")()"),
                     ReferenceStep(from: "frame of \(generatorName ?? "")()", via: "f_locals[\(rootLocal)]", to: rootLocal)]
-            lower = CPythonSizes.generator + CPythonSizes.instanceWithDict.lowerBound
-            upper = CPythonSizes.generator + 512 + CPythonSizes.instanceWithDict.upperBound
+            lower = sizes.generator + sizes.instanceWithDict.lowerBound
+            upper = sizes.generator + 512 + sizes.instanceWithDict.upperBound
             parts = ["generator with its frame", "the holding instance"]
         }
         var basis = parts.joined(separator: ", ") + ", not counting the frame's other locals"
-        if version != .py311 {
-            lower = lower * 3 / 4
-            upper = upper * 5 / 4
-            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
-        }
+        sizes.finish(lower: &lower, upper: &upper, basis: &basis)
         let mechanism: String
         let remedy: String
         switch kind {
         case .raisedFromLocal:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The cycle forms when the exception leaves \(functionName)(): every local of the frame stays alive with it."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The cycle forms when the exception leaves \(functionName)(): every local of the frame stays alive with it.")
             remedy = rootLocal == holder
                 ? "Raise it and release the name in a `finally` block (`try: raise \(holder)` / `finally: \(holder) = None`), or raise a new exception directly (`raise Error(...) from cause`)."
                 : "Take the exception out first and drop the reference before raising (`exc, \(holder) = \(holder), None`, then `try: raise exc` / `finally: exc = None`), or raise a fresh exception (`raise Error(...) from \(holder)`)."
         case .exceptionStored:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The traceback of an exception caught here starts at this frame, and the frame keeps `\(rootLocal)`."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The traceback of an exception caught here starts at this frame, and the frame keeps `\(rootLocal)`.")
             remedy = stored == .frame
                 ? "Do not store the frame; keep only what you need from it (f_code.co_name, f_lineno)."
                 : "Store the exception without its traceback (`\(holder) = exc.with_traceback(None)`, or keep `traceback.format_exception(exc)` as text), or clear the stored value when it has been used."
         case .futureResultRaised:
-            mechanism = CPythonSizes.cycleMechanism
-                + " The cycle forms only when the future failed: `result()` raises the exception it keeps, and the traceback gets this frame, which still holds `\(holder)`."
+            mechanism = CPythonCollector.cycleMechanism(
+                for: version, detail: "The cycle forms only when the future failed: `result()` raises the exception it keeps, and the traceback gets this frame, which still holds `\(holder)`.")
             remedy = "Drop the future before the exception leaves the frame (`try: return \(holder).result()` / `finally: del \(holder)`), or do not keep it in a local (`return submit(...).result()`)."
         case .generatorStored:
-            mechanism = "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
-                + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame."
+            mechanism = CPythonCollector.mechanism(
+                "Reference counting cannot free it until the generator is exhausted or closed (which clears its frame); "
+                + "if the object is dropped before that, only CPython's cyclic garbage collector reclaims the object, the generator and its frame.",
+                on: version)
             remedy = "Close the generator when done (`\(holder).close()` in close()/__exit__), make it from a function that does not take `\(rootLocal)` (pass only the data it needs), or keep a weakref to `\(rootLocal)` in the generator."
         }
         return HeapExplanation(path: path,

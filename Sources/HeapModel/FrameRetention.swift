@@ -27,6 +27,7 @@ public struct FrameRetention: Sendable, Hashable {
     public let functionName: String
 
     public func explanation(for version: TargetVersion) -> HeapExplanation {
+        let sizes = CPythonSizes.sizes(for: version)
         let line = self.line + 1
         let holder = "frame of \(functionName)()"
         var path: [ReferenceStep]
@@ -53,19 +54,15 @@ public struct FrameRetention: Sendable, Hashable {
             }
             path.append(ReferenceStep(from: "traceback", via: "tb_frame", to: holder))
         }
-        var lower = CPythonSizes.frame + CPythonSizes.traceback
-        var upper = CPythonSizes.frame + 512 + CPythonSizes.traceback * 4
-        if kind != .frame { lower += CPythonSizes.exception; upper += CPythonSizes.exception + 300 }
+        var lower = sizes.frame + sizes.traceback
+        var upper = sizes.frame + 512 + sizes.traceback * 4
+        if kind != .frame { lower += sizes.exception; upper += sizes.exception + 300 }
         var basis = "frame, traceback\(kind == .frame ? "" : ", exception"), not counting the frame's other locals"
-        if version != .py311 {
-            lower = lower * 3 / 4
-            upper = upper * 5 / 4
-            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
-        }
+        sizes.finish(lower: &lower, upper: &upper, basis: &basis)
         return HeapExplanation(
             path: path,
             estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
-            mechanism: CPythonSizes.cycleMechanism + " Until then every local of the frame stays alive too.",
+            mechanism: CPythonCollector.cycleMechanism(for: version, detail: "Until then every local of the frame stays alive too."),
             remedy: kind == .frame
                 ? "Delete the frame reference when done (`del \(localName)` in a finally block), or take only what you need from it (f_back.f_code.co_name)."
                 : "Release it when done: `\(localName) = None` or `del \(localName)` in a finally block; or keep only str(exc) / the exception type.")

@@ -215,19 +215,20 @@ public struct CycleWitness: Sendable {
     /// Path, estimate, mechanism and remedy for this cycle under `version`.
     public func explanation(for version: TargetVersion) -> HeapExplanation {
         HeapExplanation(path: steps, estimate: CPythonSizes.estimate(objects: objects, version: version),
-                        mechanism: mechanism, remedy: remedy, alsoClosedAt: alsoClosedAt)
+                        mechanism: mechanism(for: version), remedy: remedy, alsoClosedAt: alsoClosedAt)
     }
 
     /// How CPython frees it. A cycle through a done-callback is temporary for an asyncio `Future`/`Task`:
     /// completing schedules the callbacks and empties the callback list (`Future.__schedule_callbacks`),
     /// after which reference counting frees the objects. A `concurrent.futures.Future` keeps its
     /// `_done_callbacks`, so there the collector is still needed.
-    public var mechanism: String {
-        guard breaksWhen != nil else { return CPythonSizes.cycleMechanism }
-        return "The cycle lasts until the future completes: an asyncio Future or Task then schedules its done-callbacks "
+    public func mechanism(for version: TargetVersion) -> String {
+        guard breaksWhen != nil else { return CPythonCollector.cycleMechanism(for: version) }
+        return CPythonCollector.mechanism("The cycle lasts until the future completes: an asyncio Future or Task then schedules its done-callbacks "
             + "and empties its callback list, which breaks the cycle, and reference counting frees the objects. "
             + "Until then, and for good if the future never completes or is a concurrent.futures.Future (which keeps "
-            + "its callbacks), only CPython's cyclic garbage collector can free it; never while the collector is disabled (gc.disable())."
+            + "its callbacks), only CPython's cyclic garbage collector can free it; never while the collector is disabled (gc.disable()).",
+            on: version)
     }
 
     public var remedy: String {

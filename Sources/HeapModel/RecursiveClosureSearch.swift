@@ -14,19 +14,16 @@ public struct RecursiveClosure: Sendable, Hashable {
     public let referenceLine: Int
 
     public func explanation(for version: TargetVersion) -> HeapExplanation {
-        var lower = CPythonSizes.function + CPythonSizes.cell
-        var upper = CPythonSizes.function + CPythonSizes.cell * 4 + 64
+        let sizes = CPythonSizes.sizes(for: version)
+        var lower = sizes.function + sizes.cell
+        var upper = sizes.function + sizes.cell * 4 + 64
         var basis = "function object and its closure cell"
-        if version != .py311 {
-            lower = lower * 3 / 4
-            upper = upper * 5 / 4
-            basis += "; sizes measured on CPython 3.11, widened ±25 % for \(version.displayName) (not measured)"
-        }
+        sizes.finish(lower: &lower, upper: &upper, basis: &basis)
         return HeapExplanation(
             path: [ReferenceStep(from: "function \(name)", via: "__closure__", to: "cell(\(name))", site: referenceSite, line: referenceLine + 1),
                    ReferenceStep(from: "cell(\(name))", via: "cell_contents", to: "function \(name)", site: site, line: line + 1)],
             estimate: ByteEstimate(lowerBytes: lower, upperBytes: upper, version: version, basis: basis),
-            mechanism: CPythonSizes.cycleMechanism + " Each call of \(enclosingFunction)() leaves one more such cycle, with every other cell the function captured.",
+            mechanism: CPythonCollector.cycleMechanism(for: version, detail: "Each call of \(enclosingFunction)() leaves one more such cycle, with every other cell the function captured."),
             remedy: "Move the recursive helper to module level (it then reaches itself through globals), pass it to itself as an argument, or `del \(name)` in the enclosing function once done.")
     }
 }

@@ -333,14 +333,14 @@ struct Check: ParsableCommand {
         if isolated {
             base = .isolated()
         } else if let configFile {
-            base = try Configuration.load(file: configFile)
+            base = try Configuration.load(file: configFile).detectingVenv()
         } else {
             let anchor = paths.first { $0 != "-" } ?? stdinFilename ?? "."
             let directory = FileManager.default.fileExists(atPath: anchor) ? anchor : "."
             let found = try Configuration.load(forPath: directory)
             // Without a config file, relative globs and the cache are rooted at the working directory
             // (as ruff does), never inside the checked tree.
-            base = found.configFile == nil ? .isolated() : found
+            base = (found.configFile == nil ? .isolated() : found).detectingVenv()
         }
         for override in overrides { base = base.overlaid(with: override) }
         return base.overlaid(with: try commandLineOptions())
@@ -384,6 +384,9 @@ struct Check: ParsableCommand {
         if verbose {
             printVerbose("settings: \(configuration.configFile ?? (isolated ? "none (--isolated)" : "no configuration file found; defaults"))"
                          + ", \(configuration.selectedRules.count) rules selected")
+            if configuration.options.targetVersion == nil, let venv = configuration.venv {
+                printVerbose("target version: \(venv.target.rawValue), the interpreter of \(venv.configFile) (Python \(venv.version))")
+            }
         }
         let format = OutputFormat(rawValue: configuration.options.outputFormat ?? "text") ?? .text
         if statistics, !Renderer.statisticsFormats.contains(format) {

@@ -62,8 +62,10 @@ public struct CycleBrokenOnlyInFinalizer: Rule {
             seen.insert(breaking.site)
             let cycleLine = context.source.position(of: cycle.site.start).line + 1
             let place = breaking.function == "__del__" ? "`__del__`, which" : "`\(breaking.function)()`, called only from `__del__`, which"
-            var explanation = cycle.explanation(for: context.settings.targetVersion)
-            explanation.mechanism = "The cycle made at line \(cycleLine) keeps every object on it above a reference count of zero, so `__del__` cannot run because of it: it runs only after the cyclic garbage collector has found the cycle (PEP 442), never while the collector is disabled. Clearing `\(breaking.field)` there frees nothing earlier."
+            let version = context.settings.targetVersion
+            var explanation = cycle.explanation(for: version)
+            explanation.mechanism = CPythonCollector.finalizerMechanism(CPythonCollector.mechanism("The cycle made at line \(cycleLine) keeps every object on it above a reference count of zero, so `__del__` cannot run because of it: it runs only after the cyclic garbage collector has found the cycle (PEP 442), never while the collector is disabled. Clearing `\(breaking.field)` there frees nothing earlier.",
+                on: version), on: version)
             explanation.remedy = "Break the link in close() or __exit__ (called by the user or a with statement), or hold the back-reference with weakref.ref/weakref.proxy so no cycle forms."
             findings.append(Finding(Self.self, range: breaking.site,
                                     message: "The reference cycle through `\(breaking.field)` (line \(cycleLine)) is broken only in \(place) runs only after the cyclic garbage collector has found the cycle",

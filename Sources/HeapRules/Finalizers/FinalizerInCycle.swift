@@ -81,10 +81,12 @@ public struct FinalizerInCycle: Rule {
         }
         return firstCycle.sorted { $0.key.index < $1.key.index }.compactMap { finalizer, entry in
             guard let name = finalizer.child(.name) else { return nil }
+            var explanation = entry.explanation
+            explanation.mechanism = CPythonCollector.finalizerMechanism(explanation.mechanism, on: version)
             let line = context.source.position(of: entry.site.start).line + 1
             return Finding(Self.self, range: name.range,
                            message: "`\(entry.className)` has a `__del__` finalizer and its instances form a reference cycle (line \(line)): it runs only when the cyclic garbage collector frees the cycle (never while gc is disabled), in undefined order within it",
-                           explanation: entry.explanation)
+                           explanation: explanation)
         }
     }
 }
