@@ -10,10 +10,18 @@ import HeapSyntax
 /// - `sys.exc_info()` (a tuple holding the exception and its traceback) or any part of it but the type;
 /// - a container: leads back only through the tied objects put into it;
 /// - an object raised by this frame (`raise err`): raising adds a traceback entry whose `tb_frame` is this
-///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception).
+///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception);
+/// - a future (`FutureModels`): by itself it leads nowhere, but where its `result()` raises, the exception it
+///   keeps in `_exception` gets a traceback entry for this frame: future → `_exception` → exception →
+///   `__traceback__` → traceback → `tb_frame` → this frame (`futureFailed`).
 struct FrameObject: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         case exception, excInfo, traceback, frame, container
+        /// A future made in this frame (or returned by a module function that makes one).
+        case future
+        /// A future whose `result()` call (its `origin`) raised the exception the future keeps: from here on
+        /// the future leads back to this frame.
+        case futureFailed
         /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
         case raised
         /// `__exit__(self, kind, value, tb)`'s `value` and `tb`: the exception leaving a `with` block and its
@@ -27,7 +35,12 @@ struct FrameObject: Hashable, Sendable {
 
     /// Whether the object leads to this frame by itself (a container does only through its items; what
     /// `__exit__` receives leads to another frame).
-    var isTiedByItself: Bool { kind != .container && !isTiedToWithBlock }
+    var isTiedByItself: Bool {
+        switch kind {
+        case .exception, .excInfo, .traceback, .frame, .raised: return true
+        case .container, .exitException, .exitTraceback, .future, .futureFailed: return false
+        }
+    }
     /// `__exit__`'s exception or traceback argument.
     var isTiedToWithBlock: Bool { kind == .exitException || kind == .exitTraceback }
     /// What a local container is reported for holding: the exception or its traceback.
@@ -110,17 +123,22 @@ struct FrameLocalsDomain: FlowDomain {
 
     /// Collects the state some statements start from, for a search that asks what a name holds there.
     let recorder: StatementStates?
+    /// Summaries of the module's functions that return a future; nil: calls to them make nothing (the
+    /// summaries' own runs, which go one level deep).
+    var futureFunctions: FutureReturningFunctions?
     /// Expression statement → the stores it makes that the state follows (`FrameLocalsState.stores`), for a
     /// search that asks which stores are still in place when the frame ends.
     var trackedStores: [NodeIndex: [TrackedStore]] = [:]
 
     init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
-         recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:]) {
+         recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:],
+         futureFunctions: FutureReturningFunctions? = nil) {
         self.scope = scope
         self.semantics = semantics
         self.raisingLocals = raisingLocals
         self.recorder = recorder
         self.trackedStores = trackedStores
+        self.futureFunctions = futureFunctions
     }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
@@ -349,6 +367,35 @@ struct FrameLocalsDomain: FlowDomain {
         statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
     }
 
+    /// Where `fut.result()` raises, the exception it raises is the one the future keeps, and its traceback
+    /// gets an entry for this frame: every local holding that future now leads back to the frame.
+    func raising(_ evaluated: Node, _ state: State) -> State {
+        var state = state
+        walkScope(evaluated) { node in
+            guard let receiver = FutureModels.raisingReceiver(node) else { return }
+            let futures = (state.locals[receiver.text] ?? []).filter { $0.object.kind == .future }.map(\.object)
+            guard !futures.isEmpty else { return }
+            let failed = HeldReference(object: FrameObject(kind: .futureFailed, origin: node.index), site: node.index)
+            for (name, held) in state.locals where held.contains(where: { futures.contains($0.object) }) {
+                state.locals[name, default: []].insert(failed)
+            }
+        }
+        return state
+    }
+
+    /// A handler of the `try` around `fut.result()` is written for the exception the future fails with (as
+    /// `except Exception:` is taken to catch what a `raise` statement raises): a future's failure is not
+    /// followed past the handlers of a `try` whose body asked for its result.
+    func unmatched(by tryStatement: Node, _ state: State) -> State {
+        guard let body = tryStatement.child(.body) else { return state }
+        var state = state
+        for (name, held) in state.locals where held.contains(where: { $0.object.kind == .futureFailed }) {
+            let kept = held.filter { $0.object.kind != .futureFailed || !body.contains(body.tree.node($0.object.origin)) }
+            state.locals[name] = kept.isEmpty ? nil : kept
+        }
+        return state
+    }
+
     func raiseValue(_ statement: Node, _ state: State) -> State {
         var state = statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
         // The raise ties the local's object to this frame: the exception's traceback gets an entry for this
@@ -561,6 +608,9 @@ struct FrameLocalsDomain: FlowDomain {
                 return make(.frame)
             }
             if handling && semantics.resolves(callee, to: "inspect.trace") { return make(.frame) }
+            if FutureModels.isFactoryCall(expression, semantics) || futureFunctions?.returnsFuture(callee) == true {
+                return make(.future)
+            }
             return []
         default:
             return []
