@@ -360,33 +360,13 @@ struct FunctionContext {
         scope.locals.contains(name) && !scope.globals.contains(name) && !scope.nonlocals.contains(name)
     }
 
-    /// `raise kind` with `kind` an exception class instantiates a new exception: no local holds it.
+    /// `raise kind` with `kind` an exception class instantiates a new exception: no local holds it. What the
+    /// function binds to the name (`kind = type(exc)`, `kind = ValueError`) is the frame domain's answer
+    /// (`FrameObject.Kind.classObject`, checked where the raise runs); this is what the caller may pass.
     func mayHoldClass(_ name: String) -> Bool {
         if Self.namesAClass(name) { return true }
         if let parameter = parameterNode(name), let annotation = parameter.child(.type), annotation.text.lowercased().contains("type") {
             return true
-        }
-        for node in statements where node.kind == .assignment {
-            guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(name) }),
-                  let right = node.child(.right) else { continue }
-            switch right.kind {
-            case .identifier:
-                if Self.namesAClass(right.text) || semantics.classes[right.text] != nil { return true }
-            case .attribute:
-                if let last = right.child(.attribute)?.text, Self.namesAClass(last) { return true }
-            case .call:
-                if let callee = right.child(.function), callee.textEquals("type") { return true }
-            case .subscript:
-                // `kind = sys.exc_info()[0]`, `classes[key]`.
-                if right.child(.subscript)?.textEquals("0") == true, right.child(.value)?.kind == .call { return true }
-            case .conditionalExpression:
-                // `kind = FullResultSet if full else EmptyResultSet` (django's lookups).
-                if right.namedChildren.contains(where: { $0.kind == .identifier && (Self.namesAClass($0.text) || semantics.classes[$0.text] != nil) }) {
-                    return true
-                }
-            default:
-                break
-            }
         }
         return false
     }

@@ -22,6 +22,9 @@ struct FrameObject: Hashable, Sendable {
         /// A future whose `result()` call (its `origin`) raised the exception the future keeps: from here on
         /// the future leads back to this frame.
         case futureFailed
+        /// A class object (`kind = ValueError`, `type(exc)`, `sys.exc_info()[0]`): raising it makes a fresh
+        /// instance each time, which no local holds.
+        case classObject
         /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
         case raised
         /// `__exit__(self, kind, value, tb)`'s `value` and `tb`: the exception leaving a `with` block and its
@@ -38,7 +41,7 @@ struct FrameObject: Hashable, Sendable {
     var isTiedByItself: Bool {
         switch kind {
         case .exception, .excInfo, .traceback, .frame, .raised: return true
-        case .container, .exitException, .exitTraceback, .future, .futureFailed: return false
+        case .container, .exitException, .exitTraceback, .future, .futureFailed, .classObject: return false
         }
     }
     /// `__exit__`'s exception or traceback argument.
@@ -148,6 +151,13 @@ struct FrameLocalsDomain: FlowDomain {
     /// parameters (positionally, whatever they are named).
     func entryState() -> State {
         var state = State()
+        // A parameter the caller passes a class in, by convention (`exc_type`, `error_class`) or by its
+        // annotation (`kind: type[Exception]`).
+        let context = FunctionContext(scope: scope, statements: [], semantics: semantics)
+        for name in scope.parameters where scope.locals.contains(name) && context.mayHoldClass(name) {
+            let site = scope.node.index
+            state.locals[name] = [HeldReference(object: FrameObject(kind: .classObject, origin: site), site: site)]
+        }
         guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4 else { return state }
         let site = scope.node.index
         for (position, kind) in [(2, FrameObject.Kind.exitException), (3, .exitTraceback)] {
@@ -400,7 +410,11 @@ struct FrameLocalsDomain: FlowDomain {
         var state = statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
         // The raise ties the local's object to this frame: the exception's traceback gets an entry for this
         // frame (kept when a handler of this frame catches it too), and the frame keeps the local.
-        if let local = raisingLocals[statement.index], scope.locals.contains(local.name) {
+        // A local that may hold a class (`raise kind` after `kind = type(exc)`) raises a new instance there.
+        let mayRaiseClass = raisingLocals[statement.index].map { local in
+            !local.isItem && (state.locals[local.name] ?? []).contains { $0.object.kind == .classObject }
+        } ?? false
+        if let local = raisingLocals[statement.index], scope.locals.contains(local.name), !mayRaiseClass {
             let raised = FrameObject(kind: .raised, origin: statement.index)
             if local.isItem {
                 store([raised], into: local.name, site: statement, state: &state)
@@ -554,6 +568,12 @@ struct FrameLocalsDomain: FlowDomain {
         }
         switch expression.kind {
         case .identifier:
+            // A name of the module's class, or one bound outside this frame that by convention names a class
+            // (`ValueError`, an imported `ConfigError`): the interpreter sees no binding of it to an instance.
+            if !scope.locals.contains(expression.text),
+               semantics.classes[expression.text] != nil || FunctionContext.namesAClass(expression.text) {
+                return make(.classObject)
+            }
             return state.locals[expression.text] ?? []
         case .parenthesizedExpression:
             return expression.firstNamedChild.map { value(of: $0, state) } ?? []
@@ -570,6 +590,8 @@ struct FrameLocalsDomain: FlowDomain {
         case .attribute:
             guard let base = expression.child(.object), let attribute = expression.child(.attribute) else { return [] }
             let held = value(of: base, state)
+            // `errors.ConfigError`, `self.error_class`: an attribute that by convention holds a class.
+            if FunctionContext.namesAClass(attribute.text) { return make(.classObject) }
             if attribute.textEquals("__traceback__") {
                 return held.contains { $0.object.kind == .exception || $0.object.kind == .excInfo } ? make(.traceback) : []
             }
@@ -582,6 +604,10 @@ struct FrameLocalsDomain: FlowDomain {
             guard let base = expression.child(.value) else { return [] }
             let held = value(of: base, state)
             let index = expression.child(.subscript)
+            // `sys.exc_info()[0]` and the like: the first item of a call's result tuple, the type.
+            if base.kind == .call, index?.textEquals("0") == true, !held.contains(where: { $0.object.kind == .container }) {
+                return make(.classObject)
+            }
             var result: Set<HeldReference> = []
             for reference in held {
                 switch reference.object.kind {
@@ -608,6 +634,7 @@ struct FrameLocalsDomain: FlowDomain {
                 return make(.frame)
             }
             if handling && semantics.resolves(callee, to: "inspect.trace") { return make(.frame) }
+            if callee.textEquals("type"), arguments.filter({ $0.kind != .comment }).count == 1 { return make(.classObject) }
             if FutureModels.isFactoryCall(expression, semantics) || futureFunctions?.returnsFuture(callee) == true {
                 return make(.future)
             }

@@ -173,7 +173,7 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container, .raised, .exitException, .exitTraceback, .future, .futureFailed:
+        case .container, .raised, .exitException, .exitTraceback, .future, .futureFailed, .classObject:
             return .exceptionInContainer  // never tied by itself
         }
     }
