@@ -338,7 +338,6 @@ struct FunctionContext {
                 return nil
             }
         }
-        if isGuardedAsClassOrInstance(raised.text, at: node) { return nil }
         return raised
     }
 
@@ -439,19 +438,6 @@ struct FunctionContext {
                 }
                 if found { return true }
             }
-        }
-        return false
-    }
-
-    /// `if isinstance(x, type) and issubclass(x, BaseException): raise x`: the code expects a class
-    /// as well as an instance, so whether an instance is held is not known.
-    func isGuardedAsClassOrInstance(_ holder: String, at site: Node) -> Bool {
-        for ancestor in site.ancestors {
-            if ancestor == function { break }
-            guard ancestor.kind == .ifStatement || ancestor.kind == .elifClause,
-                  let condition = ancestor.child(.condition) else { continue }
-            let text = condition.text
-            if text.contains(holder), text.contains("issubclass(") || text.contains(", type)") { return true }
         }
         return false
     }

@@ -245,7 +245,43 @@ struct FrameLocalsDomain: FlowDomain {
             let kept = held.filter { $0.object.kind != .exception }
             state.locals[name] = kept.isEmpty ? nil : kept
         }
+        // Where `isinstance(name, type)` or `issubclass(name, ...)` holds, `name` is a class object (code that
+        // accepts a class or an instance: raising the class makes a new instance).
+        for name in Self.namesShownToBeClasses(condition, whenTruthIs: truth) where scope.locals.contains(name) {
+            state.locals[name, default: []].insert(HeldReference(object: FrameObject(kind: .classObject, origin: condition.index),
+                                                                 site: condition.index))
+        }
         return state.pruned()
+    }
+
+    /// `isinstance(name, type)`, `issubclass(name, ...)`, joined by `and` (or `not` of an `or`): the names that
+    /// are classes when the condition has the value `truth`.
+    static func namesShownToBeClasses(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> [String] {
+        guard depth < maxExpressionDepth else { return [] }
+        switch condition.kind {
+        case .parenthesizedExpression:
+            return condition.firstNamedChild.map { namesShownToBeClasses($0, whenTruthIs: truth, depth: depth + 1) } ?? []
+        case .notOperator:
+            return condition.child(.argument).map { namesShownToBeClasses($0, whenTruthIs: !truth, depth: depth + 1) } ?? []
+        case .booleanOperator:
+            // `a and b` true: both hold; `a or b` false: neither holds.
+            let conjunction = condition.child(.operator)?.textEquals("and") ?? condition.text.contains(" and ")
+            guard conjunction == truth else { return [] }
+            return [condition.child(.left), condition.child(.right)].compactMap { $0 }
+                .flatMap { namesShownToBeClasses($0, whenTruthIs: truth, depth: depth + 1) }
+        case .call:
+            guard truth, let callee = condition.child(.function) else { return [] }
+            let arguments = (condition.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
+            guard arguments.count == 2, arguments[0].kind == .identifier else { return [] }
+            if callee.textEquals("issubclass") { return [arguments[0].text] }
+            if callee.textEquals("isinstance") {
+                let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
+                if classes.contains(where: { $0.textEquals("type") }) { return [arguments[0].text] }
+            }
+            return []
+        default:
+            return []
+        }
     }
 
     /// `isinstance(name, Exception)`, `isinstance(name, (Exception, ...))`, `not ...`: the name that holds no

@@ -117,3 +117,11 @@ def raise_rebound_to_instance(message):
     error = ValueError
     error = error(message)
     raise error  # expect: HL103
+
+
+def raise_class_or_instance(value):
+    # Where `value` is shown to be a class, raising it makes a new instance; past the check it may be the
+    # caller's instance, which the frame keeps.
+    if isinstance(value, type) and issubclass(value, BaseException):
+        raise value
+    raise value  # expect: HL103
