@@ -53,6 +53,9 @@ public struct FrameCycle: Sendable, Hashable {
     public var throughWithBlock = false
     /// The class of the method's `self` when the cycle runs through it (`self._it = self._produce()`).
     public var selfClass: String?
+    /// `futureResultRaised`: the local `result()` is called on (`holder` is the one keeping the future when
+    /// the frame ends: the same local, or another bound to the same future).
+    public var raisingReceiver: String?
 
     init(kind: Kind, site: SourceRange, line: Int, holder: String, rootLocal: String, functionName: String,
          stored: Stored?, generatorName: String?, throughWithBlock: Bool = false) {

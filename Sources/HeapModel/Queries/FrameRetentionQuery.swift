@@ -149,21 +149,27 @@ enum FrameRetentionQuery {
 
     /// `fut.result()` calls whose raised exception a local still reaches through the future when the frame
     /// ends: frame → `f_locals[fut]` → future → `_exception` → exception → `__traceback__` → traceback →
-    /// `tb_frame` → frame. One finding per local (its first such call), reported under the local the call
-    /// names.
+    /// `tb_frame` → frame. One finding per call site and per holding local: the local the call names when it
+    /// still holds the future, else the first other local that does (`keep = fut`, then `del fut`).
     private static func failedFutures(at exits: [FrameLocalsState], scope: FunctionScope, tree: SyntaxTree) -> [FrameCycle] {
-        var origins = Set<NodeIndex>()
+        var holders: [NodeIndex: Set<String>] = [:]
         for state in exits {
-            for references in state.locals.values {
-                for reference in references where reference.object.kind == .futureFailed { origins.insert(reference.object.origin) }
+            for (name, references) in state.locals {
+                for reference in references where reference.object.kind == .futureFailed {
+                    holders[reference.object.origin, default: []].insert(name)
+                }
             }
         }
         var reported = Set<String>()
-        return origins.sorted().compactMap { index -> FrameCycle? in
+        return holders.keys.sorted().compactMap { index -> FrameCycle? in
             let call = tree.node(index)
-            guard let receiver = FutureModels.raisingReceiver(call), reported.insert(receiver.text).inserted else { return nil }
-            return FrameCycle(kind: .futureResultRaised, site: call.range, line: call.start.line, holder: receiver.text,
-                              rootLocal: receiver.text, functionName: scope.name, stored: nil, generatorName: nil)
+            guard let receiver = FutureModels.raisingReceiver(call), let names = holders[index] else { return nil }
+            let holder = names.contains(receiver.text) ? receiver.text : names.sorted()[0]
+            guard reported.insert(holder).inserted else { return nil }
+            var cycle = FrameCycle(kind: .futureResultRaised, site: call.range, line: call.start.line, holder: holder,
+                                   rootLocal: holder, functionName: scope.name, stored: nil, generatorName: nil)
+            cycle.raisingReceiver = receiver.text
+            return cycle
         }
     }
 

@@ -217,3 +217,17 @@ def ask_ready(executor, text):
 
 
 ask_ready(InlineExecutor(), "1")
+
+
+# case: another local keeps the future after the one result() is called on is deleted
+def wait_through_alias(executor, text):
+    fut = executor.submit(parse, text)
+    waited = fut
+    try:
+        return waited.result()  # expect: HL103
+    finally:
+        del waited
+
+
+with contextlib.suppress(ValueError):
+    wait_through_alias(InlineExecutor(), "x")
