@@ -19,6 +19,7 @@ import HeapSyntax
 ///   function of the module returning one): when the future failed, `result()` raises the exception the
 ///   future keeps in `_exception`, its traceback gets this frame, and the frame keeps `future`:
 ///   frame → future → `_exception` → exception → `__traceback__` → traceback → frame.
+///   Found by the frame interpreter (`FrameRetentionQuery`, `FutureModels`), not by this search.
 public struct FrameCycle: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case raisedFromLocal
@@ -52,6 +53,9 @@ public struct FrameCycle: Sendable, Hashable {
     public var throughWithBlock = false
     /// The class of the method's `self` when the cycle runs through it (`self._it = self._produce()`).
     public var selfClass: String?
+    /// `futureResultRaised`: the local `result()` is called on (`holder` is the one keeping the future when
+    /// the frame ends: the same local, or another bound to the same future).
+    public var raisingReceiver: String?
 
     init(kind: Kind, site: SourceRange, line: Int, holder: String, rootLocal: String, functionName: String,
          stored: Stored?, generatorName: String?, throughWithBlock: Bool = false) {
@@ -192,8 +196,8 @@ struct FrameCycleSearch {
     static func find(_ semantics: SemanticModel) -> [FrameCycle] {
         let search = FrameCycleSearch(semantics: semantics)
         var result: [FrameCycle] = []
-        // Only functions that catch an exception, take their own frame, call `result()` on a local or store
-        // a generator's call can take part; most functions do none of these. (Raises from a local are
+        // Only functions that catch an exception, take their own frame or store a generator's call can take
+        // part; most functions do none of these. (Raises from a local and futures' `result()` are
         // FrameRetentionQuery's.)
         let generators = StoredGeneratorQuery.generatorFunctions(semantics)
         var candidates = Set<Node>()
@@ -209,7 +213,6 @@ struct FrameCycleSearch {
             guard let callee = node.child(.function) else { continue }
             let name = callee.kind == .attribute ? callee.child(.attribute) : callee
             if let name, name.textEquals("currentframe") || name.textEquals("_getframe") { admit(node) }
-            if callee.kind == .attribute, name?.textEquals("result") == true, callee.child(.object)?.kind == .identifier { admit(node) }
         }
         if !generators.isEmpty {
             // A generator's call stored directly or through a local (`steps = self._steps()`, `self.steps = steps`).
@@ -236,7 +239,7 @@ struct FrameCycleSearch {
             let generatorCalls = StoredGeneratorQuery.generatorCalls(context, generators: generators)
             (context.statesBefore, context.exitStates) = Self.interpret(body, context: context, generatorCalls: generatorCalls)
             var found = context.storedExceptions()
-                + StoredGeneratorQuery.find(context, calls: generatorCalls) + context.futureResultsRaised()
+                + StoredGeneratorQuery.find(context, calls: generatorCalls)
             // Reached from `self`, the method's own instance is on the cycle (its class's `__del__`, if any,
             // then runs only from the collector); not through a `with` block, whose frame is the caller's.
             if let selfName = scope.selfName, let owner = scope.enclosingClass {
@@ -336,78 +339,7 @@ struct FunctionContext {
                 return nil
             }
         }
-        if isGuardedAsClassOrInstance(raised.text, at: node) { return nil }
         return raised
-    }
-
-    // MARK: future.result()
-
-    /// `future.result()` where `future` is a local this function bound to a future (see
-    /// `FrameCycle.Kind.futureResultRaised`), not released on the way out.
-    func futureResultsRaised() -> [FrameCycle] {
-        var result: [FrameCycle] = []
-        var reported = Set<String>()
-        for node in statements where node.kind == .call {
-            guard let callee = node.child(.function), callee.kind == .attribute, callee.child(.attribute)?.textEquals("result") == true,
-                  let object = callee.child(.object), object.kind == .identifier else { continue }
-            let name = object.text
-            guard !reported.contains(name), isFrameLocal(name), !(scope.parameters.contains(name)), bindsFuture(name),
-                  !isReleased(holder: name, root: name, after: node) else { continue }
-            reported.insert(name)
-            result.append(FrameCycle(kind: .futureResultRaised, site: node.range, line: node.start.line, holder: name,
-                                     rootLocal: name, functionName: scope.name, stored: nil, generatorName: nil))
-        }
-        return result
-    }
-
-    /// Whether every assignment of `name` in this function binds a future.
-    func bindsFuture(_ name: String) -> Bool {
-        var bindings = 0
-        for node in statements where node.kind == .assignment {
-            guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(name) }) else { continue }
-            guard left.kind == .identifier, let right = node.child(.right), right.kind == .call, Self.makesFuture(right, semantics) else { return false }
-            bindings += 1
-        }
-        return bindings > 0
-    }
-
-    /// Library calls that return a future whose `result()` re-raises a stored exception.
-    static let futureFactories: Set<String> = [
-        "concurrent.futures.Future", "concurrent.futures._base.Future", "asyncio.Future", "asyncio.futures.Future",
-        "asyncio.run_coroutine_threadsafe", "asyncio.ensure_future", "asyncio.create_task",
-    ]
-    /// Method names that return a future whatever the receiver: an executor's `submit`, a loop's `create_future`.
-    static let futureMethods: Set<String> = ["submit", "create_future", "run_coroutine_threadsafe"]
-
-    /// `Future()`, `executor.submit(fn)`, `asyncio.run_coroutine_threadsafe(coro, loop)`, or a call to a
-    /// module-level function whose `return` statements all return a local bound to one of these.
-    static func makesFuture(_ call: Node, _ semantics: SemanticModel, depth: Int = 0) -> Bool {
-        guard let callee = call.child(.function) else { return false }
-        if let qualified = semantics.qualifiedName(of: callee), futureFactories.contains(qualified) { return true }
-        if callee.kind == .attribute, let method = callee.child(.attribute)?.text, futureMethods.contains(method) { return true }
-        guard depth == 0, callee.kind == .identifier, semantics.importedNames[callee.text] == nil else { return false }
-        // One level into the module's own functions (dramatiq's `_submit` building the future).
-        for (node, scope) in semantics.functionScopes where node.kind == .functionDefinition && scope.name == callee.text
-            && scope.enclosingClass == nil && scope.enclosingFunction == nil {
-            guard let body = node.child(.body) else { return false }
-            var returned: [Node] = []
-            var assignments: [Node] = []
-            walkScope(body) { inner in
-                if inner.kind == .returnStatement { returned.append(inner) }
-                if inner.kind == .assignment { assignments.append(inner) }
-            }
-            guard !returned.isEmpty else { return false }
-            return returned.allSatisfy { statement in
-                guard let value = statement.firstNamedChild else { return false }
-                if value.kind == .call { return makesFuture(value, semantics, depth: depth + 1) }
-                guard value.kind == .identifier else { return false }
-                let bound = assignments.filter { $0.child(.left)?.textEquals(value.text) == true }
-                return !bound.isEmpty && bound.allSatisfy { assignment in
-                    assignment.child(.right).map { $0.kind == .call && makesFuture($0, semantics, depth: depth + 1) } ?? false
-                }
-            }
-        }
-        return false
     }
 
     /// The local at the base of `name`, `a.b.c`, `a[0]`, `a.b[k].c`.
@@ -428,33 +360,13 @@ struct FunctionContext {
         scope.locals.contains(name) && !scope.globals.contains(name) && !scope.nonlocals.contains(name)
     }
 
-    /// `raise kind` with `kind` an exception class instantiates a new exception: no local holds it.
+    /// `raise kind` with `kind` an exception class instantiates a new exception: no local holds it. What the
+    /// function binds to the name (`kind = type(exc)`, `kind = ValueError`) is the frame domain's answer
+    /// (`FrameObject.Kind.classObject`, checked where the raise runs); this is what the caller may pass.
     func mayHoldClass(_ name: String) -> Bool {
         if Self.namesAClass(name) { return true }
         if let parameter = parameterNode(name), let annotation = parameter.child(.type), annotation.text.lowercased().contains("type") {
             return true
-        }
-        for node in statements where node.kind == .assignment {
-            guard let left = node.child(.left), left.boundIdentifiers.contains(where: { $0.textEquals(name) }),
-                  let right = node.child(.right) else { continue }
-            switch right.kind {
-            case .identifier:
-                if Self.namesAClass(right.text) || semantics.classes[right.text] != nil { return true }
-            case .attribute:
-                if let last = right.child(.attribute)?.text, Self.namesAClass(last) { return true }
-            case .call:
-                if let callee = right.child(.function), callee.textEquals("type") { return true }
-            case .subscript:
-                // `kind = sys.exc_info()[0]`, `classes[key]`.
-                if right.child(.subscript)?.textEquals("0") == true, right.child(.value)?.kind == .call { return true }
-            case .conditionalExpression:
-                // `kind = FullResultSet if full else EmptyResultSet` (django's lookups).
-                if right.namedChildren.contains(where: { $0.kind == .identifier && (Self.namesAClass($0.text) || semantics.classes[$0.text] != nil) }) {
-                    return true
-                }
-            default:
-                break
-            }
         }
         return false
     }
@@ -527,19 +439,6 @@ struct FunctionContext {
                 }
                 if found { return true }
             }
-        }
-        return false
-    }
-
-    /// `if isinstance(x, type) and issubclass(x, BaseException): raise x`: the code expects a class
-    /// as well as an instance, so whether an instance is held is not known.
-    func isGuardedAsClassOrInstance(_ holder: String, at site: Node) -> Bool {
-        for ancestor in site.ancestors {
-            if ancestor == function { break }
-            guard ancestor.kind == .ifStatement || ancestor.kind == .elifClause,
-                  let condition = ancestor.child(.condition) else { continue }
-            let text = condition.text
-            if text.contains(holder), text.contains("issubclass(") || text.contains(", type)") { return true }
         }
         return false
     }

@@ -10,10 +10,21 @@ import HeapSyntax
 /// - `sys.exc_info()` (a tuple holding the exception and its traceback) or any part of it but the type;
 /// - a container: leads back only through the tied objects put into it;
 /// - an object raised by this frame (`raise err`): raising adds a traceback entry whose `tb_frame` is this
-///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception).
+///   frame to the exception, whatever made it (a constructor call, a parameter, a caught exception);
+/// - a future (`FutureModels`): by itself it leads nowhere, but where its `result()` raises, the exception it
+///   keeps in `_exception` gets a traceback entry for this frame: future → `_exception` → exception →
+///   `__traceback__` → traceback → `tb_frame` → this frame (`futureFailed`).
 struct FrameObject: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         case exception, excInfo, traceback, frame, container
+        /// A future made in this frame (or returned by a module function that makes one).
+        case future
+        /// A future whose `result()` call (its `origin`) raised the exception the future keeps: from here on
+        /// the future leads back to this frame.
+        case futureFailed
+        /// A class object (`kind = ValueError`, `type(exc)`, `sys.exc_info()[0]`): raising it makes a fresh
+        /// instance each time, which no local holds.
+        case classObject
         /// The exception a `raise` statement (its `origin`) raised from a local of this frame.
         case raised
         /// `__exit__(self, kind, value, tb)`'s `value` and `tb`: the exception leaving a `with` block and its
@@ -32,7 +43,12 @@ struct FrameObject: Hashable, Sendable {
 
     /// Whether the object leads to this frame by itself (a container does only through its items; what
     /// `__exit__` receives leads to another frame).
-    var isTiedByItself: Bool { kind != .container && kind != .generator && !isTiedToWithBlock }
+    var isTiedByItself: Bool {
+        switch kind {
+        case .exception, .excInfo, .traceback, .frame, .raised: return true
+        case .container, .exitException, .exitTraceback, .future, .futureFailed, .classObject, .generator: return false
+        }
+    }
     /// `__exit__`'s exception or traceback argument.
     var isTiedToWithBlock: Bool { kind == .exitException || kind == .exitTraceback }
     /// What a local container is reported for holding: the exception or its traceback.
@@ -144,6 +160,9 @@ struct FrameLocalsDomain: FlowDomain {
 
     /// Collects the state some statements start from, for a search that asks what a name holds there.
     let recorder: StatementStates?
+    /// Summaries of the module's functions that return a future; nil: calls to them make nothing (the
+    /// summaries' own runs, which go one level deep).
+    var futureFunctions: FutureReturningFunctions?
     /// Expression statement → the stores it makes that the state follows (`FrameLocalsState.stores`), for a
     /// search that asks which stores are still in place when the frame ends.
     var trackedStores: [NodeIndex: [TrackedStore]] = [:]
@@ -153,13 +172,14 @@ struct FrameLocalsDomain: FlowDomain {
 
     init(scope: FunctionScope, semantics: SemanticModel, raisingLocals: [NodeIndex: RaisingLocal] = [:],
          recorder: StatementStates? = nil, trackedStores: [NodeIndex: [TrackedStore]] = [:],
-         generatorCalls: [NodeIndex: Set<String>] = [:]) {
+         generatorCalls: [NodeIndex: Set<String>] = [:], futureFunctions: FutureReturningFunctions? = nil) {
         self.scope = scope
         self.semantics = semantics
         self.raisingLocals = raisingLocals
         self.recorder = recorder
         self.trackedStores = trackedStores
         self.generatorCalls = generatorCalls
+        self.futureFunctions = futureFunctions
     }
 
     func join(_ a: State, _ b: State) -> State { a.union(b) }
@@ -169,6 +189,13 @@ struct FrameLocalsDomain: FlowDomain {
     /// parameters (positionally, whatever they are named).
     func entryState() -> State {
         var state = State()
+        // A parameter the caller passes a class in, by convention (`exc_type`, `error_class`) or by its
+        // annotation (`kind: type[Exception]`).
+        let context = FunctionContext(scope: scope, statements: [], semantics: semantics)
+        for name in scope.parameters where scope.locals.contains(name) && context.mayHoldClass(name) {
+            let site = scope.node.index
+            state.locals[name] = [HeldReference(object: FrameObject(kind: .classObject, origin: site), site: site)]
+        }
         guard scope.name == "__exit__" || scope.name == "__aexit__", scope.parameters.count >= 4 else { return state }
         let site = scope.node.index
         for (position, kind) in [(2, FrameObject.Kind.exitException), (3, .exitTraceback)] {
@@ -265,7 +292,43 @@ struct FrameLocalsDomain: FlowDomain {
             let kept = held.filter { $0.object.kind != .exception }
             state.locals[name] = kept.isEmpty ? nil : kept
         }
+        // Where `isinstance(name, type)` or `issubclass(name, ...)` holds, `name` is a class object (code that
+        // accepts a class or an instance: raising the class makes a new instance).
+        for name in Self.namesShownToBeClasses(condition, whenTruthIs: truth) where scope.locals.contains(name) {
+            state.locals[name, default: []].insert(HeldReference(object: FrameObject(kind: .classObject, origin: condition.index),
+                                                                 site: condition.index))
+        }
         return state.pruned()
+    }
+
+    /// `isinstance(name, type)`, `issubclass(name, ...)`, joined by `and` (or `not` of an `or`): the names that
+    /// are classes when the condition has the value `truth`.
+    static func namesShownToBeClasses(_ condition: Node, whenTruthIs truth: Bool, depth: Int = 0) -> [String] {
+        guard depth < maxExpressionDepth else { return [] }
+        switch condition.kind {
+        case .parenthesizedExpression:
+            return condition.firstNamedChild.map { namesShownToBeClasses($0, whenTruthIs: truth, depth: depth + 1) } ?? []
+        case .notOperator:
+            return condition.child(.argument).map { namesShownToBeClasses($0, whenTruthIs: !truth, depth: depth + 1) } ?? []
+        case .booleanOperator:
+            // `a and b` true: both hold; `a or b` false: neither holds.
+            let conjunction = condition.child(.operator)?.textEquals("and") ?? condition.text.contains(" and ")
+            guard conjunction == truth else { return [] }
+            return [condition.child(.left), condition.child(.right)].compactMap { $0 }
+                .flatMap { namesShownToBeClasses($0, whenTruthIs: truth, depth: depth + 1) }
+        case .call:
+            guard truth, let callee = condition.child(.function) else { return [] }
+            let arguments = (condition.child(.arguments)?.namedChildren.array ?? []).filter { $0.kind != .comment }
+            guard arguments.count == 2, arguments[0].kind == .identifier else { return [] }
+            if callee.textEquals("issubclass") { return [arguments[0].text] }
+            if callee.textEquals("isinstance") {
+                let classes = arguments[1].kind == .tuple ? arguments[1].namedChildren.array : [arguments[1]]
+                if classes.contains(where: { $0.textEquals("type") }) { return [arguments[0].text] }
+            }
+            return []
+        default:
+            return []
+        }
     }
 
     /// `isinstance(name, Exception)`, `isinstance(name, (Exception, ...))`, `not ...`: the name that holds no
@@ -402,11 +465,44 @@ struct FrameLocalsDomain: FlowDomain {
         statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
     }
 
+    /// Where `fut.result()` raises, the exception it raises is the one the future keeps, and its traceback
+    /// gets an entry for this frame: every local holding that future now leads back to the frame.
+    func raising(_ evaluated: Node, _ state: State) -> State {
+        var state = state
+        walkScope(evaluated) { node in
+            guard let receiver = FutureModels.raisingReceiver(node) else { return }
+            let futures = (state.locals[receiver.text] ?? []).filter { $0.object.kind == .future }.map(\.object)
+            guard !futures.isEmpty else { return }
+            let failed = HeldReference(object: FrameObject(kind: .futureFailed, origin: node.index), site: node.index)
+            for (name, held) in state.locals where held.contains(where: { futures.contains($0.object) }) {
+                state.locals[name, default: []].insert(failed)
+            }
+        }
+        return state
+    }
+
+    /// A handler of the `try` around `fut.result()` is written for the exception the future fails with (as
+    /// `except Exception:` is taken to catch what a `raise` statement raises): a future's failure is not
+    /// followed past the handlers of a `try` whose body asked for its result.
+    func unmatched(by tryStatement: Node, _ state: State) -> State {
+        guard let body = tryStatement.child(.body) else { return state }
+        var state = state
+        for (name, held) in state.locals where held.contains(where: { $0.object.kind == .futureFailed }) {
+            let kept = held.filter { $0.object.kind != .futureFailed || !body.contains(body.tree.node($0.object.origin)) }
+            state.locals[name] = kept.isEmpty ? nil : kept
+        }
+        return state
+    }
+
     func raiseValue(_ statement: Node, _ state: State) -> State {
         var state = statement.namedChildren.reduce(state) { walrusBindings(in: $1, $0) }
         // The raise ties the local's object to this frame: the exception's traceback gets an entry for this
         // frame (kept when a handler of this frame catches it too), and the frame keeps the local.
-        if let local = raisingLocals[statement.index], scope.locals.contains(local.name) {
+        // A local that may hold a class (`raise kind` after `kind = type(exc)`) raises a new instance there.
+        let mayRaiseClass = raisingLocals[statement.index].map { local in
+            !local.isItem && (state.locals[local.name] ?? []).contains { $0.object.kind == .classObject }
+        } ?? false
+        if let local = raisingLocals[statement.index], scope.locals.contains(local.name), !mayRaiseClass {
             let raised = FrameObject(kind: .raised, origin: statement.index)
             if local.isItem {
                 store([raised], into: local.name, site: statement, state: &state)
@@ -596,6 +692,12 @@ struct FrameLocalsDomain: FlowDomain {
         }
         switch expression.kind {
         case .identifier:
+            // A name of the module's class, or one bound outside this frame that by convention names a class
+            // (`ValueError`, an imported `ConfigError`): the interpreter sees no binding of it to an instance.
+            if !scope.locals.contains(expression.text),
+               semantics.classes[expression.text] != nil || FunctionContext.namesAClass(expression.text) {
+                return make(.classObject)
+            }
             return state.locals[expression.text] ?? []
         case .parenthesizedExpression:
             return expression.firstNamedChild.map { value(of: $0, state) } ?? []
@@ -612,6 +714,8 @@ struct FrameLocalsDomain: FlowDomain {
         case .attribute:
             guard let base = expression.child(.object), let attribute = expression.child(.attribute) else { return [] }
             let held = value(of: base, state)
+            // `errors.ConfigError`, `self.error_class`: an attribute that by convention holds a class.
+            if FunctionContext.namesAClass(attribute.text) { return make(.classObject) }
             if attribute.textEquals("__traceback__") {
                 return held.contains { $0.object.kind == .exception || $0.object.kind == .excInfo } ? make(.traceback) : []
             }
@@ -624,6 +728,10 @@ struct FrameLocalsDomain: FlowDomain {
             guard let base = expression.child(.value) else { return [] }
             let held = value(of: base, state)
             let index = expression.child(.subscript)
+            // `sys.exc_info()[0]` and the like: the first item of a call's result tuple, the type.
+            if base.kind == .call, index?.textEquals("0") == true, !held.contains(where: { $0.object.kind == .container }) {
+                return make(.classObject)
+            }
             var result: Set<HeldReference> = []
             for reference in held {
                 switch reference.object.kind {
@@ -651,6 +759,10 @@ struct FrameLocalsDomain: FlowDomain {
                 return make(.frame)
             }
             if handling && semantics.resolves(callee, to: "inspect.trace") { return make(.frame) }
+            if callee.textEquals("type"), arguments.filter({ $0.kind != .comment }).count == 1 { return make(.classObject) }
+            if FutureModels.isFactoryCall(expression, semantics) || futureFunctions?.returnsFuture(callee) == true {
+                return make(.future)
+            }
             return []
         default:
             return []

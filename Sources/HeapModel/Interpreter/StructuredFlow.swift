@@ -33,6 +33,18 @@ protocol FlowDomain {
     func returnValue(_ statement: Node, _ state: State) -> State
     /// `raise X from Y` (evaluated for its effects) before the exception leaves the statement.
     func raiseValue(_ statement: Node, _ state: State) -> State
+    /// The state an exception raised while evaluating `evaluated` (a simple statement, a `return`, a
+    /// condition, an iterable, a `with` item) starts from: the state before it, plus what raising there
+    /// does (a future's `result()` re-raises the exception it keeps).
+    func raising(_ evaluated: Node, _ state: State) -> State
+    /// An exception the body of `tryStatement` may raise implicitly that none of its handlers matches, going
+    /// on with `state`: what the domain keeps of it.
+    func unmatched(by tryStatement: Node, _ state: State) -> State
+}
+
+extension FlowDomain {
+    func raising(_ evaluated: Node, _ state: State) -> State { state }
+    func unmatched(by tryStatement: Node, _ state: State) -> State { state }
 }
 
 /// The ways control leaves a statement, each with the state it leaves with (nil: never on that way).
@@ -126,14 +138,15 @@ struct StructuredFlow<Domain: FlowDomain> {
             let entered = domain.enterWith(node, state)
             var outcome = run(body, entered)
             // Entering may raise before the body runs.
-            outcome.mayRaise = join(outcome.mayRaise, state)
+            let items = node.namedChildren.first { $0.kind == .withClause }
+            outcome.mayRaise = join(outcome.mayRaise, items.map { domain.raising($0, state) } ?? state)
             return outcome
         case .matchStatement:
             return matchStatement(node, state)
         case .returnStatement:
             var outcome = Outcome(normal: nil)
             outcome.returns = [(node, domain.returnValue(node, state))]
-            outcome.mayRaise = state
+            outcome.mayRaise = domain.raising(node, state)
             return outcome
         case .raiseStatement:
             var outcome = Outcome(normal: nil)
@@ -155,7 +168,7 @@ struct StructuredFlow<Domain: FlowDomain> {
             var outcome = Outcome(normal: domain.simpleStatement(node, state))
             // A statement raises while it evaluates, before its effect (a binding or a store is its last
             // step); one made only of names and literals does not raise at all.
-            if Self.mayRaise(node) { outcome.mayRaise = state }
+            if Self.mayRaise(node) { outcome.mayRaise = domain.raising(node, state) }
             return outcome
         }
     }
@@ -174,7 +187,7 @@ struct StructuredFlow<Domain: FlowDomain> {
                 let taken = run(body, domain.condition(condition, truth: true, current))
                 outcome.normal = join(outcome.normal, taken.normal)
                 merge(taken, into: &outcome)
-                if Self.mayRaise(condition) { outcome.mayRaise = join(outcome.mayRaise, current) }
+                if Self.mayRaise(condition) { outcome.mayRaise = join(outcome.mayRaise, domain.raising(condition, current)) }
                 remaining = domain.condition(condition, truth: false, current)
             case .elseClause:
                 guard let body = block(of: clause) else { continue }
@@ -196,21 +209,22 @@ struct StructuredFlow<Domain: FlowDomain> {
         // `while True:` ends only through break: narrowing to "false" leaves the state, which over-reports
         // nothing here because a domain narrows only on names.
         return loop(node, body: body, from: state, enter: { domain.condition(condition, truth: true, $0) },
-                    leave: { domain.condition(condition, truth: false, $0) }, headMayRaise: Self.mayRaise(condition))
+                    leave: { domain.condition(condition, truth: false, $0) }, head: Self.mayRaise(condition) ? condition : nil)
     }
 
     private func forLoop(_ node: Node, _ state: State) -> Outcome {
         guard let body = block(of: node) else { return Outcome(normal: state) }
         // Taking the next item may raise (the iterator's `__next__`).
         return loop(node, body: body, from: state, enter: { domain.bindLoopTarget(node, $0) }, leave: { $0 },
-                    headMayRaise: true)
+                    head: node.child(.right) ?? node)
     }
 
     /// A `while` or `for` loop: the head state is joined with what the body leaves (normally or by
     /// `continue`) until it stops changing; the loop is left from the head (unless the domain knows the body
     /// runs at least once) or by `break`; an `else` block runs on the way out that is not a `break`.
+    /// `head`: the expression evaluated before each round that may raise (the condition, the iterable), if any.
     private func loop(_ node: Node, body: Node, from state: State, enter: (State) -> State, leave: (State) -> State,
-                      headMayRaise: Bool) -> Outcome {
+                      head headExpression: Node?) -> Outcome {
         var head = state
         var bodyOutcome = Outcome(normal: nil)
         for _ in 0..<maxLoopRounds {
@@ -223,7 +237,7 @@ struct StructuredFlow<Domain: FlowDomain> {
         merge(bodyOutcome, into: &outcome)
         outcome.breaks = nil
         outcome.continues = nil
-        if headMayRaise { outcome.mayRaise = join(outcome.mayRaise, head) }
+        if let headExpression { outcome.mayRaise = join(outcome.mayRaise, domain.raising(headExpression, head)) }
         let leaving = domain.loopRunsAtLeastOnce(node) ? join(bodyOutcome.normal, bodyOutcome.continues) : head
         var exit: State? = leaving.map(leave)
         if let alternative = node.child(.alternative), let elseBody = block(of: alternative), let start = exit {
@@ -283,7 +297,7 @@ struct StructuredFlow<Domain: FlowDomain> {
             // `except Exception:` catches it; a call may still raise one of those past it.
             if !handlers.contains(where: catchesEverything) {
                 if !handlers.contains(where: catchesExplicitRaise) { outcome.raised = join(outcome.raised, tried.raised) }
-                outcome.mayRaise = join(outcome.mayRaise, tried.mayRaise)
+                outcome.mayRaise = join(outcome.mayRaise, tried.mayRaise.map { domain.unmatched(by: node, $0) })
             }
         } else {
             outcome.raised = join(outcome.raised, tried.raised)

@@ -12,19 +12,20 @@ enum FrameRetentionQuery {
     /// (frame → `f_locals[err]` → exception → `__traceback__` → traceback → `tb_frame` → frame, the
     /// traceback entry made by the raise itself).
     static func analyse(_ semantics: SemanticModel) -> (retentions: [FrameRetention], raised: [FrameCycle]) {
-        // Only functions with an `except` clause, a frame-returning call or a `raise` of something other
-        // than a fresh call can keep their frame.
+        // Only functions with an `except` clause, a frame-returning call, a `name.result()` or a `raise` of
+        // something other than a fresh call can keep their frame.
         var candidates = Set<Node>()
         for node in semantics.tree.nodes(ofKinds: .exceptClause, .exceptGroupClause, .call, .raiseStatement) {
-            if node.kind == .call, !callMayReturnFrame(node) { continue }
+            if node.kind == .call, !callMayReturnFrame(node), FutureModels.raisingReceiver(node) == nil { continue }
             if node.kind == .raiseStatement, !mayRaiseHeldValue(node) { continue }
             if let function = node.ancestors.first(where: { $0.kind == .functionDefinition }) { candidates.insert(function) }
         }
         var retentions: [FrameRetention] = []
         var raised: [FrameCycle] = []
+        let futureFunctions = FutureReturningFunctions(semantics: semantics)
         for function in candidates {
             guard let scope = semantics.functionScopes[function], let body = function.child(.body) else { continue }
-            let found = analyse(body, scope: scope, semantics: semantics)
+            let found = analyse(body, scope: scope, semantics: semantics, futureFunctions: futureFunctions)
             retentions += found.retentions
             raised += found.raised
         }
@@ -54,7 +55,8 @@ enum FrameRetentionQuery {
         analyse(body, scope: scope, semantics: semantics).retentions
     }
 
-    static func analyse(_ body: Node, scope: FunctionScope, semantics: SemanticModel)
+    static func analyse(_ body: Node, scope: FunctionScope, semantics: SemanticModel,
+                        futureFunctions: FutureReturningFunctions? = nil)
         -> (retentions: [FrameRetention], raised: [FrameCycle]) {
         // Which local each raise of an exception instance raises from (the instance-versus-class vocabulary
         // of `FunctionContext`).
@@ -82,11 +84,15 @@ enum FrameRetentionQuery {
             guard let root = FunctionContext.rootLocal(of: holder) else { return nil }
             return FrameLocalsDomain.RaisingLocal(name: root.text, isItem: holder.kind == .subscript && holder.child(.value) == root)
         }
-        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals)
+        let domain = FrameLocalsDomain(scope: scope, semantics: semantics, raisingLocals: raisingLocals,
+                                       futureFunctions: futureFunctions ?? FutureReturningFunctions(semantics: semantics))
         let outcome = StructuredFlow(domain: domain).run(body, domain.entryState())
         var exits: [FrameLocalsState] = outcome.returns.map(\.state)
         if let normal = outcome.normal { exits.append(normal) }
         if let raised = outcome.raised { exits.append(raised) }
+        // A future's `result()` raises without a `raise` statement: the paths where it did are exception
+        // edges (`mayRaise`), the only paths on which the future holds an exception at all.
+        let futureExits = exits + [outcome.mayRaise].compactMap { $0 }
 
         // (storing statement, local) pairs still holding a tied object when the frame ends.
         var held: [NodeIndex: (kind: FrameRetention.Kind, locals: Set<String>)] = [:]
@@ -140,7 +146,33 @@ enum FrameRetentionQuery {
             if root == scope.selfName, let owner = scope.enclosingClass { cycle.selfClass = owner }
             return cycle
         }
-        return (retentions, raised)
+        return (retentions, raised + failedFutures(at: futureExits, scope: scope, tree: tree))
+    }
+
+    /// `fut.result()` calls whose raised exception a local still reaches through the future when the frame
+    /// ends: frame → `f_locals[fut]` → future → `_exception` → exception → `__traceback__` → traceback →
+    /// `tb_frame` → frame. One finding per call site and per holding local: the local the call names when it
+    /// still holds the future, else the first other local that does (`keep = fut`, then `del fut`).
+    private static func failedFutures(at exits: [FrameLocalsState], scope: FunctionScope, tree: SyntaxTree) -> [FrameCycle] {
+        var holders: [NodeIndex: Set<String>] = [:]
+        for state in exits {
+            for (name, references) in state.locals {
+                for reference in references where reference.object.kind == .futureFailed {
+                    holders[reference.object.origin, default: []].insert(name)
+                }
+            }
+        }
+        var reported = Set<String>()
+        return holders.keys.sorted().compactMap { index -> FrameCycle? in
+            let call = tree.node(index)
+            guard let receiver = FutureModels.raisingReceiver(call), let names = holders[index] else { return nil }
+            let holder = names.contains(receiver.text) ? receiver.text : names.sorted()[0]
+            guard reported.insert(holder).inserted else { return nil }
+            var cycle = FrameCycle(kind: .futureResultRaised, site: call.range, line: call.start.line, holder: holder,
+                                   rootLocal: holder, functionName: scope.name, stored: nil, generatorName: nil)
+            cycle.raisingReceiver = receiver.text
+            return cycle
+        }
     }
 
     private static func kind(of object: FrameObject) -> FrameRetention.Kind {
@@ -149,7 +181,8 @@ enum FrameRetentionQuery {
         case .excInfo: return .excInfo
         case .traceback: return .traceback
         case .frame: return .frame
-        case .container, .raised, .exitException, .exitTraceback, .generator: return .exceptionInContainer  // never tied by itself
+        case .container, .raised, .exitException, .exitTraceback, .future, .futureFailed, .classObject, .generator:
+            return .exceptionInContainer  // never tied by itself
         }
     }
 

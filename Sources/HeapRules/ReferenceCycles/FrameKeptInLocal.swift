@@ -87,7 +87,7 @@ public struct FrameKeptInLocal: Rule {
         }
         let futures = context.heap.frameCycles.filter { $0.kind == .futureResultRaised }.map { cycle in
             Finding(Self.self, range: cycle.site,
-                    message: "`\(cycle.holder).result()` re-raises the exception the future keeps while the local `\(cycle.holder)` still holds the future: if it failed, its traceback refers to this frame, a reference cycle that keeps every local of `\(cycle.functionName)()` alive until the cyclic garbage collector runs",
+                    message: "`\(cycle.raisingReceiver ?? cycle.holder).result()` re-raises the exception the future keeps while the local `\(cycle.holder)` still holds the future: if it failed, its traceback refers to this frame, a reference cycle that keeps every local of `\(cycle.functionName)()` alive until the cyclic garbage collector runs",
                     explanation: cycle.explanation(for: version))
         }
         return raised + futures + retentions.map { retention in

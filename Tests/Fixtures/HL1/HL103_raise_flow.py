@@ -104,3 +104,24 @@ def alias_raised_in_its_handler(work):
         work()
     except OSError as error:
         raise error
+
+
+def raise_fresh_instance(exc):
+    # `again` holds the exception's class on every path: raising it makes a new instance no local holds.
+    again = type(exc)
+    raise again
+
+
+def raise_rebound_to_instance(message):
+    # `error` held a class, then the instance made from it: the instance is raised while `error` keeps it.
+    error = ValueError
+    error = error(message)
+    raise error  # expect: HL103
+
+
+def raise_class_or_instance(value):
+    # Where `value` is shown to be a class, raising it makes a new instance; past the check it may be the
+    # caller's instance, which the frame keeps.
+    if isinstance(value, type) and issubclass(value, BaseException):
+        raise value
+    raise value  # expect: HL103
