@@ -562,7 +562,8 @@ final class ModuleFacts: @unchecked Sendable {
     }
 
     /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
-    /// the methods they call on `self`, transitively.
+    /// the methods they call on `self` or on an object `self.x` is constructed from (`self.payload =
+    /// DataQueue()` then `self.payload.feed_eof()` in `connection_lost()`: aiohttp's DataQueue), transitively.
     /// A weakref callback named like a teardown (`_remove`) is not one by its name: it runs when the
     /// referent dies; it is on a teardown path only when a teardown method calls it.
     static func teardownFunctions(_ semantics: SemanticModel, excluding finalizerOnly: Set<Node> = [],
@@ -581,12 +582,23 @@ final class ModuleFacts: @unchecked Sendable {
                   let className = scope.enclosingClass, let body = function.child(.body) else { continue }
             walkScope(body) { node in
                 guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
-                      let receiver = callee.child(.object), receiver.kind == .identifier, receiver.text == selfName,
-                      let name = callee.child(.attribute)?.text,
-                      let method = semantics.method(name, of: className), !result.contains(method),
-                      !finalizerOnly.contains(method) else { return }
-                result.insert(method)
-                queue.append(method)
+                      let receiver = callee.child(.object), let name = callee.child(.attribute)?.text else { return }
+                let receiverClasses: Set<String>
+                if receiver.kind == .identifier, receiver.text == selfName {
+                    receiverClasses = [className]
+                } else if receiver.kind == .attribute, receiver.child(.object)?.textEquals(selfName) == true,
+                          let field = receiver.child(.attribute)?.text,
+                          let classes = constructedClasses(of: field, in: className, semantics) {
+                    receiverClasses = classes
+                } else {
+                    return
+                }
+                for receiverClass in receiverClasses.sorted() {
+                    guard let method = semantics.method(name, of: receiverClass), !result.contains(method),
+                          !finalizerOnly.contains(method) else { continue }
+                    result.insert(method)
+                    queue.append(method)
+                }
             }
         }
         return result
