@@ -570,12 +570,38 @@ final class ModuleFacts: @unchecked Sendable {
                                   weakrefCallbacks: Set<String> = []) -> Set<Node> {
         var result = Set<Node>()
         var queue: [Node] = []
+        var privateCandidates: [String: [Node]] = [:]
         for node in semantics.tree.nodes(ofKind: .functionDefinition) where !finalizerOnly.contains(node) {
             // Most names fail on their first letter: look at the bytes before making a string.
             guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text),
                   !weakrefCallbacks.contains(name.text) else { continue }
+            // A private method (`_clear_state`, blinker's test helper) is a lifecycle step only when something
+            // runs it: a lifecycle entry point is public, a dunder or a framework callback. One the module never
+            // mentions is no teardown of the objects it makes.
+            let text = name.text
+            if text.hasPrefix("_") && !(text.hasPrefix("__") && text.hasSuffix("__")) {
+                privateCandidates[text, default: []].append(node)
+                continue
+            }
             result.insert(node)
             queue.append(node)
+        }
+        if !privateCandidates.isEmpty {
+            var mentioned = Set<String>()
+            for identifier in semantics.tree.nodes(ofKind: .identifier) {
+                guard identifier.range.end - identifier.range.start > 1,
+                      identifier.tree.source.bytes[identifier.range.start] == UInt8(ascii: "_") else { continue }
+                let text = identifier.text
+                guard let definitions = privateCandidates[text] else { continue }
+                if let parent = identifier.parent, parent.kind == .functionDefinition, definitions.contains(parent) { continue }
+                mentioned.insert(text)
+            }
+            for (name, definitions) in privateCandidates where mentioned.contains(name) {
+                for node in definitions {
+                    result.insert(node)
+                    queue.append(node)
+                }
+            }
         }
         while let function = queue.popLast() {
             guard let scope = semantics.scope(of: function), let selfName = scope.selfName,
