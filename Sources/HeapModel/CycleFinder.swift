@@ -170,19 +170,28 @@ enum CycleFinder {
             }
         }
         for member in members where heap.startedObjects.contains(member) { return true }
+        // The classes of the objects the cycle reaches as items of a container: what a teardown's
+        // `.remove(x)` on that container must remove to kill the cycle's edge out of it.
+        func itemClasses(of container: Int) -> [String] {
+            cycle.compactMap { index in
+                let edge = heap.edges[index]
+                return edge.kind == .item && edge.from == container ? heap.objects[edge.to].className : nil
+            }
+        }
         for index in cycle {
             let edge = heap.edges[index]
-            if edge.kind == .attribute && facts.isBroken(edge.via, holderClass: heap.objects[edge.from].className) { return true }
+            if edge.kind == .attribute && facts.isKilled(edge.via, holderClass: heap.objects[edge.from].className,
+                                                         itemClasses: itemClasses(of: edge.to)) { return true }
         }
         for member in members {
             let object = heap.objects[member]
             if let field = object.fieldName, let (holder, _) = heap.derivedFrom[member],
-               facts.isBroken(field, holderClass: heap.objects[holder].className) {
+               facts.isKilled(field, holderClass: heap.objects[holder].className, itemClasses: itemClasses(of: member)) {
                 return true
             }
             for (index, edge) in heap.edges.enumerated() where heap.live[index] && edge.to == member && edge.kind == .attribute {
                 let holderClass = heap.objects[edge.from].className
-                if object.containerKind != nil && facts.isBroken(edge.via, holderClass: holderClass) { return true }
+                if object.containerKind != nil && facts.isKilled(edge.via, holderClass: holderClass, itemClasses: itemClasses(of: member)) { return true }
                 if case .callable(.thread) = object.kind, facts.isStarted(edge.via, holderClass: holderClass) { return true }
             }
         }

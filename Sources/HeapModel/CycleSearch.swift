@@ -1,13 +1,32 @@
 import HeapSemantics
 import HeapSyntax
 
+/// One kill of a teardown path: the references a slot of an object holds, dropped where the teardown runs.
+/// CPython frees a cycle by reference counting once one of its edges is gone, so a cycle whose edge a
+/// teardown kills is not garbage for the collector (when the teardown runs).
+struct TeardownKill: Hashable, Sendable {
+    enum Extent: Hashable, Sendable {
+        /// The whole slot: `= None`, `del`, `.clear()`, a draining `.pop()`.
+        case slot
+        /// The items of one class in the container held there: `.remove(self)`.
+        case item(ofClass: String)
+    }
+    /// The classes of the object whose slot is killed ("": code outside any class, any object).
+    let holderClasses: Set<String>
+    let extent: Extent
+    /// Whether `holderClasses` is known from what the receiver was constructed from (`self.cache = Cache()`),
+    /// not assumed from the method's class: such a kill is of another object, and an object of unknown
+    /// class on a cycle (a parameter) is not taken to be it.
+    var constructed = false
+}
+
 /// Facts about the module shared by every scope's interpretation.
 final class ModuleFacts: @unchecked Sendable {
     let semantics: SemanticModel
-    /// Attribute names that some teardown path breaks (`x.f = None`, `del x.f`, `x.f.clear()` in
-    /// `close()`, `__exit__`, `finally`, ...): a cycle through them is not reported.
-    /// Field name → classes whose methods break it ("" for code outside any class).
-    let brokenFields: [String: Set<String>]
+    /// The kills of teardown paths (`x.f = None`, `del x.f`, `x.f.clear()`, `x.f.remove(self)` in `close()`,
+    /// `__exit__`, `finally`, ...), by the attribute they kill: a cycle through a killed slot of an object
+    /// of the kill's class is not reported.
+    let kills: [String: [TeardownKill]]
     /// Attribute names on which `.start()` is called: a `Thread` stored there runs, and `Thread.run`
     /// drops its target when it returns, so the cycle is temporary.
     let startedFields: [String: Set<String>]
@@ -62,7 +81,41 @@ final class ModuleFacts: @unchecked Sendable {
                 field: name, site: node.range, line: node.start.line, function: function.child(.name)?.text ?? "__del__",
                 ownerClass: semantics.enclosingFunction(of: node)?.enclosingClass ?? ""))
         }
-        var broken: [String: Set<String>] = [:]
+        var kills: [String: [TeardownKill]] = [:]
+        func kill(_ name: String, _ holders: (classes: Set<String>, constructed: Bool), _ extent: TeardownKill.Extent = .slot) {
+            kills[name, default: []].append(TeardownKill(holderClasses: holders.classes, extent: extent, constructed: holders.constructed))
+        }
+        func kill(_ name: String, _ holders: Set<String>, _ extent: TeardownKill.Extent = .slot) { kill(name, (holders, false), extent) }
+        var fieldClassCache: [String: Set<String>?] = [:]
+        /// The classes of the object whose slot a statement at `node` kills through `receiver` (the object
+        /// part of `receiver.f`): the method's class for `self`, the classes `self.x` is constructed from
+        /// for `self.x` (`self.cache = Cache()`: a `Cache`, never the method's own class). Anything else
+        /// (a parameter, a local) is taken as the method's own class, as before kills were by object.
+        func holders(of receiver: Node?, at node: Node) -> (classes: Set<String>, constructed: Bool) {
+            let function = semantics.enclosingFunction(of: node)
+            let own: (classes: Set<String>, constructed: Bool) = ([function?.enclosingClass ?? ""], false)
+            guard let receiver, let function, let className = function.enclosingClass, let selfName = function.selfName else { return own }
+            if receiver.kind == .identifier { return own }
+            guard receiver.kind == .attribute, receiver.child(.object)?.textEquals(selfName) == true,
+                  let field = receiver.child(.attribute)?.text else { return own }
+            let key = className + "." + field
+            if fieldClassCache[key] == nil { fieldClassCache[key] = Self.constructedClasses(of: field, in: className, semantics) }
+            guard let classes = fieldClassCache[key] ?? nil else { return own }
+            return (classes, true)
+        }
+        /// What removing `value` from a container kills: the whole slot when `value` is read from that same
+        /// container (`for h in list(self._handlers): self._handlers.remove(h)` empties it), the items of
+        /// `value`'s class when that is known (`self.parent.children.remove(self)`), nothing otherwise: removing
+        /// one caller-chosen item (blinker's `self.receivers.pop(receiver_id)`) leaves the others' cycles.
+        func removalExtent(of value: Node?, from field: String, at node: Node) -> TeardownKill.Extent? {
+            guard let value else { return .slot }
+            let function = semantics.enclosingFunction(of: node)
+            if value.kind == .identifier, value.text == function?.selfName, let className = function?.enclosingClass {
+                return .item(ofClass: className)
+            }
+            if value.kind == .identifier, let fields = Self.selfFieldsAliased(by: value, semantics), fields.contains(field) { return .slot }
+            return nil
+        }
         var started: [String: Set<String>] = [:]
         var weak: [String: String] = [:]
         func owner(_ node: Node) -> String { semantics.enclosingFunction(of: node)?.enclosingClass ?? "" }
@@ -98,26 +151,32 @@ final class ModuleFacts: @unchecked Sendable {
                 var current: Node? = node
                 while let step = current, step.kind == .assignment {
                     if let left = step.child(.left), left.kind == .attribute, let name = field(of: left) {
-                        if reliable { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
+                        if reliable { kill(name, holders(of: left.child(.object), at: node)) } else { recordFinalizerBreak(name, at: node) }
                     }
                     current = step.child(.right)
                 }
             case .deleteStatement:
                 for target in node.namedChildren.flatMap({ $0.kind == .expressionList ? $0.namedChildren.array : [$0] }) {
                     if target.kind == .subscript {
+                        // `del self.f[k]` kills the item stored under a caller-chosen key: the slot only when `k`
+                        // runs over that same container, and only on a teardown path.
                         if let name = field(of: target) {
-                            if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
+                            if inFinalizer(node) {
+                                recordFinalizerBreak(name, at: node)
+                            } else if inTeardown(node), let key = target.child(.subscript), case .slot? = removalExtent(of: key, from: name, at: node) {
+                                kill(name, holders(of: target.child(.value)?.child(.object), at: node))
+                            }
                         }
                         // `del local[k]` where the local aliases some container: precise fields are unknown.
                         if let local = target.child(.value), local.kind == .identifier, let owner = teardownClass(node) {
                             if let fields = Self.selfFieldsAliased(by: local, semantics) {
-                                for name in fields { broken[name, default: []].insert(owner) }
+                                for name in fields { kill(name, [owner]) }
                             } else {
                                 removingClasses.insert(owner)
                             }
                         }
                     } else if target.kind == .attribute, let name = field(of: target) {
-                        if inTeardown(node) { broken[name, default: []].insert(owner(node)) } else { recordFinalizerBreak(name, at: node) }
+                        if inTeardown(node) { kill(name, holders(of: target.child(.object), at: node)) } else { recordFinalizerBreak(name, at: node) }
                     }
                 }
             case .call:
@@ -131,27 +190,41 @@ final class ModuleFacts: @unchecked Sendable {
                 if let enclosing = semantics.enclosingFunction(of: node), weakrefCallbacks.contains(enclosing.name), !inTeardown(node) {
                     continue
                 }
-                // Removing items from a container attribute anywhere shows the code manages its lifetime,
-                // except in `__del__`, which cannot run while the cycle holds the object.
+                // A removal kills only on a teardown path (a removal elsewhere, `__del__` included, runs when
+                // the program chooses, not when the holder is done), and only what it removes: `.clear()` and
+                // the draining `.pop()`/`.popleft()`/`.popitem()` empty the slot, `.remove(x)`/`.discard(x)`/
+                // `.pop(k)` one item.
                 if let name = field(of: receiver) {
-                    if inFinalizer(node) { recordFinalizerBreak(name, at: node) } else { broken[name, default: []].insert(owner(node)) }
+                    if inFinalizer(node) {
+                        recordFinalizerBreak(name, at: node)
+                    } else if inTeardown(node) {
+                        let arguments = node.child(.arguments)?.namedChildren.array ?? []
+                        let extent: TeardownKill.Extent?
+                        switch method {
+                        case "clear", "cancel", "remove_done_callback": extent = .slot
+                        case "pop", "popitem", "popleft": extent = arguments.isEmpty ? .slot : removalExtent(of: arguments.first, from: name, at: node)
+                        default: extent = removalExtent(of: arguments.first, from: name, at: node)
+                        }
+                        let holder = receiver.kind == .subscript ? receiver.child(.value)?.child(.object) : receiver.child(.object)
+                        if let extent { kill(name, holders(of: holder, at: node), extent) }
+                    }
                 }
                 if receiver.kind == .identifier, let owner = teardownClass(node) {
                     // A local bound only from `self` fields (`for bucket in self._by_sender.values()`,
                     // `for mapping in (self._by_sender, self._by_receiver)`, blinker's Signal) empties
                     // those fields' containers: the class's other containers keep their items.
                     if let fields = Self.selfFieldsAliased(by: receiver, semantics) {
-                        for name in fields { broken[name, default: []].insert(owner) }
+                        for name in fields { kill(name, [owner]) }
                     } else {
                         removingClasses.insert(owner)
                     }
                 }
-                if inTeardown(node), receiver.kind == .identifier { broken[receiver.text, default: []].insert(owner(node)) }
+                if inTeardown(node), receiver.kind == .identifier { kill(receiver.text, [owner(node)]) }
             default:
                 continue
             }
         }
-        brokenFields = broken
+        self.kills = kills
         finalizerBrokenFields = finalizerBroken
         startedFields = started
         weakFields = weak
@@ -323,10 +396,42 @@ final class ModuleFacts: @unchecked Sendable {
         }
     }
 
-    /// Whether a teardown path breaks attribute `field` of an object of class `holderClass` (nil:
-    /// unknown class, where any class's teardown counts).
-    func isBroken(_ field: String, holderClass: String?) -> Bool {
-        matches(brokenFields[field], holderClass)
+    /// Whether a teardown path kills slot `field` of an object of class `holderClass` (nil: unknown class,
+    /// where any class's teardown counts) on the cycle: the whole slot, or one item of the container
+    /// there whose class is among `itemClasses` (the classes of the cycle's next objects after it).
+    func isKilled(_ field: String, holderClass: String?, itemClasses: [String] = []) -> Bool {
+        guard let candidates = kills[field] else { return false }
+        return candidates.contains { kill in
+            guard holderClass != nil || !kill.constructed, matches(kill.holderClasses, holderClass) else { return false }
+            switch kill.extent {
+            case .slot: return true
+            case .item(let removed): return itemClasses.contains { lineage($0).contains { $0.name == removed } || $0 == removed }
+            }
+        }
+    }
+
+    /// The classes of what `self.<field>` is constructed from in `className`'s methods (`self.cache =
+    /// Cache()`), when every store there is a call of a module class or None; nil otherwise.
+    static func constructedClasses(of field: String, in className: String, _ semantics: SemanticModel) -> Set<String>? {
+        var classes = Set<String>()
+        var unknown = false
+        for model in semantics.classLineage(className) {
+            for method in model.methods.values {
+                guard let scope = semantics.scope(of: method), let selfName = scope.selfName, let body = method.child(.body) else { continue }
+                walkScope(body) { node in
+                    guard node.kind == .assignment, let left = node.child(.left), left.kind == .attribute,
+                          left.child(.object)?.textEquals(selfName) == true, left.child(.attribute)?.textEquals(field) == true else { return }
+                    guard let value = assignedValue(of: node) else { unknown = true; return }
+                    if value.kind == .none { return }
+                    if value.kind == .call, let callee = value.child(.function), callee.kind == .identifier, semantics.classes[callee.text] != nil {
+                        classes.insert(callee.text)
+                    } else {
+                        unknown = true
+                    }
+                }
+            }
+        }
+        return unknown || classes.isEmpty ? nil : classes
     }
 
     /// The statement that breaks `field` of a `holderClass` object, if only a finalizer does.
@@ -457,31 +562,69 @@ final class ModuleFacts: @unchecked Sendable {
     }
 
     /// Functions on a teardown path: methods named like `close`/`__exit__`/`connection_lost`, and
-    /// the methods they call on `self`, transitively.
+    /// the methods they call on `self` or on an object `self.x` is constructed from (`self.payload =
+    /// DataQueue()` then `self.payload.feed_eof()` in `connection_lost()`: aiohttp's DataQueue), transitively.
     /// A weakref callback named like a teardown (`_remove`) is not one by its name: it runs when the
     /// referent dies; it is on a teardown path only when a teardown method calls it.
     static func teardownFunctions(_ semantics: SemanticModel, excluding finalizerOnly: Set<Node> = [],
                                   weakrefCallbacks: Set<String> = []) -> Set<Node> {
         var result = Set<Node>()
         var queue: [Node] = []
+        var privateCandidates: [String: [Node]] = [:]
         for node in semantics.tree.nodes(ofKind: .functionDefinition) where !finalizerOnly.contains(node) {
             // Most names fail on their first letter: look at the bytes before making a string.
             guard let name = node.child(.name), mayBeTeardownName(name), isTeardownName(name.text),
                   !weakrefCallbacks.contains(name.text) else { continue }
+            // A private method (`_clear_state`, blinker's test helper) is a lifecycle step only when something
+            // runs it: a lifecycle entry point is public, a dunder or a framework callback. One the module never
+            // mentions is no teardown of the objects it makes.
+            let text = name.text
+            if text.hasPrefix("_") && !(text.hasPrefix("__") && text.hasSuffix("__")) {
+                privateCandidates[text, default: []].append(node)
+                continue
+            }
             result.insert(node)
             queue.append(node)
+        }
+        if !privateCandidates.isEmpty {
+            var mentioned = Set<String>()
+            for identifier in semantics.tree.nodes(ofKind: .identifier) {
+                guard identifier.range.end - identifier.range.start > 1,
+                      identifier.tree.source.bytes[identifier.range.start] == UInt8(ascii: "_") else { continue }
+                let text = identifier.text
+                guard let definitions = privateCandidates[text] else { continue }
+                if let parent = identifier.parent, parent.kind == .functionDefinition, definitions.contains(parent) { continue }
+                mentioned.insert(text)
+            }
+            for (name, definitions) in privateCandidates where mentioned.contains(name) {
+                for node in definitions {
+                    result.insert(node)
+                    queue.append(node)
+                }
+            }
         }
         while let function = queue.popLast() {
             guard let scope = semantics.scope(of: function), let selfName = scope.selfName,
                   let className = scope.enclosingClass, let body = function.child(.body) else { continue }
             walkScope(body) { node in
                 guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
-                      let receiver = callee.child(.object), receiver.kind == .identifier, receiver.text == selfName,
-                      let name = callee.child(.attribute)?.text,
-                      let method = semantics.method(name, of: className), !result.contains(method),
-                      !finalizerOnly.contains(method) else { return }
-                result.insert(method)
-                queue.append(method)
+                      let receiver = callee.child(.object), let name = callee.child(.attribute)?.text else { return }
+                let receiverClasses: Set<String>
+                if receiver.kind == .identifier, receiver.text == selfName {
+                    receiverClasses = [className]
+                } else if receiver.kind == .attribute, receiver.child(.object)?.textEquals(selfName) == true,
+                          let field = receiver.child(.attribute)?.text,
+                          let classes = constructedClasses(of: field, in: className, semantics) {
+                    receiverClasses = classes
+                } else {
+                    return
+                }
+                for receiverClass in receiverClasses.sorted() {
+                    guard let method = semantics.method(name, of: receiverClass), !result.contains(method),
+                          !finalizerOnly.contains(method) else { continue }
+                    result.insert(method)
+                    queue.append(method)
+                }
             }
         }
         return result

@@ -706,65 +706,30 @@ struct FunctionContext {
         return result
     }
 
-    /// `self.payload.set_exception(exc)` where `self.payload = DataQueue()` (a class of this module),
-    /// `DataQueue.set_exception` keeps its argument in `self._exception`, another DataQueue method sets
-    /// `self._exception = None`, and a teardown method of this class (`close()`, `connection_lost()`, …)
-    /// calls that method on `self.payload`: the queue drops the exception, and with it the traceback that
-    /// holds this frame, when the owner is torn down — the link a teardown path breaks, as HL101 takes
-    /// it (aiohttp's DataQueue fix, PR #10556).
+    /// `self.payload.set_exception(exc)` where `self.payload = DataQueue()` (a class of this module) and
+    /// `DataQueue.set_exception` keeps its argument in a slot (`self._exception = exc`) that a teardown kills
+    /// (`feed_eof()` sets it back to None and `connection_lost()` calls it on `self.payload`): the queue
+    /// drops the exception, and with it the traceback that holds this frame, when the owner is torn down.
+    /// The kill is the one ModuleFacts computes for every cycle kind (aiohttp's DataQueue fix, PR #10556).
     func clearedAtTeardown(receiver: Node, method: String) -> Bool {
         guard receiver.kind == .attribute, let selfName = scope.selfName, receiver.child(.object)?.textEquals(selfName) == true,
               let field = receiver.child(.attribute)?.text, let ownerName = scope.enclosingClass,
-              let owner = semantics.classes[ownerName] else { return false }
-        func selfAttribute(_ node: Node?, of selfName: String) -> String? {
-            guard let node, node.kind == .attribute, node.child(.object)?.textEquals(selfName) == true else { return nil }
-            return node.child(.attribute)?.text
-        }
-        // The holder's class: `self.<field> = Holder(...)` in one of the owner's methods.
-        var holderClass: ClassModel?
-        for ownerMethod in owner.methods.values {
-            guard holderClass == nil, let methodScope = semantics.scope(of: ownerMethod), let methodSelf = methodScope.selfName else { continue }
-            walkScope(ownerMethod.child(.body) ?? ownerMethod) { node in
-                guard holderClass == nil, node.kind == .assignment, selfAttribute(node.child(.left), of: methodSelf) == field,
-                      let right = node.child(.right), right.kind == .call, let callee = right.child(.function),
-                      callee.kind == .identifier, let model = semantics.classes[callee.text] else { return }
-                holderClass = model
+              let holders = ModuleFacts.constructedClasses(of: field, in: ownerName, semantics) else { return false }
+        // The setter's summary: the slots of its own object it stores its first argument in.
+        var slots: [(holder: String, slot: String)] = []
+        for holder in holders.sorted() {
+            guard let setter = semantics.method(method, of: holder), let setterScope = semantics.scope(of: setter),
+                  let setterSelf = setterScope.selfName, setterScope.parameters.count >= 2 else { continue }
+            let parameter = setterScope.parameters[1]
+            walkScope(setter.child(.body) ?? setter) { node in
+                guard node.kind == .assignment, node.child(.right)?.textEquals(parameter) == true, let left = node.child(.left),
+                      left.kind == .attribute, left.child(.object)?.textEquals(setterSelf) == true,
+                      let slot = left.child(.attribute)?.text else { return }
+                slots.append((holder, slot))
             }
-        }
-        guard let holder = holderClass, let setter = holder.methods[method], let setterScope = semantics.scope(of: setter),
-              let setterSelf = setterScope.selfName, setterScope.parameters.count >= 2 else { return false }
-        let parameter = setterScope.parameters[1]
-        // The slots the setter keeps its argument in (`self._exception = exc`).
-        var slots = Set<String>()
-        walkScope(setter.child(.body) ?? setter) { node in
-            guard node.kind == .assignment, node.child(.right)?.textEquals(parameter) == true,
-                  let slot = selfAttribute(node.child(.left), of: setterSelf) else { return }
-            slots.insert(slot)
         }
         guard !slots.isEmpty else { return false }
-        // The holder's methods that set one of them back to None.
-        var clearing = Set<String>()
-        for (name, holderMethod) in holder.methods where name != method {
-            guard let methodScope = semantics.scope(of: holderMethod), let methodSelf = methodScope.selfName else { continue }
-            walkScope(holderMethod.child(.body) ?? holderMethod) { node in
-                guard node.kind == .assignment, node.child(.right)?.kind == SyntaxKind.none,
-                      let slot = selfAttribute(node.child(.left), of: methodSelf), slots.contains(slot) else { return }
-                clearing.insert(name)
-            }
-        }
-        guard !clearing.isEmpty else { return false }
-        // A teardown method of the owner calling one of them on `self.<field>`.
-        for (name, ownerMethod) in owner.methods where ModuleFacts.isTeardownName(name) {
-            guard let methodScope = semantics.scope(of: ownerMethod), let methodSelf = methodScope.selfName else { continue }
-            var calls = false
-            walkScope(ownerMethod.child(.body) ?? ownerMethod) { node in
-                guard node.kind == .call, let callee = node.child(.function), callee.kind == .attribute,
-                      let called = callee.child(.attribute)?.text, clearing.contains(called),
-                      selfAttribute(callee.child(.object), of: methodSelf) == field else { return }
-                calls = true
-            }
-            if calls { return true }
-        }
-        return false
+        let facts = ModuleFacts(semantics: semantics)
+        return slots.contains { facts.isKilled($0.slot, holderClass: $0.holder) }
     }
 }

@@ -201,6 +201,70 @@ extension BoundMethodStoredOnSelf {
             WeakSequence(Mapper.registry)
 
             """),
+        // A teardown kills what it removes (blinker 1.9.0's `Signal`, the cycle census): `disconnect()` pops
+        // the one receiver its caller names, which leaves every other receiver's weakref, and the callback
+        // closing over the signal, on the cycle.
+        .triggering("""
+            import weakref
+
+
+            class Signal:
+                def __init__(self):
+                    self.receivers = {}
+
+                def connect(self, receiver):
+                    key = id(receiver)
+                    ↓self.receivers[key] = weakref.ref(receiver, self._make_cleanup(key))
+
+                def _make_cleanup(self, key):
+                    def cleanup(ref):
+                        self.receivers.pop(key, None)
+
+                    return cleanup
+
+                def disconnect(self, receiver):
+                    self.receivers.pop(id(receiver), None)
+
+
+            def on_event(sender):
+                return sender
+
+
+            Signal().connect(on_event)
+
+            """),
+        // The same signal emptied by its own teardown: `close()` kills the whole `receivers` slot.
+        .nonTriggering("""
+            import weakref
+
+
+            class Signal:
+                def __init__(self):
+                    self.receivers = {}
+
+                def connect(self, receiver):
+                    key = id(receiver)
+                    self.receivers[key] = weakref.ref(receiver, self._make_cleanup(key))
+
+                def _make_cleanup(self, key):
+                    def cleanup(ref):
+                        self.receivers.pop(key, None)
+
+                    return cleanup
+
+                def close(self):
+                    self.receivers.clear()
+
+
+            def on_event(sender):
+                return sender
+
+
+            signal = Signal()
+            signal.connect(on_event)
+            signal.close()
+
+            """),
         // Reading a caching descriptor gives its value, not a bound method (SQLAlchemy `relationships.py`).
         .nonTriggering("""
             class memoized_property:
