@@ -73,13 +73,16 @@ public struct Analyzer: Sendable {
         findings = LifetimeGrading.graded(findings, semantics: context.semantics, path: path)
         let diagnostics = findings.map { Diagnostic(path: path, finding: $0, source: tree.source) }
         let codes = Set(active.map { $0.metadata.code })
-        let kept: [Diagnostic]
+        var kept: [Diagnostic]
         if configuration?.options.ignoreNoqa == true {
             kept = diagnostics.sorted(by: Diagnostic.ordered)
         } else {
             let pass = SuppressionPass(selectedCodes: codes, reportsUnused: codes.contains(SuppressionPass.unusedCode))
             kept = pass.apply(to: diagnostics, tree: tree, path: path).sorted(by: Diagnostic.ordered)
         }
+        // One finding per cycle: an HL1 finding whose cycle an HL201 finding reports is folded into it, after
+        // suppression so a `# noqa` on either line keeps meaning what it says.
+        kept = FinalizerCycleFolding.folded(kept)
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
         let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
         let interface = module.flatMap {
