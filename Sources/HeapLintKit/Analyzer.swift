@@ -89,6 +89,9 @@ public struct Analyzer: Sendable {
         if let fixable = fixableCodes {
             kept = kept.map { fixable.contains($0.code) ? $0 : $0.withoutFix() }
         }
+        // One finding per cycle: an HL1 finding whose cycle an HL201 finding reports is folded into it, after
+        // suppression so a `# noqa` on either line keeps meaning what it says.
+        kept = FinalizerCycleFolding.folded(kept)
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
         let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
         let interface = module.flatMap {

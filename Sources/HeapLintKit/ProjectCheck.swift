@@ -223,32 +223,45 @@ extension Analyzer {
 public struct HiddenCycles: Sendable, Hashable {
     public var oncePerProcess = 0
     public var testSupport = 0
-    public var total: Int { oncePerProcess + testSupport }
-    public init(oncePerProcess: Int = 0, testSupport: Int = 0) {
+    /// Cycles in files a compiled extension module shadows.
+    public var shadowed = 0
+    /// Each shadowed file with hidden findings → the extension module that shadows it.
+    public var shadowedFiles: [String: String] = [:]
+    public var total: Int { oncePerProcess + testSupport + shadowed }
+    public init(oncePerProcess: Int = 0, testSupport: Int = 0, shadowed: Int = 0, shadowedFiles: [String: String] = [:]) {
         self.oncePerProcess = oncePerProcess
         self.testSupport = testSupport
+        self.shadowed = shadowed
+        self.shadowedFiles = shadowedFiles
     }
 }
 
 extension FileResult {
-    /// `results` without the cycles made once per process or only by test-support code (unless `report` is
-    /// set), and how many of each were left out, so the summary can say so: the default output shows what
-    /// accumulates.
-    public static func hidingOncePerProcess(_ results: [FileResult], report: Bool) -> (results: [FileResult], hidden: HiddenCycles) {
-        guard !report else { return (results, HiddenCycles()) }
+    /// `results` without the cycles made once per process, only by test-support code, or in a file that a
+    /// compiled extension module shadows (unless `report` is set), and how many of each were left out, so
+    /// the summary can say so: the default output shows what accumulates. Shadowed files are graded here,
+    /// whatever `report` says, so that shown findings carry the reason.
+    public static func hidingOncePerProcess(_ results: [FileResult], report: Bool,
+                                            directoryListing: (String) -> [String]? = CompiledShadowing.listing)
+        -> (results: [FileResult], hidden: HiddenCycles) {
         var hidden = HiddenCycles()
-        let kept = results.map { result -> FileResult in
+        var kept: [FileResult] = []
+        for original in results {
+            let (result, shadowedBy) = original.gradingShadowed(directoryListing: directoryListing)
+            guard !report else { kept.append(result); continue }
             var copy = result
             let (shown, _) = Diagnostic.hidingOncePerProcess(result.diagnostics, report: false)
             for diagnostic in result.diagnostics {
                 switch diagnostic.explanation?.lifetime?.kind {
                 case .oncePerProcess?: hidden.oncePerProcess += 1
                 case .testSupport?: hidden.testSupport += 1
+                case .shadowedByCompiled?: hidden.shadowed += 1
                 default: break
                 }
             }
+            if let shadowedBy, shown.count < result.diagnostics.count { hidden.shadowedFiles[result.path] = shadowedBy }
             copy.diagnostics = shown
-            return copy
+            kept.append(copy)
         }
         return (kept, hidden)
     }

@@ -22,10 +22,16 @@ public enum CycleLifetimeClass: String, Sendable, Hashable, Codable, CaseIterabl
     /// runner): it runs once per test, in a test process, never in the program's own runs. Like a
     /// once-per-process cycle it is left out of the default output and counted in the summary.
     case testSupport
+    /// In a `foo.py` that a compiled extension module of the same name beside it (`foo.cpython-311-…so`,
+    /// `foo.abi3.so`, `foo.pyd`: a mypyc or Cython build) shadows: CPython's path finder tries the
+    /// extension loader before the source loader, so the `.py` never runs and its Python-level frames,
+    /// generators and closures are never made. Set by the front end, which sees the file's directory, not
+    /// by the analysis of the source. Left out of the default output and counted with the reason.
+    case shadowedByCompiled
 
     /// Whether the default output leaves it out (shown with `--report-once-per-process` / `--preview`):
     /// nothing made this way accumulates in the program's own runs.
-    public var isHiddenByDefault: Bool { self == .oncePerProcess || self == .testSupport }
+    public var isHiddenByDefault: Bool { self == .oncePerProcess || self == .testSupport || self == .shadowedByCompiled }
 
     /// The spelling of JSON `lifetime` and of the text explanation.
     public var label: String {
@@ -35,6 +41,7 @@ public enum CycleLifetimeClass: String, Sendable, Hashable, Codable, CaseIterabl
         case .oncePerProcess: return "once per process"
         case .errorPath: return "error path"
         case .testSupport: return "test support"
+        case .shadowedByCompiled: return "not run"
         }
     }
 }

@@ -718,7 +718,7 @@ struct Check: ParsableCommand {
     }
 
     /// The line saying how many cycles the default output left out (empty when none): once-per-process
-    /// ones and those only test-support code makes.
+    /// ones, those only test-support code makes, and those in files a compiled extension module shadows.
     static func oncePerProcessNote(_ hidden: HiddenCycles) -> String {
         guard hidden.total > 0 else { return "" }
         var parts: [String] = []
@@ -727,6 +727,14 @@ struct Check: ParsableCommand {
         }
         if hidden.testSupport > 0 {
             parts.append("\(hidden.testSupport) test-support cycle\(hidden.testSupport == 1 ? "" : "s") (pytest plugins, test runners)")
+        }
+        if hidden.shadowed > 0 {
+            // Name the files and what shadows them (a few: a mypyc wheel shadows every module it ships).
+            let files = hidden.shadowedFiles.sorted { $0.key < $1.key }
+            let named = files.prefix(3).map { "\($0.key): shadowed by compiled module \($0.value)" }
+            let more = files.count > 3 ? ", and \(files.count - 3) more file\(files.count - 3 == 1 ? "" : "s")" : ""
+            parts.append("\(hidden.shadowed) cycle\(hidden.shadowed == 1 ? "" : "s") in code that does not run ("
+                         + named.joined(separator: "; ") + more + ")")
         }
         return parts.joined(separator: " and ") + " not shown; use --report-once-per-process (or --preview).\n"
     }

@@ -105,7 +105,12 @@ struct ExplainCommand: ParsableCommand {
         let results = ProjectCheck(analyzer: Analyzer(configuration: configuration, parseBudget: budget)).run(files)
         let report = DiagnosticReport(results: results)
 
-        let onLine = report.diagnostics.filter { $0.row <= line && line <= $0.endRow }
+        var onLine = report.diagnostics.filter { $0.row <= line && line <= $0.endRow }
+        // A line whose finding was folded into another one of the same cycle (`also closed at`, an HL1
+        // finding under its HL201) draws that finding: the cycle is the same.
+        if onLine.isEmpty {
+            onLine = report.diagnostics.filter { $0.explanation?.alsoClosedAt.contains { $0.line == line } ?? false }
+        }
         var chosen = onLine
         if let column {
             let holding = onLine.filter { d in

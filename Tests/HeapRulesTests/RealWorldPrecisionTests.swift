@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HeapDiagnostics
 import HeapLintKit
@@ -80,6 +81,45 @@ import HeapSyntax
         #expect(both.first?.explanation?.alsoClosedAt.first?.summary.contains("HL103") == true)
         let alone = Analyzer(rules: [FrameKeptInLocal.self]).analyze(source: SourceText(source), path: "x.py").diagnostics
         #expect(alone.map(\.code) == ["HL103"])
+    }
+
+    /// Issue 28: HL201 (`__del__` on a class in a cycle) and the HL101 finding of that cycle are one finding:
+    /// HL201 is kept, the HL101 closing line is its related location; alone, HL101 still reports it; a
+    /// `# noqa: HL201` does not take the HL101 finding with it; a different cycle of the same file stays apart.
+    @Test func finalizerAndItsCycleAreOneFinding() throws {
+        let source = """
+        class Node:
+            def __init__(self, parent=None):
+                self.parent = parent
+                self.children = []
+                if parent is not None:
+                    parent.children.append(self)
+
+            def __del__(self):
+                pass
+
+
+        def loop(request):
+            state = {"request": request}
+            state["self"] = state
+        """
+        func run(_ rules: [any Rule.Type], _ text: String) -> [Diagnostic] {
+            Analyzer(rules: rules).analyze(source: SourceText(text), path: "x.py").diagnostics
+        }
+        let both = run([InstanceAttributeCycle.self, SelfReferentialStructure.self, FinalizerInCycle.self], source)
+        let alone = run([InstanceAttributeCycle.self, SelfReferentialStructure.self], source)
+        let cycle = try #require(alone.first { $0.code == "HL101" })
+        // The `state` cycle (HL104) has no finalizer: it stays its own finding.
+        #expect(alone.contains { $0.code == "HL104" })
+        #expect(both.map(\.code).sorted() == (alone.map(\.code).filter { $0 != "HL101" } + ["HL201"]).sorted())
+        let finalizer = try #require(both.first { $0.code == "HL201" })
+        let related = try #require(finalizer.explanation?.alsoClosedAt.first { $0.summary.contains("HL101") })
+        #expect(related.line == cycle.row && related.site == cycle.finding.range)
+        #expect(finalizer.explanation?.path == cycle.explanation?.path)
+        // Suppressed HL201: the HL101 finding is reported as before, not folded away.
+        let suppressed = source.replacingOccurrences(of: "def __del__(self):", with: "def __del__(self):  # noqa: HL201")
+        let kept = run([InstanceAttributeCycle.self, SelfReferentialStructure.self, FinalizerInCycle.self], suppressed)
+        #expect(kept.contains { $0.code == "HL101" } && !kept.contains { $0.code == "HL201" })
     }
 
     @Test func keepingConsumerClaimsOnlyTheListItself() throws {
