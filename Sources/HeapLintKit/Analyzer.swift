@@ -52,8 +52,10 @@ public struct Analyzer: Sendable {
     /// With `module`, the analysis also returns the module's interface for the project index; with
     /// `project`, the heap model sees the other modules' classes.
     /// `cells`: a notebook's cell map (rules that look at cells, such as HL407, need it).
+    /// `reusing`: the findings of the rules that never read the project, from an earlier analysis of the
+    /// same tree and path (`FileAnalysis.projectIndependent`): those rules are not run again.
     public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil,
-                        cells: NotebookCellMap? = nil) -> FileAnalysis {
+                        cells: NotebookCellMap? = nil, reusing: ProjectIndependentFindings? = nil) -> FileAnalysis {
         // The parse stopped at its budget: the tree is an empty module, so any analysis of it would be
         // a silent "all checks passed". Say the file was not analysed instead (HL003, as for a file that
         // cannot be read), with no interface for the project index.
@@ -64,8 +66,18 @@ public struct Analyzer: Sendable {
         let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path,
                                       notebookCellLines: cells?.cells.map(\.firstLine))
         var findings: [Finding] = []
+        var independent: [String: [Finding]] = [:]
         for rule in active {
-            findings.append(contentsOf: rule.init().check(context))
+            let code = rule.metadata.code
+            let readsProject = Self.readsProject(rule)
+            // Selection order is kept, reused or not: folding and sorting then see the same list.
+            if !readsProject, let earlier = reusing?.byCode[code] {
+                findings.append(contentsOf: earlier)
+                continue
+            }
+            let found = rule.init().check(context)
+            if !readsProject { independent[code] = found }
+            findings.append(contentsOf: found)
         }
         // One finding per cycle where two selected rules describe the same one at the same statement.
         findings = SameStatementFolding.folded(findings)
@@ -81,13 +93,28 @@ public struct Analyzer: Sendable {
             kept = pass.apply(to: diagnostics, tree: tree, path: path).sorted(by: Diagnostic.ordered)
         }
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
-        let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
+        let usesProject = active.contains(where: Self.readsProject)
         let interface = module.flatMap {
             usesProject ? ModuleInterface.of(context.semantics, unresolved: context.heap.unresolvedCallees,
                                              functions: context.heap.functionSummaries(moduleName: $0.name), module: $0) : nil
         }
-        return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface)
+        // Kept only for a module that asked the index something: the cross-module pass analyses only those again.
+        let reusable = interface?.importedCallees.isEmpty == false ? ProjectIndependentFindings(byCode: independent) : nil
+        return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface, projectIndependent: reusable)
     }
+
+    /// Whether the rule may read `AnalysisContext.project`: only the heap model (HL1xx, HL2xx) is built
+    /// with the other modules' classes and functions; every other rule sees the file alone.
+    static func readsProject(_ rule: any Rule.Type) -> Bool {
+        rule.metadata.family == .referenceCycles || rule.metadata.family == .finalizers
+    }
+}
+
+/// What the rules that never read the project index found in one analysis, by rule code. A second
+/// analysis of the same text with the index (the cross-module pass) would find the same: it runs only
+/// the heap-model rules and takes these as they are.
+public struct ProjectIndependentFindings: Sendable {
+    let byCode: [String: [Finding]]
 }
 
 /// The outcome for one file.
@@ -97,11 +124,15 @@ public struct FileAnalysis: Sendable {
     public let diagnostics: [Diagnostic]
     /// The module's contribution to the project index (when asked for).
     public let interface: ModuleInterface?
+    /// For a module that asked the project index something: what its project-blind rules found.
+    public let projectIndependent: ProjectIndependentFindings?
 
-    public init(path: String, source: SourceText, diagnostics: [Diagnostic], interface: ModuleInterface? = nil) {
+    public init(path: String, source: SourceText, diagnostics: [Diagnostic], interface: ModuleInterface? = nil,
+                projectIndependent: ProjectIndependentFindings? = nil) {
         self.path = path
         self.source = source
         self.diagnostics = diagnostics
         self.interface = interface
+        self.projectIndependent = projectIndependent
     }
 }

@@ -42,6 +42,9 @@ public struct FileResult: Sendable {
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
+    /// What the rules that never read the project index found in `tree`, kept with it: the cross-module
+    /// pass then runs only the heap-model rules on it again.
+    var projectIndependent: ProjectIndependentFindings? = nil
     /// The parse stopped at its budget (`ParseBudget`); the diagnostics are the HL003 saying so.
     var parseWasCutOff = false
 }
@@ -51,6 +54,7 @@ extension FileResult {
         var copy = FileResult(path: path, source: nil, diagnostics: diagnostics, fixedCount: fixedCount, diff: diff,
                               fromCache: fromCache, interface: interface, cells: cells, tree: tree)
         copy.notebookFixNotes = notebookFixNotes
+        copy.projectIndependent = projectIndependent
         return copy
     }
 }
@@ -117,6 +121,7 @@ public struct ProjectCheck: Sendable {
         if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
         for index in results.indices {
             results[index].tree = nil
+            results[index].projectIndependent = nil
         }
         return results.sorted { $0.path < $1.path }
     }
