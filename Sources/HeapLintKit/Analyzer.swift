@@ -63,8 +63,11 @@ public struct Analyzer: Sendable {
             return FileAnalysis(path: path, source: tree.source, diagnostics: unreadableFileDiagnostics(path: path, message: cutOff))
         }
         let active = rules(forPath: path)
-        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path,
-                                      notebookCellLines: cells?.cells.map(\.firstLine))
+        // With an earlier analysis of this tree, its semantic model and the heap model's project-blind
+        // facts are taken as they are: only the cycle search sees what the index adds.
+        let context = AnalysisContext(tree: tree, semantics: reusing?.semantics, settings: ruleSettings,
+                                      heap: reusing.map { HeapGraph(semantics: $0.semantics, project: project, sharing: $0.heapFacts) },
+                                      project: project, path: path, notebookCellLines: cells?.cells.map(\.firstLine))
         var findings: [Finding] = []
         var independent: [String: [Finding]] = [:]
         for rule in active {
@@ -99,7 +102,8 @@ public struct Analyzer: Sendable {
                                              functions: context.heap.functionSummaries(moduleName: $0.name), module: $0) : nil
         }
         // Kept only for a module that asked the index something: the cross-module pass analyses only those again.
-        let reusable = interface?.importedCallees.isEmpty == false ? ProjectIndependentFindings(byCode: independent) : nil
+        let reusable = interface?.importedCallees.isEmpty == false
+            ? ProjectIndependentFindings(byCode: independent, semantics: context.semantics, heapFacts: context.heap.projectBlindFacts) : nil
         return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface, projectIndependent: reusable)
     }
 
@@ -110,11 +114,14 @@ public struct Analyzer: Sendable {
     }
 }
 
-/// What the rules that never read the project index found in one analysis, by rule code. A second
-/// analysis of the same text with the index (the cross-module pass) would find the same: it runs only
-/// the heap-model rules and takes these as they are.
+/// What one analysis found that the project index cannot change: the findings of the rules that never
+/// read it (by rule code), the semantic model, and the heap model's frame, closure and finalizer facts.
+/// A second analysis of the same tree with the index (the cross-module pass) would find the same, so it
+/// runs only the cycle search and the heap-model rules, and takes these as they are.
 public struct ProjectIndependentFindings: Sendable {
     let byCode: [String: [Finding]]
+    let semantics: SemanticModel
+    let heapFacts: HeapGraph.ProjectBlindFacts
 }
 
 /// The outcome for one file.
