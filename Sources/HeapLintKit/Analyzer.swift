@@ -56,8 +56,10 @@ public struct Analyzer: Sendable {
     /// With `module`, the analysis also returns the module's interface for the project index; with
     /// `project`, the heap model sees the other modules' classes.
     /// `cells`: a notebook's cell map (rules that look at cells, such as HL407, need it).
+    /// `reusing`: the findings of the rules that never read the project, from an earlier analysis of the
+    /// same tree and path (`FileAnalysis.projectIndependent`): those rules are not run again.
     public func analyze(tree: SyntaxTree, path: String, module: ModuleIdentity? = nil, project: ProjectContext? = nil,
-                        cells: NotebookCellMap? = nil) -> FileAnalysis {
+                        cells: NotebookCellMap? = nil, reusing: ProjectIndependentFindings? = nil) -> FileAnalysis {
         // The parse stopped at its budget: the tree is an empty module, so any analysis of it would be
         // a silent "all checks passed". Say the file was not analysed instead (HL003, as for a file that
         // cannot be read), with no interface for the project index.
@@ -65,11 +67,24 @@ public struct Analyzer: Sendable {
             return FileAnalysis(path: path, source: tree.source, diagnostics: unreadableFileDiagnostics(path: path, message: cutOff))
         }
         let active = rules(forPath: path)
-        let context = AnalysisContext(tree: tree, settings: ruleSettings, project: project, path: path,
-                                      notebookCellLines: cells?.cells.map(\.firstLine))
+        // With an earlier analysis of this tree, its semantic model and the heap model's project-blind
+        // facts are taken as they are: only the cycle search sees what the index adds.
+        let context = AnalysisContext(tree: tree, semantics: reusing?.semantics, settings: ruleSettings,
+                                      heap: reusing.map { HeapGraph(semantics: $0.semantics, project: project, sharing: $0.heapFacts) },
+                                      project: project, path: path, notebookCellLines: cells?.cells.map(\.firstLine))
         var findings: [Finding] = []
+        var independent: [String: [Finding]] = [:]
         for rule in active {
-            findings.append(contentsOf: rule.init().check(context))
+            let code = rule.metadata.code
+            let readsProject = Self.readsProject(rule)
+            // Selection order is kept, reused or not: folding and sorting then see the same list.
+            if !readsProject, let earlier = reusing?.byCode[code] {
+                findings.append(contentsOf: earlier)
+                continue
+            }
+            let found = rule.init().check(context)
+            if !readsProject { independent[code] = found }
+            findings.append(contentsOf: found)
         }
         // One finding per cycle where two selected rules describe the same one at the same statement.
         findings = SameStatementFolding.folded(findings)
@@ -93,13 +108,32 @@ public struct Analyzer: Sendable {
         // suppression so a `# noqa` on either line keeps meaning what it says.
         kept = FinalizerCycleFolding.folded(kept)
         // Only the heap model uses the index: without a cycle rule there is nothing to export.
-        let usesProject = active.contains { $0.metadata.family == .referenceCycles || $0.metadata.family == .finalizers }
+        let usesProject = active.contains(where: Self.readsProject)
         let interface = module.flatMap {
             usesProject ? ModuleInterface.of(context.semantics, unresolved: context.heap.unresolvedCallees,
                                              functions: context.heap.functionSummaries(moduleName: $0.name), module: $0) : nil
         }
-        return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface)
+        // Kept only for a module that asked the index something: the cross-module pass analyses only those again.
+        let reusable = interface?.importedCallees.isEmpty == false
+            ? ProjectIndependentFindings(byCode: independent, semantics: context.semantics, heapFacts: context.heap.projectBlindFacts) : nil
+        return FileAnalysis(path: path, source: tree.source, diagnostics: kept, interface: interface, projectIndependent: reusable)
     }
+
+    /// Whether the rule may read `AnalysisContext.project`: only the heap model (HL1xx, HL2xx) is built
+    /// with the other modules' classes and functions; every other rule sees the file alone.
+    static func readsProject(_ rule: any Rule.Type) -> Bool {
+        rule.metadata.family == .referenceCycles || rule.metadata.family == .finalizers
+    }
+}
+
+/// What one analysis found that the project index cannot change: the findings of the rules that never
+/// read it (by rule code), the semantic model, and the heap model's frame, closure and finalizer facts.
+/// A second analysis of the same tree with the index (the cross-module pass) would find the same, so it
+/// runs only the cycle search and the heap-model rules, and takes these as they are.
+public struct ProjectIndependentFindings: Sendable {
+    let byCode: [String: [Finding]]
+    let semantics: SemanticModel
+    let heapFacts: HeapGraph.ProjectBlindFacts
 }
 
 /// The outcome for one file.
@@ -109,11 +143,15 @@ public struct FileAnalysis: Sendable {
     public let diagnostics: [Diagnostic]
     /// The module's contribution to the project index (when asked for).
     public let interface: ModuleInterface?
+    /// For a module that asked the project index something: what its project-blind rules found.
+    public let projectIndependent: ProjectIndependentFindings?
 
-    public init(path: String, source: SourceText, diagnostics: [Diagnostic], interface: ModuleInterface? = nil) {
+    public init(path: String, source: SourceText, diagnostics: [Diagnostic], interface: ModuleInterface? = nil,
+                projectIndependent: ProjectIndependentFindings? = nil) {
         self.path = path
         self.source = source
         self.diagnostics = diagnostics
         self.interface = interface
+        self.projectIndependent = projectIndependent
     }
 }

@@ -109,8 +109,11 @@ struct CrossModulePass {
     func reanalyse(_ result: FileResult, index: ProjectIndex, parser: PythonParser) -> FileResult? {
         let tree: SyntaxTree
         var cells = result.cells
+        // The first pass's findings of the project-blind rules hold only for the tree they came from.
+        var reusable: ProjectIndependentFindings? = nil
         if let kept = result.tree, result.fixedCount == 0 {
             tree = kept
+            reusable = result.projectIndependent
         } else {
             guard case let .text(source, encoding) = SourceLoader.load(path: result.path) else { return nil }
             tree = parser.parse(source)
@@ -120,7 +123,7 @@ struct CrossModulePass {
         let source = tree.source
         let module = ModuleIdentity.of(path: result.path)
         let project = ProjectContext(index: index, moduleName: module.name, isPackage: module.isPackage)
-        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project, cells: cells)
+        let analysis = analyzer.analyze(tree: tree, path: result.path, project: project, cells: cells, reusing: reusable)
         let keepsSource = result.source != nil || !analysis.diagnostics.isEmpty
         var fresh = FileResult(path: result.path, source: keepsSource ? source : nil, diagnostics: analysis.diagnostics,
                                fixedCount: result.fixedCount, diff: result.diff, fromCache: result.fromCache,

@@ -36,8 +36,10 @@ extension ProjectCheck {
         guard fixMode != .report, !isNotebook || scope != nil, encoding.isWritable || isNotebook || target == nil else {
             let keeps = interface?.importedCallees.isEmpty == false && treeBudget.take(original.byteCount)
             let shown = scope.map { withoutUnwritableFixes(analysis.diagnostics, scope: $0, module: original.bytes, path: path).diagnostics }
-            return FileResult(path: path, source: original, diagnostics: shown ?? analysis.diagnostics, fixedCount: 0, diff: nil,
-                              fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
+            var result = FileResult(path: path, source: original, diagnostics: shown ?? analysis.diagnostics, fixedCount: 0, diff: nil,
+                                    fromCache: false, interface: interface, tree: keeps ? originalTree : nil)
+            result.projectIndependent = keeps ? analysis.projectIndependent : nil
+            return result
         }
         var source = original
         var fixed = 0

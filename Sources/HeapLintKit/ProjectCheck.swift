@@ -44,6 +44,9 @@ public struct FileResult: Sendable {
     /// The analysed tree, kept for the cross-module pass while the run's budget allows (only for
     /// files that asked the index something); dropped when the pass is done.
     var tree: SyntaxTree? = nil
+    /// What the rules that never read the project index found in `tree`, kept with it: the cross-module
+    /// pass then runs only the heap-model rules on it again.
+    var projectIndependent: ProjectIndependentFindings? = nil
     /// The parse stopped at its budget (`ParseBudget`); the diagnostics are the HL003 saying so.
     var parseWasCutOff = false
 }
@@ -54,6 +57,7 @@ extension FileResult {
                               fromCache: fromCache, interface: interface, cells: cells, tree: tree)
         copy.notebookFixNotes = notebookFixNotes
         copy.fixedCodes = fixedCodes
+        copy.projectIndependent = projectIndependent
         return copy
     }
 }
@@ -120,6 +124,7 @@ public struct ProjectCheck: Sendable {
         if let cache, !fresh.isEmpty || !cross.isEmpty { cache.save(fresh, cross: cross) }
         for index in results.indices {
             results[index].tree = nil
+            results[index].projectIndependent = nil
         }
         return results.sorted { $0.path < $1.path }
     }

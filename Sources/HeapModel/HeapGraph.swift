@@ -265,18 +265,51 @@ public struct HeapGraph: Sendable {
     let search: CycleSearch
 
     /// `project`, when given, lets constructors of other modules' classes be modelled.
-    public init(semantics: SemanticModel, project: ProjectContext? = nil) {
+    /// `sharing`: the project-blind facts of an earlier model of the same `semantics` (`projectBlindFacts`),
+    /// taken as they are instead of searched again.
+    public init(semantics: SemanticModel, project: ProjectContext? = nil, sharing earlier: ProjectBlindFacts? = nil) {
         let builder = CycleSearch(semantics: semantics, project: project)
         let all = builder.allCycles()
         self.search = builder
         self.cycles = all.filter { $0.brokenOnlyInFinalizer == nil }
         self.cyclesBrokenOnlyInFinalizers = all.filter { $0.brokenOnlyInFinalizer != nil }
         self.unresolvedCallees = builder.unresolvedCallees
-        let frames = FrameRetentionQuery.analyse(semantics)
-        self.frameRetentions = frames.retentions
-        self.frameCycles = (frames.raised + FrameCycleSearch.find(semantics)).sorted { $0.site < $1.site }
-        self.recursiveClosures = RecursiveClosureSearch.find(semantics)
-        self.resurrections = ResurrectionSearch.find(semantics)
+        let blind = earlier ?? ProjectBlindFacts(semantics)
+        self.frameRetentions = blind.frameRetentions
+        self.frameCycles = blind.frameCycles
+        self.recursiveClosures = blind.recursiveClosures
+        self.resurrections = blind.resurrections
+    }
+
+    /// The facts that depend on the module alone: frames, closures and finalizers are searched in the
+    /// module's own code, and only the cycle search replays other modules' constructors and functions.
+    public struct ProjectBlindFacts: Sendable {
+        let frameRetentions: [FrameRetention]
+        let frameCycles: [FrameCycle]
+        let recursiveClosures: [RecursiveClosure]
+        let resurrections: [Resurrection]
+
+        init(frameRetentions: [FrameRetention], frameCycles: [FrameCycle], recursiveClosures: [RecursiveClosure],
+             resurrections: [Resurrection]) {
+            self.frameRetentions = frameRetentions
+            self.frameCycles = frameCycles
+            self.recursiveClosures = recursiveClosures
+            self.resurrections = resurrections
+        }
+
+        init(_ semantics: SemanticModel) {
+            let frames = FrameRetentionQuery.analyse(semantics)
+            frameRetentions = frames.retentions
+            frameCycles = (frames.raised + FrameCycleSearch.find(semantics)).sorted { $0.site < $1.site }
+            recursiveClosures = RecursiveClosureSearch.find(semantics)
+            resurrections = ResurrectionSearch.find(semantics)
+        }
+    }
+
+    /// This model's project-blind facts, for a later model of the same module with a project index.
+    public var projectBlindFacts: ProjectBlindFacts {
+        ProjectBlindFacts(frameRetentions: frameRetentions, frameCycles: frameCycles,
+                          recursiveClosures: recursiveClosures, resurrections: resurrections)
     }
 
     /// Summaries of the module's top-level functions whose calls leave the caller references (see
