@@ -6,10 +6,8 @@ oracle read the same text. Modes:
 - `peak_ratio`: HL3xx. Run a triggering example and its `fixed` form with `tracemalloc`, with huge
   constants scaled down (`10**7` -> `SCALE`) so the run is quick but takes the same code path, and
   return both peaks and both results.
-- `growth`: HL401/HL404. Call the example's functions repeatedly; report how a module-level (or
-  default-argument) collection's length grows with the number of calls.
-- `alive_after_del`: HL402/HL403/HL405. Create an instance, use it, drop the last reference, collect,
-  and report whether a weakref to it is still alive (something process-wide holds it).
+- `run_example`: run an example as its rule file declares (`oracle` in the JSON: a prelude of stand-ins, then
+  the body, then the driver's call with `n` bound); test_oracle_examples.py measures what it left behind.
 - `collector_state`: HL5xx. Run an example with its declared driver (`run_example`) and report
   `gc.isenabled()`, the gen-0 threshold, and how many times `gc.collect` ran; the state is restored afterwards.
 """
@@ -23,7 +21,6 @@ import subprocess
 import sys
 import tracemalloc
 import types
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -126,20 +123,6 @@ def peak_ratio(example: dict, call: Callable[[types.ModuleType], Any] | None, ex
     eager = measure_peak(example["source"], call, extra, scale)
     lazy = measure_peak(example["fixed"], call, extra, scale)
     return eager, lazy
-
-
-def collection_length(obj: Any) -> int:
-    return len(obj)
-
-
-def alive_after_del(make: Callable[[], Any], use: Callable[[Any], Any]) -> bool:
-    """Whether an instance survives dropping its last local reference and a full collection."""
-    instance = make()
-    use(instance)
-    ref = weakref.ref(instance)
-    del instance
-    gc.collect()
-    return ref() is not None
 
 
 @dataclass

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import tracemalloc
+import types
 import weakref
 from typing import Callable
 
@@ -114,9 +115,9 @@ def pinned_instances(example: dict, n: int) -> int:
 
 
 def pinned_by_process(example: dict) -> None:
-    """HL402/HL405: a triggering example's instances outlive every reference the program holds (a
-    class-level cache keyed on `self`, or the process's callback list through a bound method, lambda or
-    partial); a non-triggering one's do not."""
+    """HL402/HL403/HL405: a triggering example's instances outlive every reference the program holds (a
+    class-level cache keyed on `self`, a registry the class or module keeps, or the process's callback list
+    through a bound method, lambda or partial); a non-triggering one's do not."""
     pinned = pinned_instances(example, 3)
     if example["triggering"]:
         assert pinned >= 1, example["source"]
@@ -143,10 +144,33 @@ def hl401(example: dict) -> None:
         assert large - small < (LARGE_CALLS - SMALL_CALLS) // 10, (example["source"], small, large)
 
 
+def default_containers_size(example: dict, n: int) -> int:
+    """Entries held by the mutable default values (list, dict, set) of the example's functions and methods
+    after the driver made `n` calls. A default is evaluated once, when `def` runs, and kept on the function
+    object (`__defaults__`, `__kwdefaults__`) for as long as the function lives."""
+    module = om.run_example(example, n, name=f"hl404_example_{next(_RUNS)}")
+    functions = [v for v in module.__dict__.values() if isinstance(v, types.FunctionType)]
+    for cls in [v for v in module.__dict__.values() if isinstance(v, type)]:
+        functions += [v for v in vars(cls).values() if isinstance(v, types.FunctionType)]
+    defaults = [d for f in functions for d in (f.__defaults__ or ()) + tuple((f.__kwdefaults__ or {}).values())]
+    return sum(len(d) for d in defaults if isinstance(d, (list, dict, set)))
+
+
+def hl404(example: dict) -> None:
+    """HL404: a triggering example's default keeps what every call put in it; a non-triggering one's
+    default is never mutated (read only, replaced by a fresh object, copied, or kept at a fixed size)."""
+    small = default_containers_size(example, SMALL)
+    large = default_containers_size(example, LARGE)
+    if example["triggering"]:
+        assert large - small >= LARGE - SMALL, (example["source"], small, large)
+    else:
+        assert large == small, (example["source"], small, large)
+
+
 # HL401's size-capped cache clears at 1,000 entries: the call counts go past it.
 SMALL_CALLS, LARGE_CALLS = 2_000, 4_000
 
-MEASURES: dict[str, Callable[[dict], None]] = {"HL401": hl401, "HL402": pinned_by_process, "HL405": pinned_by_process, "HL406": hl406, "HL501": hl501, "HL502": hl502}
+MEASURES: dict[str, Callable[[dict], None]] = {"HL401": hl401, "HL402": pinned_by_process, "HL403": pinned_by_process, "HL404": hl404, "HL405": pinned_by_process, "HL406": hl406, "HL501": hl501, "HL502": hl502}
 
 CASES = [(code, index, example) for code in MEASURES for index, example in enumerate(om.examples(code))]
 IDS = [f"{code}-{index}-{'triggering' if e['triggering'] else 'not'}" for code, index, e in CASES]

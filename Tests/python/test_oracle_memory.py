@@ -1,6 +1,6 @@
 """CPython oracle for the HL3xx/HL4xx rules not yet driven by their examples' own metadata.
 
-HL401, HL402, HL405, HL406, HL501 and HL502 moved to test_oracle_examples.py, where every example (triggering and not)
+HL401-HL406, HL501 and HL502 moved to test_oracle_examples.py, where every example (triggering and not)
 runs with the driver its rule file declares. The rules below still use drivers keyed by the function or class
 name the example defines (issue 29: move them over the same way); a driver builds inputs outside the measured
 region so only the example's own allocations count.
@@ -146,114 +146,6 @@ def test_small_literal_non_triggering_example_really_is_small():
     example = next(e for e in om.examples("HL301", triggering=False) if "range(100)" in e["source"])
     run = om.measure_peak(example["source"], None)
     assert run.peak_bytes < 64_000
-
-
-# ---------------------------------------------------------------- shared helpers
-
-class Obj(types.SimpleNamespace):
-    pass
-
-
-# ---------------------------------------------------------------- HL403: instance pinned
-
-def patch(cls, **methods):
-    for key, value in methods.items():
-        setattr(cls, key, value)
-    return cls
-
-
-def _new(cls, **attributes):
-    instance = cls.__new__(cls)
-    instance.__dict__.update(attributes)
-    return instance
-
-
-def classes(source):
-    return [n.name for n in ast.parse(source).body if isinstance(n, ast.ClassDef)]
-
-
-HL403_DRIVERS = {
-    "Connection": lambda m: m.Connection("h"),
-    "Model": lambda m: m.Model("n"),
-    "Plugin": lambda m: m.Plugin(),
-    "Widget": lambda m: m.Widget(None) if "parent" in m.Widget.__init__.__code__.co_varnames else m.Widget(),
-    "Session": lambda m: m.Session("t"),
-    "Job": lambda m: _new(m.Job, job_id=7),
-    "Node": lambda m: m.Node(),
-    "Tracker": lambda m: m.Tracker(),
-}
-HL403_USE = {"Plugin": lambda p: p.activate(), "Job": lambda j: j.start()}
-
-
-def test_hl403_registries_keep_instances_and_weak_ones_do_not():
-    kept = freed = 0
-    for example in om.examples("HL403"):
-        module = om.run_module(example["source"])
-        names = [c for c in classes(example["source"]) if c in HL403_DRIVERS]
-        if not names or "REACHABLE" in example["source"]:
-            continue
-        name = names[0]
-        cls = getattr(module, name)
-        if not hasattr(cls, "make_child"):
-            cls.make_child = lambda self: object()
-        use = HL403_USE.get(name, noop)
-        if "def close" in example["source"]:
-            use = lambda c: c.close()  # noqa: E731  (the negative removes itself)
-        alive = om.alive_after_del(lambda: HL403_DRIVERS[name](module), use)
-        if example["triggering"]:
-            assert alive, example["source"]
-            kept += 1
-        elif "def reset" not in example["source"]:
-            assert not alive, example["source"]
-            freed += 1
-    # Issue 16: a driver table that no longer matches the examples must not pass with zero checks.
-    assert kept > 0 and freed > 0, (kept, freed)
-
-
-# ---------------------------------------------------------------- HL404: defaults that grow
-
-_COUNTER = __import__("itertools").count()
-
-HL404_CALLS = {
-    "visit": lambda m: m.visit(Obj(id=object(), children=[])),
-    "log": lambda m: m.log(object()),
-    "memo_fib": None,
-    "gather": lambda m: m.Collector().gather([object()]),
-    "count": lambda m: m.count(f"w{next(_COUNTER)}"),
-    "tag": lambda m: m.tag(Obj(kind=object())),
-    "lookup": lambda m: m.lookup("k"),
-    "merge": lambda m: m.merge({"a": 1}),
-    "collect": lambda m: m.collect([1, 2]),
-}
-
-
-def default_container(module, name):
-    fn = getattr(module, name, None) or module.Collector.gather
-    for value in list(fn.__defaults__ or ()) + list((fn.__kwdefaults__ or {}).values()):
-        if isinstance(value, (list, dict, set)):
-            return value
-    return None
-
-
-@pytest.mark.parametrize("example", om.examples("HL404"), ids=lambda e: e["source"].split("(")[0][4:])
-def test_hl404_default_grows_only_when_mutated(example):
-    module = om.run_module(example["source"])
-    names = [n for n in defined_functions(example["source"]) if n in HL404_CALLS] or (["gather"] if "gather" in example["source"] else [])
-    if not names:
-        pytest.skip("no mutable default to observe")
-    name = names[0]
-    container = default_container(module, name)
-    if container is None:
-        pytest.skip("default is not a mutable container")
-    for i in range(50):
-        if name == "memo_fib":
-            module.memo_fib(i)
-        else:
-            HL404_CALLS[name](module)
-    if example["triggering"]:
-        assert len(container) >= 50, "the shared default keeps every call's data"
-    else:
-        assert len(container) == 0
 
 
 # HL304: a large local kept alive after its last use. Each driver samples tracemalloc's *current*
