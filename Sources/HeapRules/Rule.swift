@@ -225,13 +225,16 @@ public struct RuleExample: Sendable {
     public let source: String
     public let isTriggering: Bool
     public let fixed: String?
+    /// How the CPython oracle (`Tests/python/test_oracle_examples.py`) runs this example, for rules whose
+    /// claim is about what the running program does to the heap or the collector (HL3–HL5).
+    public let oracle: OracleDriver?
 
-    public static func triggering(_ source: String, fixed: String? = nil) -> RuleExample {
-        RuleExample(source: source, isTriggering: true, fixed: fixed)
+    public static func triggering(_ source: String, fixed: String? = nil, oracle: OracleDriver? = nil) -> RuleExample {
+        RuleExample(source: source, isTriggering: true, fixed: fixed, oracle: oracle)
     }
 
-    public static func nonTriggering(_ source: String) -> RuleExample {
-        RuleExample(source: source, isTriggering: false, fixed: nil)
+    public static func nonTriggering(_ source: String, oracle: OracleDriver? = nil) -> RuleExample {
+        RuleExample(source: source, isTriggering: false, fixed: nil, oracle: oracle)
     }
 
     /// The source without `↓` markers, and the byte offsets the markers pointed at.
@@ -243,5 +246,24 @@ public struct RuleExample: Sendable {
             bytes.append(contentsOf: Array(String(scalar).utf8))
         }
         return (String(decoding: bytes, as: UTF8.self), offsets)
+    }
+}
+
+/// What the CPython oracle needs to run an example: stand-ins for the names the example leaves undefined
+/// (`prelude`, run first in the example's module namespace), and the Python that makes the behaviour happen
+/// (`call`, run after the module body in the same namespace; `n` is the size of the work, which the oracle
+/// varies to tell per-iteration behaviour from a fixed cost). Or, when CPython cannot confirm the example as
+/// written, the reason; the oracle reports each such example instead of passing over it.
+public struct OracleDriver: Sendable {
+    public let prelude: String?
+    public let call: String?
+    public let unconfirmable: String?
+
+    public static func run(_ call: String? = nil, prelude: String? = nil) -> OracleDriver {
+        OracleDriver(prelude: prelude, call: call, unconfirmable: nil)
+    }
+
+    public static func unconfirmable(_ reason: String) -> OracleDriver {
+        OracleDriver(prelude: nil, call: nil, unconfirmable: reason)
     }
 }

@@ -86,6 +86,14 @@ struct RuleDocument: Encodable {
         let fixed: String?
         /// Byte offsets where findings must start (the `↓` markers).
         let markers: [Int]
+        /// The CPython oracle's driver (`prelude`, `call`) or the reason it cannot run the example.
+        let oracle: Oracle?
+    }
+
+    struct Oracle: Encodable {
+        let prelude: String?
+        let call: String?
+        let unconfirmable: String?
     }
 
     let code, name, family, status, severity, fix, summary, url, documentation: String
@@ -104,7 +112,9 @@ struct RuleDocument: Encodable {
         examples = metadata.examples.map { example in
             let stripped = example.strippedSource
             return Example(source: stripped.text, triggering: example.isTriggering, fixed: example.fixed,
-                           markers: stripped.markerOffsets)
+                           markers: stripped.markerOffsets,
+                           oracle: example.oracle.map { Oracle(prelude: $0.prelude, call: $0.call,
+                                                               unconfirmable: $0.unconfirmable) })
         }
     }
 }

@@ -6,12 +6,10 @@ oracle read the same text. Modes:
 - `peak_ratio`: HL3xx. Run a triggering example and its `fixed` form with `tracemalloc`, with huge
   constants scaled down (`10**7` -> `SCALE`) so the run is quick but takes the same code path, and
   return both peaks and both results.
-- `growth`: HL401/HL404. Call the example's functions repeatedly; report how a module-level (or
-  default-argument) collection's length grows with the number of calls.
-- `alive_after_del`: HL402/HL403/HL405. Create an instance, use it, drop the last reference, collect,
-  and report whether a weakref to it is still alive (something process-wide holds it).
-- `collector_state`: HL5xx. Run an example and report `gc.isenabled()`, the gen-0 threshold, and
-  how many times `gc.collect` ran; the collector state is restored afterwards.
+- `run_example`: run an example as its rule file declares (`oracle` in the JSON: a prelude of stand-ins, then
+  the body, then the driver's call with `n` bound); test_oracle_examples.py measures what it left behind.
+- `collector_state`: HL5xx. Run an example with its declared driver (`run_example`) and report
+  `gc.isenabled()`, the gen-0 threshold, and how many times `gc.collect` ran; the state is restored afterwards.
 """
 from __future__ import annotations
 
@@ -23,7 +21,6 @@ import subprocess
 import sys
 import tracemalloc
 import types
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -71,6 +68,27 @@ def run_module(source: str, extra: dict[str, Any] | None = None, name: str = "ex
     return module
 
 
+def oracle_of(example: dict) -> dict | None:
+    """The example's declared oracle driver (`prelude`, `call`) or `unconfirmable` reason, from the rule file."""
+    return example.get("oracle")
+
+
+def run_example(example: dict, n: int, source: str | None = None, name: str = "example") -> types.ModuleType:
+    """Run an example as its rule file declares: the prelude (stand-ins for the names the example leaves
+    undefined), the module body with large constants scaled to `n`, then the driver's call with `n` bound."""
+    driver = oracle_of(example) or {}
+    module = types.ModuleType(name)
+    module.__dict__["n"] = n
+    sys.modules[name] = module
+    if driver.get("prelude"):
+        exec(compile(driver["prelude"], f"<{name} prelude>", "exec"), module.__dict__)
+    body = scale_source(source if source is not None else example["source"], n)
+    exec(compile(body, f"<{name}>", "exec"), module.__dict__)
+    if driver.get("call"):
+        exec(compile(driver["call"], f"<{name} driver>", "exec"), module.__dict__)
+    return module
+
+
 @dataclass
 class PeakRun:
     peak_bytes: int
@@ -107,20 +125,6 @@ def peak_ratio(example: dict, call: Callable[[types.ModuleType], Any] | None, ex
     return eager, lazy
 
 
-def collection_length(obj: Any) -> int:
-    return len(obj)
-
-
-def alive_after_del(make: Callable[[], Any], use: Callable[[Any], Any]) -> bool:
-    """Whether an instance survives dropping its last local reference and a full collection."""
-    instance = make()
-    use(instance)
-    ref = weakref.ref(instance)
-    del instance
-    gc.collect()
-    return ref() is not None
-
-
 @dataclass
 class CollectorState:
     enabled: bool
@@ -129,9 +133,10 @@ class CollectorState:
     errors: list[str] = field(default_factory=list)
 
 
-def collector_state(source: str, call: Callable[[types.ModuleType], Any] | None = None,
-                    extra: dict[str, Any] | None = None) -> CollectorState:
-    """Run an example and report the collector's state after it; restore the state afterwards."""
+def collector_state(run: Callable[[], Any]) -> CollectorState:
+    """Call `run` (an example with its driver) and report the collector's state after it, then restore the
+    state. `gc.collect` is replaced by a counter during the run: how often the example collects is what HL502
+    is about, and skipping the real full passes keeps a 1,000-iteration loop fast."""
     was_enabled = gc.isenabled()
     threshold = gc.get_threshold()
     calls = 0
@@ -140,16 +145,14 @@ def collector_state(source: str, call: Callable[[types.ModuleType], Any] | None 
     def counting_collect(*args, **kwargs):
         nonlocal calls
         calls += 1
-        return 0  # the count is what matters; skip the real (slow) pass
+        return 0  # "nothing unreachable found", so `while gc.collect(): pass` ends as it would on a clean heap
 
     gc.collect = counting_collect
     errors: list[str] = []
     try:
         try:
-            module = run_module(source, extra)
-            if call is not None:
-                call(module)
-        except Exception as exc:  # an example may raise on purpose (exception paths)
+            run()
+        except Exception as exc:  # an example may raise on purpose (its exception path is the point)
             errors.append(repr(exc))
         state = CollectorState(gc.isenabled(), gc.get_threshold()[0], calls, errors)
     finally:

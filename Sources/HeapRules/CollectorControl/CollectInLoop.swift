@@ -56,7 +56,7 @@ public struct CollectInLoop: Rule {
                 for path in paths:
                     process(path)
                     ↓gc.collect()
-            """),
+            """, oracle: .run("process_all([f'p{i}' for i in range(n)])", prelude: "def process(path): pass")),
             .triggering("""
             import gc
 
@@ -65,7 +65,12 @@ public struct CollectInLoop: Rule {
                     job = queue.get()
                     job.run()
                     ↓gc.collect()
-            """),
+            """, oracle: .run("""
+                import types
+                jobs = [types.SimpleNamespace(run=lambda: None) for _ in range(n)]
+                queue = types.SimpleNamespace(get=jobs.pop)  # IndexError when empty ends `while True`
+                serve(queue)
+                """)),
             .triggering("""
             import gc
 
@@ -74,25 +79,33 @@ public struct CollectInLoop: Rule {
                     for line in fh:
                         emit(line)
                         ↓gc.collect(2)
-            """),
+            """, oracle: .run("""
+                import os, tempfile
+                with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+                    fh.write("line\\n" * n)
+                try:
+                    convert(fh.name)
+                finally:
+                    os.unlink(fh.name)
+                """, prelude: "def emit(line): pass")),
             .triggering("""
             from gc import collect
 
             for i in range(1_000_000):
                 step(i)
                 ↓collect()
-            """),
+            """, oracle: .run(prelude: "def step(i): pass")),
             .triggering("""
             import gc
 
             ↓gc.set_threshold(0)
-            """),
+            """, oracle: .run()),
             .triggering("""
             import gc as g
 
             def tune():
                 ↓g.set_threshold(0, 10, 10)
-            """),
+            """, oracle: .run("tune()")),
             .triggering("""
             import gc
 
@@ -100,21 +113,21 @@ public struct CollectInLoop: Rule {
                 for item in items:
                     if item.big:
                         ↓gc.collect()
-            """),
+            """, oracle: .run("import types\ndrain([types.SimpleNamespace(big=True) for _ in range(n)])")),
             .nonTriggering("""
             import gc
 
             def settle():
                 for _ in range(3):
                     gc.collect()
-            """),
+            """, oracle: .run("settle()")),
             .nonTriggering("""
             import gc
 
             def settle():
                 while gc.collect():
                     pass
-            """),
+            """, oracle: .run("settle()")),
             .nonTriggering("""
             import gc
 
@@ -122,7 +135,7 @@ public struct CollectInLoop: Rule {
                 for path in paths:
                     process(path)
                 gc.collect()
-            """),
+            """, oracle: .run("process_all([f'p{i}' for i in range(n)])", prelude: "def process(path): pass")),
             .nonTriggering("""
             import gc
 
@@ -131,7 +144,7 @@ public struct CollectInLoop: Rule {
                     item.close()
                     if i % 10_000 == 0:
                         gc.collect()
-            """),
+            """, oracle: .run("import types\ndrain([types.SimpleNamespace(close=lambda: None) for _ in range(n)])")),
             .nonTriggering("""
             import gc
             import time
@@ -140,12 +153,15 @@ public struct CollectInLoop: Rule {
                 while not stop.is_set():
                     time.sleep(60)
                     gc.collect()
-            """),
+            """, oracle: .unconfirmable("""
+                paced by time.sleep(60): the oracle counts collections per unit of work, and a collection a \
+                minute is bounded by time, which a count of calls cannot show
+                """)),
             .nonTriggering("""
             import gc
 
             gc.set_threshold(10_000, 50, 50)
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             import gc
 
@@ -154,7 +170,7 @@ public struct CollectInLoop: Rule {
                     def cleanup():
                         gc.collect()
                     job.on_done(cleanup)
-            """),
+            """, oracle: .run("import types\nrun([types.SimpleNamespace(on_done=lambda callback: None) for _ in range(n)])")),
             .nonTriggering("""
             class Pool:
                 def collect(self):
@@ -163,7 +179,7 @@ public struct CollectInLoop: Rule {
             def drain_pool(pool, items):
                 for item in items:
                     pool.collect()
-            """),
+            """, oracle: .run("drain_pool(Pool(), range(n))")),
         ])
 
     public init() {}

@@ -60,7 +60,7 @@ public struct CollectorLeftDisabled: Rule {
 
             ↓gc.disable()
             run_batch()
-            """),
+            """, oracle: .run(prelude: "def run_batch(): pass")),
             .triggering("""
             import gc
 
@@ -68,7 +68,7 @@ public struct CollectorLeftDisabled: Rule {
                 ↓gc.disable()
                 with open(path) as fh:
                     return parse(fh)
-            """),
+            """, oracle: .run("import os\nload(os.devnull)", prelude: "def parse(fh): return fh.read()")),
             .triggering("""
             import gc
 
@@ -77,14 +77,14 @@ public struct CollectorLeftDisabled: Rule {
                 data = parse(path)
                 gc.enable()
                 return data
-            """),
+            """, oracle: .run("load('data.bin')", prelude: "def parse(path): raise ValueError(path)")),
             .triggering("""
             from gc import disable
 
             def warm_up():
                 ↓disable()
                 build_caches()
-            """),
+            """, oracle: .run("warm_up()", prelude: "def build_caches(): pass")),
             .triggering("""
             import gc as collector
 
@@ -92,7 +92,7 @@ public struct CollectorLeftDisabled: Rule {
                 def start(self):
                     ↓collector.disable()
                     self.run()
-            """),
+            """, oracle: .run("Importer.run = lambda self: None\nImporter().start()")),
             .triggering("""
             import gc
 
@@ -101,7 +101,7 @@ public struct CollectorLeftDisabled: Rule {
                 for _ in range(n):
                     fn()
                 gc.enable()
-            """),
+            """, oracle: .run("bench(lambda: 1 / 0, 3)")),
             .nonTriggering("""
             import gc
 
@@ -111,7 +111,7 @@ public struct CollectorLeftDisabled: Rule {
                     return parse(path)
                 finally:
                     gc.enable()
-            """),
+            """, oracle: .run("load('data.bin')", prelude: "def parse(path): raise ValueError(path)")),
             .nonTriggering("""
             import gc
 
@@ -123,7 +123,7 @@ public struct CollectorLeftDisabled: Rule {
                 finally:
                     if was_enabled:
                         gc.enable()
-            """),
+            """, oracle: .run("load('data.bin')", prelude: "def parse(path): raise ValueError(path)")),
             .nonTriggering("""
             import gc
 
@@ -134,7 +134,7 @@ public struct CollectorLeftDisabled: Rule {
 
                 def __exit__(self, *exc):
                     gc.enable()
-            """),
+            """, oracle: .run("with NoCollect():\n    raise ValueError('inside')")),
             .nonTriggering("""
             import gc
             import unittest
@@ -144,19 +144,23 @@ public struct CollectorLeftDisabled: Rule {
                     self.addCleanup(gc.enable)
                     gc.disable()
                     self.run_checks()
-            """),
+            """, oracle: .run("""
+                import io
+                T.run_checks = lambda self: 1 / 0
+                unittest.TextTestRunner(stream=io.StringIO()).run(unittest.defaultTestLoader.loadTestsFromTestCase(T))
+                """)),
             .nonTriggering("""
             import gc
 
             gc.freeze()
             serve()
-            """),
+            """, oracle: .run(prelude: "def serve(): pass")),
             .nonTriggering("""
             import gc
 
             gc.disable()
             gc.enable()
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             class Switch:
                 def disable(self):
@@ -164,7 +168,7 @@ public struct CollectorLeftDisabled: Rule {
 
             s = Switch()
             s.disable()
-            """),
+            """, oracle: .run()),
         ])
 
     public init() {}

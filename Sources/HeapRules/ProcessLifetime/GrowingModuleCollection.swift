@@ -70,7 +70,10 @@ public struct GrowingModuleCollection: Rule {
                 if key not in _cache:
                     _cache[key] = load(key)
                 return _cache[key]
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    get(f"key-{i}")
+                """, prelude: "def load(key): return [key]")),
             .triggering("""
             import time
 
@@ -79,7 +82,11 @@ public struct GrowingModuleCollection: Rule {
             def handle(request):
                 _requests.append((time.time(), request.path))
                 return respond(request)
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    handle(types.SimpleNamespace(path=f"/page/{i}"))
+                """, prelude: "def respond(request): return None")),
             .triggering("""
             ↓SEEN_IDS = set()
 
@@ -87,7 +94,11 @@ public struct GrowingModuleCollection: Rule {
                 new = event.id not in SEEN_IDS
                 SEEN_IDS.add(event.id)
                 return new
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    is_new(types.SimpleNamespace(id=i))
+                """)),
             .triggering("""
             from collections import defaultdict
 
@@ -95,7 +106,11 @@ public struct GrowingModuleCollection: Rule {
 
             def record(user, action):
                 _by_user[user.id].append(action.name)
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    record(types.SimpleNamespace(id=i), types.SimpleNamespace(name="click"))
+                """)),
             .triggering("""
             ↓_results: dict[str, float] = {}
 
@@ -105,7 +120,11 @@ public struct GrowingModuleCollection: Rule {
                     if value is None:
                         value = _results.setdefault(text, self.model(text))
                     return value
-            """),
+            """, oracle: .run("""
+                Scorer.model = lambda self, text: len(text)
+                for i in range(n):
+                    Scorer().score(f"text {i}")
+                """)),
             .triggering("""
             import collections
 
@@ -113,7 +132,10 @@ public struct GrowingModuleCollection: Rule {
 
             def push(command):
                 _history.append(command.upper())
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    push(f"cmd {i}")
+                """)),
             .nonTriggering("""
             _cache = {}
 
@@ -123,14 +145,20 @@ public struct GrowingModuleCollection: Rule {
                 if key not in _cache:
                     _cache[key] = load(key)
                 return _cache[key]
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    get(f"key-{i}")
+                """, prelude: "def load(key): return [key]")),
             .nonTriggering("""
             _handlers = []
 
             def on_event(handler):
                 _handlers.append(handler)
                 return handler
-            """),
+            """, oracle: .unconfirmable("""
+                a registration per decorated handler the program's source defines, made at import: bounded by the \
+                source, which a run cannot show (called n times, it grows like any list)
+                """)),
             .nonTriggering("""
             _pending = {}
 
@@ -139,7 +167,12 @@ public struct GrowingModuleCollection: Rule {
 
             def finish(job_id):
                 return _pending.pop(job_id)
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    submit(types.SimpleNamespace(id=i, describe=lambda: "job"))
+                    finish(i)
+                """)),
             .nonTriggering("""
             import collections
 
@@ -147,7 +180,10 @@ public struct GrowingModuleCollection: Rule {
 
             def push(command):
                 _history.append(command.upper())
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    push(f"cmd {i}")
+                """)),
             .nonTriggering("""
             _log = []
 
@@ -157,7 +193,12 @@ public struct GrowingModuleCollection: Rule {
             def reset():
                 global _log
                 _log = []
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    note(f" message {i} ")
+                    if i % 100 == 99:
+                        reset()
+                """)),
             .nonTriggering("""
             TABLE = {}
             for name in ("a", "b"):
@@ -165,7 +206,10 @@ public struct GrowingModuleCollection: Rule {
 
             def lookup(name):
                 return TABLE[name]
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    lookup("a")
+                """)),
             .nonTriggering("""
             _sysctl_cache = {}
 
@@ -176,7 +220,10 @@ public struct GrowingModuleCollection: Rule {
 
             def blackhole():
                 return _get_sysctl("net.inet.tcp.blackhole")
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    blackhole()
+                """, prelude: "def read_sysctl(name): return 0")),
             .nonTriggering("""
             methods = []
 
@@ -186,26 +233,35 @@ public struct GrowingModuleCollection: Rule {
 
             _add_method("SHA512")
             _add_method("MD5")
-            """),
+            """, oracle: .run(prelude: "def supported(name): return True\ndef make_method(name): return name.lower()")),
             .nonTriggering("""
             internal_code = set()
 
             def internalcode(f):
                 internal_code.add(f.__code__)
                 return f
-            """),
+            """, oracle: .unconfirmable("""
+                a registration per decorated function the program's source defines, made at import: bounded by the \
+                source, which a run cannot show (called n times, it grows like any set)
+                """)),
             .nonTriggering("""
             BUILTIN_EXTENSIONS = {"storemagic": False, "autoreload": False}
 
             def load_extension(name):
                 BUILTIN_EXTENSIONS[name] = True
-            """),
+            """, oracle: .unconfirmable("""
+                stores under the caller's extension name: bounded only while callers pass the names the program knows, \
+                which the example alone does not show (n distinct names grow it like any dict)
+                """)),
             .nonTriggering("""
             _registry = {}
 
             def register_codec(name, codec):
                 _registry[name.lower()] = codec.info()
-            """),
+            """, oracle: .unconfirmable("""
+                stores under the caller's codec name: bounded only while callers pass the names the program knows, \
+                which the example alone does not show (n distinct names grow it like any dict)
+                """)),
         ])
 
     public init() {}

@@ -56,7 +56,10 @@ public struct InstanceRegistry: Rule {
                 def __init__(self, host):
                     self.host = host
                     ↓Connection.open_connections.append(self)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Connection(f"host-{i}")
+                """)),
             .triggering("""
             _instances = {}
 
@@ -64,14 +67,20 @@ public struct InstanceRegistry: Rule {
                 def __init__(self, name):
                     self.name = name
                     ↓_instances[id(self)] = self
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Model(f"model-{i}")
+                """)),
             .triggering("""
             class Plugin:
                 registry = set()
 
                 def activate(self):
                     ↓type(self).registry.add(self)
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    Plugin().activate()
+                """)),
             .triggering("""
             class Widget:
                 every = []
@@ -79,7 +88,10 @@ public struct InstanceRegistry: Rule {
                 def __init__(self, parent):
                     self.parent = parent
                     ↓self.every.append(self)
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    Widget(None)
+                """)),
             .triggering("""
             class Session:
                 by_token = {}
@@ -87,7 +99,10 @@ public struct InstanceRegistry: Rule {
                 def __init__(self, token):
                     self.token = token
                     ↓self.__class__.by_token[token] = self
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Session(f"token-{i}")
+                """)),
             .triggering("""
             import collections
 
@@ -96,7 +111,12 @@ public struct InstanceRegistry: Rule {
             class Job:
                 def start(self):
                     ↓_live.setdefault(self.job_id, self)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    job = Job()
+                    job.job_id = i
+                    job.start()
+                """)),
             .nonTriggering("""
             import weakref
 
@@ -105,7 +125,10 @@ public struct InstanceRegistry: Rule {
 
                 def __init__(self, host):
                     Connection.open_connections.add(self)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Connection(f"host-{i}")
+                """)),
             .nonTriggering("""
             class Connection:
                 open_connections = []
@@ -115,7 +138,10 @@ public struct InstanceRegistry: Rule {
 
                 def close(self):
                     Connection.open_connections.remove(self)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Connection(f"host-{i}").close()
+                """)),
             .nonTriggering("""
             import weakref
 
@@ -124,7 +150,10 @@ public struct InstanceRegistry: Rule {
             class Model:
                 def __init__(self, name):
                     _instances[name] = self
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Model(f"model-{i}")
+                """)),
             .nonTriggering("""
             import weakref
 
@@ -133,13 +162,20 @@ public struct InstanceRegistry: Rule {
 
                 def __init__(self):
                     Node.all_nodes.append(weakref.ref(self))
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    Node()
+                """)),
             .nonTriggering("""
             class Widget:
                 def __init__(self):
                     self.children = []
                     self.children.append(self.make_child())
-            """),
+            """, oracle: .run("""
+                Widget.make_child = lambda self: object()
+                for _ in range(n):
+                    Widget()
+                """)),
             .nonTriggering("""
             class Tracker:
                 seen = []
@@ -147,7 +183,10 @@ public struct InstanceRegistry: Rule {
                 def __init__(self):
                     self.seen = []
                     self.seen.append(self)
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    Tracker()
+                """)),
             .nonTriggering("""
             class Status:
                 lookup = {}
@@ -158,7 +197,7 @@ public struct InstanceRegistry: Rule {
 
             REACHABLE = Status(True, "reachable")
             UNREACHABLE = Status(False, "unreachable")
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             _instances = {}
 
@@ -168,7 +207,11 @@ public struct InstanceRegistry: Rule {
 
             def reset():
                 _instances.clear()
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Model(f"model-{i}")
+                reset()
+                """)),
         ])
 
     public init() {}

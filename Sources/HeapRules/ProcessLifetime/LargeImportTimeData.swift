@@ -42,41 +42,56 @@ public struct LargeImportTimeData: Rule {
         examples: [
             .triggering("""
             SQUARES = ↓[i * i for i in range(10**6)]
-            """),
+            """, oracle: .run()),
             .triggering("""
             WORDS = ↓open("/usr/share/dict/words").read().split()
-            """),
+            """, oracle: .run(prelude: """
+                import io
+
+                def open(path, *args, **kwargs):  # a stand-in dictionary: the test machine may have none
+                    return io.StringIO("heap\\n" * 100_000)
+                """)),
             .triggering("""
             import json
 
             CATALOG = ↓json.load(open("catalog.json"))
-            """),
+            """, oracle: .run(prelude: """
+                import io, json
+
+                def open(path, *args, **kwargs):  # a stand-in catalog.json
+                    return io.StringIO(json.dumps({f"item-{i}": {"price": i} for i in range(20_000)}))
+                """)),
             .triggering("""
             LIMIT = 50_000
             PRIMES = ↓{n for n in range(2, LIMIT) if all(n % d for d in range(2, int(n ** 0.5) + 1))}
-            """),
+            """, oracle: .run()),
             .triggering("""
             IDS = ↓list(range(100_000))
-            """),
+            """, oracle: .run()),
             .triggering("""
             import csv
 
             with open("rates.csv") as _fh:
                 pass
             RATES = ↓[row for row in csv.reader(open("rates.csv"))]
-            """),
+            """, oracle: .run(prelude: """
+                import io
+
+                def open(path, *args, **kwargs):  # a stand-in rates.csv
+                    return io.StringIO("".join(f"EUR{i},1.{i}\\n" for i in range(20_000)))
+                """)),
             .nonTriggering("""
             BYTE_TABLE = [bin(i).count("1") for i in range(256)]
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             def squares():
                 return [i * i for i in range(10**6)]
-            """),
+            """, oracle: .run("squares()")),
             .nonTriggering("""
             if __name__ == "__main__":
                 data = open("input.txt").read()
                 print(len(data))
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             import functools
 
@@ -84,13 +99,18 @@ public struct LargeImportTimeData: Rule {
             def words():
                 with open("/usr/share/dict/words") as fh:
                     return fh.read().split()
-            """),
+            """, oracle: .run(prelude: """
+                import io
+
+                def open(path, *args, **kwargs):  # a stand-in dictionary: the test machine may have none
+                    return io.StringIO("heap\\n" * 100_000)
+                """)),
             .nonTriggering("""
             NAMES = [n.upper() for n in CONFIG_NAMES]
-            """),
+            """, oracle: .run(prelude: "CONFIG_NAMES = ['host', 'port', 'user']")),
             .nonTriggering("""
             SQUARES = (i * i for i in range(10**6))
-            """),
+            """, oracle: .run()),
         ])
 
     public init() {}

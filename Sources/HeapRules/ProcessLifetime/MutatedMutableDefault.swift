@@ -53,70 +53,112 @@ public struct MutatedMutableDefault: Rule {
                 seen.add(node.id)
                 for child in node.children:
                     visit(child, seen)
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    visit(types.SimpleNamespace(id=i, children=[]))
+                """)),
             .triggering("""
             def log(message, history=↓[]):
                 history.append(message)
                 return history
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    log(f"message {i}")
+                """)),
             .triggering("""
             def memo_fib(n, _cache=↓{}):
                 if n not in _cache:
                     _cache[n] = n if n < 2 else memo_fib(n - 1) + memo_fib(n - 2)
                 return _cache[n]
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    memo_fib(i)
+                """)),
             .triggering("""
             class Collector:
                 def gather(self, items, *, into=↓list()):
                     into.extend(items)
                     return into
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    Collector().gather([i])
+                """)),
             .triggering("""
             def count(word, counts: dict = ↓{}):
                 counts[word] = counts.get(word, 0) + 1
                 return counts[word]
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    count(f"word-{i}")
+                """)),
             .triggering("""
             def tag(item, tags=↓[]):
                 tags += [item.kind]
                 return tags
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    tag(types.SimpleNamespace(kind=i))
+                """)),
             .nonTriggering("""
             def lookup(key, table={}):
                 return table.get(key)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    lookup(f"key-{i}")
+                """)),
             .nonTriggering("""
             def visit(node, seen=None):
                 if seen is None:
                     seen = set()
                 seen.add(node.id)
-            """),
+            """, oracle: .run("""
+                import types
+                for i in range(n):
+                    visit(types.SimpleNamespace(id=i, children=[]))
+                """)),
             .nonTriggering("""
             def names(items, exclude=()):
                 return [i for i in items if i not in exclude]
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    names([i, i + 1])
+                """)),
             .nonTriggering("""
             def merge(base, extra={}):
                 result = dict(base)
                 result.update(extra)
                 return result
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    merge({f"key-{i}": i})
+                """)),
             .nonTriggering("""
             def collect(items, acc=[]):
                 acc = list(acc)
                 acc.extend(items)
                 return acc
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    collect([i])
+                """)),
             .nonTriggering("""
             def counter(state=[0]):
                 state[0] += 1
                 state[0] = state[0] % 100
                 return state[0]
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    counter()
+                """)),
             .nonTriggering("""
             def first(items, default=frozenset()):
                 return next(iter(items), default)
-            """),
+            """, oracle: .run("""
+                for i in range(n):
+                    first([i])
+                """)),
         ])
 
     public init() {}

@@ -55,14 +55,23 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 def __init__(self):
                     self.path = tempfile.mkdtemp()
                     ↓atexit.register(self.cleanup)
-            """),
+            """, oracle: .run("""
+                import shutil
+                TempDir.cleanup = lambda self: None
+                for _ in range(n):
+                    shutil.rmtree(TempDir().path)
+                """)),
             .triggering("""
             import signal
 
             class Worker:
                 def start(self):
                     ↓signal.signal(signal.SIGTERM, self.stop)
-            """),
+            """, oracle: .run("""
+                Worker.stop = lambda self, signum, frame: None
+                for _ in range(n):
+                    Worker().start()
+                """)),
             .triggering("""
             from atexit import register
 
@@ -70,14 +79,22 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 def __init__(self, path):
                     self.path = path
                     ↓register(self.flush, True)
-            """),
+            """, oracle: .run("""
+                Cache.flush = lambda self, force: None
+                for i in range(n):
+                    Cache(f"cache-{i}")
+                """)),
             .triggering("""
             import atexit
 
             class Pool:
                 def __init__(self):
                     ↓atexit.register(lambda: self.shutdown(wait=False))
-            """),
+            """, oracle: .run("""
+                Pool.shutdown = lambda self, wait=True: None
+                for _ in range(n):
+                    Pool()
+                """)),
             .triggering("""
             import atexit
             import functools
@@ -85,14 +102,22 @@ public struct ProcessCallbackHoldsSelf: Rule {
             class Db:
                 def open(self):
                     ↓atexit.register(functools.partial(self.close, force=True))
-            """),
+            """, oracle: .run("""
+                Db.close = lambda self, force=False: None
+                for _ in range(n):
+                    Db().open()
+                """)),
             .triggering("""
             import signal as sig
 
             class Reloader:
                 def install(self):
                     ↓sig.signal(sig.SIGHUP, self.reload)
-            """),
+            """, oracle: .run("""
+                Reloader.reload = lambda self, signum, frame: None
+                for _ in range(n):
+                    Reloader().install()
+                """)),
             .nonTriggering("""
             import atexit
             import shutil
@@ -102,7 +127,10 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 def __init__(self):
                     self.path = tempfile.mkdtemp()
                     atexit.register(shutil.rmtree, self.path)
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    shutil.rmtree(TempDir().path)
+                """)),
             .nonTriggering("""
             import weakref
             import shutil
@@ -110,7 +138,11 @@ public struct ProcessCallbackHoldsSelf: Rule {
             class TempDir:
                 def __init__(self, path):
                     self._finalizer = weakref.finalize(self, shutil.rmtree, path)
-            """),
+            """, oracle: .run("""
+                import tempfile
+                for _ in range(n):
+                    TempDir(tempfile.mkdtemp())
+                """)),
             .nonTriggering("""
             import atexit
 
@@ -120,7 +152,10 @@ public struct ProcessCallbackHoldsSelf: Rule {
 
                 def shutdown(self):
                     atexit.unregister(self.shutdown)
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    Pool().shutdown()
+                """)),
             .nonTriggering("""
             import atexit
 
@@ -128,8 +163,11 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 def __init__(self):
                     atexit.register(self.save)
 
+                def save(self):
+                    pass
+
             app = App()
-            """),
+            """, oracle: .run()),
             .nonTriggering("""
             import signal
 
@@ -139,7 +177,13 @@ public struct ProcessCallbackHoldsSelf: Rule {
 
                 def close(self):
                     signal.signal(signal.SIGTERM, self._old)
-            """),
+            """, oracle: .run("""
+                Worker.stop = lambda self, signum, frame: None
+                for _ in range(n):
+                    worker = Worker()
+                    worker.start()
+                    worker.close()
+                """)),
             .nonTriggering("""
             import atexit
 
@@ -154,7 +198,10 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 @classmethod
                 def _exitfunc(cls):
                     pass
-            """),
+            """, oracle: .run("""
+                for _ in range(n):
+                    finalize(object())
+                """)),
             .nonTriggering("""
             import atexit
 
@@ -162,7 +209,7 @@ public struct ProcessCallbackHoldsSelf: Rule {
                 pass
 
             atexit.register(flush_all)
-            """),
+            """, oracle: .run()),
         ])
 
     public init() {}
