@@ -12,8 +12,11 @@ import HeapSemantics
 /// A `foo.py` beside a compiled extension module of the same name (a mypyc-built wheel ships both, a
 /// Cython package keeps its `.py` as the fallback): CPython's `FileFinder` tries its loaders in the order
 /// `importlib.machinery._get_supported_file_loaders` gives, extension modules first, then source, then
-/// bytecode, so `import foo` loads the `.so`/`.pyd` and the `.py` never runs. Its cycles are not made by
-/// the program; they are graded `not run` and left out of the default output, with the reason.
+/// bytecode, so `import foo` loads the `.so`/`.pyd` and the `.py` never runs as Python. The extension is
+/// usually compiled from this very source (mypyc, Cython's pure-Python mode), so the objects it builds
+/// form the same cycles; what it does not make is a Python frame per call. Only the cycles whose path runs
+/// through a frame (`tb_frame`, `gi_frame`, `f_locals`) are therefore graded `not run` and left out of the
+/// default output, with the reason; the others are reported as in any file.
 ///
 /// Decided from the directory listing, not the file's content, so it is applied after the cache (a wheel
 /// rebuilt without the extension changes no `.py` byte).
@@ -56,7 +59,7 @@ public enum CompiledShadowing {
 
     /// The lifetime a cycle finding in a file shadowed by `extensionName` gets.
     public static func lifetime(extensionName: String) -> CycleLifetime {
-        CycleLifetime(.shadowedByCompiled, "shadowed by compiled module \(extensionName): CPython imports the extension module beside this file (its loader comes before the source loader), so this code does not run and its frames and generators are never made")
+        CycleLifetime(.shadowedByCompiled, "shadowed by compiled module \(extensionName): CPython imports the extension module beside this file (its loader comes before the source loader), so this code does not run as Python: compiled functions keep no Python frame holding their locals, and this cycle runs through one")
     }
 
     /// The file system's listing of `directory` (nil when it cannot be read).
@@ -66,17 +69,20 @@ public enum CompiledShadowing {
 }
 
 extension FileResult {
-    /// This result with every cycle finding graded `not run` when a compiled extension module shadows the
-    /// file, and the extension's name (nil when none does).
+    /// This result with every cycle finding through a Python frame graded `not run` when a compiled extension
+    /// module shadows the file, and the extension's name (nil when none does or no finding is graded).
     func gradingShadowed(directoryListing: (String) -> [String]? = CompiledShadowing.listing) -> (FileResult, String?) {
-        guard diagnostics.contains(where: { LifetimeGrading.grades(code: $0.code) && $0.explanation != nil }),
+        func throughFrame(_ diagnostic: Diagnostic) -> Bool {
+            LifetimeGrading.grades(code: diagnostic.code) && diagnostic.explanation?.runsThroughFrame == true
+        }
+        guard diagnostics.contains(where: throughFrame),
               let ext = CompiledShadowing.shadowingExtension(of: path, directoryListing: directoryListing) else {
             return (self, nil)
         }
         let lifetime = CompiledShadowing.lifetime(extensionName: ext)
         var copy = self
         copy.diagnostics = diagnostics.map { diagnostic in
-            guard LifetimeGrading.grades(code: diagnostic.code), var explanation = diagnostic.explanation else { return diagnostic }
+            guard throughFrame(diagnostic), var explanation = diagnostic.explanation else { return diagnostic }
             explanation.lifetime = lifetime
             let f = diagnostic.finding
             return diagnostic.replacingFinding(Finding(code: f.code, range: f.range, message: f.message, severity: f.severity,

@@ -45,6 +45,14 @@ public struct HeapExplanation: Sendable, Hashable, Codable {
     /// through a named attribute starts a new clause after `; `.
     public var pathSummary: String { pathSummary(lineLabel: { "line \($0)" }) }
 
+    /// Whether the path runs through a Python frame object: a traceback's `tb_frame`, a generator's
+    /// `gi_frame`, or a frame's `f_locals`. Code compiled to C (mypyc, Cython) makes no such frame for its
+    /// functions, so these cycles exist only where the source itself runs; cycles among the objects the
+    /// code builds (instances, containers, bound methods, closures) are built by the compiled code too.
+    public var runsThroughFrame: Bool {
+        path.contains { $0.via == "tb_frame" || $0.via == "gi_frame" || $0.via.hasPrefix("f_locals") }
+    }
+
     /// `pathSummary` with each 1-based line written by `lineLabel` (a notebook writes `cell 2, line 3`).
     public func pathSummary(lineLabel: (Int) -> String) -> String {
         var text = ""
