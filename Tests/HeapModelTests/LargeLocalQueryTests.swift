@@ -68,6 +68,28 @@ import HeapSyntax
         #expect(retentions(source, threshold: 1000) == ["table call frame 3 4 del@4"])
     }
 
+    @Test func loopHeaderCopyIsHeldWhileTheBodySuspends() {
+        let source = """
+            def lines(path):
+                text = open(path).read()
+                for line in text.splitlines():
+                    yield line
+            def chars(path):
+                text = open(path).read()
+                for char in text:
+                    yield char
+            """
+        let tree = PythonParser().parse(SourceText(source))
+        let semantics = SemanticModel(tree: tree)
+        let folder = ConstantFolder(tree: tree)
+        let found = LargeLocalQuery(tree: tree, semantics: semantics, folder: folder,
+                                    sizer: IterableSizer(semantics: semantics, folder: folder),
+                                    threshold: 10_000, version: .py311).find()
+        // Only `lines`: in `chars` the list iterator holds `text` itself, so `del` would free nothing.
+        #expect(found.map { "\($0.functionName) \($0.lastUseInLoopHeader)" } == ["lines true"])
+        #expect(retentions(source) == ["text suspend generator 3 4 no-del"])
+    }
+
     @Test func handedOnOrUsedLaterIsNoRetention() {
         #expect(retentions("""
             import time

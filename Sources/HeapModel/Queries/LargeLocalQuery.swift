@@ -19,6 +19,9 @@ public struct LargeLocalRetention {
     public let work: LargeLocalQuery.Work
     /// `del name` inserted after `anchor`, when the assignment always runs before it (nil: no safe place).
     public let deleteEdit: TextEdit?
+    /// The last use is in the iterable of the `for` loop whose body does the long-running work
+    /// (`for line in text.splitlines(): yield line`): the remedy is to bind the iterable first, then `del`.
+    public let lastUseInLoopHeader: Bool
 
     public var name: String { target.text }
     public var functionName: String { function.child(.name)?.text ?? "function" }
@@ -83,9 +86,45 @@ public struct LargeLocalQuery {
             if escapes(use) { return nil }
         }
         guard let (anchor, block) = Self.anchor(of: last, after: statement) else { return nil }
+        // `for line in text.splitlines(): yield line`: the header is evaluated once, then the body runs
+        // (and suspends) while the frame still holds `text`; no `del` fits without rebinding the iterable.
+        if let loop = loopConsumingCopy(of: last, anchor: anchor), let loopBody = loop.child(.body),
+           let work = firstWork(in: loopBody, frame: frame) {
+            return LargeLocalRetention(function: frame.function, target: target, large: large, lastUse: last, anchor: anchor,
+                                       work: work, deleteEdit: nil, lastUseInLoopHeader: true)
+        }
         guard let work = laterWork(after: anchor, in: block, frame: frame) else { return nil }
         return LargeLocalRetention(function: frame.function, target: target, large: large, lastUse: last, anchor: anchor,
-                                   work: work, deleteEdit: deleteEdit(name: name, statement: statement, anchor: anchor, block: block))
+                                   work: work, deleteEdit: deleteEdit(name: name, statement: statement, anchor: anchor, block: block),
+                                   lastUseInLoopHeader: false)
+    }
+
+    /// Methods and loaders whose result shares nothing with the value they read, so the iterator a loop
+    /// holds does not keep it: `str.splitlines()` and `split()` copy each line into a new string,
+    /// `json.loads()` builds new objects.
+    static let copyingMethods: Set<String> = ["splitlines", "split"]
+
+    /// The `for` statement `anchor` when `use` is the receiver of `use.splitlines()`/`use.split(...)` or the
+    /// first argument of a payload loader that is the loop's whole iterable (a synchronous loop).
+    /// `for x in data` itself is not one: the list iterator holds `data`, so deleting the name frees nothing.
+    func loopConsumingCopy(of use: Node, anchor: Node) -> Node? {
+        guard anchor.kind == .forStatement, !anchor.children.contains(where: { !$0.isNamed && $0.textEquals("async") }),
+              let iterable = anchor.child(.right), iterable.kind == .call, let function = iterable.child(.function) else { return nil }
+        if function.kind == .attribute, let method = function.child(.attribute)?.text, Self.copyingMethods.contains(method) {
+            return function.child(.object) == use ? anchor : nil
+        }
+        guard let name = semantics.qualifiedName(of: function), name.hasPrefix("json.") || name.hasPrefix("pickle.") || name.hasPrefix("tomllib."),
+              Self.payloadLoaders.contains(name) else { return nil }
+        let arguments = iterable.child(.arguments)?.namedChildren.filter { $0.kind != .comment } ?? []
+        return arguments.first == use ? anchor : nil
+    }
+
+    /// The first long-running work among a block's statements.
+    func firstWork(in block: Node, frame: LocalFrame) -> Work? {
+        for statement in block.namedChildren where statement.kind != .comment {
+            if let work = longRunning(in: statement, frame: frame) { return work }
+        }
+        return nil
     }
 
     // MARK: - Large values

@@ -18,7 +18,9 @@ public struct LargeLocalOutlivesUse: Rule {
             cursor (`fetchall()`) — whose last use is followed, in the same function, by work that runs for \
             a long time and does not need it: an endless `while True` loop or a loop over other large data, \
             a `yield` or `await` that suspends the frame, or a call that blocks (`serve_forever()`, \
-            `run_forever()`, `run()`, `join()`, `sleep()`, `wait()`).
+            `run_forever()`, `run()`, `join()`, `sleep()`, `wait()`). The last use may be the header of \
+            the loop whose body does that work (`for line in text.splitlines(): yield line`): the header \
+            is evaluated once and the loop's iterator holds the new list, not `text`.
             """,
             whyItMatters: """
             In CPython a function's locals live in its frame until the frame ends, the name is rebound, or \
@@ -60,7 +62,8 @@ public struct LargeLocalOutlivesUse: Rule {
             """,
             fixSafety: """
             The fix inserts `del name` after the statement holding the last use, and only when the \
-            assignment always runs before it. It is unsafe: code that reads the frame (`locals()`, a \
+            assignment always runs before it; there is none when the last use is a loop's header (bind \
+            the iterable to a name, then `del`, by hand). It is unsafe: code that reads the frame (`locals()`, a \
             debugger, a traceback's `tb_frame.f_locals`) no longer sees the value, and a later edit that \
             reads the name again would raise `NameError`.
             """,
@@ -92,12 +95,17 @@ public struct LargeLocalOutlivesUse: Rule {
                    ReferenceStep(from: "local `\(name)`", via: "", to: retention.large.noun)],
             estimate: retention.large.estimate,
             mechanism: mechanism,
-            remedy: "`del \(name)` after its last use (line \(anchorEndLine)), or move the code that uses it into its own function")
+            remedy: retention.lastUseInLoopHeader
+                ? "bind the loop's iterable to a name and `del \(name)` before the loop, or move the code that uses it into its own function"
+                : "`del \(name)` after its last use (line \(anchorEndLine)), or move the code that uses it into its own function")
         // Unsafe: whatever reads the frame later (a debugger, a traceback's f_locals) no longer sees the value.
         let fix = retention.deleteEdit.map {
             Fix(title: "Delete `\(name)` after its last use", applicability: .unsafe, edits: [$0])
         }
-        let message = "`\(name)` keeps \(retention.large.noun) alive after its last use on line \(line(retention.lastUse.range.start)) while \(work.phrase) on line \(line(work.node.range.start)); `del \(name)` after line \(anchorEndLine) frees it"
+        let release = retention.lastUseInLoopHeader
+            ? "binding the loop's iterable to a name and `del \(name)` before the loop"
+            : "`del \(name)` after line \(anchorEndLine)"
+        let message = "`\(name)` keeps \(retention.large.noun) alive after its last use on line \(line(retention.lastUse.range.start)) while \(work.phrase) on line \(line(work.node.range.start)); \(release) frees it"
         return Finding(Self.self, range: retention.target.range, message: message, explanation: explanation, fix: fix)
     }
 }
