@@ -122,6 +122,13 @@ enum LargeLocalOutlivesUseExamples {
                 check(None)
                 time.sleep(60)
         """),
+        .triggering("""
+        def records(path):
+            with open(path) as fh:
+                ↓text = fh.read()
+            for line in text.splitlines():
+                yield line
+        """),
         .nonTriggering("""
         def load(path, server):
             with open(path) as fh:
@@ -186,6 +193,13 @@ enum LargeLocalOutlivesUseExamples {
                 config = fh.read()
             server = make_server(lambda: config)
             server.serve_forever()
+        """),
+        .nonTriggering("""
+        def characters(path):
+            with open(path) as fh:
+                text = fh.read()
+            for char in text:
+                yield char
         """),
     ]
 }

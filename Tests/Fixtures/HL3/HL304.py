@@ -56,7 +56,44 @@ def nested(path, flag):
     worker.join()
 
 
+def lines_of(path):
+    # The loop header reads `text` once; the frame keeps it while suspended at `yield`.
+    with open(path) as fh:
+        text = fh.read()  # expect: HL304
+    for line in text.splitlines():
+        yield line
+
+
+async def relay(path, queue):
+    with open(path) as fh:
+        raw = fh.read()  # expect: HL304
+    for item in json.loads(raw):
+        await queue.put(item)
+
+
 # Hard negatives.
+def iterates_itself(path):
+    # The list iterator holds `text` too: deleting the name would free nothing.
+    with open(path) as fh:
+        text = fh.read()
+    for char in text:
+        yield char
+
+
+def async_loop_header(path, source):
+    with open(path) as fh:
+        text = fh.read()
+    async for chunk in source.split(text):
+        print(chunk)
+
+
+def loop_body_is_short(path):
+    with open(path) as fh:
+        text = fh.read()
+    for line in text.splitlines():
+        print(line)
+
+
 def returned(path):
     with open(path) as fh:
         data = fh.read()
