@@ -366,7 +366,9 @@ def describe(cycle):
     text = names.get(path[0]["from"], "?") if path else ", ".join(names.values())
     for step in path:
         text += step["via"] + " -> " + names.get(step["to"], "?")
-    sites = ["%s:%d" % (o["file"], o["line"]) for o in cycle["objects"] if "file" in o]
+    sites = ["%s:%d" % (o["file"], o["line"]) + (" (called into generated code %s)" % o["generated"]
+                                                 if "generated" in o else "")
+             for o in cycle["objects"] if "file" in o]
     return text + (" (allocated at " + ", ".join(sites) + ")" if sites else "")
 
 
@@ -449,9 +451,26 @@ def analyse(garbage):
                 known = False
             else:
                 real = os.path.realpath(filename)
+                # os.path.isfile: a code object's file name need not exist (tornado compiles templates
+                # as "foo_html.generated.py"); such code is generated, not a line the user can open.
                 known = (not real.startswith(library) and "site-packages" not in real
-                         and real != os.path.realpath(__file__))
+                         and real != os.path.realpath(__file__) and os.path.isfile(real))
             user_cache[filename] = known
+        return known
+
+    generated_cache = {}
+
+    def is_generated(filename):
+        # Code compiled from a string at run time: "<string>" (exec/eval: dataclasses' __init__,
+        # namedtuple's __new__), "<attrs generated init ...>", or a file name nothing on disk has.
+        # "<frozen ...>" is the interpreter's frozen stdlib, real code with a module behind it.
+        known = generated_cache.get(filename)
+        if known is None:
+            if filename.startswith("<"):
+                known = not filename.startswith("<frozen ")
+            else:
+                known = not os.path.isfile(filename)
+            generated_cache[filename] = known
         return known
 
     def module_of(filename):
@@ -484,7 +503,9 @@ def analyse(garbage):
     components = _strongly_connected(edges)
 
     def sites_of(obj):
-        # (filename, lineno) pairs, most recent first.
+        # (innermost file name, the user-file frames most recent first, the generated code it was made in).
+        # The last is set when a frame between the allocation and the first user frame is generated code
+        # (see is_generated): the user's line is then the call into that code, and the report says so.
         frames = None
         if tracemalloc_on:
             tb = tracemalloc.get_object_traceback(obj)
@@ -494,14 +515,21 @@ def analyse(garbage):
             else:
                 frames = _managed_dict_traceback(obj)
         if not frames:
-            return None, []
+            return None, [], None
         user = [{"file": os.path.realpath(name), "line": line} for name, line in frames if is_user_file(name)]
         innermost = frames[0][0]
         if not is_user_file(innermost) and any(name.startswith("<frozen importlib") for name, _ in frames):
             # Made by a library module's import-time code (datetime's pure-Python classes replaced by
             # _datetime's, ...): the user's `import` line is on the traceback, but the program made nothing.
             innermost = "<frozen importlib._bootstrap>"
-        return innermost, user
+        generated = None
+        if user:
+            for name, _ in frames:
+                if is_user_file(name):
+                    break
+                if is_generated(name):
+                    generated = name  # the outermost one: the code the user's line called
+        return innermost, user, generated
 
     cycles, dropped = [], 0
     for component in components:
@@ -512,8 +540,8 @@ def analyse(garbage):
         described = {}
         for i in component:
             obj = garbage[i]
-            innermost, user = sites_of(obj)
-            described[i] = user
+            innermost, user, generated = sites_of(obj)
+            described[i] = (user, generated)
             if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
                 continue
             if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
@@ -540,11 +568,13 @@ def analyse(garbage):
         objects = []
         for i in listed:
             obj = garbage[i]
-            user = described[i] if i in described else sites_of(obj)[1]
+            user, generated = described[i] if i in described else sites_of(obj)[1:]
             entry = {"index": i, "type": _type_name(type(obj)), "name": _object_name(obj)}
             if user:
                 entry["file"], entry["line"] = user[0]["file"], user[0]["line"]
                 entry["sites"] = user
+                if generated:
+                    entry["generated"] = generated
             defined = _defined_in(obj)
             if defined and is_user_file(defined):
                 entry["defined_in"] = os.path.realpath(defined)
