@@ -81,3 +81,16 @@ async def test_report_written_while_the_document_is_open_marks_it_at_the_next_an
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=source + "\n")]))
     await diagnostics_where(client, uri, lambda d: any(x.message.endswith(SUFFIX) for x in hl101(d)),
                             "the HL101 marked after the report appeared")
+
+
+def test_write_report_does_not_follow_a_symlinked_cache_directory(tmp_path):
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / ".heaplint_cache").symlink_to(elsewhere)  # a committed link must not send writes outside
+    (project / "tree.py").write_text(TREE_AND_NODE + "\n\nbuild()\n")
+    proc = subprocess.run([BIN, "verify", "--write-report", "--exit-zero", "--", sys.executable, "tree.py"],
+                          capture_output=True, text=True, cwd=project, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "heaplint: warning: verify report not written: cache disabled:" in proc.stderr
+    assert list(elsewhere.iterdir()) == []
