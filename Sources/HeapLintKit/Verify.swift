@@ -29,10 +29,21 @@ public struct RuntimeObject: Codable, Sendable {
     public let sites: [RuntimeSite]?
     /// The file defining its class, function or frame code.
     public let definedIn: String?
+    /// Set when it was allocated in code compiled at run time (`<string>` for exec/eval, as dataclasses'
+    /// `__init__` and namedtuple's `__new__` are; `<attrs generated init …>`; a code-object file name no
+    /// file has): that code's file name. `file`/`line` are then the user's line that called into it.
+    public let generated: String?
 
     enum CodingKeys: String, CodingKey {
-        case index, type, name, file, line, sites
+        case index, type, name, file, line, sites, generated
         case definedIn = "defined_in"
+    }
+
+    /// `list at tree.py:12`, or for an object made in generated code
+    /// `list at tree.py:12 (allocated in generated code <string>, called from that line)`.
+    func allocation(at location: String) -> String {
+        guard let generated else { return "\(label) at \(location)" }
+        return "\(label) at \(location) (allocated in generated code \(generated), called from that line)"
     }
 
     /// How the object reads in a path: `Node`, `frame of fail`, `function rec`.
@@ -364,7 +375,7 @@ extension VerifyMatcher.Report {
     static func allocationSummary(_ cycle: RuntimeCycle) -> String {
         let sites = cycle.objects.compactMap { o -> String? in
             guard let file = o.file, let line = o.line else { return nil }
-            return "\(o.label) at \(display(file)):\(line)"
+            return o.allocation(at: "\(display(file)):\(line)")
         }
         return sites.isEmpty ? "no allocation site recorded" : "allocated: " + sites.joined(separator: ", ")
     }
@@ -481,7 +492,8 @@ extension VerifyMatcher.Report {
                 guard let file = object.file, let line = object.line else { continue }
                 related.append([
                     "id": related.count,
-                    "message": ["text": "allocated \(object.label) (object \(object.index) of the cycle)"],
+                    "message": ["text": "allocated \(object.label) (object \(object.index) of the cycle)"
+                                + (object.generated.map { " in generated code \($0), called from this line" } ?? "")],
                     "physicalLocation": [
                         "artifactLocation": Renderer.sarifArtifactLocation(Self.display(file), report: staticReport),
                         "region": ["startLine": line],

@@ -144,6 +144,7 @@ def start(frames):
     _HARVEST = harvest
     gc.callbacks.append(harvest)
     _own_debug_flags()
+    _own_tracemalloc()
     return kept
 
 
@@ -177,6 +178,71 @@ def _own_debug_flags():
     set_debug.__doc__, get_debug.__doc__ = real_set.__doc__, real_get.__doc__
     real_set(real_get() | gc.DEBUG_SAVEALL)
     gc.set_debug, gc.get_debug = set_debug, get_debug
+
+
+# The real tracemalloc functions _own_tracemalloc() replaced, by name.
+_REAL_TRACEMALLOC = {}
+
+
+def _own_tracemalloc():
+    # The program sees tracemalloc as if it alone started and stopped it. tornado's assert_memory_budget
+    # (tracemalloc.start(), run the body, tracemalloc.get_traced_memory()[1], tracemalloc.stop()) failed
+    # under verify: start() does nothing while tracing is on, so the peak was all the memory traced
+    # since the harness started (17 MB "used" for 60 kB of input); and its stop() ended tracing and
+    # dropped every trace for the rest of the run, so later cycles had no allocation site. Now the
+    # program's start() resets the peak (3.9+) and marks the memory traced then as its baseline,
+    # get_traced_memory() counts from that baseline, clear_traces() moves it, and stop() ends only the
+    # program's view. Tracing keeps the harness's frame limit (tracemalloc cannot change it while on).
+    import tracemalloc
+
+    if _REAL_TRACEMALLOC:
+        return
+    names = ("start", "stop", "is_tracing", "get_traced_memory", "reset_peak", "clear_traces")
+    real = {name: getattr(tracemalloc, name) for name in names if hasattr(tracemalloc, name)}
+    _REAL_TRACEMALLOC.update(real)
+    view = {"tracing": False, "base": 0}
+
+    def rebase():
+        if "reset_peak" in real:
+            real["reset_peak"]()
+        view["base"] = real["get_traced_memory"]()[0]
+
+    def start(nframe=1):
+        if not isinstance(nframe, int) or not 1 <= nframe <= 65535:
+            real["start"](nframe)  # the real error for a bad argument (tracing is already on otherwise)
+        view["tracing"] = True
+        rebase()
+
+    def stop():
+        view["tracing"] = False
+
+    def is_tracing():
+        return view["tracing"]
+
+    def get_traced_memory():
+        if not view["tracing"]:
+            return (0, 0)
+        current, peak = real["get_traced_memory"]()
+        return (max(current - view["base"], 0), max(peak - view["base"], 0))
+
+    def reset_peak():
+        real["reset_peak"]()
+
+    def clear_traces():
+        rebase()
+
+    replaced = {"start": start, "stop": stop, "is_tracing": is_tracing, "get_traced_memory": get_traced_memory,
+                "reset_peak": reset_peak, "clear_traces": clear_traces}
+    for name, function in replaced.items():
+        if name in real:
+            function.__doc__ = real[name].__doc__
+            setattr(tracemalloc, name, function)
+
+
+def _tracing():
+    import tracemalloc
+
+    return _REAL_TRACEMALLOC.get("is_tracing", tracemalloc.is_tracing)()
 
 
 def _real_debug():
@@ -248,6 +314,10 @@ def stop():
         gc.set_debug(_STATE["program_debug"])
     else:
         gc.set_debug(gc.get_debug() & ~gc.DEBUG_SAVEALL)
+    if _REAL_TRACEMALLOC:
+        for name, function in _REAL_TRACEMALLOC.items():
+            setattr(tracemalloc, name, function)
+        _REAL_TRACEMALLOC.clear()
     tracemalloc.stop()
     if KEPT is not None:
         del KEPT[:]
@@ -366,7 +436,9 @@ def describe(cycle):
     text = names.get(path[0]["from"], "?") if path else ", ".join(names.values())
     for step in path:
         text += step["via"] + " -> " + names.get(step["to"], "?")
-    sites = ["%s:%d" % (o["file"], o["line"]) for o in cycle["objects"] if "file" in o]
+    sites = ["%s:%d" % (o["file"], o["line"]) + (" (called into generated code %s)" % o["generated"]
+                                                 if "generated" in o else "")
+             for o in cycle["objects"] if "file" in o]
     return text + (" (allocated at " + ", ".join(sites) + ")" if sites else "")
 
 
@@ -425,7 +497,7 @@ def _write_report(out):
     set_debug(get_debug() & ~gc.DEBUG_SAVEALL)
     record = {
         "version": 2, "pid": os.getpid(), "python": sys.version.split()[0], "argv": list(sys.argv),
-        "tracemalloc": tracemalloc.is_tracing(), "garbage": STATS["garbage"],
+        "tracemalloc": _tracing(), "garbage": STATS["garbage"],
         "noise_cycles": STATS["noise_cycles"], "flushes": STATS["flushes"],
         "retained_max": STATS["retained_max"], "notes": list(NOTES), "cycles": summaries(),
     }
@@ -449,9 +521,26 @@ def analyse(garbage):
                 known = False
             else:
                 real = os.path.realpath(filename)
+                # os.path.isfile: a code object's file name need not exist (tornado compiles templates
+                # as "foo_html.generated.py"); such code is generated, not a line the user can open.
                 known = (not real.startswith(library) and "site-packages" not in real
-                         and real != os.path.realpath(__file__))
+                         and real != os.path.realpath(__file__) and os.path.isfile(real))
             user_cache[filename] = known
+        return known
+
+    generated_cache = {}
+
+    def is_generated(filename):
+        # Code compiled from a string at run time: "<string>" (exec/eval: dataclasses' __init__,
+        # namedtuple's __new__), "<attrs generated init ...>", or a file name nothing on disk has.
+        # "<frozen ...>" is the interpreter's frozen stdlib, real code with a module behind it.
+        known = generated_cache.get(filename)
+        if known is None:
+            if filename.startswith("<"):
+                known = not filename.startswith("<frozen ")
+            else:
+                known = not os.path.isfile(filename)
+            generated_cache[filename] = known
         return known
 
     def module_of(filename):
@@ -465,7 +554,7 @@ def analyse(garbage):
                 return part[:-3] if part.endswith(".py") else part
         return None
 
-    tracemalloc_on = tracemalloc.is_tracing()
+    tracemalloc_on = _tracing()
     index = {id(obj): i for i, obj in enumerate(garbage)}
     # On 3.11+ an instance of a class with a managed dict (Py_TPFLAGS_MANAGED_DICT, 1 << 4) keeps its
     # attributes inline until something reads obj.__dict__ (naming a path does; so does an earlier
@@ -484,7 +573,9 @@ def analyse(garbage):
     components = _strongly_connected(edges)
 
     def sites_of(obj):
-        # (filename, lineno) pairs, most recent first.
+        # (innermost file name, the user-file frames most recent first, the generated code it was made in).
+        # The last is set when a frame between the allocation and the first user frame is generated code
+        # (see is_generated): the user's line is then the call into that code, and the report says so.
         frames = None
         if tracemalloc_on:
             tb = tracemalloc.get_object_traceback(obj)
@@ -494,14 +585,21 @@ def analyse(garbage):
             else:
                 frames = _managed_dict_traceback(obj)
         if not frames:
-            return None, []
+            return None, [], None
         user = [{"file": os.path.realpath(name), "line": line} for name, line in frames if is_user_file(name)]
         innermost = frames[0][0]
         if not is_user_file(innermost) and any(name.startswith("<frozen importlib") for name, _ in frames):
             # Made by a library module's import-time code (datetime's pure-Python classes replaced by
             # _datetime's, ...): the user's `import` line is on the traceback, but the program made nothing.
             innermost = "<frozen importlib._bootstrap>"
-        return innermost, user
+        generated = None
+        if user:
+            for name, _ in frames:
+                if is_user_file(name):
+                    break
+                if is_generated(name):
+                    generated = name  # the outermost one: the code the user's line called
+        return innermost, user, generated
 
     cycles, dropped = [], 0
     for component in components:
@@ -512,8 +610,8 @@ def analyse(garbage):
         described = {}
         for i in component:
             obj = garbage[i]
-            innermost, user = sites_of(obj)
-            described[i] = user
+            innermost, user, generated = sites_of(obj)
+            described[i] = (user, generated)
             if isinstance(obj, type) or id(obj) in bookkeeping or not user or innermost is None:
                 continue
             if not is_user_file(innermost) and module_of(innermost) in NOISE_MODULES:
@@ -540,11 +638,13 @@ def analyse(garbage):
         objects = []
         for i in listed:
             obj = garbage[i]
-            user = described[i] if i in described else sites_of(obj)[1]
+            user, generated = described[i] if i in described else sites_of(obj)[1:]
             entry = {"index": i, "type": _type_name(type(obj)), "name": _object_name(obj)}
             if user:
                 entry["file"], entry["line"] = user[0]["file"], user[0]["line"]
                 entry["sites"] = user
+                if generated:
+                    entry["generated"] = generated
             defined = _defined_in(obj)
             if defined and is_user_file(defined):
                 entry["defined_in"] = os.path.realpath(defined)

@@ -61,6 +61,8 @@ public actor HeapLintServer {
     private var publishedCells: [String: Set<String>] = [:]
     /// Other modules' classes: the workspace's files (scanned after `initialized`) and open documents.
     private var workspaceIndex = WorkspaceIndex()
+    /// Findings `heaplint verify --write-report` confirmed, marked in pushed diagnostics.
+    private var verifyConfirmations = VerifyConfirmations()
     /// Bumped whenever `workspaceIndex` changes; a job remembers the one it was analysed with.
     private var indexGeneration = 0
     private var nextGeneration = 0
@@ -664,7 +666,9 @@ public actor HeapLintServer {
     private func publish(_ uri: String, _ result: AnalysisResult) {
         // A newer analysis is already waiting: skip the stale push, it follows shortly.
         guard pushesDiagnostics, let document = documents[uri], !document.isQueued else { return }
-        let items = result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }
+        let items = verifyConfirmations.mark(
+            result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) },
+            path: document.path, configuration: configuration(forPath: document.path))
         if let layout = result.notebook {
             publishCells(uri, layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions))
         } else {

@@ -42,6 +42,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("tracemalloc frames kept per allocation (default 4; 1 is several times cheaper on large suites).", valueName: "N"))
     var frames: Int = 4
 
+    @Flag(name: .customLong("write-report"),
+          help: "Also write the JSON report to the cache directory (.heaplint_cache/verify.json), where `heaplint server` reads it to mark confirmed findings.")
+    var writeReport = false
+
     @Option(help: "Use this configuration file (pyproject.toml or heaplint.toml) instead of discovering one.")
     var config: String?
     @Flag(help: "Ignore all configuration files.") var isolated = false
@@ -53,7 +57,7 @@ struct VerifyCommand: ParsableCommand {
     /// ArgumentParser sees them (ArgumentParser cannot take a path list and a terminated list both).
     var command: [String] = []
 
-    enum CodingKeys: String, CodingKey { case outputFormat, failOn, exitZero, printHarness, frames, config, isolated, paths }
+    enum CodingKeys: String, CodingKey { case outputFormat, failOn, exitZero, printHarness, frames, config, isolated, paths, writeReport }
 
     /// The report kinds `--fail-on` accepts.
     static let failKinds = ["confirmed", "runtime-only", "not-exercised"]
@@ -118,6 +122,13 @@ struct VerifyCommand: ParsableCommand {
         case "json": writeStdout(report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records))
         case "sarif": writeStdout(report.renderSARIF(command: command, commandStatus: outcome.status, records: outcome.records))
         default: writeStdout(report.renderText(commandStatus: outcome.status))
+        }
+        if writeReport {
+            let json = report.renderJSON(command: command, commandStatus: outcome.status, records: outcome.records)
+            switch VerifyReportFile.write(json, configuration: base) {
+            case .success(let path): StandardStream.writeError("heaplint: verify report written to \(path)\n".utf8)
+            case .failure(let error): printWarning(error.description)
+            }
         }
         if outcome.records.isEmpty && outcome.status == 0 {
             printWarning("no Python process of the command reported (is it a CPython program? "

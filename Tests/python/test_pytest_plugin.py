@@ -50,7 +50,8 @@ def test_clean():
 def test_state():
     # Written for the test below to read: what the plugin did to the interpreter.
     with open("state.txt", "w") as f:
-        f.write("%s %s %s" % (tracemalloc.is_tracing(), gc.get_debug(), "_heaplint_verify" in sys.modules))
+        traced = tracemalloc.get_object_traceback(bytearray(1000)) is not None
+        f.write("%s %s %s %s" % (tracemalloc.is_tracing(), traced, gc.get_debug(), "_heaplint_verify" in sys.modules))
 """
 
 
@@ -74,7 +75,7 @@ def test_without_the_option_the_plugin_does_nothing(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr  # --strict-markers accepted the marker
     assert "4 passed" in proc.stdout
     assert "heaplint" not in proc.stdout
-    assert (tmp_path / "state.txt").read_text() == "False 0 False"
+    assert (tmp_path / "state.txt").read_text() == "False False 0 False"
 
 
 def test_heaplint_lists_each_tests_cycles_and_the_marker_fails_the_test_over_its_allowance(tmp_path):
@@ -91,9 +92,10 @@ def test_heaplint_lists_each_tests_cycles_and_the_marker_fails_the_test_over_its
     assert "Tree.children -> list[0] -> Node.tree -> Tree (allocated at " in summary
     assert "test_clean" not in summary and "test_state" not in summary
     assert "2 reference cycle(s) in 2 test(s)" in summary
-    # gc.get_debug() shows the program's own flags: the harness's DEBUG_SAVEALL is kept underneath
-    # (test_verify_program_gc_debug.py).
-    assert (tmp_path / "state.txt").read_text() == "True 0 True"
+    # gc.get_debug() and tracemalloc.is_tracing() show the program's own settings: the harness's
+    # DEBUG_SAVEALL and tracing are kept underneath (test_verify_program_gc_debug.py,
+    # test_verify_program_tracemalloc.py), and an object made in the test has its allocation traced.
+    assert (tmp_path / "state.txt").read_text() == "False True 0 True"
 
 
 def test_heaplint_on_a_clean_suite_reports_nothing(tmp_path):
