@@ -13,8 +13,20 @@ import pytest
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 
-# One cycle (HL101) between objects whose class has a finalizer (HL201).
+# Two cycles: one between plain objects (HL101), one between objects whose class has a finalizer (HL201; the
+# HL101 finding of that same cycle is folded into it, one finding per cycle).
 SOURCE = """\
+class Tree:
+    def __init__(self):
+        self.leaves = []
+
+
+class Leaf:
+    def __init__(self, tree):
+        self.tree = tree
+        tree.leaves.append(self)
+
+
 class Node:
     def __init__(self, parent=None):
         self.parent = parent
