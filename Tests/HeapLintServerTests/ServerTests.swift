@@ -10,27 +10,65 @@ import LSPTransport
 import Testing
 @testable import HeapLintServer
 
-/// Collects what the server sends, as JSON objects.
+/// Collects what the server sends, as JSON objects. A test waits on the specific message it expects:
+/// the sink hands each arriving message to the waiters whose predicate it satisfies, so no test polls.
 final class CollectingSink: MessageSink, @unchecked Sendable {
+    /// A decoded JSON message handed from the sending task to a waiting test: never mutated after
+    /// decoding, so sharing it is safe although `Any` is not `Sendable`.
+    private struct Received: @unchecked Sendable { let object: [String: Any] }
+
+    private struct Waiter {
+        let predicate: ([String: Any]) -> Bool
+        let continuation: CheckedContinuation<Received?, Never>
+    }
+
+    /// A safety net for a loaded machine, never a measurement: a server bug fails the test instead of
+    /// hanging it.
+    static let timeout: Duration = .seconds(60)
+
     private let lock = NSLock()
     private var messages: [[String: Any]] = []
+    private var waiters: [Int: Waiter] = [:]
+    private var nextWaiter = 0
 
     func send<T: Encodable & Sendable>(_ value: T) {
         guard let data = try? JSONEncoder().encode(value),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-        lock.withLock { messages.append(object) }
+        let satisfied: [Waiter] = lock.withLock {
+            messages.append(object)
+            let keys = waiters.filter { $0.value.predicate(object) }.map(\.key)
+            return keys.compactMap { waiters.removeValue(forKey: $0) }
+        }
+        for waiter in satisfied { waiter.continuation.resume(returning: Received(object: object)) }
     }
 
     var all: [[String: Any]] { lock.withLock { messages } }
 
-    /// Polls until a message satisfies `predicate` (bounded, so a bug fails the test instead of hanging).
-    func wait(_ what: String, _ predicate: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        for _ in 0..<500 {
-            if let hit = all.last(where: predicate) { return hit }
-            try await Task.sleep(for: .milliseconds(10))
+    /// The latest message already received that satisfies `predicate`, or else the first one to arrive.
+    func wait(_ what: String, _ predicate: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let key = lock.withLock { nextWaiter += 1; return nextWaiter }
+        let timer = Task {
+            try? await Task.sleep(for: Self.timeout)
+            if !Task.isCancelled { self.expire(key) }
         }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        defer { timer.cancel() }
+        let hit: Received? = await withCheckedContinuation { continuation in
+            let received: Received? = lock.withLock {
+                if let hit = messages.last(where: predicate) { return Received(object: hit) }
+                waiters[key] = Waiter(predicate: predicate, continuation: continuation)
+                return nil
+            }
+            if let received { continuation.resume(returning: received) }
+        }
+        guard let hit else {
+            Issue.record("timed out waiting for \(what)")
+            throw CancellationError()
+        }
+        return hit.object
+    }
+
+    private func expire(_ key: Int) {
+        lock.withLock { waiters.removeValue(forKey: key) }?.continuation.resume(returning: nil)
     }
 
     func response(_ id: Int) async throws -> [String: Any] {
