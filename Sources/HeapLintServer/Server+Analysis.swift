@@ -16,7 +16,7 @@ extension HeapLintServer {
     /// Schedules an analysis that pushes diagnostics. At most one is waiting per document: it takes
     /// every edit made until it starts, so a burst of keystrokes costs one analysis, not one each.
     func scheduleAnalysis(_ uri: String) {
-        guard var document = documents[uri], !document.isQueued else { return }
+        guard var document = store[uri], !document.isQueued else { return }
         document.isQueued = true
         let previous = document.tail
         let debounce = options.debounce
@@ -26,13 +26,13 @@ extension HeapLintServer {
             guard let result = await self.analyze(uri, fromQueue: true) else { return }
             self.publish(uri, result)
         }
-        documents[uri] = document
+        store[uri] = document
     }
 
     /// The analysis of the document's current content: the cached one, or a new one queued behind
     /// whatever analysis is running for it.
     func currentAnalysis(_ uri: String) async -> AnalysisResult? {
-        guard let document = documents[uri] else { return nil }
+        guard let document = store[uri] else { return nil }
         // A result is current only when nothing is pending, queued or still running for the document.
         if !document.isDirty, !document.isAnalysing, !document.isQueued, let latest = document.latest { return latest }
         let previous = document.tail
@@ -40,23 +40,23 @@ extension HeapLintServer {
             await previous?.value
             return await self.analyze(uri, fromQueue: false)
         }
-        documents[uri]?.tail = Task { _ = await task.value }
+        store[uri]?.tail = Task { _ = await task.value }
         return await task.value
     }
 
     func analyze(_ uri: String, fromQueue: Bool) async -> AnalysisResult? {
-        let layout = documents[uri]?.notebook
-        guard let job = takeJob(uri, fromQueue: fromQueue) else { return documents[uri]?.latest }
+        let layout = store[uri]?.notebook
+        guard let job = takeJob(uri, fromQueue: fromQueue) else { return store[uri]?.latest }
         var (result, parsed) = await Self.run(job)
         result.notebook = layout
-        return store(job, result, parsed)
+        return keepResult(of: job, result, parsed)
     }
 
     func takeJob(_ uri: String, fromQueue: Bool) -> AnalysisJob? {
-        guard var document = documents[uri] else { return nil }
+        guard var document = store[uri] else { return nil }
         if fromQueue { document.isQueued = false }
         guard document.isDirty || document.latest == nil else {
-            documents[uri] = document
+            store[uri] = document
             return nil
         }
         let job = AnalysisJob(uri: uri, path: document.path, generation: document.generation,
@@ -73,7 +73,7 @@ extension HeapLintServer {
         document.pending = []
         document.isDirty = false
         document.isAnalysing = true
-        documents[uri] = document
+        store[uri] = document
         return job
     }
 
@@ -82,9 +82,9 @@ extension HeapLintServer {
         job.run()
     }
 
-    func store(_ job: AnalysisJob, _ result: AnalysisResult, _ parsed: ParsedDocument?) -> AnalysisResult? {
-        documents[job.uri]?.isAnalysing = false
-        guard var document = documents[job.uri], document.generation == job.generation else { return nil }
+    func keepResult(of job: AnalysisJob, _ result: AnalysisResult, _ parsed: ParsedDocument?) -> AnalysisResult? {
+        store[job.uri]?.isAnalysing = false
+        guard var document = store[job.uri], document.generation == job.generation else { return nil }
         if let reason = result.skippedReason, document.latest?.skippedReason == nil { log(.warning, reason) }
         document.base = parsed
         if parsed == nil {
@@ -94,7 +94,7 @@ extension HeapLintServer {
         document.latest = result
         if result.usedBracketJoin { document.needsBracketJoin = true }
         else if !result.incrementalTreeHadErrors { document.needsBracketJoin = false }
-        documents[job.uri] = document
+        store[job.uri] = document
         // A notebook cannot be imported: its classes stay out of the project index (as in `heaplint check`).
         if result.skippedReason == nil, document.notebook == nil, workspaceIndex.update(module: document.module, interface: result.interface) {
             indexGeneration += 1
@@ -102,7 +102,7 @@ extension HeapLintServer {
         }
         // The index changed while this analysis ran: one that asked it something is repeated.
         if job.indexGeneration != indexGeneration, result.interface?.importedCallees.isEmpty == false {
-            documents[job.uri]?.isDirty = true
+            store[job.uri]?.isDirty = true
             scheduleAnalysis(job.uri)
         }
         return result
@@ -111,8 +111,8 @@ extension HeapLintServer {
     /// Open documents whose last analysis asked about a class of `module` are analysed again: the
     /// module's classes changed.
     func reanalyseDependents(of module: String, except changed: String? = nil) {
-        for (uri, document) in documents where uri != changed && WorkspaceIndex.depends(document.latest?.interface, on: module) {
-            documents[uri]?.isDirty = true
+        for (uri, document) in store.all where uri != changed && WorkspaceIndex.depends(document.latest?.interface, on: module) {
+            store[uri]?.isDirty = true
             scheduleAnalysis(uri)
         }
     }
@@ -134,8 +134,8 @@ extension HeapLintServer {
         workspaceIndex.setDisk(modules)
         indexGeneration += 1
         log(.info, "heaplint: project index of \(fileCount) files, \(modules.count) modules with classes")
-        for (uri, document) in documents where document.latest?.interface?.importedCallees.isEmpty == false {
-            documents[uri]?.isDirty = true
+        for (uri, document) in store.all where document.latest?.interface?.importedCallees.isEmpty == false {
+            store[uri]?.isDirty = true
             scheduleAnalysis(uri)
         }
     }
@@ -144,12 +144,12 @@ extension HeapLintServer {
 
     /// Whether the document's latest result came from the comment-edit shortcut.
     func isCommentOnly(_ uri: String) -> Bool? {
-        documents[uri].map { $0.latest?.elapsedSeconds == 0 && !$0.pending.isEmpty }
+        store[uri].map { $0.latest?.elapsedSeconds == 0 && !$0.pending.isEmpty }
     }
 
     /// The current text of an open document.
     func documentText(_ uri: String) -> String? {
-        documents[uri].map { String(decoding: $0.text.bytes, as: UTF8.self) }
+        store[uri].map { String(decoding: $0.text.bytes, as: UTF8.self) }
     }
 
     /// Waits for the document's analyses to finish and returns the text its tree was parsed from.

@@ -14,7 +14,7 @@ import LSPTransport
 extension HeapLintServer {
     func codeActions(_ params: CodeActionParams) async -> [CodeAction] {
         let uri = params.textDocument.uri
-        if let notebook = notebookURI(ofCell: uri) {
+        if let notebook = store.notebookURI(ofCell: uri) {
             guard let result = await currentAnalysis(notebook), let layout = result.notebook,
                   let start = layout.modulePosition(params.range.start, inCell: uri),
                   let end = layout.modulePosition(params.range.end, inCell: uri) else { return [] }

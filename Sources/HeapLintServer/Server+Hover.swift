@@ -13,7 +13,7 @@ import LSPTransport
 /// `textDocument/hover`: the explanation of the finding under the cursor.
 extension HeapLintServer {
     func hover(_ params: TextDocumentPositionParams) async -> Hover? {
-        if let notebook = notebookURI(ofCell: params.textDocument.uri) {
+        if let notebook = store.notebookURI(ofCell: params.textDocument.uri) {
             let cell = params.textDocument.uri
             guard let result = await currentAnalysis(notebook), let layout = result.notebook,
                   let position = layout.modulePosition(params.position, inCell: cell) else { return nil }

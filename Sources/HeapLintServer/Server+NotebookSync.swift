@@ -13,24 +13,13 @@ import LSPTransport
 /// Notebook sync (LSP 3.17 `notebookDocument/*`): an open notebook's Python cells are joined into
 /// one module, kept as the open document of the notebook's URI and analysed like a file.
 extension HeapLintServer {
-    /// The open notebook a cell belongs to.
-    func notebookURI(ofCell uri: String) -> String? {
-        notebooks.first { $0.value.cell(uri) != nil }?.key
-    }
-
     func didOpenNotebook(_ params: DidOpenNotebookDocumentParams) throws {
         let notebook = try OpenNotebook(params.notebookDocument, texts: params.cellTextDocuments)
         let uri = notebook.uri
-        if notebooks[uri] != nil { closeNotebook(uri) }
-        notebooks[uri] = notebook
-        documents[uri]?.tail?.cancel()
-        nextGeneration += 1
-        let path = Self.path(fromURI: uri) ?? uri
+        if store.notebooks[uri] != nil { closeNotebook(uri) }
+        store.setNotebook(notebook)
         let (text, layout) = notebook.joined()
-        var document = OpenDocument(uri: uri, path: path, module: ModuleIdentity.of(path: path),
-                                    generation: nextGeneration, version: notebook.version, text: text)
-        document.notebook = layout
-        documents[uri] = document
+        store.open(uri: uri, version: notebook.version, text: text, notebook: layout)
         scheduleAnalysis(uri)
     }
 
@@ -38,19 +27,19 @@ extension HeapLintServer {
     /// the notebook is rejected whole (logged), leaving the notebook as it was.
     func didChangeNotebook(_ params: DidChangeNotebookDocumentParams) throws {
         let uri = params.notebookDocument.uri
-        guard var notebook = notebooks[uri], var document = documents[uri] else {
+        guard var notebook = store.notebooks[uri], var document = store[uri] else {
             throw NotebookSyncError(description: "notebook \(uri) is not open")
         }
         var removed: [String] = []
         if let structure = params.change.cells?.structure { removed = try notebook.apply(structure) }
         for change in params.change.cells?.textContent ?? [] { try notebook.apply(change, positions: mapping.positions) }
         notebook.version = params.notebookDocument.version
-        notebooks[uri] = notebook
+        store.setNotebook(notebook)
         let (text, layout) = notebook.joined()
         if text.bytes == document.text.bytes && layout == document.notebook {
             // Metadata, outputs or markdown text: nothing heaplint analyses changed.
             document.version = notebook.version
-            documents[uri] = document
+            store[uri] = document
             return
         }
         if text.bytes != document.text.bytes {
@@ -61,14 +50,14 @@ extension HeapLintServer {
         document.notebook = layout
         document.version = notebook.version
         document.isDirty = true
-        documents[uri] = document
+        store[uri] = document
         clearDiagnostics(removed, of: uri)
         scheduleAnalysis(uri)
     }
 
     func didCloseNotebook(_ params: DidCloseNotebookDocumentParams) {
         let uri = params.notebookDocument.uri
-        guard notebooks[uri] != nil else {
+        guard store.notebooks[uri] != nil else {
             log(.warning, "heaplint: notebookDocument/didClose for \(uri), which is not open; ignored")
             return
         }
@@ -76,8 +65,7 @@ extension HeapLintServer {
     }
 
     func closeNotebook(_ uri: String, alsoClearing extra: [String] = []) {
-        let cells = (notebooks.removeValue(forKey: uri)?.cells.map(\.uri) ?? []) + extra
-        documents.removeValue(forKey: uri)?.tail?.cancel()
+        let cells = store.closeNotebook(uri) + extra
         let published = publishedCells.removeValue(forKey: uri) ?? []
         clearDiagnostics(Array(Set(cells).union(published)).sorted(), of: nil)
     }

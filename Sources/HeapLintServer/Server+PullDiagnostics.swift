@@ -16,7 +16,7 @@ import LSPTransport
 extension HeapLintServer {
     func documentDiagnostic(_ params: DocumentDiagnosticParams) async throws -> DocumentDiagnosticReport {
         let uri = params.textDocument.uri
-        if let notebook = notebookURI(ofCell: uri) {
+        if let notebook = store.notebookURI(ofCell: uri) {
             guard let result = await currentAnalysis(notebook), let layout = result.notebook else {
                 return .full(resultId: nil, items: [])
             }
@@ -26,7 +26,7 @@ extension HeapLintServer {
             return .full(resultId: result.resultID,
                          items: layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions)[uri] ?? [])
         }
-        if documents[uri] != nil {
+        if store.isOpen(uri) {
             guard let result = await currentAnalysis(uri) else { return .full(resultId: nil, items: []) }
             try Task.checkCancellation()
             if params.previousResultId == result.resultID { return .unchanged(resultId: result.resultID) }
@@ -96,7 +96,7 @@ extension HeapLintServer {
         for (index, path) in files.enumerated() {
             try Task.checkCancellation()
             let uri = URL(fileURLWithPath: path).absoluteString
-            if documents[uri] != nil, let result = await currentAnalysis(uri) {
+            if store.isOpen(uri), let result = await currentAnalysis(uri) {
                 let id = result.resultID
                 items.append(previous[uri] == id
                     ? WorkspaceDocumentDiagnosticReport(kind: "unchanged", resultId: id, uri: uri, version: result.version, items: nil)
@@ -113,7 +113,7 @@ extension HeapLintServer {
             }
         }
         // Open notebooks, one report per analysed cell (notebook sync gave the cells their URIs).
-        for notebook in notebooks.keys.sorted() {
+        for notebook in store.notebooks.keys.sorted() {
             try Task.checkCancellation()
             guard let result = await currentAnalysis(notebook), let layout = result.notebook else { continue }
             let id = result.resultID

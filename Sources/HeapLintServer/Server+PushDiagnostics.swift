@@ -36,7 +36,7 @@ extension HeapLintServer {
 
     func publish(_ uri: String, _ result: AnalysisResult) {
         // A newer analysis is already waiting: skip the stale push, it follows shortly.
-        guard pushesDiagnostics, let document = documents[uri], !document.isQueued else { return }
+        guard pushesDiagnostics, let document = store[uri], !document.isQueued else { return }
         let items = result.diagnostics.map { mapping(for: uri).lspDiagnostic($0, uri: uri, source: result.text) }
         if let layout = result.notebook {
             publishCells(uri, layout.diagnosticsByCell(items, source: result.text, positions: mapping.positions))

@@ -15,18 +15,13 @@ import LSPTransport
 extension HeapLintServer {
     func didOpen(_ params: DidOpenTextDocumentParams) {
         let item = params.textDocument
-        documents[item.uri]?.tail?.cancel()
-        nextGeneration += 1
-        let path = Self.path(fromURI: item.uri) ?? item.uri
-        documents[item.uri] = OpenDocument(uri: item.uri, path: path, module: ModuleIdentity.of(path: path),
-                                           generation: nextGeneration, version: item.version,
-                                           text: SourceText(item.text))
+        store.open(uri: item.uri, version: item.version, text: SourceText(item.text))
         scheduleAnalysis(item.uri)
     }
 
     func didChange(_ params: DidChangeTextDocumentParams) {
         let uri = params.textDocument.uri
-        guard var document = documents[uri] else {
+        guard var document = store[uri] else {
             log(.warning, "heaplint: didChange for \(uri), which is not open; ignored")
             return
         }
@@ -38,7 +33,7 @@ extension HeapLintServer {
                 document.pending.append(edit)
                 document.version = params.textDocument.version
                 document.latest = result
-                documents[uri] = document
+                store[uri] = document
                 publish(uri, result)
                 return
             }
@@ -53,8 +48,7 @@ extension HeapLintServer {
                 document.pending.append(edit)
             } else {
                 // A full replacement: drop the tree; the next analysis parses from scratch.
-                nextGeneration += 1
-                document.generation = nextGeneration
+                document.generation = store.newGeneration()
                 document.text = SourceText(change.text)
                 document.base = nil
                 document.pending = []
@@ -62,7 +56,7 @@ extension HeapLintServer {
         }
         document.version = params.textDocument.version
         document.isDirty = true
-        documents[uri] = document
+        store[uri] = document
         scheduleAnalysis(uri)
     }
 
@@ -76,8 +70,7 @@ extension HeapLintServer {
 
     func didClose(_ params: DidCloseTextDocumentParams) {
         let uri = params.textDocument.uri
-        let closed = documents.removeValue(forKey: uri)
-        closed?.tail?.cancel()
+        let closed = store.close(uri)
         if let closed, workspaceIndex.update(module: closed.module, interface: nil) {
             indexGeneration += 1
             reanalyseDependents(of: closed.module.name)

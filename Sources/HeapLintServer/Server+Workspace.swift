@@ -82,8 +82,8 @@ extension HeapLintServer {
 
     func settingsChanged() {
         settingsGeneration += 1
-        for uri in documents.keys {
-            documents[uri]?.isDirty = true
+        for uri in store.all.keys {
+            store[uri]?.isDirty = true
             scheduleAnalysis(uri)
         }
     }

@@ -44,16 +44,14 @@ public actor HeapLintServer {
     /// Bumped whenever any setting changes; part of every pull-diagnostics result id.
     var settingsGeneration = 0
 
-    var documents: [String: OpenDocument] = [:]
-    /// Open notebooks by notebook URI; each is analysed as the document of the same URI in `documents`.
-    var notebooks: [String: OpenNotebook] = [:]
+    /// The open documents and notebooks.
+    var store = DocumentStore()
     /// Per notebook, the cells that were last sent diagnostics (to clear those no longer analysed).
     var publishedCells: [String: Set<String>] = [:]
     /// Other modules' classes: the workspace's files (scanned after `initialized`) and open documents.
     var workspaceIndex = WorkspaceIndex()
     /// Bumped whenever `workspaceIndex` changes; a job remembers the one it was analysed with.
     var indexGeneration = 0
-    var nextGeneration = 0
     var requests: [RequestID: Task<Void, Never>] = [:]
     var nextOutgoingID = 0
     var outgoing: [RequestID: CheckedContinuation<Void, Never>] = [:]
@@ -126,7 +124,7 @@ public actor HeapLintServer {
             case "shutdown":
                 lifecycle = .shutDown
                 for pending in Array(requests.keys) { cancel(pending) }
-                for document in documents.values { document.tail?.cancel() }
+                store.cancelAnalyses()
                 sink.sendResponse(id: id, result: JSONValue?.none)
             case "textDocument/hover":
                 let params = try message.params(TextDocumentPositionParams.self)
