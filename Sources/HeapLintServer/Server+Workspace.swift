@@ -21,29 +21,15 @@ extension HeapLintServer {
     }
 
     func loadProjectConfiguration() {
-        configurations = [:]
-        reportedConfigErrors = []
+        projectConfigurations.reload()
         settingsGeneration += 1
     }
 
     /// The project's configuration for `path` with the editor's settings over it. A broken config file
     /// is reported once and the defaults apply until it is fixed.
     func configuration(forPath path: String) -> Configuration {
-        let directory = PathString.deletingLastComponent(path)
-        let project: Configuration
-        if let cached = configurations[directory] {
-            project = cached
-        } else {
-            do {
-                project = try projectConfiguration.configuration(forFile: path)
-            } catch {
-                if reportedConfigErrors.insert("\(error)").inserted {
-                    log(.error, "heaplint: configuration error, using defaults: \(error)")
-                }
-                project = Configuration.isolated(root: directory)
-            }
-            configurations[directory] = project
-        }
+        let (project, newError) = projectConfigurations.configuration(forPath: path, from: projectConfiguration)
+        if let newError { log(.error, "heaplint: configuration error, using defaults: \(newError)") }
         return project.overlaid(with: editorLayer.options)
     }
 

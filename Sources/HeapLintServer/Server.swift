@@ -38,9 +38,7 @@ public actor HeapLintServer {
     var workspaceRoots: [String] = []
     var editorLayer = SettingsLayer()
     /// Project configuration per directory, loaded on first use and dropped when a config file changes.
-    var configurations: [String: Configuration] = [:]
-    /// Config errors already reported, so a broken pyproject.toml is logged once, not per keystroke.
-    var reportedConfigErrors: Set<String> = []
+    var projectConfigurations = ProjectConfigurations()
     /// Bumped whenever any setting changes; part of every pull-diagnostics result id.
     var settingsGeneration = 0
 
