@@ -10,27 +10,65 @@ import LSPTransport
 import Testing
 @testable import HeapLintServer
 
-/// Collects what the server sends, as JSON objects.
+/// Collects what the server sends, as JSON objects. A test waits on the specific message it expects:
+/// the sink hands each arriving message to the waiters whose predicate it satisfies, so no test polls.
 final class CollectingSink: MessageSink, @unchecked Sendable {
+    /// A decoded JSON message handed from the sending task to a waiting test: never mutated after
+    /// decoding, so sharing it is safe although `Any` is not `Sendable`.
+    private struct Received: @unchecked Sendable { let object: [String: Any] }
+
+    private struct Waiter {
+        let predicate: ([String: Any]) -> Bool
+        let continuation: CheckedContinuation<Received?, Never>
+    }
+
+    /// A safety net for a loaded machine, never a measurement: a server bug fails the test instead of
+    /// hanging it.
+    static let timeout: Duration = .seconds(60)
+
     private let lock = NSLock()
     private var messages: [[String: Any]] = []
+    private var waiters: [Int: Waiter] = [:]
+    private var nextWaiter = 0
 
     func send<T: Encodable & Sendable>(_ value: T) {
         guard let data = try? JSONEncoder().encode(value),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-        lock.withLock { messages.append(object) }
+        let satisfied: [Waiter] = lock.withLock {
+            messages.append(object)
+            let keys = waiters.filter { $0.value.predicate(object) }.map(\.key)
+            return keys.compactMap { waiters.removeValue(forKey: $0) }
+        }
+        for waiter in satisfied { waiter.continuation.resume(returning: Received(object: object)) }
     }
 
     var all: [[String: Any]] { lock.withLock { messages } }
 
-    /// Polls until a message satisfies `predicate` (bounded, so a bug fails the test instead of hanging).
-    func wait(_ what: String, _ predicate: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        for _ in 0..<500 {
-            if let hit = all.last(where: predicate) { return hit }
-            try await Task.sleep(for: .milliseconds(10))
+    /// The latest message already received that satisfies `predicate`, or else the first one to arrive.
+    func wait(_ what: String, _ predicate: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let key = lock.withLock { nextWaiter += 1; return nextWaiter }
+        let timer = Task {
+            try? await Task.sleep(for: Self.timeout)
+            if !Task.isCancelled { self.expire(key) }
         }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
+        defer { timer.cancel() }
+        let hit: Received? = await withCheckedContinuation { continuation in
+            let received: Received? = lock.withLock {
+                if let hit = messages.last(where: predicate) { return Received(object: hit) }
+                waiters[key] = Waiter(predicate: predicate, continuation: continuation)
+                return nil
+            }
+            if let received { continuation.resume(returning: received) }
+        }
+        guard let hit else {
+            Issue.record("timed out waiting for \(what)")
+            throw CancellationError()
+        }
+        return hit.object
+    }
+
+    private func expire(_ key: Int) {
+        lock.withLock { waiters.removeValue(forKey: key) }?.continuation.resume(returning: nil)
     }
 
     func response(_ id: Int) async throws -> [String: Any] {
@@ -77,6 +115,12 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
         "textDocument": ["uri": uri, "version": version], "contentChanges": changes]]))
 }
 
+/// One edit between two marked positions (`MarkedSource`).
+private func change(_ server: HeapLintServer, _ uri: String, version: Int,
+                    from start: Position, to end: Position, _ text: String) async throws {
+    try await change(server, uri, version: version, [(start.line, start.character, end.line, end.character, text)])
+}
+
 @Suite struct ServerTests {
     let uri = "file:///tmp/heaplint-test/a.py"
 
@@ -106,16 +150,17 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
 
     @Test func syntaxErrorAppearsThenDisappearsWithIncrementalEdits() async throws {
         let (server, sink) = try await started()
-        try await open(server, uri, "def f():\n    return 1\n")
+        let source = MarkedSource("def f(⟦paren⟧)⟦parenEnd⟧:\n    return 1\n")
+        try await open(server, uri, source.text)
         #expect(try await sink.diagnostics(uri, version: 1).isEmpty)
-        // Delete the `)`: "def f(:" is a syntax error at line 0.
-        try await change(server, uri, version: 2, [(0, 6, 0, 7, "")])
+        // Delete the `)`: "def f(:" is a syntax error on the `def` line.
+        try await change(server, uri, version: 2, from: source["paren"], to: source["parenEnd"], "")
         let broken = try await sink.diagnostics(uri, version: 2)
         #expect(broken.map { $0["code"] as? String } == ["HL001"])
         #expect(broken.first?["source"] as? String == "heaplint")
         let range = broken.first?["range"] as? [String: Any]
-        #expect((range?["start"] as? [String: Any])?["line"] as? Int == 0)
-        try await change(server, uri, version: 3, [(0, 6, 0, 6, ")")])
+        #expect((range?["start"] as? [String: Any])?["line"] as? Int == source["paren"].line)
+        try await change(server, uri, version: 3, from: source["paren"], to: source["paren"], ")")
         #expect(try await sink.diagnostics(uri, version: 3).isEmpty)
     }
 
@@ -123,14 +168,17 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
         // Valid Python the grammar alone rejects (see BracketLines): no HL001 on open, after edits
         // elsewhere, and again after a real error comes and goes.
         let (server, sink) = try await started()
-        let text = "def f():\n    (bar.\nbaz)\n    return 1\n\nx = 1\n"
-        try await open(server, uri, text)
+        let source = MarkedSource("def f():\n    (bar.\nbaz)\n    return 1\n\n⟦last⟧x = ⟦one⟧1⟦oneEnd⟧\n")
+        try await open(server, uri, source.text)
         #expect(try await sink.diagnostics(uri, version: 1).isEmpty)
-        try await change(server, uri, version: 2, [(5, 4, 5, 5, "22")])
+        try await change(server, uri, version: 2, from: source["one"], to: source["oneEnd"], "22")
         #expect(try await sink.diagnostics(uri, version: 2).isEmpty)
-        try await change(server, uri, version: 3, [(5, 0, 5, 0, "def g(:\n")])
+        // A broken line inserted before the last one, then removed.
+        let inserted = source["last"]
+        try await change(server, uri, version: 3, from: inserted, to: inserted, "def g(:\n")
         #expect(try await sink.diagnostics(uri, version: 3).map { $0["code"] as? String }.contains("HL001"))
-        try await change(server, uri, version: 4, [(5, 0, 6, 0, "")])
+        try await change(server, uri, version: 4, from: inserted,
+                         to: Position(line: inserted.line + 1, character: 0), "")
         #expect(try await sink.diagnostics(uri, version: 4).isEmpty)
         #expect(await server.documentText(uri) == "def f():\n    (bar.\nbaz)\n    return 1\n\nx = 22\n")
     }
@@ -268,10 +316,11 @@ private func change(_ server: HeapLintServer, _ uri: String, version: Int,
 
     @Test func typingInACommentShiftsDiagnosticsWithoutReanalysis() async throws {
         let (server, sink) = try await started(options: ["trace": "off"])
-        try await open(server, uri, "x = 1  # note\ndef f(:\n    pass\n")
+        let source = MarkedSource("x = 1  # note⟦commentEnd⟧\ndef f(:\n    pass\n")
+        try await open(server, uri, source.text)
         let first = try await sink.diagnostics(uri, version: 1)
         #expect(first.map { $0["code"] as? String } == ["HL001"])
-        try await change(server, uri, version: 2, [(0, 13, 0, 13, "s and more")])
+        try await change(server, uri, version: 2, from: source["commentEnd"], to: source["commentEnd"], "s and more")
         let second = try await sink.diagnostics(uri, version: 2)
         #expect(second.map { $0["code"] as? String } == ["HL001"])
         #expect(await server.isCommentOnly(uri) == true)

@@ -10,6 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from lsp_marks import marked
 from lsp_waits import codes, diagnostics_where
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
@@ -113,7 +114,8 @@ async def test_cycle_appears_then_disappears(client: LanguageClient, tmp_path):
 @pytest.mark.asyncio
 async def test_hover_explains_the_diagnostic(client: LanguageClient, tmp_path):
     uri = uri_in(tmp_path)
-    open_doc(client, uri, "x = 1\ndef f(:\n    pass\n")
+    text, at = marked("x⟦away⟧ = 1\ndef f(:\n    pass\n")
+    open_doc(client, uri, text)
     diags = await diagnostics_where(client, uri, lambda d: codes(d) == ["HL001"], "HL001")
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=diags[0].range.start))
@@ -124,7 +126,7 @@ async def test_hover_explains_the_diagnostic(client: LanguageClient, tmp_path):
     assert hover.range.start == diags[0].range.start
     # Away from any finding there is nothing to say.
     nothing = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 1)))
+        text_document=types.TextDocumentIdentifier(uri=uri), position=at["away"]))
     assert nothing is None
 
 
@@ -143,7 +145,7 @@ async def test_rule_links_follow_rule_url_base(client: LanguageClient, tmp_path)
 @pytest.mark.asyncio
 async def test_noqa_code_action_applied(client: LanguageClient, tmp_path):
     uri = uri_in(tmp_path)
-    text = "x = 1\ndef f(:\n    pass\n"
+    text, at = marked("x = 1\n⟦def⟧def⟦def_end⟧ f(:⟦line_end⟧\n    pass\n")
     open_doc(client, uri, text)
     diags = await diagnostics_where(client, uri, lambda d: codes(d) == ["HL001"], "HL001")
     actions = await client.text_document_code_action_async(types.CodeActionParams(
@@ -153,7 +155,7 @@ async def test_noqa_code_action_applied(client: LanguageClient, tmp_path):
     assert len(noqa) == 1
     (change,) = noqa[0].edit.changes[uri]
     assert change.new_text == "  # noqa: HL001"
-    assert change.range.start == types.Position(1, len("def f(:"))
+    assert change.range.start == at["line_end"]
     # Apply it as an editor would, then ask again: the line already carries the suppression.
     edit(client, uri, 2, (change.range.start.line, change.range.start.character),
          (change.range.end.line, change.range.end.character), change.new_text)
@@ -161,7 +163,7 @@ async def test_noqa_code_action_applied(client: LanguageClient, tmp_path):
     await diagnostics_where(client, uri, lambda d: d == [], "HL001 suppressed by the applied noqa")
     again = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(1, 0), end=types.Position(1, 3)),
+        range=types.Range(start=at["def"], end=at["def_end"]),
         context=types.CodeActionContext(diagnostics=[])))
     assert not [a for a in (again or []) if "noqa" in a.title]
     # Only source actions asked for: no quick fixes come back.

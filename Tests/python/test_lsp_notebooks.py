@@ -8,13 +8,19 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from lsp_marks import marked, pair
 from lsp_waits import codes, diagnostics_where
 
 BIN = os.path.abspath(os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint"))
 
 IMPORTS = "import os\n"
-CHILD = "class Child:\n    def __init__(self, parent):\n        self.parent = parent\n"
-HOLDER = "class Holder:\n    def __init__(self):\n        self.child = Child(self)\n"
+CHILD, CHILD_AT = marked("class Child:\n    def __init__(self, parent):\n        ⟦parent⟧self.parent = parent\n")
+# The cycle's finding starts at `cycle`; `hover` is inside it; `arg` to `arg_end` is the argument that
+# closes the cycle (replaced by `None` to fix it).
+HOLDER, HOLDER_AT = marked(
+    "class Holder:\n    def __init__(self):\n        ⟦cycle⟧self⟦hover⟧.child = Child(⟦arg⟧self⟦arg_end⟧)\n")
+CYCLE = pair(HOLDER_AT["cycle"])
+ARG = (pair(HOLDER_AT["arg"]), pair(HOLDER_AT["arg_end"]))
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "server"]))
@@ -93,30 +99,30 @@ async def test_cycle_across_cells_edit_insert_delete_close(client: LanguageClien
     c0, c1, c2 = open_notebook(client, nb, [IMPORTS, CHILD, HOLDER])
     # `Child` is defined in cell 2 and instantiated in cell 3: one module, one cycle, shown on cell 3.
     diags = await diagnostics_where(client, c2, lambda d: "HL101" in codes(d), "HL101 on the third cell")
-    assert [start_of(d) for d in diags if d.code == "HL101"] == [(2, 8)]
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [CYCLE]
     related = {(r.location.uri, r.location.range.start.line) for d in diags for r in d.related_information or []}
-    assert (c1, 2) in related, related  # Child.parent, in the second cell
+    assert (c1, CHILD_AT["parent"].line) in related, related  # Child.parent, in the second cell
     assert all(uri in (c1, c2) for uri, _ in related)
     assert published(client, c0) == [] and published(client, c1) == []
     assert nb not in client.diagnostics  # never on the notebook's own URI
 
     hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=c2), position=types.Position(2, 12)))
+        text_document=types.TextDocumentIdentifier(uri=c2), position=HOLDER_AT["hover"]))
     assert hover is not None and "HL101" in hover.contents.value
-    assert (hover.range.start.line, hover.range.start.character) == (2, 8)
+    assert pair(hover.range.start) == CYCLE
 
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=c2),
-        range=types.Range(start=types.Position(2, 8), end=types.Position(2, 8)),
+        range=types.Range(start=HOLDER_AT["cycle"], end=HOLDER_AT["cycle"]),
         context=types.CodeActionContext(diagnostics=[])))
     noqa = [a for a in actions if "noqa" in a.title]
     assert noqa, [a.title for a in actions]
     assert list(noqa[0].edit.changes) == [c2]
     (edit,) = noqa[0].edit.changes[c2]
-    assert edit.range.start.line == 2 and edit.new_text == "  # noqa: HL101"
+    assert edit.range.start.line == HOLDER_AT["cycle"].line and edit.new_text == "  # noqa: HL101"
 
     # Fix it in the cell: `Child(self)` → `Child(None)`.
-    change_notebook(client, nb, 2, text_content=[cell_edit(c2, 2, (2, 27), (2, 31), "None")])
+    change_notebook(client, nb, 2, text_content=[cell_edit(c2, 2, *ARG, "None")])
     await diagnostics_where(client, c2, lambda d: d == [], "HL101 cleared after the fix")
 
     # Insert a two-line cell before the class cells: positions stay relative to each cell.
@@ -124,9 +130,9 @@ async def test_cycle_across_cells_edit_insert_delete_close(client: LanguageClien
     change_notebook(client, nb, 3, structure=types.NotebookDocumentCellChangeStructure(
         array=types.NotebookCellArrayChange(start=1, delete_count=0, cells=[code_cell(inserted)]),
         did_open=[cell_item(inserted, "x = 1\ny = 2\n")]))
-    change_notebook(client, nb, 4, text_content=[cell_edit(c2, 3, (2, 27), (2, 31), "self")])
+    change_notebook(client, nb, 4, text_content=[cell_edit(c2, 3, *ARG, "self")])
     diags = await diagnostics_where(client, c2, lambda d: "HL101" in codes(d), "HL101 back after the insert")
-    assert [start_of(d) for d in diags if d.code == "HL101"] == [(2, 8)]
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [CYCLE]
     # Cells are published one notification each (sorted by URI, so the inserted cell's may come after
     # the third cell's): wait for it rather than read it at once.
     await diagnostics_where(client, inserted, lambda d: d == [], "no diagnostics on the inserted cell")
@@ -142,16 +148,16 @@ async def test_cycle_across_cells_edit_insert_delete_close(client: LanguageClien
         array=types.NotebookCellArrayChange(start=0, delete_count=0, cells=[code_cell(c2)]),
         did_open=[cell_item(c2, HOLDER)]))
     diags = await diagnostics_where(client, c2, lambda d: "HL101" in codes(d), "HL101 on the re-added cell")
-    assert [start_of(d) for d in diags if d.code == "HL101"] == [(2, 8)]
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [CYCLE]
     # Move it to the end as clients do: one splice over the moved range, no reopen; it keeps its text.
     change_notebook(client, nb, 7, structure=types.NotebookDocumentCellChangeStructure(
         array=types.NotebookCellArrayChange(start=0, delete_count=4,
                                             cells=[code_cell(u) for u in (c0, inserted, c1, c2)])))
     report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
         text_document=types.TextDocumentIdentifier(uri=c2)))
-    assert [(d.code, start_of(d)) for d in report.items] == [("HL101", (2, 8))]
+    assert [(d.code, start_of(d)) for d in report.items] == [("HL101", CYCLE)]
     related = {(r.location.uri, r.location.range.start.line) for d in report.items for r in d.related_information or []}
-    assert (c1, 2) in related, related
+    assert (c1, CHILD_AT["parent"].line) in related, related
 
     client.notebook_document_did_save(types.DidSaveNotebookDocumentParams(
         notebook_document=types.NotebookDocumentIdentifier(uri=nb)))
@@ -168,7 +174,7 @@ async def test_pull_diagnostics_for_a_cell(client: LanguageClient, tmp_path):
     c0, c1, c2 = open_notebook(client, nb, [IMPORTS, CHILD, HOLDER])
     report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
         text_document=types.TextDocumentIdentifier(uri=c2)))
-    assert [(d.code, start_of(d)) for d in report.items] == [("HL101", (2, 8))]
+    assert [(d.code, start_of(d)) for d in report.items] == [("HL101", CYCLE)]
     report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
         text_document=types.TextDocumentIdentifier(uri=c0)))
     assert list(report.items) == []
@@ -186,7 +192,7 @@ async def test_notebook_sees_the_project_index(child_module_on_disk, client: Lan
     nb = (tmp_path / "nb.ipynb").as_uri()
     c0, c1 = open_notebook(client, nb, ["from a import Child\n", HOLDER])
     diags = await diagnostics_where(client, c1, lambda d: "HL101" in codes(d), "HL101 through the project index")
-    assert [start_of(d) for d in diags if d.code == "HL101"] == [(2, 8)]
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [CYCLE]
 
 
 @pytest.mark.asyncio
@@ -196,7 +202,7 @@ async def test_magics_are_masked_without_moving_lines(client: LanguageClient, tm
     holder = "%time x = 1\n" + HOLDER  # the cycle now starts on the cell's fourth line
     c0, c1, c2 = open_notebook(client, nb, [magic, CHILD, holder])
     diags = await diagnostics_where(client, c2, lambda d: "HL101" in codes(d), "HL101 after a magic")
-    assert [start_of(d) for d in diags if d.code == "HL101"] == [(3, 8)]
+    assert [start_of(d) for d in diags if d.code == "HL101"] == [(CYCLE[0] + 1, CYCLE[1])]
     assert published(client, c0) == []  # no syntax error from the magics
 
 
@@ -225,7 +231,7 @@ async def test_workspace_diagnostics_report_open_notebooks_per_cell(client: Lang
     by_uri = {item.uri: item for item in report.items}
     # The `.ipynb` file itself is never reported on (its JSON lines are not the module's); its cells are.
     assert set(by_uri) == {(tmp_path / "m.py").as_uri(), c0, c1, c2}
-    assert [(d.code, start_of(d)) for d in by_uri[c2].items] == [("HL101", (2, 8))]
+    assert [(d.code, start_of(d)) for d in by_uri[c2].items] == [("HL101", CYCLE)]
     assert list(by_uri[c0].items) == [] and list(by_uri[c1].items) == []
     again = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(
         previous_result_ids=[types.PreviousResultId(uri=u, value=by_uri[u].result_id) for u in (c0, c1, c2)]))
@@ -275,7 +281,7 @@ async def test_malformed_notebook_notifications_are_ignored(client: LanguageClie
         "change": {"metadata": {"kernelspec": {"name": "python3"}},
                    "cells": {"data": [{"kind": 2, "document": c1, "metadata": {"tags": ["x"]}}]}}})
     # Still alive and still in sync: a real edit is analysed against the untouched cells.
-    change_notebook(client, nb, 5, text_content=[cell_edit(c2, 2, (2, 27), (2, 31), "None")])
+    change_notebook(client, nb, 5, text_content=[cell_edit(c2, 2, *ARG, "None")])
     await diagnostics_where(client, c2, lambda d: d == [], "the fix analysed after the rejected changes")
     warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
     assert any("notebookDocument/didChange" in w and "does not fit" in w for w in warnings), warnings
