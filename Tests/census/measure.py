@@ -101,6 +101,18 @@ def site_text(cycle):
     return ", ".join("%s:%d" % (s["path"], s["line"]) for s in cycle["sites"])
 
 
+NOTES_START, NOTES_END = "<!-- notes: kept by measure.py -->", "<!-- /notes -->"
+
+
+def kept_notes(previous):
+    """The hand-written block of the previous RESULTS.md (what changed since the last measurement and why),
+    carried over when the file is regenerated; empty when there is none."""
+    start, end = previous.find(NOTES_START), previous.find(NOTES_END)
+    if start < 0 or end < start:
+        return ""
+    return previous[start:end + len(NOTES_END)] + "\n"
+
+
 def render(census, runs, results, findings_by_package, classified=None):
     """RESULTS.md from the census lines, the census runs, {package: [(cycle, codes)]},
     {package: [finding]} and {package: [(key, verdict or None, why)]} (each finding joined with verdicts.tsv)."""
@@ -214,6 +226,12 @@ def main(argv=None):
         keys = [finding_key(name, f, root) for f in findings]
         classified[name] = [(k,) + verdicts.get(k, (None, "not classified")) for k in keys]
     text = render(census, runs, results, findings_by_package, classified)
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            notes = kept_notes(f.read())
+        if notes:  # after the summary table and its target line, before the per-cycle lists
+            marker = "## Missed cycles"
+            text = text.replace(marker, notes + "\n" + marker, 1)
     with open(args.out, "w") as f:
         f.write(text)
     total = sum(len(v) for v in results.values())

@@ -238,3 +238,11 @@ def test_committed_verdicts_are_well_formed():
     verdicts = measure.load_verdicts(str(CENSUS / "verdicts.tsv"))
     names = {p["name"] for p in PACKAGES}
     assert verdicts and all(key[0] in names and why for key, (_, why) in verdicts.items())
+
+
+def test_hand_written_notes_survive_regeneration():
+    previous = "# old\n\n" + measure.NOTES_START + "\nblinker: found since HL102\n" + measure.NOTES_END + "\n\n## Missed"
+    assert measure.kept_notes(previous) == measure.NOTES_START + "\nblinker: found since HL102\n" + \
+        measure.NOTES_END + "\n"
+    assert measure.kept_notes("# no notes\n") == ""
+    assert measure.kept_notes(measure.NOTES_END + " then " + measure.NOTES_START) == ""  # out of order
