@@ -236,7 +236,10 @@ def test_a_malformed_verdict_row_names_its_line(tmp_path):
 
 def test_committed_verdicts_are_well_formed():
     verdicts = measure.load_verdicts(str(CENSUS / "verdicts.tsv"))
-    names = {p["name"] for p in PACKAGES}
+    # A package pinned but commented out (its suite too slow here) may still have its findings classified.
+    commented = "\n".join(line.lstrip("# ") for line in (CENSUS / "packages.txt").read_text().splitlines()
+                          if line.startswith("# ") and "==" in line.split()[1] and "source=" in line)
+    names = {p["name"] for p in PACKAGES + census.parse_packages(commented)}
     assert verdicts and all(key[0] in names and why for key, (_, why) in verdicts.items())
 
 
