@@ -204,3 +204,48 @@ def test_a_cycle_reported_where_it_is_closed_is_found_by_where_its_object_was_al
     sites = [(f["code"], measure.finding_sites(f, str(tmp_path))) for f in findings]
     assert measure.found_by(_cycle(("pkg/ring.py", 5)), sites)
     assert not measure.found_by(_cycle(("pkg/ring.py", 7)), sites)
+
+
+def test_every_finding_is_joined_with_its_verdict_and_precision_counts_only_classified(tmp_path):
+    root = str(tmp_path)
+    verdicts = tmp_path / "verdicts.tsv"
+    verdicts.write_text("# comment\npackage\tpath\tline\tcode\tverdict\twhy\n"
+                        "pkg\tpkg/tree.py\t10\tHL101\ttrue\tcycle seen at run time\n"
+                        "pkg\tpkg/tree.py\t20\tHL103\tfalse\tcleared in finally\n")
+    table = measure.load_verdicts(str(verdicts))
+    assert table[("pkg", "pkg/tree.py", 10, "HL101")] == ("true", "cycle seen at run time")
+    findings = [{"code": code, "filename": os.path.join(root, "pkg", "tree.py"), "location": {"row": row}}
+                for code, row in (("HL101", 10), ("HL103", 20), ("HL105", 30))]
+    keys = [measure.finding_key("pkg", f, root) for f in findings]
+    assert keys[0] == ("pkg", "pkg/tree.py", 10, "HL101")
+    classified = {"pkg": [(k,) + table.get(k, (None, "not classified")) for k in keys]}
+    text = measure.render([], [{"package": "pkg", "version": "1.0", "pytest_summary": "1 passed"}],
+                          {"pkg": []}, {"pkg": findings}, classified)
+    # The unclassified HL105 is not counted as true or false, but said.
+    assert "**1 of 2 true (50 %)**; 1 finding(s) not classified." in text
+    assert "| pkg | `pkg/tree.py:20` HL103 | false | cleared in finally |" in text
+    assert "| pkg | `pkg/tree.py:30` HL105 | ? | not classified |" in text
+
+
+def test_a_malformed_verdict_row_names_its_line(tmp_path):
+    verdicts = tmp_path / "verdicts.tsv"
+    verdicts.write_text("pkg\tpkg/tree.py\t10\tHL101\tmaybe\twhy\n")
+    with pytest.raises(SystemExit, match=r"verdicts.tsv:1: expected package, path, line, code, true\|false"):
+        measure.load_verdicts(str(verdicts))
+
+
+def test_committed_verdicts_are_well_formed():
+    verdicts = measure.load_verdicts(str(CENSUS / "verdicts.tsv"))
+    # A package pinned but commented out (its suite too slow here) may still have its findings classified.
+    commented = "\n".join(line.lstrip("# ") for line in (CENSUS / "packages.txt").read_text().splitlines()
+                          if line.startswith("# ") and "==" in line.split()[1] and "source=" in line)
+    names = {p["name"] for p in PACKAGES + census.parse_packages(commented)}
+    assert verdicts and all(key[0] in names and why for key, (_, why) in verdicts.items())
+
+
+def test_hand_written_notes_survive_regeneration():
+    previous = "# old\n\n" + measure.NOTES_START + "\nblinker: found since HL102\n" + measure.NOTES_END + "\n\n## Missed"
+    assert measure.kept_notes(previous) == measure.NOTES_START + "\nblinker: found since HL102\n" + \
+        measure.NOTES_END + "\n"
+    assert measure.kept_notes("# no notes\n") == ""
+    assert measure.kept_notes(measure.NOTES_END + " then " + measure.NOTES_START) == ""  # out of order
