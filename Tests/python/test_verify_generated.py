@@ -8,11 +8,9 @@ allocation line, SARIF's related location).
 """
 import json
 import os
-import subprocess
 import sys
-import textwrap
 
-BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+from verify_runs import run_verify, write_sources
 
 SCRIPT = """\
 from dataclasses import dataclass, field
@@ -47,11 +45,8 @@ compile_page()
 
 
 def run(tmp_path, output_format):
-    path = tmp_path / "gen.py"
-    path.write_text(textwrap.dedent(SCRIPT))
-    return subprocess.run([os.path.abspath(BIN), "verify", "--output-format", output_format,
-                           "--", sys.executable, str(path)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    (path,) = write_sources(tmp_path, {"gen.py": SCRIPT})
+    return run_verify(tmp_path, "--output-format", output_format, command=[sys.executable, str(path)])
 
 
 def objects_of(cycle):

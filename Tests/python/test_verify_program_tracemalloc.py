@@ -7,11 +7,9 @@ start(), and its stop() ends only its own view.
 """
 import json
 import os
-import subprocess
 import sys
-import textwrap
 
-BIN = os.environ.get("HEAPLINT_BIN", ".build/debug/heaplint")
+from verify_runs import run_verify, write_sources
 
 SCRIPT = """\
 import tracemalloc
@@ -49,10 +47,8 @@ main()
 
 
 def test_program_measures_its_own_memory_and_its_stop_leaves_the_harness_tracing(tmp_path):
-    path = tmp_path / "budget.py"
-    path.write_text(textwrap.dedent(SCRIPT))
-    proc = subprocess.run([os.path.abspath(BIN), "verify", "--output-format", "json", "--", sys.executable,
-                           str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    (path,) = write_sources(tmp_path, {"budget.py": SCRIPT})
+    proc = run_verify(tmp_path, "--output-format", "json", command=[sys.executable, str(path)])
     assert proc.returncode == 1, proc.stderr  # the program succeeded; its cycle is reported
     report = json.loads(proc.stdout)
     assert report["command"]["exit_code"] == 0, proc.stderr
